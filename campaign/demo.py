@@ -1,0 +1,146 @@
+"""The demo county: units, the sample indicator tree, a campaign with work at
+every deadline state, and one login per role. Used by `manage.py load_demo`."""
+
+import csv
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from assignments.services import UnitDirectory, assignment_set_for_indicator
+from indicators.models import Framework, Indicator
+from indicators.services import IndicatorRow, framework_create_from_rows
+
+from .models import Campaign, Membership, Unit
+from .services import membership_create, unit_upsert
+
+DATA_DIR = Path(__file__).resolve().parent / "demo_data"
+DEMO_PASSWORD = "fazhi-demo-2026"
+OFFICE_CODE = "D06"  # 县委全面依法治县委员会办公室
+CITY_OFFICE = {"code": "C01", "name": "市委全面依法治市委员会办公室", "short_name": "市委依法治市办"}
+FRAMEWORK_NAME = "市县法治政府建设示范指标体系（样例）"
+FRAMEWORK_VERSION = "2021-sample"
+CAMPAIGN_SLUG = "demo-2026"
+# Deadline offsets in days from today, cycled over the indicators, so the demo
+# shows overdue, due-today, due-soon and later work side by side.
+DEADLINE_OFFSETS = [-21, -7, -2, 0, 3, 9, 20, 45, 75, 120]
+
+DEMO_USERS = [
+    # username, full name, role, unit code
+    ("demo-office", "张主任", Membership.Role.OFFICE_ADMIN, OFFICE_CODE),
+    ("demo-staff", "李干事", Membership.Role.OFFICE_STAFF, OFFICE_CODE),
+    ("demo-city", "王科长", Membership.Role.CITY_REVIEWER, CITY_OFFICE["code"]),
+    ("demo-leader-D16", "赵局长", Membership.Role.UNIT_LEADER, "D16"),
+    ("demo-liaison-D16", "孙联络员", Membership.Role.LIAISON, "D16"),
+    ("demo-leader-T01", "周镇长", Membership.Role.UNIT_LEADER, "T01"),
+    ("demo-liaison-T01", "吴联络员", Membership.Role.LIAISON, "T01"),
+]
+
+
+def _read_csv(name):
+    with open(DATA_DIR / name, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def load_units():
+    for row in _read_csv("units.csv"):
+        kind = Unit.Kind.OFFICE if row["code"] == OFFICE_CODE else row["type"]
+        unit_upsert(
+            code=row["code"],
+            name=row["name"],
+            short_name=row["short_name"],
+            kind=kind,
+            category=row["category"],
+            is_law_enforcement=row["law_enforcement"] == "1",
+            note=row["note"][:255],
+        )
+    unit_upsert(code=CITY_OFFICE["code"], name=CITY_OFFICE["name"], short_name=CITY_OFFICE["short_name"],
+                kind=Unit.Kind.CITY_OFFICE, category="市级")
+
+
+def load_framework():
+    framework = Framework.objects.filter(name=FRAMEWORK_NAME, version=FRAMEWORK_VERSION).first()
+    if framework:
+        return framework
+    rows = [
+        IndicatorRow(
+            code=r["code"],
+            level1=r["level1"],
+            level2=r["level2"],
+            level3=r["level3"],
+            score=Decimal(r["score"]) if r["score"] else None,
+            evaluation_method=r["evaluation_method"],
+            serial=n,
+        )
+        for n, r in enumerate(_read_csv("indicators.csv"), start=1)
+    ]
+    return framework_create_from_rows(
+        name=FRAMEWORK_NAME, version=FRAMEWORK_VERSION, rows=rows, source="shared/data/indicators.csv"
+    )
+
+
+def load_campaign(framework, county):
+    campaign = Campaign.objects.filter(slug=CAMPAIGN_SLUG).first()
+    if campaign is None:
+        campaign = Campaign.objects.create(
+            slug=CAMPAIGN_SLUG,
+            county=county,
+            name="2026年法治政府建设示范创建（综合示范）",
+            kind=Campaign.Kind.COMPREHENSIVE,
+            framework=framework,
+            stage=Campaign.Stage.SELF_ASSESSMENT,
+        )
+    if not framework.frozen:
+        Framework.objects.filter(pk=framework.pk).update(frozen=True)
+    return campaign
+
+
+def load_assignments(campaign, today):
+    directory = UnitDirectory()
+    indicators = {i.code: i for i in Indicator.objects.filter(framework=campaign.framework, level=3)}
+    for n, row in enumerate(_read_csv("indicators.csv")):
+        ongoing = row["deadline"].strip() in {"长期坚持", "持续推进"}
+        deadline = None if ongoing else today + datetime.timedelta(days=DEADLINE_OFFSETS[n % len(DEADLINE_OFFSETS)])
+        lead = directory.resolve(row["lead_unit"])[0]
+        cooperating = [u for u in directory.resolve(row["cooperating_units"]) if u != lead]
+        assignment_set_for_indicator(
+            campaign=campaign,
+            indicator=indicators[row["code"]],
+            lead=lead,
+            cooperating=cooperating,
+            deadline=deadline,
+            ongoing=ongoing,
+        )
+
+
+def load_users():
+    User = get_user_model()
+    admin, created = User.objects.get_or_create(
+        username="demo-admin", defaults={"full_name": "系统管理员", "is_staff": True, "is_superuser": True}
+    )
+    if created:
+        admin.set_password(DEMO_PASSWORD)
+        admin.save()
+    units = {u.code: u for u in Unit.objects.all()}
+    for username, full_name, role, unit_code in DEMO_USERS:
+        user, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        membership_create(user=user, unit=units[unit_code], role=role)
+
+
+@transaction.atomic
+def demo_load(*, county, today=None):
+    """Load or refresh the demo county. Idempotent: a second run changes nothing
+    except moving demo deadlines along with today's date."""
+    today = today or timezone.localdate()
+    load_units()
+    framework = load_framework()
+    campaign = load_campaign(framework, county)
+    load_assignments(campaign, today)
+    load_users()
+    return campaign

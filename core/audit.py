@@ -1,0 +1,61 @@
+"""Writing the audit trail. Services call audit_record(); nothing else writes AuditEvent."""
+
+import datetime
+import decimal
+import uuid
+
+from django.db.models import Model
+
+from .models import AuditEvent
+
+
+def _jsonable(value):
+    if isinstance(value, Model):
+        return str(value.pk)
+    if isinstance(value, (datetime.date, datetime.datetime, uuid.UUID, decimal.Decimal)):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def snapshot(obj, fields):
+    """The current values of `fields` on `obj`, as JSON-ready data."""
+    return {f: _jsonable(getattr(obj, f)) for f in fields}
+
+
+def changed(before, after):
+    """Keep only the keys whose values differ, as (before, after) dicts."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+def _client_ip(request):
+    if request is None:
+        return None
+    # REMOTE_ADDR only: X-Forwarded-For is whatever the client says unless a
+    # trusted proxy rewrote it, and the audit must not record forged addresses.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(*, actor, verb, obj=None, before=None, after=None, unit=None, request=None, object_repr=""):
+    """Append one event. `obj` may be a model instance or None (e.g. a failed login)."""
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    if obj is not None:
+        object_type = obj._meta.label_lower
+        object_id = str(obj.pk)
+        object_repr = object_repr or str(obj)
+    else:
+        object_type, object_id = "", ""
+    return AuditEvent.objects.create(
+        actor=actor if is_user else None,
+        actor_name=(actor.get_username() if is_user else "")[:150],
+        verb=verb,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:255],
+        unit=unit,
+        before=before or {},
+        after=after or {},
+        ip_address=_client_ip(request),
+    )

@@ -1,0 +1,27 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from campaign.selectors import membership_roles
+
+from . import permissions
+
+
+def navigation(request):
+    """The navigation bar's entries for the signed-in user's roles."""
+    user = getattr(request, "user", None)
+    if not (user and user.is_authenticated):
+        return {}
+    roles = membership_roles(user)
+    items = [(_("Home"), reverse("core:home"))]
+    if permissions.has_perm(user, permissions.VIEW_AUDIT):
+        items.append((_("Audit trail"), reverse("core:audit")))
+    if user.is_superuser:
+        items.append((_("System administration"), reverse("admin:index")))
+    role_labels = sorted({str(label) for value, label in _role_choices() if value in roles})
+    return {"nav_items": items, "nav_roles": role_labels}
+
+
+def _role_choices():
+    from campaign.models import Membership
+
+    return Membership.Role.choices

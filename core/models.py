@@ -1,0 +1,107 @@
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseModel(models.Model):
+    """Abstract base: a UUID primary key (ids in URLs are not guessable) and timestamps."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class User(AbstractUser):
+    """A person who signs in. Roles come from memberships in units (campaign.Membership)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name or self.username
+
+
+VERB_LABELS = {
+    "created": _("created"),
+    "updated": _("updated"),
+    "deleted": _("deleted"),
+    "membership_granted": _("role granted"),
+    "membership_revoked": _("role revoked"),
+    "login": _("logged in"),
+    "logout": _("logged out"),
+    "login_failed": _("login failed"),
+}
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when, with the changed fields before and after.
+
+    Written only by core.audit.audit_record(), called from services; never from
+    save() or signals, so bulk operations cannot skip it silently.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+    )
+    # Kept as text too so the trail survives the actor's deletion.
+    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    verb = models.CharField(_("action"), max_length=50)
+    object_type = models.CharField(_("object type"), max_length=100)  # "app_label.model"
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    unit = models.ForeignKey(
+        "campaign.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [
+            # The audit page lists newest first, filtered by object or actor.
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_at_idx"),
+            models.Index(fields=["-at"], name="audit_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.actor_name} {self.verb} {self.object_repr}"
+
+    @property
+    def verb_label(self):
+        return VERB_LABELS.get(self.verb, self.verb)
+
+    def change_rows(self):
+        """(field, before, after) for every field the event touched."""
+        keys = list(dict.fromkeys([*self.before, *self.after]))
+        return [(k, self.before.get(k, ""), self.after.get(k, "")) for k in keys]

@@ -1,0 +1,61 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from assignments import selectors as assignment_selectors
+from campaign.models import Membership
+from campaign.selectors import campaign_current, membership_roles, membership_units
+
+from . import permissions
+from .filters import AuditEventFilter
+from .health import health_status
+from .models import AuditEvent
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Liveness for load balancers and compose: 200 when the database and broker answer."""
+    status, healthy = health_status()
+    body = {name: ("ok" if ok else "down") for name, ok in status.items()}
+    body["status"] = "ok" if healthy else "down"
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+@login_required
+@require_GET
+def home(request):
+    """Each role's start page: office overview, a unit's tasks, the city's inbox, or IT's."""
+    roles = membership_roles(request.user)
+    campaign = campaign_current()
+    today = timezone.localdate()
+    context = {"campaign": campaign, "today": today, "roles": roles}
+    if roles & set(permissions.OFFICE_ROLES):
+        if campaign:
+            context["summary"] = assignment_selectors.assignment_deadline_summary(campaign=campaign, today=today)
+            context["ranking"] = assignment_selectors.unit_overdue_ranking(campaign=campaign, today=today)
+        return render(request, "core/home_office.html", context)
+    if roles & {Membership.Role.UNIT_LEADER, Membership.Role.LIAISON}:
+        units = list(membership_units(request.user, [Membership.Role.UNIT_LEADER, Membership.Role.LIAISON]))
+        if campaign:
+            shares = assignment_selectors.assignment_list_for_user(user=request.user, campaign=campaign, units=units)
+            context["groups"] = assignment_selectors.assignment_group_by_deadline(shares, today)
+        context["units"] = units
+        return render(request, "core/home_unit.html", context)
+    if Membership.Role.CITY_REVIEWER in roles:
+        return render(request, "core/home_city.html", context)
+    return render(request, "core/home_other.html", context)
+
+
+@login_required
+@require_GET
+def audit_list(request):
+    """The audit trail for office admins, filterable and paginated."""
+    permissions.require_global(request.user, permissions.VIEW_AUDIT)
+    events = AuditEventFilter(request.GET, queryset=AuditEvent.objects.select_related("unit"))
+    page = Paginator(events.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_list.html", {"filter": events, "page": page})
