@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from campaign.models import Unit
-from core.audit import audit_record
+from core.audit import audit_record, changed
 
 from .models import Assignment
 
@@ -71,7 +71,16 @@ def assignment_set_for_indicator(*, campaign, indicator, lead, cooperating, dead
     wanted = {lead.pk: Assignment.Role.LEAD}
     for unit in cooperating:
         wanted.setdefault(unit.pk, Assignment.Role.COOPERATING)
-    existing = {a.unit_id: a for a in Assignment.objects.select_for_update().filter(campaign=campaign, indicator=indicator)}
+    existing = {
+        a.unit_id: a
+        for a in Assignment.objects.select_for_update().filter(campaign=campaign, indicator=indicator).select_related("unit")
+    }
+    before = {
+        "lead": next((a.unit.code for a in existing.values() if a.role == Assignment.Role.LEAD), ""),
+        "cooperating": sorted(a.unit.code for a in existing.values() if a.role == Assignment.Role.COOPERATING),
+        "deadline": next((str(a.deadline or "") for a in existing.values()), ""),
+        "ongoing": next((a.ongoing for a in existing.values()), False),
+    }
     removed = [a for unit_id, a in existing.items() if unit_id not in wanted]
     Assignment.objects.filter(pk__in=[a.pk for a in removed]).delete()
     # Demote a former lead before the new lead is saved: one lead per indicator is a database constraint.
@@ -88,15 +97,19 @@ def assignment_set_for_indicator(*, campaign, indicator, lead, cooperating, dead
         elif (a.role, a.deadline, a.ongoing) != (role, deadline, ongoing):
             a.role, a.deadline, a.ongoing = role, deadline, ongoing
             a.save(update_fields=["role", "deadline", "ongoing", "updated_at"])
-    audit_record(
-        actor=by,
-        verb="updated",
-        obj=indicator,
-        object_repr=f"{campaign.slug} {indicator.code}",
-        after={
-            "lead": lead.code,
-            "cooperating": [u.code for u in cooperating if u.pk != lead.pk],
-            "deadline": str(deadline) if deadline else "",
-            "ongoing": ongoing,
-        },
-    )
+    after = {
+        "lead": lead.code,
+        "cooperating": sorted(u.code for u in cooperating if u.pk != lead.pk),
+        "deadline": str(deadline or ""),
+        "ongoing": ongoing,
+    }
+    old, new = changed(before, after)
+    if new:
+        audit_record(
+            actor=by,
+            verb="created" if not existing else "updated",
+            obj=indicator,
+            object_repr=f"{campaign.slug} {indicator.code}",
+            before=old if existing else {},
+            after=new,
+        )

@@ -1,7 +1,7 @@
 from celery import shared_task
 
 
-@shared_task(name="core.ping", time_limit=30)
+@shared_task(name="core.ping", time_limit=30, soft_time_limit=20)
 def ping(value="pong"):
     """A round trip through the broker and a worker, used by the health tests."""
     return value

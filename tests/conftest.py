@@ -1,0 +1,61 @@
+"""Shared fixtures: the personas of DESIGN.md's role table, each a real user with
+real memberships granted through the services (so permissions are real too)."""
+
+import os
+from types import SimpleNamespace
+
+import pytest
+
+from assignments.models import Assignment
+from campaign.models import Membership, Unit
+from campaign.services import membership_create
+
+from .factories import CampaignFactory, UnitFactory, UserFactory, make_assignment, make_tree
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls our
+# fixtures make beside it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def world(db):
+    """Two units (A: a department, B: a township), the office, the city office, a campaign
+    with shares for A and B, and one user per role."""
+    office = UnitFactory(code="D06", name="县委全面依法治县委员会办公室", short_name="县委依法治县办", kind=Unit.Kind.OFFICE)
+    city = UnitFactory(code="C01", name="市委全面依法治市委员会办公室", short_name="市委依法治市办", kind=Unit.Kind.CITY_OFFICE)
+    unit_a = UnitFactory(code="D16", name="县司法局", short_name="县司法局")
+    unit_b = UnitFactory(code="T01", name="城关镇", short_name="城关镇", kind=Unit.Kind.TOWNSHIP)
+    campaign = CampaignFactory()
+    i1, i2, i3 = make_tree(campaign.framework)
+    shares = SimpleNamespace(
+        a_overdue=make_assignment(campaign, i1, unit_a, days=-3),
+        a_soon=make_assignment(campaign, i2, unit_a, Assignment.Role.COOPERATING, days=5),
+        a_ongoing=make_assignment(campaign, i3, unit_a, ongoing=True),
+        b_lead=make_assignment(campaign, i2, unit_b, days=30),
+    )
+
+    def person(username, role=None, unit=None, **extra):
+        user = UserFactory(username=username, **extra)
+        if role:
+            membership_create(user=user, unit=unit, role=role)
+        return user
+
+    R = Membership.Role
+    return SimpleNamespace(
+        office=office,
+        city=city,
+        unit_a=unit_a,
+        unit_b=unit_b,
+        campaign=campaign,
+        indicators=(i1, i2, i3),
+        shares=shares,
+        office_admin=person("office-admin", R.OFFICE_ADMIN, office),
+        office_staff=person("office-staff", R.OFFICE_STAFF, office),
+        leader_a=person("leader-a", R.UNIT_LEADER, unit_a),
+        liaison_a=person("liaison-a", R.LIAISON, unit_a),
+        leader_b=person("leader-b", R.UNIT_LEADER, unit_b),
+        liaison_b=person("liaison-b", R.LIAISON, unit_b),
+        city_reviewer=person("city-reviewer", R.CITY_REVIEWER, city),
+        superuser=person("it-admin", is_superuser=True, is_staff=True),
+        nobody=person("no-role"),
+    )

@@ -1,0 +1,65 @@
+import pytest
+from django.urls import reverse
+
+from campaign.services import unit_upsert
+from core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+URL = reverse("core:audit")
+
+
+@pytest.mark.parametrize(
+    "persona, status",
+    [
+        ("office_admin", 200),
+        ("superuser", 200),
+        ("office_staff", 403),
+        ("leader_a", 403),
+        ("liaison_a", 403),
+        ("city_reviewer", 403),
+        ("nobody", 403),
+    ],
+)
+def test_audit_page_is_for_office_admins(client, world, persona, status):
+    client.force_login(getattr(world, persona))
+    assert client.get(URL).status_code == status
+
+
+def test_audit_page_anonymous_goes_to_login(client, world):
+    response = client.get(URL)
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_audit_page_shows_before_and_after_of_a_change(client, world):
+    unit_upsert(code="D16", short_name="司法局", by=world.office_admin)
+    client.force_login(world.office_admin)
+    response = client.get(URL, {"verb": "updated"})
+    events = list(response.context["page"])
+    assert [e.verb for e in events] == ["updated"]
+    assert events[0].before == {"short_name": "县司法局"} and events[0].after == {"short_name": "司法局"}
+    assert "县司法局 → 司法局" in response.content.decode()
+
+
+def test_audit_page_filters_by_user_unit_and_date(client, world):
+    client.force_login(world.office_admin)
+    response = client.get(URL, {"unit": str(world.unit_b.pk)})
+    assert {e.unit_id for e in response.context["page"]} == {world.unit_b.pk}
+    response = client.get(URL, {"actor": "nobody-at-all"})
+    assert list(response.context["page"]) == []
+    response = client.get(URL, {"date_from": "2999-01-01"})
+    assert list(response.context["page"]) == []
+
+
+def test_audit_page_bad_filter_values_are_ignored_with_a_message(client, world):
+    client.force_login(world.office_admin)
+    response = client.get(URL, {"date_from": "not-a-date", "unit": "nope", "page": "zzz"})
+    assert response.status_code == 200
+    assert "筛选条件无效" in response.content.decode()
+
+
+def test_audit_page_query_count_is_flat(client, world, django_assert_max_num_queries):
+    for n in range(30):
+        AuditEvent.objects.create(verb="updated", object_type="x.y", object_repr=f"o{n}", unit=world.unit_a)
+    client.force_login(world.office_admin)
+    with django_assert_max_num_queries(12):
+        client.get(URL)
