@@ -22,7 +22,7 @@ def test_liaison_sees_own_units_tasks_grouped_with_overdue_in_red(client, world)
     assert [a.pk for a in groups["due_soon"]] == [world.shares.a_soon.pk]
     assert [a.pk for a in groups["ongoing"]] == [world.shares.a_ongoing.pk]
     assert "已逾期 3 天" in body
-    assert "border-danger" in body
+    assert "task-overdue" in body
 
 
 def test_liaison_never_sees_another_units_tasks(client, world):
