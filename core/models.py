@@ -102,6 +102,45 @@ class AuditEvent(models.Model):
         return VERB_LABELS.get(self.verb, self.verb)
 
     def change_rows(self):
-        """(field, before, after) for every field the event touched."""
+        """(label, before, after) for every field the event touched, labelled in the user's language."""
         keys = list(dict.fromkeys([*self.before, *self.after]))
-        return [(k, self.before.get(k, ""), self.after.get(k, "")) for k in keys]
+        return [
+            (_field_label(self.object_type, k), _value_label(k, self.before.get(k, "")), _value_label(k, self.after.get(k, "")))
+            for k in keys
+        ]
+
+
+# Keys that audit payloads use beside model fields (memberships, divisions of work).
+EXTRA_FIELD_LABELS = {
+    "unit": _("unit"),
+    "role": _("role"),
+    "lead": _("lead unit"),
+    "cooperating": _("cooperating units"),
+    "deadline": _("deadline"),
+    "ongoing": _("ongoing"),
+    "indicators": _("indicators"),
+}
+
+
+def _field_label(object_type, key):
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    if key in EXTRA_FIELD_LABELS:
+        return EXTRA_FIELD_LABELS[key]
+    try:
+        return apps.get_model(object_type)._meta.get_field(key).verbose_name
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return key
+
+
+def _value_label(key, value):
+    if key == "role" and value:
+        from campaign.models import Membership
+
+        return dict(Membership.Role.choices).get(value, value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return value

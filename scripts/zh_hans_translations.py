@@ -186,3 +186,12 @@ PLURALS = {
 "%(days)s day left": "剩余 %(days)s 天",
 "Task shares across %(units)s unit": "项任务分工（涉及 %(units)s 个单位）",
 }
+T.update({
+    "All": "全部",
+    "system": "系统",
+    "lead unit": "牵头单位",
+    "cooperating units": "配合单位",
+    "ongoing": "长期坚持",
+    "yes": "是",
+    "no": "否",
+})
