@@ -1,6 +1,7 @@
 """Dividing the work: which unit leads and which cooperate on each level-3 indicator."""
 
 import re
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,22 +9,30 @@ from django.utils.translation import gettext as _
 
 from campaign.models import Unit
 from core.audit import audit_record, changed
+from indicators import tables
+from indicators.models import Indicator
+from indicators.services import ImportRejected
 
 from .models import Assignment
 
-# Tables join unit names with the enumeration comma, commas, semicolons or line breaks.
-_SEPARATORS = re.compile(r"[、，,；;\n\r/]+")
+# Tables join unit names with the enumeration comma, commas, semicolons, slashes,
+# spaces or line breaks (compared after NFKC, so full-width forms are folded).
+_SEPARATORS = re.compile(r"[、,;/\s]+")
+
+
+def _department(u):
+    return u.kind == Unit.Kind.DEPARTMENT
+
 
 # Group tokens counties write instead of listing units; each names a set of units.
 GROUP_TOKENS = {
-    "县直各单位": lambda units: [u for u in units if u.kind == Unit.Kind.DEPARTMENT],
-    "县直各部门": lambda units: [u for u in units if u.kind == Unit.Kind.DEPARTMENT],
-    "县直各行政执法部门": lambda units: [
-        u for u in units if u.kind == Unit.Kind.DEPARTMENT and u.is_law_enforcement
-    ],
-    "各乡镇（街道）": lambda units: [u for u in units if u.kind == Unit.Kind.TOWNSHIP],
-    "各乡镇(街道)": lambda units: [u for u in units if u.kind == Unit.Kind.TOWNSHIP],
-    "各乡镇": lambda units: [u for u in units if u.kind == Unit.Kind.TOWNSHIP],
+    tables.norm_key(token): select
+    for tokens, select in (
+        (("县直各单位", "县直各部门", "县直单位", "各有关单位"), _department),
+        (("县直各行政执法部门", "各行政执法部门", "县直行政执法部门"), lambda u: _department(u) and u.is_law_enforcement),
+        (("各乡镇（街道）", "各乡镇", "各乡镇街道", "各街道"), lambda u: u.kind == Unit.Kind.TOWNSHIP),
+    )
+    for token in tokens
 }
 
 
@@ -31,29 +40,30 @@ class UnitDirectory:
     """Finds units by full name, short name or alias (loaded once per import)."""
 
     def __init__(self, units=None):
-        self.units = list(units if units is not None else Unit.objects.filter(is_active=True))
+        self.units = list(units if units is not None else Unit.objects.filter(is_active=True).order_by("code"))
         self.by_name = {}
         for unit in self.units:
             for name in [unit.name, unit.short_name, *unit.aliases]:
                 if name:
-                    self.by_name.setdefault(name.strip(), unit)
+                    self.by_name.setdefault(tables.norm_key(name), unit)
 
     def resolve(self, text):
         """Units named in a table cell, in order, without repeats. Unknown names raise."""
         found, unknown = [], []
-        for token in (t.strip() for t in _SEPARATORS.split(text or "")):
-            if not token:
+        for token in _SEPARATORS.split(tables.norm_key_keep_spaces(text)):
+            key = tables.norm_key(token)
+            if not key:
                 continue
-            if token in GROUP_TOKENS:
-                matches = GROUP_TOKENS[token](self.units)
-            elif token in self.by_name:
-                matches = [self.by_name[token]]
+            if key in GROUP_TOKENS:
+                matches = [u for u in self.units if GROUP_TOKENS[key](u)]
+            elif key in self.by_name:
+                matches = [self.by_name[key]]
             else:
                 unknown.append(token)
                 continue
             found.extend(u for u in matches if u not in found)
         if unknown:
-            raise ValidationError(_("Unknown unit: %(names)s") % {"names": "、".join(unknown)})
+            raise ValidationError(_("unknown unit: %(names)s") % {"names": "、".join(unknown)})
         return found
 
 
@@ -62,12 +72,15 @@ def assignment_set_for_indicator(*, campaign, indicator, lead, cooperating, dead
     """Make the indicator's division of work match: one lead, these cooperating units.
 
     Existing shares of units that stay keep their rows; units no longer named
-    lose theirs. The lead is never also a cooperating unit.
+    lose theirs. The lead is never also a cooperating unit. Returns True when
+    anything changed.
     """
     if indicator.level != 3 or indicator.framework_id != campaign.framework_id:
         raise ValidationError(_("Only level-3 indicators of the campaign's framework can be assigned."))
     if deadline is None and not ongoing:
         raise ValidationError(_("A task needs a deadline or must be marked ongoing."))
+    if ongoing:
+        deadline = None
     wanted = {lead.pk: Assignment.Role.LEAD}
     for unit in cooperating:
         wanted.setdefault(unit.pk, Assignment.Role.COOPERATING)
@@ -75,12 +88,7 @@ def assignment_set_for_indicator(*, campaign, indicator, lead, cooperating, dead
         a.unit_id: a
         for a in Assignment.objects.select_for_update().filter(campaign=campaign, indicator=indicator).select_related("unit")
     }
-    before = {
-        "lead": next((a.unit.code for a in existing.values() if a.role == Assignment.Role.LEAD), ""),
-        "cooperating": sorted(a.unit.code for a in existing.values() if a.role == Assignment.Role.COOPERATING),
-        "deadline": next((str(a.deadline or "") for a in existing.values()), ""),
-        "ongoing": next((a.ongoing for a in existing.values()), False),
-    }
+    before = _division(existing.values())
     removed = [a for unit_id, a in existing.items() if unit_id not in wanted]
     Assignment.objects.filter(pk__in=[a.pk for a in removed]).delete()
     # Demote a former lead before the new lead is saved: one lead per indicator is a database constraint.
@@ -88,15 +96,17 @@ def assignment_set_for_indicator(*, campaign, indicator, lead, cooperating, dead
         if unit_id in wanted and a.role != wanted[unit_id] and a.role == Assignment.Role.LEAD:
             a.role = wanted[unit_id]
             a.save(update_fields=["role", "updated_at"])
+    to_create = []
     for unit_id, role in wanted.items():
         a = existing.get(unit_id)
         if a is None:
-            Assignment.objects.create(
-                campaign=campaign, indicator=indicator, unit_id=unit_id, role=role, deadline=deadline, ongoing=ongoing
+            to_create.append(
+                Assignment(campaign=campaign, indicator=indicator, unit_id=unit_id, role=role, deadline=deadline, ongoing=ongoing)
             )
         elif (a.role, a.deadline, a.ongoing) != (role, deadline, ongoing):
             a.role, a.deadline, a.ongoing = role, deadline, ongoing
             a.save(update_fields=["role", "deadline", "ongoing", "updated_at"])
+    Assignment.objects.bulk_create(to_create)
     after = {
         "lead": lead.code,
         "cooperating": sorted(u.code for u in cooperating if u.pk != lead.pk),
@@ -107,9 +117,183 @@ def assignment_set_for_indicator(*, campaign, indicator, lead, cooperating, dead
     if new:
         audit_record(
             actor=by,
-            verb="created" if not existing else "updated",
+            verb="updated" if existing else "created",
             obj=indicator,
             object_repr=f"{campaign.slug} {indicator.code}",
             before=old if existing else {},
             after=new,
         )
+    return bool(new)
+
+
+def _division(assignments):
+    assignments = list(assignments)
+    lead = next((a for a in assignments if a.role == Assignment.Role.LEAD), None)
+    return {
+        "lead": lead.unit.code if lead else "",
+        "cooperating": sorted(a.unit.code for a in assignments if a.role == Assignment.Role.COOPERATING),
+        "deadline": str(lead.deadline or "") if lead else "",
+        "ongoing": lead.ongoing if lead else False,
+    }
+
+
+# --- importing a task table ------------------------------------------------------------
+
+
+@dataclass
+class PlannedDivision:
+    row: int
+    indicator: Indicator
+    lead: Unit
+    cooperating: list
+    deadline: object
+    ongoing: bool
+    status: str = "unchanged"  # new / changed / unchanged
+
+
+@dataclass
+class AssignmentPlan:
+    items: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    unmatched_indicators: list = field(default_factory=list)  # level-3 indicators the table does not mention
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def count(self, status):
+        return sum(1 for i in self.items if i.status == status)
+
+    @property
+    def shares(self):
+        return sum(1 + len(i.cooperating) for i in self.items)
+
+
+class IndicatorMatcher:
+    """Finds the framework's level-3 indicator for a table row: by its text, then
+    by its position code, then by its serial number (序号)."""
+
+    def __init__(self, framework):
+        level3 = sorted(Indicator.objects.filter(framework=framework, level=3), key=lambda i: tables.code_sort_key(i.code))
+        self.indicators = level3
+        self.by_code = {i.code: i for i in level3}
+        by_title = {}
+        for i in level3:
+            by_title.setdefault(tables.title_key(i.title), []).append(i)
+        self.by_title = {k: v[0] for k, v in by_title.items() if len(v) == 1}
+
+    def match(self, row, code):
+        found = self.by_title.get(tables.title_key(row.level3))
+        if found is None and code:
+            found = self.by_code.get(code)
+        if found is None and row.serial and row.serial <= len(self.indicators):
+            found = self.indicators[row.serial - 1]
+        return found
+
+
+def assignment_plan(*, campaign, table):
+    """Check a parsed task table against the campaign's framework and the units.
+    Writes nothing; the preview page and --dry-run show this."""
+    plan = AssignmentPlan(errors=list(table.errors))
+    if campaign.framework_id is None:
+        plan.errors.append(_("The campaign has no indicator framework yet."))
+        return plan
+    codes, code_errors = tables.table_codes(table)
+    plan.errors.extend(code_errors)
+    matcher = IndicatorMatcher(campaign.framework)
+    directory = UnitDirectory()
+    existing = {}
+    for a in Assignment.objects.filter(campaign=campaign).select_related("unit"):
+        existing.setdefault(a.indicator_id, []).append(a)
+    seen = {}
+    lead_label, coop_label = tables.COLUMN_LABELS["lead"], tables.COLUMN_LABELS["cooperating"]
+    for row, code in zip(table.rows, codes):
+        indicator = matcher.match(row, code)
+        if indicator is None:
+            plan.errors.append(
+                tables.CellError(row.row, tables.COLUMN_LABELS["level3"], _("no indicator of the framework matches this text"))
+            )
+            continue
+        if indicator.pk in seen:
+            plan.errors.append(
+                tables.CellError(row.row, "", _("indicator %(code)s is already divided on row %(other)s") % {"code": indicator.code, "other": seen[indicator.pk]})
+            )
+            continue
+        seen[indicator.pk] = row.row
+        units = {}
+        for key, label, text in (("lead", lead_label, row.lead), ("cooperating", coop_label, row.cooperating)):
+            try:
+                units[key] = directory.resolve(text)
+            except ValidationError as exc:
+                plan.errors.append(tables.CellError(row.row, label, exc.messages[0]))
+                units[key] = None
+        if units["lead"] is None or units["cooperating"] is None:
+            continue
+        if not units["lead"]:
+            plan.errors.append(tables.CellError(row.row, lead_label, _("the lead unit is empty")))
+            continue
+        # A cell naming several lead units: the first leads, the others cooperate.
+        lead, *extra = units["lead"]
+        cooperating = [u for u in [*extra, *units["cooperating"]] if u != lead]
+        cooperating = list(dict.fromkeys(cooperating))
+        item = PlannedDivision(row.row, indicator, lead, cooperating, row.deadline, row.ongoing)
+        current = existing.get(indicator.pk)
+        if not current:
+            item.status = "new"
+        else:
+            wanted = {"lead": lead.code, "cooperating": sorted(u.code for u in cooperating),
+                      "deadline": str(row.deadline or ""), "ongoing": row.ongoing}
+            item.status = "unchanged" if _division(current) == wanted else "changed"
+        plan.items.append(item)
+    plan.unmatched_indicators = [i for i in matcher.indicators if i.pk not in seen]
+    plan.errors.sort(key=lambda e: getattr(e, "row", 0))
+    return plan
+
+
+@transaction.atomic
+def assignment_import(*, campaign, table, by=None):
+    """Apply a task table to a campaign, all or nothing. Returns the plan applied."""
+    plan = assignment_plan(campaign=campaign, table=table)
+    if not plan.ok:
+        raise ImportRejected(plan.errors)
+    for item in plan.items:
+        if item.status == "unchanged":
+            continue
+        assignment_set_for_indicator(
+            campaign=campaign,
+            indicator=item.indicator,
+            lead=item.lead,
+            cooperating=item.cooperating,
+            deadline=item.deadline,
+            ongoing=item.ongoing,
+            by=by,
+        )
+    return plan
+
+
+# --- exporting the canonical table ---------------------------------------------------------
+
+EXPORT_HEADERS = ["code", "level1", "level2", "level3", "lead_unit", "cooperating_units", "deadline"]
+
+
+def assignment_export_rows(*, campaign):
+    """One row per level-3 indicator in code order: the canonical flat task table."""
+    indicators = sorted(
+        Indicator.objects.filter(framework=campaign.framework, level=3).select_related("parent__parent"),
+        key=lambda i: tables.code_sort_key(i.code),
+    )
+    shares = {}
+    for a in Assignment.objects.filter(campaign=campaign).select_related("unit").order_by("unit__code"):
+        shares.setdefault(a.indicator_id, []).append(a)
+    rows = []
+    for i in indicators:
+        mine = shares.get(i.pk, [])
+        lead = next((a for a in mine if a.role == Assignment.Role.LEAD), None)
+        cooperating = [a.unit.name for a in mine if a.role == Assignment.Role.COOPERATING]
+        deadline = "" if lead is None or lead.ongoing or lead.deadline is None else lead.deadline.isoformat()
+        rows.append([i.code, i.parent.parent.title, i.parent.title, i.title, lead.unit.name if lead else "", "、".join(cooperating), deadline])
+    return rows
+
+
+def assignment_export(*, campaign, fmt):
+    return tables.export_table(EXPORT_HEADERS, assignment_export_rows(campaign=campaign), fmt)

@@ -1,6 +1,9 @@
 """Operations on units, memberships and campaigns. Each owns its transaction and audit."""
 
+import re
+
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core import permissions
 from core.audit import audit_record, changed, snapshot
@@ -61,8 +64,120 @@ def membership_end(*, membership, by=None):
 
 @transaction.atomic
 def campaign_create(*, by, **values):
+    """Create a campaign; its framework is frozen from now on (re-imports make new versions)."""
+    from indicators.services import framework_freeze
+
     campaign = Campaign(**values)
     campaign.full_clean()
     campaign.save()
+    if campaign.framework is not None:
+        framework_freeze(campaign.framework)
     audit_record(actor=by, verb="created", obj=campaign, after=snapshot(campaign, CAMPAIGN_FIELDS))
     return campaign
+
+
+UNIT_HEADERS = {
+    "code": ["code", "编码", "单位编码", "代码"],
+    "name": ["name", "名称", "单位名称", "单位全称"],
+    "short_name": ["short_name", "简称", "单位简称"],
+    "kind": ["type", "kind", "类型", "单位类型"],
+    "category": ["category", "类别"],
+    "law_enforcement": ["law_enforcement", "行政执法部门", "执法部门"],
+    "aliases": ["aliases", "别名"],
+    "region": ["region", "区域"],
+    "note": ["note", "备注"],
+}
+UNIT_KIND_WORDS = {
+    "department": Unit.Kind.DEPARTMENT, "部门": Unit.Kind.DEPARTMENT, "县直部门": Unit.Kind.DEPARTMENT,
+    "township": Unit.Kind.TOWNSHIP, "乡镇": Unit.Kind.TOWNSHIP, "街道": Unit.Kind.TOWNSHIP,
+    "乡镇(街道)": Unit.Kind.TOWNSHIP, "镇": Unit.Kind.TOWNSHIP, "乡": Unit.Kind.TOWNSHIP,
+    "office": Unit.Kind.OFFICE, "依法治县办": Unit.Kind.OFFICE,
+    "city_office": Unit.Kind.CITY_OFFICE, "市委依法治市办": Unit.Kind.CITY_OFFICE,
+}
+_TRUE_WORDS = {"1", "true", "yes", "是", "y"}
+_FALSE_WORDS = {"", "0", "false", "no", "否", "n"}
+
+
+def units_from_grid(grid):
+    """Rows of a units table as upsert values, plus row-numbered errors. Writes nothing."""
+    from indicators import tables
+
+    index = {tables.norm_key(s): key for key, synonyms in UNIT_HEADERS.items() for s in synonyms}
+    header_at, columns = None, {}
+    for r, row in enumerate(grid.rows[:tables.HEADER_SEARCH_ROWS]):
+        found = {}
+        for c, value in enumerate(row):
+            key = index.get(tables.norm_key(value))
+            if key and key not in found:
+                found[key] = c
+        if {"code", "name"} <= set(found):
+            header_at, columns = r, found
+            break
+    if header_at is None:
+        raise tables.TableError(_("No header row with the columns code and name (编码、名称) was found."))
+    values, errors, seen = [], [], {}
+    for r in range(header_at + 1, len(grid.rows)):
+        row = grid.rows[r] + [None] * 20
+
+        def cell(key):
+            return tables.clean_text(row[columns[key]]) if key in columns else ""
+
+        if not any(tables.clean_text(v) for v in grid.rows[r]):
+            continue
+        number = r + 1
+        code, name = cell("code"), cell("name")
+        problems = []
+        if not code:
+            problems.append(tables.CellError(number, "code", _("empty")))
+        if not name:
+            problems.append(tables.CellError(number, "name", _("empty")))
+        kind = UNIT_KIND_WORDS.get(tables.norm_key(cell("kind")) or "department")
+        if kind is None:
+            problems.append(tables.CellError(number, "type", _("%(value)s is not a unit type") % {"value": cell("kind")}))
+        flag = tables.norm_key(cell("law_enforcement"))
+        if flag not in _TRUE_WORDS | _FALSE_WORDS:
+            problems.append(tables.CellError(number, "law_enforcement", _("%(value)s is not yes/no") % {"value": flag}))
+        if code in seen:
+            problems.append(tables.CellError(number, "code", _("%(code)s already given on row %(other)s") % {"code": code, "other": seen[code]}))
+        seen[code] = number
+        if problems:
+            errors.extend(problems)
+            continue
+        values.append(
+            {
+                "code": code[:20],
+                "name": name[:100],
+                "short_name": cell("short_name")[:50],
+                "kind": kind,
+                "category": cell("category")[:50],
+                "is_law_enforcement": flag in _TRUE_WORDS,
+                "aliases": [a for a in re.split(r"[、,，;；]+", cell("aliases")) if a],
+                "region": cell("region")[:100],
+                "note": cell("note")[:255],
+                "_row": number,
+            }
+        )
+    return values, errors
+
+
+@transaction.atomic
+def units_import(*, data, by=None):
+    """Create or update units from a table's bytes, all or nothing. Returns (created, updated)."""
+    from django.core.exceptions import ValidationError
+
+    from indicators import tables
+    from indicators.services import ImportRejected
+
+    rows, errors = units_from_grid(tables.load_grid(data))
+    if errors:
+        raise ImportRejected(errors)
+    created = updated = 0
+    for values in rows:
+        number = values.pop("_row")
+        try:
+            _unit, was_created = unit_upsert(by=by, **values)
+        except ValidationError as exc:
+            raise ImportRejected([tables.CellError(number, "", "; ".join(exc.messages))]) from exc
+        created += was_created
+        updated += not was_created
+    return created, updated
