@@ -165,6 +165,14 @@ class AssignmentPlan:
         return sum(1 for i in self.items if i.status == status)
 
     @property
+    def count_new(self):
+        return self.count("new")
+
+    @property
+    def count_changed(self):
+        return self.count("changed")
+
+    @property
     def shares(self):
         return sum(1 + len(i.cooperating) for i in self.items)
 

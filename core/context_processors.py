@@ -13,6 +13,10 @@ def navigation(request):
         return {}
     roles = membership_roles(user)
     items = [(_("Home"), reverse("core:home"))]
+    if permissions.is_member(user):
+        items.append((_("Indicators"), reverse("indicators:list")))
+    if permissions.has_perm(user, permissions.IMPORT_TABLES):
+        items.append((_("Import task table"), reverse("assignments:import")))
     if permissions.has_perm(user, permissions.VIEW_AUDIT):
         items.append((_("Audit trail"), reverse("core:audit")))
     if user.is_superuser:

@@ -168,3 +168,22 @@ def revoke_role(user, role, unit):
     for perm in ROLE_UNIT_PERMISSIONS[role]:
         if perm not in still_needed:
             remove_perm(perm, user, unit)
+
+
+IMPORT_TABLES = MANAGE_CAMPAIGN  # office admins import tables; IT (superuser) too
+
+
+def is_member(user):
+    """Signed in and holding a role somewhere (or IT): may browse county-wide, non-confidential pages."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    from campaign.selectors import membership_roles
+
+    return bool(membership_roles(user))
+
+
+def require_member(user):
+    if not is_member(user):
+        raise PermissionDenied

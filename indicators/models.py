@@ -27,6 +27,11 @@ class Framework(BaseModel):
     def __str__(self):
         return f"{self.name} ({self.version})"
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("indicators:tree", args=[self.pk])
+
 
 class Indicator(BaseModel):
     """A node of the three-level indicator tree. `code` is the position within

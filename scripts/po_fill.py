@@ -17,6 +17,12 @@ data = runpy.run_path(dict_path)
 T, PLURALS = data.get("T", {}), data.get("PLURALS", {})
 po = polib.pofile(po_path, wrapwidth=0)
 for entry in po:
+    if "fuzzy" in entry.flags and entry.msgid not in T and entry.msgid not in PLURALS:
+        # msgmerge's guess from a similar string is usually wrong: start afresh.
+        entry.msgstr = ""
+        entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
+        entry.flags.remove("fuzzy")
+        entry.previous_msgid = entry.previous_msgid_plural = None
     if entry.msgid_plural:
         if entry.msgid in PLURALS:
             entry.msgstr_plural = {0: PLURALS[entry.msgid]}

@@ -22,6 +22,16 @@ EXPECTED = {
     "set_language": ("/i18n/setlang/", {"*": 302}),  # a GET changes nothing and redirects
     "core:home": ("/", {"anonymous": LOGIN, "*": 200}),
     "core:audit": ("/audit/", {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403}),
+    "indicators:list": ("/indicators/", {"anonymous": LOGIN, "nobody": 403, "*": 200}),
+    "indicators:tree": (lambda w: f"/indicators/{w.campaign.framework_id}/", {"anonymous": LOGIN, "nobody": 403, "*": 200}),
+    "indicators:import": ("/indicators/import/", {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403}),
+    "indicators:import_confirm": ("/indicators/import/confirm/", {"anonymous": LOGIN, "*": 405}),  # POST only
+    "assignments:import": ("/assignments/import/", {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403}),
+    "assignments:import_confirm": ("/assignments/import/confirm/", {"anonymous": LOGIN, "*": 405}),
+    "assignments:export": (
+        lambda w: f"/assignments/export/?campaign={w.campaign.pk}&format=csv",
+        {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403},
+    ),
 }
 # The admin site carries its own is_staff checks; only IT (superuser) gets in.
 ADMIN_INDEX = ("/admin/", {"superuser": 200, "*": 302})
@@ -50,6 +60,7 @@ def _expected(table, persona):
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_url_answers_each_persona_as_declared(client, world, name, persona):
     path, table = EXPECTED[name]
+    path = path(world) if callable(path) else path
     if persona != "anonymous":
         client.force_login(getattr(world, persona))
     response = client.get(path)
@@ -65,3 +76,17 @@ def test_admin_site_is_for_it_only(client, world, persona):
     if persona != "anonymous":
         client.force_login(getattr(world, persona))
     assert client.get(ADMIN_INDEX[0]).status_code == _expected(ADMIN_INDEX[1], persona)
+
+
+@pytest.mark.parametrize("name", ["indicators:import_confirm", "assignments:import_confirm"])
+@pytest.mark.parametrize("persona", ["liaison_a", "leader_b", "office_staff", "city_reviewer", "nobody"])
+def test_confirm_posts_are_forbidden_without_the_import_right(client, world, name, persona):
+    client.force_login(getattr(world, persona))
+    path = EXPECTED[name][0]
+    assert client.post(path, {"token": "x"}).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["indicators:import", "assignments:import"])
+def test_upload_posts_are_forbidden_for_a_liaison(client, world, name):
+    client.force_login(world.liaison_a)
+    assert client.post(EXPECTED[name][0], {}).status_code == 403

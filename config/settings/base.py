@@ -244,3 +244,5 @@ LOGGING = {
 COUNTY_NAME = env.str("COUNTY_NAME", default="示范县")
 # `manage.py load_demo` creates logins with a published password: never in production.
 DEMO_ALLOWED = True
+# Largest task table accepted for import, in megabytes.
+TABLE_MAX_UPLOAD_MB = env_int("TABLE_MAX_UPLOAD_MB", 10, minimum=1)

@@ -18,7 +18,7 @@ from indicators.tables import read_table
 from . import builders
 
 pytestmark = pytest.mark.django_db
-SHARED_XLSX = Path(__file__).resolve().parents[3] / "shared" / "data" / "task-table.xlsx"
+SHARED_XLSX = Path(__file__).resolve().parents[1] / "fixtures" / "task-table.xlsx"
 REPO_CSV = Path(__file__).resolve().parents[2] / "campaign" / "demo_data" / "indicators.csv"
 
 

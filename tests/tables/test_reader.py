@@ -10,7 +10,7 @@ from indicators.tables import TableError, read_table
 
 from . import builders
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+SHARED = Path(__file__).resolve().parents[1] / "fixtures"
 REPO_DATA = Path(__file__).resolve().parents[2] / "campaign" / "demo_data"
 
 
