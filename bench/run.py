@@ -63,12 +63,75 @@ def get_ok(client, path):
     assert response.status_code == 200, (path, response.status_code)
 
 
+def generated_table(rows):
+    """A task table in the county layout (title rows, merged level-1/level-2 cells) with `rows` level-3 rows."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["附件1"])
+    ws.append(["示范县指标任务分解表"])
+    ws.merge_cells("A2:H2")
+    ws.append(["一级指标", "二级指标", "序号", "三级指标", "牵头单位", "责任单位", "完成时限", "备注"])
+    serial = 0
+    for a in range(1, rows // 500 + 2):
+        top = ws.max_row + 1
+        for b in range(1, 11):
+            first = ws.max_row + 1
+            for c in range(1, 51):
+                if serial >= rows:
+                    break
+                serial += 1
+                ws.append([f"{a}、一级指标{a}" if c == 1 else None, f"（{b}）二级指标{a}-{b}" if c == 1 else None, serial,
+                           f"第{serial}项三级指标：依法履行职责，落实工作要求。", "县司法局", "县直各行政执法部门、各乡镇（街道）", "2025年9月底前", None])
+            if ws.max_row > first:
+                ws.merge_cells(start_row=first, start_column=2, end_row=ws.max_row, end_column=2)
+        if ws.max_row > top:
+            ws.merge_cells(start_row=top, start_column=1, end_row=ws.max_row, end_column=1)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def bare_openpyxl_read(data):
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    for _row in wb.active.iter_rows(values_only=True):
+        pass
+
+
+def import_framework(data, name):
+    from django.db import transaction
+
+    from indicators.services import framework_import
+    from indicators.tables import read_table
+
+    with transaction.atomic():
+        framework_import(table=read_table(data), name=name)
+        transaction.set_rollback(True)  # measure the same work each time
+
+
+def bench_imports():
+    for label, data in (("task_table_100", (ROOT / "tests" / "fixtures" / "task-table.xlsx").read_bytes()),
+                        ("task_table_5000", generated_table(5000))):
+        repeat = 15 if label.endswith("100") else 3
+        baseline = timed(lambda: bare_openpyxl_read(data), repeat=repeat, warmup=1)
+        value = timed(lambda: import_framework(data, label), repeat=repeat, warmup=1)
+        report(f"import_{label}_vs_bare_openpyxl", value / baseline, "<=", 3)
+
+
 def main():
     from campaign.demo import demo_load
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
+        bench_imports()
         demo_load(county="示范县")
         anonymous = Client()
         # Baseline: a trivial page — the login form, rendered without a query

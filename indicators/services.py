@@ -63,7 +63,6 @@ def _build_tree(framework, rows):
                     position=position,
                     title=title.strip(),
                 )
-                nodes[code].save()
             elif tables.title_key(node.title) != tables.title_key(title):
                 raise ValidationError(
                     _("Indicator %(code)s has two titles: %(a)s / %(b)s")
@@ -84,7 +83,9 @@ def _build_tree(framework, rows):
             criteria=row.criteria,
             is_veto=row.is_veto,
         )
-    Indicator.objects.bulk_create([n for n in nodes.values() if n.level == 3])
+    # UUID keys are set in Python, so parents and children go in three INSERTs, one per level.
+    for level in (1, 2, 3):
+        Indicator.objects.bulk_create([n for n in nodes.values() if n.level == level], batch_size=1000)
     return nodes
 
 

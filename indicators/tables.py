@@ -15,6 +15,7 @@ instead (see indicators/admin.py).
 
 import csv
 import datetime
+import functools
 import io
 import re
 import unicodedata
@@ -184,8 +185,16 @@ def cn_to_int(text):
 
 def split_numbering(text):
     """'（三）加强监管' -> (3, '加强监管'); text without numbering -> (None, text)."""
+    if text is None:
+        return None, ""
+    return _split_numbering(str(text))
+
+
+# Level-1 and level-2 titles repeat on every row of a table: remember the answers.
+@functools.lru_cache(maxsize=8192)
+def _split_numbering(text):
     # Match on whitespace-collapsed text: "1 标题" needs its space to be numbering.
-    spaced = clean_text(text) if not isinstance(text, str) else _WS.sub(" ", text).strip()
+    spaced = _WS.sub(" ", text).strip()
     if spaced[:1] == "'" and spaced[1:2] in ("=", "+", "-", "@"):
         spaced = spaced[1:]
     for pattern in _NUMBERING:
@@ -204,6 +213,7 @@ def clean_title(text):
     return title.rstrip("。．.；;，, ")
 
 
+@functools.lru_cache(maxsize=8192)
 def title_key(text):
     return norm_key(clean_title(text))
 
