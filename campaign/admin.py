@@ -1,5 +1,5 @@
 from django.contrib import admin
-from import_export import resources
+from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 
 from .models import Campaign, Membership, Unit
@@ -7,10 +7,16 @@ from .services import membership_create, membership_end
 
 
 class UnitResource(resources.ModelResource):
+    """Columns as in units.csv (code,name,short_name,type,category,law_enforcement,note)."""
+
+    kind = fields.Field(attribute="kind", column_name="type")
+    is_law_enforcement = fields.Field(attribute="is_law_enforcement", column_name="law_enforcement", widget=widgets.BooleanWidget())
+
     class Meta:
         model = Unit
         import_id_fields = ("code",)
         fields = ("code", "name", "short_name", "kind", "category", "is_law_enforcement", "region", "note", "is_active")
+        skip_unchanged = True
 
 
 @admin.register(Unit)

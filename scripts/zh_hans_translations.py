@@ -292,3 +292,7 @@ PLURALS.update({
     "%(n)s level-3 indicator": "三级指标 %(n)s 项",
     "%(n)s cooperating unit": "配合单位 %(n)s 个",
 })
+T.update({
+    "county task table (xlsx / xls / csv)": "县级任务分工表（xlsx / xls / csv）",
+    "Give the framework a name.": "请填写指标体系名称。",
+})
