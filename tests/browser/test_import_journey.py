@@ -24,6 +24,7 @@ def test_admin_imports_the_task_table_previews_and_sees_the_tree(page, live_serv
     expect(page.locator(".alert-success")).to_contain_text("已导入")
     expect(page.get_by_text("一级指标 8 项 · 二级指标 33 项 · 三级指标 100 项")).to_be_visible()
     expect(page.locator("details.tree-l1")).to_have_count(8)
+    shot(page, "tree-desktop", full_page=False)
 
 
 def test_office_imports_the_division_and_searches_the_tree_on_a_phone(browser, live_server, demo, shot):
