@@ -1,8 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Campaign
+from campaign.models import Campaign, Unit
+from core.forms import BootstrapForm
 from indicators.forms import TableUploadForm
+
+from .models import Assignment
 
 
 class AssignmentImportForm(TableUploadForm):
@@ -16,3 +19,54 @@ class AssignmentImportForm(TableUploadForm):
 class AssignmentExportForm(forms.Form):
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.filter(framework__isnull=False))
     format = forms.ChoiceField(choices=[("xlsx", "XLSX"), ("csv", "CSV")], required=False)
+
+
+class TransitionForm(BootstrapForm):
+    to_status = forms.ChoiceField(choices=Assignment.Status.choices, widget=forms.HiddenInput)
+    comment = forms.CharField(label=_("Comment"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DeadlineForm(BootstrapForm):
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ongoing = forms.BooleanField(label=_("Ongoing (长期坚持)"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("ongoing") and not data.get("deadline") and not self.errors:
+            raise forms.ValidationError(_("Give a deadline or mark the task ongoing."))
+        return data
+
+
+class UnitChoiceForm(BootstrapForm):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.filter(is_active=True, kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP, Unit.Kind.OFFICE]))
+
+
+class BulkActionForm(DeadlineForm):
+    ACTIONS = [("deadline", _("Set deadline")), ("remind", _("Send reminder"))]
+
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    selected = forms.ModelMultipleChoiceField(queryset=Assignment.objects.none(), required=False)
+    all_filtered = forms.BooleanField(required=False)
+
+    field_order = ["action", "deadline", "ongoing"]
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["selected"].queryset = queryset
+        self.filtered = queryset
+
+    def clean(self):
+        data = forms.Form.clean(self)
+        if data.get("action") == "deadline" and not data.get("ongoing") and not data.get("deadline") and not self.errors:
+            raise forms.ValidationError(_("Give a deadline or mark the task ongoing."))
+        if not data.get("all_filtered") and not data.get("selected"):
+            raise forms.ValidationError(_("Select at least one task."))
+        return data
+
+    def targets(self):
+        return self.filtered if self.cleaned_data["all_filtered"] else self.cleaned_data["selected"]
+
+
+class CircularForm(BootstrapForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Text"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 5}))

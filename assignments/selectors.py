@@ -24,7 +24,15 @@ def assignment_list_for_user(*, user, campaign, units=None):
 
 
 def assignment_bucket(assignment, today):
-    """Which group a share falls in on the task pages."""
+    """Which group a share falls in on the task pages: first by state, then by deadline."""
+    from .models import Assignment
+
+    if assignment.status == Assignment.Status.RETURNED:
+        return "returned"
+    if assignment.status == Assignment.Status.SUBMITTED:
+        return "submitted"
+    if assignment.status == Assignment.Status.ACCEPTED:
+        return "accepted"
     if assignment.ongoing:
         return "ongoing"
     if assignment.deadline < today:
@@ -35,22 +43,36 @@ def assignment_bucket(assignment, today):
 
 
 def assignment_group_by_deadline(assignments, today):
-    """Split shares into overdue / due soon / later / ongoing, each annotated with days left."""
-    groups = {"overdue": [], "due_soon": [], "later": [], "ongoing": []}
+    """Split shares into returned / overdue / due soon / later / ongoing / submitted / accepted,
+    each annotated with days left, and a returned share with the office's latest comment."""
+    from .models import AssignmentEvent
+
+    groups = {"returned": [], "overdue": [], "due_soon": [], "later": [], "ongoing": [], "submitted": [], "accepted": []}
     for a in assignments:
-        a.days_left = None if a.ongoing else (a.deadline - today).days
-        a.days_overdue = -a.days_left if a.days_left is not None and a.days_left < 0 else 0
+        a.days_left = a.days_left_on = None if a.ongoing or a.deadline is None else (a.deadline - today).days
+        a.days_overdue = -a.days_left if a.days_left is not None and a.days_left < 0 and a.is_open else 0
+        a.return_comment = ""
         groups[assignment_bucket(a, today)].append(a)
+    if groups["returned"]:
+        comments = {}
+        for e in AssignmentEvent.objects.filter(assignment__in=groups["returned"], to_status="returned").order_by("assignment_id", "-at"):
+            comments.setdefault(e.assignment_id, e.comment)
+        for a in groups["returned"]:
+            a.return_comment = comments.get(a.pk, "")
     return groups
 
 
 def assignment_deadline_summary(*, campaign, today):
     """County-wide counts for the office home page, in one query."""
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    open_ = Q(status__in=Assignment.OPEN_STATUSES)
     return Assignment.objects.filter(campaign=campaign).aggregate(
         total=Count("id"),
-        overdue=Count("id", filter=Q(ongoing=False, deadline__lt=today)),
-        due_soon=Count("id", filter=Q(ongoing=False, deadline__gte=today, deadline__lte=soon)),
+        overdue=Count("id", filter=open_ & Q(ongoing=False, deadline__lt=today)),
+        due_soon=Count("id", filter=open_ & Q(ongoing=False, deadline__gte=today, deadline__lte=soon)),
+        submitted=Count("id", filter=Q(status=Assignment.Status.SUBMITTED)),
+        accepted=Count("id", filter=Q(status=Assignment.Status.ACCEPTED)),
+        escalated=Count("id", filter=open_ & Q(escalated_at__isnull=False)),
         ongoing=Count("id", filter=Q(ongoing=True)),
         indicators=Count("indicator", distinct=True),
         units=Count("unit", distinct=True),
@@ -62,7 +84,61 @@ def unit_overdue_ranking(*, campaign, today, limit=10):
     from campaign.models import Unit
 
     return (
-        Unit.objects.filter(assignments__campaign=campaign, assignments__ongoing=False, assignments__deadline__lt=today)
+        Unit.objects.filter(assignments__campaign=campaign, assignments__ongoing=False, assignments__deadline__lt=today,
+                            assignments__status__in=Assignment.OPEN_STATUSES)
         .annotate(overdue=Count("assignments"))
         .order_by("-overdue", "code")[:limit]
     )
+
+
+# --- accountability -------------------------------------------------------------------------
+
+RED_OVERDUE = 3  # a unit with this many overdue shares, or any escalated one, is red
+
+
+def accountability_board(*, campaign, today):
+    """Units ranked by overdue, then returned shares, with their open items and a
+    red/amber/green rating. Two queries, whatever the number of units."""
+    from .models import Assignment
+
+    shares = (
+        Assignment.objects.filter(campaign=campaign)
+        .exclude(status=Assignment.Status.ACCEPTED)
+        .select_related("unit", "indicator")
+        .order_by("unit__code", "deadline", "indicator__code")
+    )
+    rows = {}
+    for a in shares:
+        row = rows.setdefault(a.unit_id, {"unit": a.unit, "overdue": 0, "returned": 0, "escalated": 0, "submitted": 0, "items": []})
+        overdue = a.is_open and not a.ongoing and a.deadline is not None and a.deadline < today
+        a.days_overdue = (today - a.deadline).days if overdue else 0
+        row["overdue"] += overdue
+        row["returned"] += a.status == Assignment.Status.RETURNED
+        row["escalated"] += a.escalated_at is not None and a.is_open
+        row["submitted"] += a.status == Assignment.Status.SUBMITTED
+        if a.is_open:
+            row["items"].append(a)
+    result = []
+    for row in rows.values():
+        if row["escalated"] or row["overdue"] >= RED_OVERDUE:
+            row["rating"] = "red"
+        elif row["overdue"] or row["returned"]:
+            row["rating"] = "amber"
+        else:
+            row["rating"] = "green"
+        result.append(row)
+    rank = {"red": 0, "amber": 1, "green": 2}
+    result.sort(key=lambda r: (rank[r["rating"]], -r["overdue"], -r["returned"], r["unit"].code))
+    return result
+
+
+def board_export_rows(board):
+    rating = {"red": "红", "amber": "黄", "green": "绿"}
+    rows = []
+    for r in board:
+        items = "；".join(f"{a.indicator.code}（{a.get_status_display()}{'，逾期' + str(a.days_overdue) + '天' if a.days_overdue else ''}）" for a in r["items"])
+        rows.append([r["unit"].code, r["unit"].name, rating[r["rating"]], r["overdue"], r["returned"], r["escalated"], items])
+    return rows
+
+
+BOARD_HEADERS = ["unit_code", "unit", "rating", "overdue", "returned", "escalated", "open_items"]

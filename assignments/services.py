@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from campaign.models import Unit
+from core import permissions
 from core.audit import audit_record, changed
 from indicators import tables
 from indicators.models import Indicator
@@ -305,3 +306,190 @@ def assignment_export_rows(*, campaign):
 
 def assignment_export(*, campaign, fmt):
     return tables.export_table(EXPORT_HEADERS, assignment_export_rows(campaign=campaign), fmt)
+
+
+# --- the task workflow -------------------------------------------------------------------
+
+_St = Assignment.Status
+# Allowed status moves and the permission each needs: the unit's liaison works and
+# submits; the office reviews. A return always carries a comment.
+TRANSITIONS = {
+    (_St.NOT_STARTED, _St.IN_PROGRESS): permissions.CONTRIBUTE_UNIT_WORK,
+    (_St.NOT_STARTED, _St.SUBMITTED): permissions.CONTRIBUTE_UNIT_WORK,
+    (_St.IN_PROGRESS, _St.SUBMITTED): permissions.CONTRIBUTE_UNIT_WORK,
+    (_St.RETURNED, _St.IN_PROGRESS): permissions.CONTRIBUTE_UNIT_WORK,
+    (_St.RETURNED, _St.SUBMITTED): permissions.CONTRIBUTE_UNIT_WORK,
+    (_St.SUBMITTED, _St.IN_PROGRESS): permissions.CONTRIBUTE_UNIT_WORK,  # withdrawn before review
+    (_St.SUBMITTED, _St.ACCEPTED): permissions.REVIEW_UNIT_WORK,
+    (_St.SUBMITTED, _St.RETURNED): permissions.REVIEW_UNIT_WORK,
+    (_St.ACCEPTED, _St.RETURNED): permissions.REVIEW_UNIT_WORK,  # reopened by the office
+}
+COMMENT_REQUIRED = {_St.RETURNED}
+
+
+def assignment_moves_for(assignment, user):
+    """The statuses this user may move the share to now."""
+    return [to for (frm, to), perm in TRANSITIONS.items() if frm == assignment.status and permissions.has_perm(user, perm, assignment)]
+
+
+@transaction.atomic
+def assignment_transition(*, assignment, to_status, by, comment=""):
+    """Move a share to another status through the table; one event per move.
+
+    The update is a compare-and-set on the status the caller saw, so two people
+    acting on the same share at once cannot both succeed.
+    """
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from core.notifications import notify
+
+    from .models import AssignmentEvent
+
+    frm = assignment.status
+    rule = TRANSITIONS.get((frm, to_status))
+    if rule is None:
+        raise ValidationError(
+            _("A task cannot move from %(a)s to %(b)s.") % {"a": _St(frm).label, "b": _St(to_status).label}
+        )
+    if not permissions.has_perm(by, rule, assignment):
+        raise PermissionDenied
+    comment = (comment or "").strip()
+    if to_status in COMMENT_REQUIRED and not comment:
+        raise ValidationError(_("Say why the task is returned: the unit needs to know what to fix."))
+    now = timezone.now()
+    changes = {"status": to_status, "status_changed_at": now, "updated_at": now}
+    if to_status in (_St.SUBMITTED, _St.ACCEPTED):
+        changes["escalated_at"] = None
+    if not Assignment.objects.filter(pk=assignment.pk, status=frm).update(**changes):
+        raise ValidationError(_("Someone else changed this task meanwhile; reload the page."))
+    for field, value in changes.items():
+        setattr(assignment, field, value)
+    event = AssignmentEvent.objects.create(assignment=assignment, from_status=frm, to_status=to_status, comment=comment[:2000], by=by)
+    audit_record(actor=by, verb="status_changed", obj=assignment, object_repr=_share_repr(assignment),
+                 before={"status": frm}, after={"status": to_status, **({"comment": comment} if comment else {})},
+                 unit=assignment.unit)
+    if to_status in (_St.RETURNED, _St.ACCEPTED):
+        title = (_("Returned: %(task)s") if to_status == _St.RETURNED else _("Accepted: %(task)s")) % {"task": _share_repr(assignment)}
+        notify(unit_people(assignment.unit), title=title, body=comment, link=assignment.get_absolute_url())
+    return event
+
+
+def _share_repr(assignment):
+    return f"{assignment.indicator.code} {assignment.unit}"
+
+
+def unit_people(unit):
+    """The liaisons and leaders of a unit: who hears about its tasks."""
+    from campaign.models import Membership
+    from core.models import User
+
+    return list(User.objects.filter(memberships__unit=unit, memberships__role__in=[Membership.Role.LIAISON, Membership.Role.UNIT_LEADER], is_active=True).distinct())
+
+
+def office_people():
+    from campaign.models import Membership
+    from core.models import User
+
+    roles = [Membership.Role.OFFICE_ADMIN, Membership.Role.OFFICE_STAFF]
+    return list(User.objects.filter(memberships__role__in=roles, is_active=True).distinct())
+
+
+def assignment_rollup(assignment):
+    """The lead's view of an indicator: every share of it, and whether the whole is complete
+    (the lead's own part and every cooperating unit's part accepted)."""
+    shares = list(
+        Assignment.objects.filter(campaign_id=assignment.campaign_id, indicator_id=assignment.indicator_id)
+        .select_related("unit").order_by("role", "unit__code")
+    )
+    accepted = sum(1 for s in shares if s.status == _St.ACCEPTED)
+    return {"shares": shares, "accepted": accepted, "total": len(shares), "complete": bool(shares) and accepted == len(shares)}
+
+
+@transaction.atomic
+def assignment_change_deadline(*, assignments, deadline=None, ongoing=False, by):
+    """Set a deadline (or ongoing) on shares, e.g. a bulk action on a filtered list."""
+    if deadline is None and not ongoing:
+        raise ValidationError(_("A task needs a deadline or must be marked ongoing."))
+    count = 0
+    for a in assignments:
+        before = {"deadline": str(a.deadline or ""), "ongoing": a.ongoing}
+        a.deadline, a.ongoing = (None, True) if ongoing else (deadline, False)
+        after = {"deadline": str(a.deadline or ""), "ongoing": a.ongoing}
+        if before != after:
+            # A new deadline starts a new reminder cycle, and lifts an escalation.
+            a.escalated_at = None
+            a.save(update_fields=["deadline", "ongoing", "escalated_at", "updated_at"])
+            audit_record(actor=by, verb="updated", obj=a, object_repr=_share_repr(a), before=before, after=after, unit=a.unit)
+            count += 1
+    return count
+
+
+@transaction.atomic
+def assignment_add_unit(*, campaign, indicator, unit, by, deadline=None, ongoing=False):
+    """Add a cooperating unit to an indicator (the lead's deadline by default)."""
+    lead = Assignment.objects.filter(campaign=campaign, indicator=indicator, role=Assignment.Role.LEAD).first()
+    if Assignment.objects.filter(campaign=campaign, indicator=indicator, unit=unit).exists():
+        raise ValidationError(_("%(unit)s already has a share of this indicator.") % {"unit": unit})
+    if deadline is None and not ongoing and lead is not None:
+        deadline, ongoing = lead.deadline, lead.ongoing
+    if deadline is None and not ongoing:
+        raise ValidationError(_("A task needs a deadline or must be marked ongoing."))
+    a = Assignment.objects.create(campaign=campaign, indicator=indicator, unit=unit, role=Assignment.Role.COOPERATING,
+                                  deadline=None if ongoing else deadline, ongoing=ongoing)
+    audit_record(actor=by, verb="created", obj=a, object_repr=_share_repr(a), after={"unit": unit.code, "role": a.role}, unit=unit)
+    return a
+
+
+@transaction.atomic
+def assignment_reassign(*, assignment, unit, by):
+    """Hand a share to another unit; its status starts again."""
+    if Assignment.objects.filter(campaign_id=assignment.campaign_id, indicator_id=assignment.indicator_id, unit=unit).exists():
+        raise ValidationError(_("%(unit)s already has a share of this indicator.") % {"unit": unit})
+    old = assignment.unit
+    assignment.unit, assignment.status, assignment.escalated_at = unit, _St.NOT_STARTED, None
+    assignment.save(update_fields=["unit", "status", "escalated_at", "updated_at"])
+    audit_record(actor=by, verb="updated", obj=assignment, object_repr=_share_repr(assignment),
+                 before={"unit": old.code}, after={"unit": unit.code}, unit=unit)
+    return assignment
+
+
+@transaction.atomic
+def assignment_remove(*, assignment, by):
+    """Take a cooperating unit's share away. A lead is reassigned, never removed."""
+    if assignment.role == Assignment.Role.LEAD:
+        raise ValidationError(_("The lead unit cannot be removed; reassign the lead to another unit instead."))
+    audit_record(actor=by, verb="deleted", obj=assignment, object_repr=_share_repr(assignment),
+                 before={"unit": assignment.unit.code, "role": assignment.role, "status": assignment.status}, unit=assignment.unit)
+    assignment.delete()
+
+
+@transaction.atomic
+def circular_issue(*, campaign, title, body, by, today):
+    """Issue a formal notice (通报) listing the units with overdue shares as of today;
+    the list is a snapshot and every listed unit's people are told."""
+    from campaign.models import Unit
+    from core.notifications import notify
+
+    from .models import Circular
+    from .selectors import accountability_board
+
+    entries = []
+    for row in accountability_board(campaign=campaign, today=today):
+        if not row["overdue"]:
+            continue
+        entries.append({
+            "unit_code": row["unit"].code,
+            "unit": row["unit"].name,
+            "overdue": row["overdue"],
+            "escalated": row["escalated"],
+            "items": [{"code": a.indicator.code, "title": a.indicator.title, "deadline": str(a.deadline), "days_overdue": a.days_overdue}
+                      for a in row["items"] if a.days_overdue],
+        })
+    if not entries:
+        raise ValidationError(_("No unit is overdue: there is nothing to announce."))
+    circular = Circular.objects.create(campaign=campaign, title=title[:200], body=body[:5000], as_of=today, entries=entries, issued_by=by)
+    audit_record(actor=by, verb="circular_issued", obj=circular, after={"units": [e["unit_code"] for e in entries]})
+    for unit in Unit.objects.filter(code__in=[e["unit_code"] for e in entries]):
+        notify(unit_people(unit), title=_("Formal notice (通报): %(title)s") % {"title": circular.title}, body=body, link=circular.get_absolute_url())
+    return circular

@@ -1,21 +1,35 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaign.models import Campaign
+from campaign.models import Campaign, Unit
+from campaign.selectors import campaign_current
 from core import permissions
 from core.uploads import stash_drop, stash_read, stash_upload
 from indicators.forms import ConfirmForm
 from indicators.services import ImportRejected
-from indicators.tables import TableError, read_table
+from indicators.tables import TableError, export_table, read_table
 
-from .forms import AssignmentExportForm, AssignmentImportForm
-from .services import assignment_export, assignment_import, assignment_plan
+from .admin import AssignmentResource
+from .filters import AssignmentFilter
+from .forms import (
+    AssignmentExportForm, AssignmentImportForm, BulkActionForm, CircularForm, DeadlineForm, TransitionForm, UnitChoiceForm,
+)
+from .models import Assignment, Circular
+from .reminders import reminders_manual
+from .selectors import BOARD_HEADERS, accountability_board, board_export_rows
+from .services import (
+    assignment_add_unit, assignment_change_deadline, assignment_export, assignment_import, assignment_moves_for,
+    assignment_plan, assignment_reassign, assignment_remove, assignment_rollup, assignment_transition, circular_issue,
+)
 
 REQUIRED_COLUMNS = ("level3", "lead")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -78,3 +92,187 @@ def export(request):
     filename = f"{campaign.name}-任务分工-{timezone.localdate():%Y%m%d}.{fmt}"
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+# --- the task workflow ----------------------------------------------------------------------
+
+def _shares():
+    return Assignment.objects.select_related("campaign", "indicator__parent__parent", "unit")
+
+
+@login_required
+@require_GET
+def detail(request, pk):
+    """One unit's share: status, deadline, history, the lead's view of its cooperating units, actions."""
+    assignment = permissions.require(request.user, _shares(), permissions.VIEW_UNIT_WORK, pk=pk)
+    days_left = assignment.days_left(timezone.localdate())
+    context = {
+        "a": assignment,
+        "events": assignment.events.select_related("by")[:50],
+        "moves": assignment_moves_for(assignment, request.user),
+        "rollup": assignment_rollup(assignment),
+        "can_manage": permissions.has_perm(request.user, permissions.MANAGE_ASSIGNMENTS, assignment),
+        "days_left": days_left,
+        "days_overdue": -days_left if days_left is not None and days_left < 0 else 0,
+        "transition_form": TransitionForm(),
+        "deadline_form": DeadlineForm(initial={"deadline": assignment.deadline, "ongoing": assignment.ongoing}),
+        "unit_form": UnitChoiceForm(),
+    }
+    return render(request, "assignments/detail.html", context)
+
+
+@login_required
+@require_POST
+def move(request, pk):
+    """Submit, withdraw, accept or return a share."""
+    assignment = permissions.require(request.user, _shares(), permissions.VIEW_UNIT_WORK, pk=pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            assignment_transition(assignment=assignment, to_status=form.cleaned_data["to_status"], by=request.user,
+                                  comment=form.cleaned_data["comment"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Status: %(status)s") % {"status": assignment.get_status_display()})
+    else:
+        messages.error(request, _("The request was not valid."))
+    return redirect(assignment)
+
+
+@login_required
+@require_POST
+def change_deadline(request, pk):
+    assignment = permissions.require(request.user, _shares(), permissions.MANAGE_ASSIGNMENTS, pk=pk)
+    form = DeadlineForm(request.POST)
+    if form.is_valid():
+        assignment_change_deadline(assignments=[assignment], deadline=form.cleaned_data["deadline"],
+                                   ongoing=form.cleaned_data["ongoing"], by=request.user)
+        messages.success(request, _("The deadline was changed."))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(assignment)
+
+
+@login_required
+@require_POST
+def change_unit(request, pk, action):
+    """Office: hand the share to another unit, add a cooperating unit, or remove this share."""
+    assignment = permissions.require(request.user, _shares(), permissions.MANAGE_ASSIGNMENTS, pk=pk)
+    form = UnitChoiceForm(request.POST)
+    try:
+        if action == "remove":
+            assignment_remove(assignment=assignment, by=request.user)
+            messages.success(request, _("The share was removed."))
+            return redirect("assignments:list")
+        if not form.is_valid():
+            raise ValidationError(_("Choose a unit."))
+        unit = form.cleaned_data["unit"]
+        if action == "reassign":
+            assignment_reassign(assignment=assignment, unit=unit, by=request.user)
+        else:
+            assignment_add_unit(campaign=assignment.campaign, indicator=assignment.indicator, unit=unit, by=request.user)
+        messages.success(request, _("The division of work was changed."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(assignment)
+
+
+def _office_list(request):
+    campaign = campaign_current()
+    if campaign is None:
+        raise Http404
+    base = permissions.scope(request.user, permissions.VIEW_UNIT_WORK, _shares().filter(campaign=campaign))
+    filtered = AssignmentFilter(request.GET, queryset=base, campaign=campaign)
+    return campaign, filtered
+
+
+@login_required
+@require_GET
+def assignment_list(request):
+    """Office: every share of the current campaign, filtered; bulk actions; XLSX export."""
+    permissions.require_global(request.user, permissions.MANAGE_ASSIGNMENTS)
+    campaign, filtered = _office_list(request)
+    qs = filtered.qs.order_by("indicator__code", "role", "unit__code")
+    if request.GET.get("export") == "xlsx":
+        return _xlsx_response(AssignmentResource().export(qs).xlsx, f"{campaign.name}-任务清单")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    context = {"campaign": campaign, "filter": filtered, "page": page, "today": timezone.localdate(),
+               "bulk_form": BulkActionForm(queryset=qs)}
+    return render(request, "assignments/list.html", context)
+
+
+@login_required
+@require_POST
+def bulk(request):
+    permissions.require_global(request.user, permissions.MANAGE_ASSIGNMENTS)
+    _campaign, filtered = _office_list(request)
+    form = BulkActionForm(request.POST, queryset=filtered.qs)
+    back = f"{reverse('assignments:list')}?{request.GET.urlencode()}"
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect(back)
+    targets = list(form.targets())
+    if form.cleaned_data["action"] == "deadline":
+        n = assignment_change_deadline(assignments=targets, deadline=form.cleaned_data["deadline"], ongoing=form.cleaned_data["ongoing"], by=request.user)
+        messages.success(request, _("Deadline set on %(n)s task(s).") % {"n": n})
+    else:
+        n = reminders_manual(assignments=targets, by=request.user)
+        messages.success(request, _("Reminder sent for %(n)s task(s).") % {"n": n})
+    return redirect(back)
+
+
+def _xlsx_response(data, stem):
+    response = HttpResponse(data, content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = content_disposition_header(True, f"{stem}-{timezone.localdate():%Y%m%d}.xlsx")
+    return response
+
+
+@login_required
+@require_GET
+def board(request):
+    """The accountability board (督办): units ranked by overdue and returned work."""
+    permissions.require_global(request.user, permissions.MANAGE_ASSIGNMENTS)
+    campaign = campaign_current()
+    if campaign is None:
+        raise Http404
+    today = timezone.localdate()
+    rows = accountability_board(campaign=campaign, today=today)
+    if request.GET.get("export") == "xlsx":
+        return _xlsx_response(export_table(BOARD_HEADERS, board_export_rows(rows), "xlsx"), f"{campaign.name}-督办")
+    context = {"campaign": campaign, "rows": rows, "today": today, "circular_form": CircularForm(initial={"title": _("Circular on overdue tasks as of %(date)s") % {"date": today}})}
+    return render(request, "assignments/board.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def circulars(request):
+    """Formal notices (通报): the record, and issuing a new one from the board."""
+    permissions.require_global(request.user, permissions.MANAGE_ASSIGNMENTS)
+    campaign = campaign_current()
+    if request.method == "POST":
+        form = CircularForm(request.POST)
+        if form.is_valid() and campaign is not None:
+            try:
+                circular = circular_issue(campaign=campaign, title=form.cleaned_data["title"], body=form.cleaned_data["body"],
+                                          by=request.user, today=timezone.localdate())
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("assignments:board")
+            return redirect(circular)
+        messages.error(request, _("Give the notice a title."))
+        return redirect("assignments:board")
+    items = Circular.objects.filter(campaign=campaign).select_related("issued_by") if campaign else []
+    return render(request, "assignments/circular_list.html", {"circulars": items, "campaign": campaign})
+
+
+@login_required
+@require_GET
+def circular(request, pk):
+    """A formal notice, printable. Office members see all; a listed unit's people see it too."""
+    notice = get_object_or_404(Circular.objects.select_related("campaign", "issued_by"), pk=pk)
+    listed = {e["unit_code"] for e in notice.entries}
+    mine = set(permissions.scope(request.user, permissions.VIEW_UNIT_WORK, Unit).values_list("code", flat=True))
+    if not (permissions.has_perm(request.user, permissions.MANAGE_ASSIGNMENTS) or listed & mine):
+        raise Http404
+    return render(request, "assignments/circular.html", {"notice": notice})

@@ -118,6 +118,10 @@ class Campaign(BaseModel):
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
         ordering = ["-created_at"]
+        permissions = [
+            ("manage_assignments", _("Can change the division of work, deadlines and send reminders")),
+            ("record_city_review", _("Can record the city's decision on a declared campaign")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(threshold__gt=0) & Q(threshold__lte=1), name="campaign_threshold_range"
@@ -130,3 +134,29 @@ class Campaign(BaseModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("campaign:detail", args=[self.pk])
+
+
+class CampaignStageEvent(models.Model):
+    """One move of a campaign from stage to stage: when it took effect and who made it."""
+
+    id = models.BigAutoField(primary_key=True)
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="stage_events")
+    from_stage = models.CharField(_("from"), max_length=20, choices=Campaign.Stage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=20, choices=Campaign.Stage.choices)
+    effective_on = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["campaign", "at", "id"]
+
+    def __str__(self):
+        return f"{self.from_stage}→{self.to_stage}"

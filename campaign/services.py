@@ -67,11 +67,16 @@ def campaign_create(*, by, **values):
     """Create a campaign; its framework is frozen from now on (re-imports make new versions)."""
     from indicators.services import framework_freeze
 
+    from django.utils import timezone
+
+    from .models import CampaignStageEvent
+
     campaign = Campaign(**values)
     campaign.full_clean()
     campaign.save()
     if campaign.framework is not None:
         framework_freeze(campaign.framework)
+    CampaignStageEvent.objects.create(campaign=campaign, to_stage=campaign.stage, effective_on=timezone.localdate(), by=by)
     audit_record(actor=by, verb="created", obj=campaign, after=snapshot(campaign, CAMPAIGN_FIELDS))
     return campaign
 
@@ -181,3 +186,88 @@ def units_import(*, data, by=None):
         created += was_created
         updated += not was_created
     return created, updated
+
+
+# --- stages ------------------------------------------------------------------------------
+
+_S = Campaign.Stage
+# Allowed moves and the permission each needs. Batches skip stages, so some moves
+# jump ahead; a step back corrects a mistaken move. Nothing else is allowed.
+STAGE_TRANSITIONS = {
+    (_S.PREPARATION, _S.SELF_ASSESSMENT): permissions.MANAGE_CAMPAIGN,
+    (_S.PREPARATION, _S.DECLARED): permissions.MANAGE_CAMPAIGN,
+    (_S.SELF_ASSESSMENT, _S.PREPARATION): permissions.MANAGE_CAMPAIGN,
+    (_S.SELF_ASSESSMENT, _S.DECLARED): permissions.MANAGE_CAMPAIGN,
+    (_S.DECLARED, _S.SELF_ASSESSMENT): permissions.MANAGE_CAMPAIGN,  # withdrawn to rework
+    # The city's initial review: recorded by the city reviewer or, on its word, the office.
+    (_S.DECLARED, _S.RECOMMENDED): (permissions.RECORD_CITY_REVIEW, permissions.MANAGE_CAMPAIGN),
+    (_S.DECLARED, _S.NOT_NAMED): (permissions.RECORD_CITY_REVIEW, permissions.MANAGE_CAMPAIGN),
+    (_S.RECOMMENDED, _S.INSPECTION): permissions.MANAGE_CAMPAIGN,
+    (_S.RECOMMENDED, _S.PUBLICISED): permissions.MANAGE_CAMPAIGN,
+    (_S.RECOMMENDED, _S.NOT_NAMED): permissions.MANAGE_CAMPAIGN,
+    (_S.INSPECTION, _S.PUBLICISED): permissions.MANAGE_CAMPAIGN,
+    (_S.INSPECTION, _S.NOT_NAMED): permissions.MANAGE_CAMPAIGN,
+    (_S.PUBLICISED, _S.NAMED): permissions.MANAGE_CAMPAIGN,
+    (_S.PUBLICISED, _S.NOT_NAMED): permissions.MANAGE_CAMPAIGN,
+}
+
+
+def stage_moves_for(campaign, user):
+    """The stages this user may move the campaign to now."""
+    return [
+        to for (frm, to), perms in STAGE_TRANSITIONS.items()
+        if frm == campaign.stage and _may(user, perms, campaign)
+    ]
+
+
+def _may(user, perms, obj):
+    perms = (perms,) if isinstance(perms, str) else perms
+    return any(permissions.has_perm(user, p, obj) for p in perms)
+
+
+@transaction.atomic
+def campaign_move_stage(*, campaign, to_stage, by, effective_on=None, note=""):
+    """Move a campaign to another stage, if the table allows it and the user may."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils import timezone
+
+    from .models import CampaignStageEvent
+
+    rule = STAGE_TRANSITIONS.get((campaign.stage, to_stage))
+    if rule is None:
+        raise ValidationError(
+            _("A campaign cannot move from %(a)s to %(b)s.")
+            % {"a": Campaign.Stage(campaign.stage).label, "b": Campaign.Stage(to_stage).label}
+        )
+    if not _may(by, rule, campaign):
+        raise PermissionDenied
+    # Compare-and-set: two people moving the same campaign at once cannot both win.
+    moved = Campaign.objects.filter(pk=campaign.pk, stage=campaign.stage).update(stage=to_stage, updated_at=timezone.now())
+    if not moved:
+        raise ValidationError(_("Someone else changed the stage meanwhile; reload the page."))
+    event = CampaignStageEvent.objects.create(
+        campaign=campaign, from_stage=campaign.stage, to_stage=to_stage,
+        effective_on=effective_on or timezone.localdate(), note=note[:500], by=by,
+    )
+    audit_record(actor=by, verb="stage_changed", obj=campaign, before={"stage": campaign.stage}, after={"stage": to_stage})
+    campaign.stage = to_stage
+    return event
+
+
+@transaction.atomic
+def campaign_update(*, campaign, by, **values):
+    """Edit a campaign's details (not its stage: that moves through campaign_move_stage)."""
+    values.pop("stage", None)
+    before = snapshot(campaign, CAMPAIGN_FIELDS)
+    for field, value in values.items():
+        setattr(campaign, field, value)
+    campaign.full_clean()
+    campaign.save()
+    if campaign.framework is not None:
+        from indicators.services import framework_freeze
+
+        framework_freeze(campaign.framework)
+    old, new = changed(before, snapshot(campaign, CAMPAIGN_FIELDS))
+    if new:
+        audit_record(actor=by, verb="updated", obj=campaign, before=old, after=new)
+    return campaign

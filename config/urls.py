@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("campaigns/", include("campaign.urls")),
     path("indicators/", include("indicators.urls")),
     path("assignments/", include("assignments.urls")),
     path("", include("core.urls")),

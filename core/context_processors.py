@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign.selectors import membership_roles
 
 from . import permissions
+from .notifications import notification_unread_count
 
 
 def navigation(request):
@@ -13,8 +14,12 @@ def navigation(request):
         return {}
     roles = membership_roles(user)
     items = [(_("Home"), reverse("core:home"))]
+    if permissions.has_perm(user, permissions.MANAGE_ASSIGNMENTS):
+        items.append((_("Tasks"), reverse("assignments:list")))
+        items.append((_("Accountability"), reverse("assignments:board")))
     if permissions.is_member(user):
         items.append((_("Indicators"), reverse("indicators:list")))
+        items.append((_("Campaigns"), reverse("campaign:list")))
     if permissions.has_perm(user, permissions.IMPORT_TABLES):
         items.append((_("Import task table"), reverse("assignments:import")))
     if permissions.has_perm(user, permissions.VIEW_AUDIT):
@@ -22,7 +27,7 @@ def navigation(request):
     if user.is_superuser:
         items.append((_("System administration"), reverse("admin:index")))
     role_labels = sorted({str(label) for value, label in _role_choices() if value in roles})
-    return {"nav_items": items, "nav_roles": role_labels}
+    return {"nav_items": items, "nav_roles": role_labels, "unread_count": notification_unread_count(user)}
 
 
 def _role_choices():

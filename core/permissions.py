@@ -26,6 +26,8 @@ SIGNOFF_UNIT_WORK = "campaign.signoff_unit_work"
 REVIEW_UNIT_WORK = "campaign.review_unit_work"
 MANAGE_CAMPAIGN = "campaign.change_campaign"
 VIEW_AUDIT = "core.view_auditevent"
+MANAGE_ASSIGNMENTS = "campaign.manage_assignments"
+RECORD_CITY_REVIEW = "campaign.record_city_review"
 
 # Role -> permissions held county-wide (granted through the role's group).
 ROLE_GLOBAL_PERMISSIONS = {
@@ -36,9 +38,10 @@ ROLE_GLOBAL_PERMISSIONS = {
         "campaign.add_campaign",
         "campaign.view_campaign",
         VIEW_AUDIT,
+        MANAGE_ASSIGNMENTS,
     ],
-    "office_staff": [VIEW_UNIT_WORK, REVIEW_UNIT_WORK, "campaign.view_campaign"],
-    "city_reviewer": [],
+    "office_staff": [VIEW_UNIT_WORK, REVIEW_UNIT_WORK, "campaign.view_campaign", MANAGE_ASSIGNMENTS],
+    "city_reviewer": [RECORD_CITY_REVIEW],
     "unit_leader": [],
     "liaison": [],
 }

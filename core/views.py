@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from assignments import selectors as assignment_selectors
 from campaign.models import Membership
@@ -13,7 +15,7 @@ from campaign.selectors import campaign_current, membership_roles, membership_un
 from . import permissions
 from .filters import AuditEventFilter
 from .health import health_status
-from .models import AuditEvent
+from .models import AuditEvent, Notification
 
 
 @require_GET
@@ -59,3 +61,27 @@ def audit_list(request):
     events = AuditEventFilter(request.GET, queryset=AuditEvent.objects.select_related("unit"))
     page = Paginator(events.qs, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_list.html", {"filter": events, "page": page})
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    """The user's own messages, newest first."""
+    items = Notification.objects.filter(recipient=request.user)
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request):
+    """Mark all (or one) of the user's messages read, then follow the message's link."""
+    items = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
+    pk = request.POST.get("id", "")
+    if pk.isdigit():
+        items = items.filter(pk=pk)
+    items.update(read_at=timezone.now())
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = reverse("core:notifications")
+    return redirect(target)

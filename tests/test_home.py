@@ -74,7 +74,7 @@ def test_liaison_home_query_count_does_not_grow_with_tasks(client, world, django
     from tests.factories import make_assignment
 
     client.force_login(world.liaison_a)
-    with django_assert_max_num_queries(12) as small:
+    with django_assert_max_num_queries(14) as small:
         client.get(HOME)
     # Ten more shares for the same unit must not add queries (no N+1 on indicator/parent/unit).
     for indicator in _more_indicators(world.campaign.framework, 10):
@@ -95,5 +95,5 @@ def _more_indicators(framework, n):
 
 def test_office_home_query_count(client, world, django_assert_max_num_queries):
     client.force_login(world.office_admin)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         client.get(HOME)

@@ -32,7 +32,43 @@ EXPECTED = {
         lambda w: f"/assignments/export/?campaign={w.campaign.pk}&format=csv",
         {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403},
     ),
+    "assignments:list": ("/assignments/", {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403}),
+    "assignments:bulk": ("/assignments/bulk/", {"anonymous": LOGIN, "*": 405}),
+    "assignments:board": ("/assignments/board/", {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403}),
+    "assignments:circulars": ("/assignments/circulars/", {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403}),
+    "assignments:circular": (
+        lambda w: _circular(w).get_absolute_url(),
+        # Unit A is listed (it has an overdue share); unit B and the others are not.
+        {"anonymous": LOGIN, "liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404, "*": 200},
+    ),
+    "assignments:detail": (
+        lambda w: w.shares.a_overdue.get_absolute_url(),
+        {"anonymous": LOGIN, "liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404, "*": 200},
+    ),
+    "assignments:move": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/move/", {"anonymous": LOGIN, "*": 405}),
+    "assignments:deadline": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/deadline/", {"anonymous": LOGIN, "*": 405}),
+    "assignments:reassign": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/reassign/", {"anonymous": LOGIN, "*": 405}),
+    "assignments:add_unit": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/add-unit/", {"anonymous": LOGIN, "*": 405}),
+    "assignments:remove": (lambda w: f"/assignments/{w.shares.a_soon.pk}/remove/", {"anonymous": LOGIN, "*": 405}),
+    "campaign:list": ("/campaigns/", {"anonymous": LOGIN, "nobody": 403, "*": 200}),
+    "campaign:create": ("/campaigns/new/", {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403}),
+    "campaign:detail": (lambda w: w.campaign.get_absolute_url(), {"anonymous": LOGIN, "nobody": 403, "*": 200}),
+    "campaign:edit": (lambda w: f"/campaigns/{w.campaign.pk}/edit/", {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403}),
+    "campaign:stage": (lambda w: f"/campaigns/{w.campaign.pk}/stage/", {"anonymous": LOGIN, "*": 405}),
+    "core:notifications": ("/notifications/", {"anonymous": LOGIN, "*": 200}),
+    "core:notifications_read": ("/notifications/read/", {"anonymous": LOGIN, "*": 405}),
 }
+
+
+def _circular(w):
+    import datetime
+
+    from assignments.models import Circular
+
+    return Circular.objects.create(campaign=w.campaign, title="通报", as_of=datetime.date.today(),
+                                   entries=[{"unit_code": w.unit_a.code, "unit": w.unit_a.name, "overdue": 1, "items": []}])
+
+
 # The admin site carries its own is_staff checks; only IT (superuser) gets in.
 ADMIN_INDEX = ("/admin/", {"superuser": 200, "*": 302})
 
@@ -90,3 +126,23 @@ def test_confirm_posts_are_forbidden_without_the_import_right(client, world, nam
 def test_upload_posts_are_forbidden_for_a_liaison(client, world, name):
     client.force_login(world.liaison_a)
     assert client.post(EXPECTED[name][0], {}).status_code == 403
+
+
+# POSTs on unit A's share: outside scope is 404, in scope without the right is 403.
+SHARE_POSTS = {
+    "move": ({"to_status": "submitted"}, {"liaison_a": 302, "leader_a": 403, "office_staff": 403, "office_admin": 403, "superuser": 302,
+                                          "liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404}),
+    "deadline": ({"deadline": "2030-01-01"}, {"liaison_a": 403, "leader_a": 403, "office_staff": 302, "office_admin": 302, "superuser": 302,
+                                               "liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404}),
+    "reassign": ({}, {"liaison_a": 403, "leader_a": 403, "office_staff": 302, "office_admin": 302, "superuser": 302,
+                      "liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404}),
+}
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+@pytest.mark.parametrize("action", sorted(SHARE_POSTS))
+def test_share_posts_answer_each_persona_as_declared(client, world, action, persona):
+    data, table = SHARE_POSTS[action]
+    client.force_login(getattr(world, persona))
+    response = client.post(f"/assignments/{world.shares.a_overdue.pk}/{action}/", data)
+    assert response.status_code == table[persona]

@@ -246,3 +246,14 @@ COUNTY_NAME = env.str("COUNTY_NAME", default="示范县")
 DEMO_ALLOWED = True
 # Largest task table accepted for import, in megabytes.
 TABLE_MAX_UPLOAD_MB = env_int("TABLE_MAX_UPLOAD_MB", 10, minimum=1)
+# The site's address, for links in e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Days overdue after which a share is escalated to the office (督办).
+ESCALATION_DAYS = env_int("ESCALATION_DAYS", 7, minimum=1)
+
+from celery.schedules import crontab  # noqa: E402
+
+# django-celery-beat's database scheduler picks these up; admins can change the time in the admin.
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {"task": "assignments.send_reminders", "schedule": crontab(hour=8, minute=0)},
+}

@@ -1,0 +1,38 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaign.models import Unit
+from core.forms import BootstrapForm
+from indicators.models import Indicator
+
+from .models import Assignment
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"), max_length=100)
+    level1 = django_filters.ModelChoiceFilter(field_name="indicator__parent__parent", queryset=Indicator.objects.none(), label=_("Level-1"), empty_label=_("All"))
+    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("Unit"), empty_label=_("All"))
+    unit_kind = django_filters.ChoiceFilter(field_name="unit__kind", choices=[(Unit.Kind.DEPARTMENT, _("Department")), (Unit.Kind.TOWNSHIP, _("Township / subdistrict"))], label=_("Kind"), empty_label=_("All"))
+    status = django_filters.ChoiceFilter(choices=Assignment.Status.choices, label=_("Status"), empty_label=_("All"))
+    role = django_filters.ChoiceFilter(choices=Assignment.Role.choices, label=_("Role"), empty_label=_("All"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue only"))
+
+    class Meta:
+        model = Assignment
+        fields = []
+        form = BootstrapForm
+
+    def __init__(self, *args, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if campaign is not None and campaign.framework_id:
+            self.filters["level1"].queryset = Indicator.objects.filter(framework_id=campaign.framework_id, level=1).order_by("position")
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(indicator__code__startswith=value) | Q(indicator__title__icontains=value) | Q(unit__name__icontains=value) | Q(unit__short_name__icontains=value))
+
+    def filter_overdue(self, queryset, name, value):
+        if value:
+            return queryset.overdue(timezone.localdate())
+        return queryset

@@ -1,0 +1,252 @@
+"""The workflow's pages: my tasks, the share page, the office list, bulk actions,
+the accountability board, formal notices, campaigns and messages."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from assignments.models import Assignment, Circular
+from assignments.services import assignment_transition
+from campaign.models import Campaign, CampaignStageEvent
+from core.models import AuditEvent, Notification
+from tests.factories import make_assignment
+
+pytestmark = pytest.mark.django_db
+S = Assignment.Status
+
+
+def _status(share, status):
+    Assignment.objects.filter(pk=share.pk).update(status=status)
+    share.refresh_from_db()
+    return share
+
+
+def test_liaison_submits_and_office_returns_with_a_comment_shown_on_my_tasks(client, world):
+    share = world.shares.a_soon
+    client.force_login(world.liaison_a)
+    response = client.post(reverse("assignments:move", args=[share.pk]), {"to_status": "submitted"})
+    assert response.status_code == 302
+    client.force_login(world.office_staff)
+    client.post(reverse("assignments:move", args=[share.pk]), {"to_status": "returned", "comment": "缺少会议纪要"})
+    client.force_login(world.liaison_a)
+    response = client.get("/")
+    assert [a.pk for a in response.context["groups"]["returned"]] == [share.pk]
+    assert "退回意见： 缺少会议纪要" in response.content.decode()
+
+
+def test_return_without_comment_shows_a_message_and_changes_nothing(client, world):
+    share = _status(world.shares.a_soon, S.SUBMITTED)
+    client.force_login(world.office_staff)
+    response = client.post(reverse("assignments:move", args=[share.pk]), {"to_status": "returned", "comment": ""}, follow=True)
+    assert "请写明退回原因" in response.content.decode()
+    share.refresh_from_db()
+    assert share.status == S.SUBMITTED
+
+
+def test_bogus_status_is_refused_without_a_500(client, world):
+    client.force_login(world.liaison_a)
+    response = client.post(reverse("assignments:move", args=[world.shares.a_soon.pk]), {"to_status": "deleted"}, follow=True)
+    assert response.status_code == 200 and "请求无效" in response.content.decode()
+
+
+def test_share_page_shows_history_rollup_and_only_allowed_actions(client, world):
+    share = world.shares.a_soon  # unit A cooperates on 1.1.2, led by unit B
+    client.force_login(world.liaison_a)
+    body = client.get(share.get_absolute_url()).content.decode()
+    assert "提交审核" in body and "通过" not in body.split("本指标全部责任单位")[0].split("下一步")[1]
+    assert "城关镇" in body  # the lead's share is listed in the roll-up
+    assert "调整任务分工" not in body
+    client.force_login(world.office_staff)
+    body = client.get(share.get_absolute_url()).content.decode()
+    assert "调整任务分工" in body and "提交审核" not in body
+
+
+def test_office_changes_deadline_reassigns_adds_and_removes(client, world):
+    share = world.shares.a_soon
+    client.force_login(world.office_staff)
+    client.post(reverse("assignments:deadline", args=[share.pk]), {"deadline": "2031-05-31"})
+    share.refresh_from_db()
+    assert share.deadline == datetime.date(2031, 5, 31)
+    client.post(reverse("assignments:add_unit", args=[share.pk]), {"unit": world.office.pk})
+    assert Assignment.objects.filter(indicator=share.indicator, unit=world.office, role="cooperating").exists()
+    response = client.post(reverse("assignments:add_unit", args=[share.pk]), {"unit": world.office.pk}, follow=True)
+    assert "已承担此项指标的任务" in response.content.decode()
+    client.post(reverse("assignments:reassign", args=[share.pk]), {"unit": world.city.pk})  # not a work unit
+    share.refresh_from_db()
+    assert share.unit == world.unit_a
+    response = client.post(reverse("assignments:remove", args=[share.pk]))
+    assert response.status_code == 302 and not Assignment.objects.filter(pk=share.pk).exists()
+    lead = world.shares.b_lead
+    response = client.post(reverse("assignments:remove", args=[lead.pk]), follow=True)
+    assert "牵头单位不能删除" in response.content.decode()
+    assert AuditEvent.objects.filter(verb="deleted", object_id=str(share.pk)).exists()
+
+
+def test_office_list_filters(client, world):
+    client.force_login(world.office_staff)
+    url = reverse("assignments:list")
+    assert client.get(url).context["page"].paginator.count == 4
+    assert [a.pk for a in client.get(url, {"overdue": "true"}).context["page"]] == [world.shares.a_overdue.pk]
+    assert {a.unit_id for a in client.get(url, {"unit_kind": "township"}).context["page"]} == {world.unit_b.pk}
+    assert client.get(url, {"status": "accepted"}).context["page"].paginator.count == 0
+    assert client.get(url, {"q": "1.1.3"}).context["page"].paginator.count == 1
+    level1 = world.indicators[0].parent.parent
+    assert client.get(url, {"level1": level1.pk}).context["page"].paginator.count == 4
+    response = client.get(url, {"status": "nonsense", "page": "x", "unit": "not-a-uuid"})
+    assert response.status_code == 200
+
+
+def test_office_list_query_count_is_constant(client, world, django_assert_max_num_queries):
+    client.force_login(world.office_staff)
+    url = reverse("assignments:list")
+    with django_assert_max_num_queries(16) as small:
+        client.get(url)
+    from indicators.models import Indicator
+
+    mid = world.indicators[0].parent
+    for i in range(20, 45):
+        ind = Indicator.objects.create(framework=world.campaign.framework, parent=mid, level=3, code=f"1.1.{i}", position=i, title=f"追加{i}")
+        make_assignment(world.campaign, ind, world.unit_b, days=i)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(url)
+
+
+def test_office_list_exports_xlsx(client, world):
+    client.force_login(world.office_admin)
+    response = client.get(reverse("assignments:list"), {"export": "xlsx", "unit_kind": "department"})
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    import io
+
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[0][:3] == ("campaign", "code", "level3") and len(rows) == 4
+
+
+def test_bulk_set_deadline_and_remind_on_selected_and_on_all_filtered(client, world):
+    client.force_login(world.office_staff)
+    url = reverse("assignments:bulk")
+    client.post(url, {"action": "deadline", "deadline": "2030-06-30", "selected": [world.shares.a_overdue.pk]})
+    world.shares.a_overdue.refresh_from_db()
+    assert world.shares.a_overdue.deadline == datetime.date(2030, 6, 30)
+    client.post(f"{url}?unit_kind=township", {"action": "remind", "all_filtered": "on"})
+    assert Notification.objects.filter(recipient=world.liaison_b, title__contains="提醒").count() == 1
+    assert not Notification.objects.filter(recipient=world.liaison_a, title__contains="提醒").exists()
+    response = client.post(url, {"action": "deadline"}, follow=True)
+    assert "请至少选择一项任务" in response.content.decode() or "请填写完成时限" in response.content.decode()
+
+
+def test_bulk_cannot_reach_outside_the_filtered_list(client, world):
+    client.force_login(world.office_staff)
+    client.post(f"{reverse('assignments:bulk')}?unit_kind=township", {"action": "deadline", "deadline": "2030-06-30", "selected": [world.shares.a_overdue.pk]})
+    world.shares.a_overdue.refresh_from_db()
+    assert world.shares.a_overdue.deadline != datetime.date(2030, 6, 30)
+
+
+def test_board_ranks_units_and_rates_them(client, world):
+    _status(world.shares.b_lead, S.RETURNED)
+    client.force_login(world.office_admin)
+    rows = client.get(reverse("assignments:board")).context["rows"]
+    assert [(r["unit"].code, r["rating"], r["overdue"], r["returned"]) for r in rows] == [("D16", "amber", 1, 0), ("T01", "amber", 0, 1)]
+    from django.utils import timezone
+
+    Assignment.objects.filter(pk=world.shares.a_overdue.pk).update(escalated_at=timezone.now())
+    rows = client.get(reverse("assignments:board")).context["rows"]
+    assert rows[0]["rating"] == "red"
+    response = client.get(reverse("assignments:board"), {"export": "xlsx"})
+    assert response.content[:2] == b"PK"
+
+
+def test_formal_notice_lists_overdue_units_and_tells_them(client, world):
+    client.force_login(world.office_admin)
+    response = client.post(reverse("assignments:circulars"), {"title": "关于逾期任务的通报", "body": "请各单位抓紧整改。"})
+    notice = Circular.objects.get()
+    assert response.status_code == 302 and response["Location"] == notice.get_absolute_url()
+    assert [e["unit_code"] for e in notice.entries] == ["D16"]
+    assert Notification.objects.filter(recipient=world.liaison_a, title__contains="通报").exists()
+    assert not Notification.objects.filter(recipient=world.liaison_b).exists()
+    client.force_login(world.liaison_a)
+    assert "关于逾期任务的通报" in client.get(notice.get_absolute_url()).content.decode()
+
+
+def test_formal_notice_with_nothing_overdue_is_refused(client, world):
+    Assignment.objects.filter(pk=world.shares.a_overdue.pk).update(status=S.SUBMITTED)
+    client.force_login(world.office_admin)
+    response = client.post(reverse("assignments:circulars"), {"title": "x"}, follow=True)
+    assert "没有逾期单位" in response.content.decode() and not Circular.objects.exists()
+
+
+def test_office_admin_creates_and_edits_a_campaign(client, world):
+    client.force_login(world.office_admin)
+    data = {"name": "2027年单项示范", "county": "示范县", "slug": "2027-single", "kind": "single_item", "single_item_title": "",
+            "focus_areas": "", "framework": world.campaign.framework.pk, "threshold": "0.900"}
+    response = client.post(reverse("campaign:create"), data)
+    assert "单项示范须填写项目名称" in response.content.decode() and not Campaign.objects.filter(slug="2027-single").exists()
+    data["single_item_title"] = "行政执法“三项制度”"
+    response = client.post(reverse("campaign:create"), data)
+    campaign = Campaign.objects.get(slug="2027-single")
+    assert response.status_code == 302 and campaign.framework.frozen
+    assert CampaignStageEvent.objects.filter(campaign=campaign, to_stage="preparation").exists()
+    data.update(threshold="1.5")
+    response = client.post(reverse("campaign:edit", args=[campaign.pk]), data)
+    assert "0 到 1 之间" in response.content.decode()
+    data.update(threshold="0.950", slug="2027-single")
+    client.post(reverse("campaign:edit", args=[campaign.pk]), data)
+    campaign.refresh_from_db()
+    assert str(campaign.threshold) == "0.950"
+
+
+@pytest.mark.parametrize(
+    "persona, frm, to, allowed",
+    [
+        ("office_admin", "preparation", "self_assessment", True),
+        ("office_admin", "preparation", "declared", True),  # a batch that skips self-assessment
+        ("office_admin", "preparation", "named", False),
+        ("office_staff", "preparation", "self_assessment", False),
+        ("liaison_a", "preparation", "self_assessment", False),
+        ("city_reviewer", "declared", "recommended", True),
+        ("city_reviewer", "preparation", "self_assessment", False),
+        ("office_admin", "declared", "recommended", True),
+        ("office_admin", "publicised", "named", True),
+        ("office_admin", "named", "preparation", False),
+    ],
+)
+def test_stage_moves_by_role(client, world, persona, frm, to, allowed):
+    Campaign.objects.filter(pk=world.campaign.pk).update(stage=frm)
+    client.force_login(getattr(world, persona))
+    client.post(reverse("campaign:stage", args=[world.campaign.pk]), {"to_stage": to, "effective_on": "2026-05-01", "note": "市委依法治市办初审通过"})
+    world.campaign.refresh_from_db()
+    assert (world.campaign.stage == to) is allowed
+    assert CampaignStageEvent.objects.filter(campaign=world.campaign, to_stage=to).exists() is allowed
+
+
+def test_stage_service_covers_every_pair(world):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from campaign.services import STAGE_TRANSITIONS, campaign_move_stage
+
+    for frm in Campaign.Stage:
+        for to in Campaign.Stage:
+            Campaign.objects.filter(pk=world.campaign.pk).update(stage=frm)
+            world.campaign.refresh_from_db()
+            try:
+                campaign_move_stage(campaign=world.campaign, to_stage=to, by=world.office_admin)
+            except (ValidationError, PermissionDenied):
+                assert (frm, to) not in STAGE_TRANSITIONS  # the office admin may make every move of the table
+            else:
+                assert (frm, to) in STAGE_TRANSITIONS
+
+
+def test_messages_page_and_read(client, world):
+    share = _status(world.shares.a_soon, S.SUBMITTED)
+    assignment_transition(assignment=share, to_status=S.RETURNED, by=world.office_staff, comment="请补充")
+    client.force_login(world.liaison_a)
+    response = client.get("/")
+    assert response.context["unread_count"] == 1
+    note = Notification.objects.get(recipient=world.liaison_a)
+    response = client.post(reverse("core:notifications_read"), {"id": note.pk, "next": note.link})
+    assert response["Location"] == share.get_absolute_url()
+    assert client.get("/").context["unread_count"] == 0
+    response = client.post(reverse("core:notifications_read"), {"next": "https://evil.example/"})
+    assert "evil" not in response["Location"]
