@@ -27,7 +27,7 @@ class TransitionForm(BootstrapForm):
 
 
 class DeadlineForm(BootstrapForm):
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     ongoing = forms.BooleanField(label=_("Ongoing (长期坚持)"), required=False)
 
     def clean(self):

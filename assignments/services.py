@@ -398,9 +398,9 @@ def office_people():
 def assignment_rollup(assignment):
     """The lead's view of an indicator: every share of it, and whether the whole is complete
     (the lead's own part and every cooperating unit's part accepted)."""
-    shares = list(
-        Assignment.objects.filter(campaign_id=assignment.campaign_id, indicator_id=assignment.indicator_id)
-        .select_related("unit").order_by("role", "unit__code")
+    shares = sorted(
+        Assignment.objects.filter(campaign_id=assignment.campaign_id, indicator_id=assignment.indicator_id).select_related("unit"),
+        key=lambda s: (s.role != Assignment.Role.LEAD, s.unit.code),  # the lead first
     )
     accepted = sum(1 for s in shares if s.status == _St.ACCEPTED)
     return {"shares": shares, "accepted": accepted, "total": len(shares), "complete": bool(shares) and accepted == len(shares)}

@@ -133,6 +133,35 @@ def load_users():
         membership_create(user=user, unit=units[unit_code], role=role)
 
 
+# Demo shares put through the workflow so every state shows: (unit, n-th share, steps, comment).
+DEMO_PROGRESS = [
+    ("D16", 0, ["submitted", "returned"], "佐证材料缺少2025年度的文件，请补充后重新提交。"),
+    ("D16", 1, ["submitted"], ""),
+    ("D16", 2, ["submitted", "accepted"], ""),
+    ("D16", 3, ["in_progress"], ""),
+    ("T01", 0, ["submitted"], ""),
+    ("T01", 1, ["submitted", "returned"], "照片缺少拍摄时间和地点说明。"),
+]
+
+
+def load_progress(campaign):
+    """Move a few demo shares through the workflow, once (shares with history are left alone)."""
+    from assignments.models import Assignment
+    from assignments.services import assignment_transition
+
+    User = get_user_model()
+    staff = User.objects.get(username="demo-staff")
+    for unit_code, index, steps, comment in DEMO_PROGRESS:
+        shares = list(Assignment.objects.filter(campaign=campaign, unit__code=unit_code).select_related("unit", "indicator").order_by("indicator__code"))
+        share = shares[index]
+        if share.events.exists():
+            continue
+        liaison = User.objects.get(username=f"demo-liaison-{unit_code}")
+        for step in steps:
+            by = staff if step in ("accepted", "returned") else liaison
+            assignment_transition(assignment=share, to_status=step, by=by, comment=comment if step == "returned" else "")
+
+
 @transaction.atomic
 def demo_load(*, county, today=None):
     """Load or refresh the demo county. Idempotent: a second run changes nothing
@@ -143,4 +172,5 @@ def demo_load(*, county, today=None):
     campaign = load_campaign(framework, county)
     load_assignments(campaign, today)
     load_users()
+    load_progress(campaign)
     return campaign

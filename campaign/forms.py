@@ -30,7 +30,7 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
 
 class StageForm(BootstrapFormMixin, forms.Form):
     to_stage = forms.ChoiceField(label=_("New stage"))
-    effective_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_on = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
     def __init__(self, *args, moves=(), **kwargs):

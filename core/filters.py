@@ -20,10 +20,10 @@ class AuditEventFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("Unit"), empty_label=_("All"))
     object = django_filters.CharFilter(field_name="object_repr", lookup_expr="icontains", label=_("Object"), max_length=100)
     date_from = django_filters.DateFilter(
-        field_name="at", lookup_expr="date__gte", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+        field_name="at", lookup_expr="date__gte", label=_("From"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     date_to = django_filters.DateFilter(
-        field_name="at", lookup_expr="date__lte", label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
+        field_name="at", lookup_expr="date__lte", label=_("To"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
 
     class Meta:

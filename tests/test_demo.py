@@ -4,7 +4,8 @@ from django.core.management import CommandError, call_command
 from assignments.models import Assignment
 from campaign.models import Campaign, Membership, Unit
 from core import permissions
-from core.models import AuditEvent, User
+from assignments.models import AssignmentEvent
+from core.models import AuditEvent, Notification, User
 from indicators.models import Indicator
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +21,8 @@ def _counts():
         "users": User.objects.count(),
         "memberships": Membership.objects.count(),
         "audit": AuditEvent.objects.count(),
+        "notifications": Notification.objects.count(),
+        "events": AssignmentEvent.objects.count(),
     }
 
 
@@ -79,3 +82,12 @@ def test_load_demo_refuses_production_settings(settings):
     with pytest.raises(CommandError, match="production"):
         call_command("load_demo")
     assert not User.objects.exists()
+
+
+def test_demo_shows_every_task_state_and_has_messages():
+    call_command("load_demo")
+    statuses = set(Assignment.objects.filter(unit__code__in=["D16", "T01"]).values_list("status", flat=True))
+    assert statuses == {"not_started", "in_progress", "submitted", "returned", "accepted"}
+    assert Assignment.objects.filter(escalated_at__isnull=False).exists()
+    assert Notification.objects.filter(recipient__username="demo-liaison-D16").exists()
+    assert Notification.objects.filter(recipient__username="demo-office", title__contains="督办").exists()

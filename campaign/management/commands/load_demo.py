@@ -10,8 +10,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEMO_ALLOWED:
             raise CommandError("load_demo refuses to run with production settings (DEMO_ALLOWED is off).")
+        from assignments.reminders import reminders_send
+
         campaign = demo_load(county=settings.COUNTY_NAME)
         self.stdout.write(self.style.SUCCESS(f"Demo campaign ready: {campaign.name} ({campaign.slug})"))
+        # Today's reminders, as the daily job would send them, so the demo has messages.
+        self.stdout.write(f"Reminders sent today: {len(reminders_send())}")
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for username in ["demo-admin", *[u[0] for u in DEMO_USERS]]:
             self.stdout.write(f"  {username}")
