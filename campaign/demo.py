@@ -95,6 +95,14 @@ def load_campaign(framework, county):
         )
     if not framework.frozen:
         Framework.objects.filter(pk=framework.pk).update(frozen=True)
+    if not campaign.stage_events.exists():
+        from .models import CampaignStageEvent
+
+        start = timezone.localdate() - datetime.timedelta(days=60)
+        CampaignStageEvent.objects.create(campaign=campaign, to_stage=Campaign.Stage.PREPARATION, effective_on=start,
+                                          note="印发《法治政府建设示范创建活动实施方案》")
+        CampaignStageEvent.objects.create(campaign=campaign, from_stage=Campaign.Stage.PREPARATION, to_stage=Campaign.Stage.SELF_ASSESSMENT,
+                                          effective_on=start + datetime.timedelta(days=30), note="对照指标体系开展自查自评")
     return campaign
 
 
