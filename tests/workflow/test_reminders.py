@@ -112,3 +112,12 @@ def test_reminder_task_runs_the_same_service(share, monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2026, 3, 3))
     assert send_reminders.apply().get() == 1
     assert send_reminders.apply().get() == 0
+
+
+def test_beat_schedules_the_reminder_task_daily(settings):
+    from config.celery_app import app
+
+    app.loader.import_default_modules()
+    entry = settings.CELERY_BEAT_SCHEDULE["send-reminders"]
+    assert entry["task"] in app.tasks
+    assert entry["schedule"].hour == {8}
