@@ -96,30 +96,46 @@ def unit_overdue_ranking(*, campaign, today, limit=10):
 RED_OVERDUE = 3  # a unit with this many overdue shares, or any escalated one, is red
 
 
-def accountability_board(*, campaign, today):
+def accountability_board(*, campaign, today, items_per_unit=None):
     """Units ranked by overdue, then returned shares, with their open items and a
-    red/amber/green rating. Two queries, whatever the number of units."""
+    red/amber/green rating. Two queries on plain values (a county has thousands
+    of shares; model instances for each would cost more than the page)."""
+    from django.urls import reverse
+
+    from campaign.models import Unit
+
     from .models import Assignment
 
+    status_labels = dict(Assignment.Status.choices)
+    url = reverse("assignments:detail", args=["00000000-0000-0000-0000-000000000000"])
     shares = (
         Assignment.objects.filter(campaign=campaign)
         .exclude(status=Assignment.Status.ACCEPTED)
-        .select_related("unit", "indicator")
         .order_by("unit__code", "deadline", "indicator__code")
+        .values("pk", "unit_id", "status", "deadline", "ongoing", "escalated_at", "indicator__code", "indicator__title")
     )
     rows = {}
     for a in shares:
-        row = rows.setdefault(a.unit_id, {"unit": a.unit, "overdue": 0, "returned": 0, "escalated": 0, "submitted": 0, "items": []})
-        overdue = a.is_open and not a.ongoing and a.deadline is not None and a.deadline < today
-        a.days_overdue = (today - a.deadline).days if overdue else 0
+        row = rows.setdefault(a["unit_id"], {"overdue": 0, "returned": 0, "escalated": 0, "submitted": 0, "open": 0, "items": []})
+        is_open = a["status"] in Assignment.OPEN_STATUSES
+        overdue = is_open and not a["ongoing"] and a["deadline"] is not None and a["deadline"] < today
         row["overdue"] += overdue
-        row["returned"] += a.status == Assignment.Status.RETURNED
-        row["escalated"] += a.escalated_at is not None and a.is_open
-        row["submitted"] += a.status == Assignment.Status.SUBMITTED
-        if a.is_open:
-            row["items"].append(a)
+        row["returned"] += a["status"] == Assignment.Status.RETURNED
+        row["escalated"] += is_open and a["escalated_at"] is not None
+        row["submitted"] += a["status"] == Assignment.Status.SUBMITTED
+        if is_open:
+            row["open"] += 1
+            if items_per_unit is None or len(row["items"]) < items_per_unit:
+                row["items"].append({
+                    "code": a["indicator__code"], "title": a["indicator__title"], "status": a["status"],
+                    "status_label": status_labels[a["status"]], "deadline": a["deadline"],
+                    "days_overdue": (today - a["deadline"]).days if overdue else 0,
+                    "url": url.replace("00000000-0000-0000-0000-000000000000", str(a["pk"])),
+                })
+    units = Unit.objects.in_bulk(list(rows))
     result = []
-    for row in rows.values():
+    for unit_id, row in rows.items():
+        row["unit"] = units[unit_id]
         if row["escalated"] or row["overdue"] >= RED_OVERDUE:
             row["rating"] = "red"
         elif row["overdue"] or row["returned"]:
@@ -136,7 +152,7 @@ def board_export_rows(board):
     rating = {"red": "红", "amber": "黄", "green": "绿"}
     rows = []
     for r in board:
-        items = "；".join(f"{a.indicator.code}（{a.get_status_display()}{'，逾期' + str(a.days_overdue) + '天' if a.days_overdue else ''}）" for a in r["items"])
+        items = "；".join(f"{i['code']}（{i['status_label']}{'，逾期' + str(i['days_overdue']) + '天' if i['days_overdue'] else ''}）" for i in r["items"])
         rows.append([r["unit"].code, r["unit"].name, rating[r["rating"]], r["overdue"], r["returned"], r["escalated"], items])
     return rows
 

@@ -483,8 +483,8 @@ def circular_issue(*, campaign, title, body, by, today):
             "unit": row["unit"].name,
             "overdue": row["overdue"],
             "escalated": row["escalated"],
-            "items": [{"code": a.indicator.code, "title": a.indicator.title, "deadline": str(a.deadline), "days_overdue": a.days_overdue}
-                      for a in row["items"] if a.days_overdue],
+            "items": [{"code": i["code"], "title": i["title"], "deadline": str(i["deadline"]), "days_overdue": i["days_overdue"]}
+                      for i in row["items"] if i["days_overdue"]],
         })
     if not entries:
         raise ValidationError(_("No unit is overdue: there is nothing to announce."))

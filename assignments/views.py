@@ -32,6 +32,7 @@ from .services import (
 )
 
 REQUIRED_COLUMNS = ("level3", "lead")
+BOARD_ITEMS = 10  # open items listed per unit on the board; the task list has them all
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
@@ -237,9 +238,10 @@ def board(request):
     if campaign is None:
         raise Http404
     today = timezone.localdate()
-    rows = accountability_board(campaign=campaign, today=today)
     if request.GET.get("export") == "xlsx":
+        rows = accountability_board(campaign=campaign, today=today)
         return _xlsx_response(export_table(BOARD_HEADERS, board_export_rows(rows), "xlsx"), f"{campaign.name}-督办")
+    rows = accountability_board(campaign=campaign, today=today, items_per_unit=BOARD_ITEMS)
     context = {"campaign": campaign, "rows": rows, "today": today, "circular_form": CircularForm(initial={"title": _("Circular on overdue tasks as of %(date)s") % {"date": today}})}
     return render(request, "assignments/board.html", context)
 

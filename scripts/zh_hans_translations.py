@@ -380,3 +380,4 @@ PLURALS.update({
     "Apply to all %(n)s filtered share": "应用于筛选出的全部 %(n)s 项任务",
 })
 T["%(n)s of %(total)s accepted"] = "%(total)s 项中已通过 %(n)s 项"
+T["All %(n)s open items"] = "查看全部 %(n)s 项未完成事项"
