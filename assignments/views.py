@@ -118,8 +118,28 @@ def detail(request, pk):
         "transition_form": TransitionForm(),
         "deadline_form": DeadlineForm(initial={"deadline": assignment.deadline, "ongoing": assignment.ongoing}),
         "unit_form": UnitChoiceForm(),
+        **_evidence_context(request.user, assignment),
     }
     return render(request, "assignments/detail.html", context)
+
+
+def _evidence_context(user, assignment):
+    """The evidence part of the share page: the list (hidden pieces for the office only) and the upload forms."""
+    from evidence.forms import FileEvidenceForm, LinkEvidenceForm, SummaryEvidenceForm
+    from evidence.services import EDITABLE_SHARE
+
+    office = permissions.has_perm(user, permissions.REVIEW_UNIT_WORK, assignment)
+    items = assignment.evidence.select_related("current_revision").order_by("-created_at")
+    if not office:
+        items = items.filter(hidden_at__isnull=True)
+    can_add = permissions.has_perm(user, permissions.CONTRIBUTE_UNIT_WORK, assignment) and assignment.status in EDITABLE_SHARE
+    return {
+        "evidence_items": items,
+        "can_add_evidence": can_add,
+        "file_form": FileEvidenceForm() if can_add else None,
+        "link_form": LinkEvidenceForm() if can_add else None,
+        "summary_form": SummaryEvidenceForm() if can_add else None,
+    }
 
 
 @login_required

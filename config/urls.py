@@ -24,5 +24,6 @@ urlpatterns = [
     path("campaigns/", include("campaign.urls")),
     path("indicators/", include("indicators.urls")),
     path("assignments/", include("assignments.urls")),
+    path("evidence/", include("evidence.urls")),
     path("", include("core.urls")),
 ]

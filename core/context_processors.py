@@ -17,6 +17,8 @@ def navigation(request):
     if permissions.has_perm(user, permissions.MANAGE_ASSIGNMENTS):
         items.append((_("Tasks"), reverse("assignments:list")))
         items.append((_("Accountability"), reverse("assignments:board")))
+    if permissions.has_perm(user, permissions.REVIEW_UNIT_WORK):
+        items.append((_("Review"), reverse("evidence:queue")))
     if permissions.is_member(user):
         items.append((_("Indicators"), reverse("indicators:list")))
         items.append((_("Campaigns"), reverse("campaign:list")))

@@ -33,3 +33,40 @@ def stash_drop(request, token):
     entry = request.session.pop(f"stash:{token}", None)
     if entry and default_storage.exists(entry["path"]):
         default_storage.delete(entry["path"])
+
+
+import hashlib  # noqa: E402
+
+from django.conf import settings  # noqa: E402
+from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler  # noqa: E402
+
+
+class HashingUploadHandler(TemporaryFileUploadHandler):
+    """Every upload goes to a temporary file on disk chunk by chunk (never whole into
+    memory), its SHA-256 computed on the way, and stops at the size limit.
+
+    The file arrives with `.sha256` and `.size` set; an upload cut off at the limit
+    leaves `request.upload_too_large = True` so the view can say why.
+    """
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.digest = hashlib.sha256()
+        self.received = 0
+        self.limit = settings.EVIDENCE_MAX_UPLOAD_MB * 1024 * 1024
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.request.upload_too_large = True
+            self.request.upload_limit_mb = settings.EVIDENCE_MAX_UPLOAD_MB
+            self.file.close()
+            raise StopUpload(connection_reset=False)
+        self.digest.update(raw_data)
+        return super().receive_data_chunk(raw_data, start)
+
+    def file_complete(self, file_size):
+        upload = super().file_complete(file_size)
+        if upload is not None:
+            upload.sha256 = self.digest.hexdigest()
+        return upload

@@ -6,11 +6,18 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
 PERSONAS = [
     "anonymous", "liaison_a", "liaison_b", "leader_a", "leader_b",
     "office_staff", "office_admin", "city_reviewer", "superuser", "nobody",
 ]
 LOGIN = "login"  # anonymous is redirected to the login page
+# Unit A's objects: its people, the office and IT see them; for everyone else they do not exist.
+UNIT_A_ONLY = {"liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404, "*": 200}
 
 # url name -> (path, {persona: expected GET status}); "*" is the default for unnamed personas.
 EXPECTED = {
@@ -56,8 +63,39 @@ EXPECTED = {
     "campaign:edit": (lambda w: f"/campaigns/{w.campaign.pk}/edit/", {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403}),
     "campaign:stage": (lambda w: f"/campaigns/{w.campaign.pk}/stage/", {"anonymous": LOGIN, "*": 405}),
     "core:notifications": ("/notifications/", {"anonymous": LOGIN, "*": 200}),
+    "evidence:queue": ("/evidence/review/", {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403}),
+    "evidence:add_files": (lambda w: f"/evidence/add/{w.shares.a_soon.pk}/files/", {"anonymous": LOGIN, "*": 405}),
+    "evidence:add_link": (lambda w: f"/evidence/add/{w.shares.a_soon.pk}/link/", {"anonymous": LOGIN, "*": 405}),
+    "evidence:add_summary": (lambda w: f"/evidence/add/{w.shares.a_soon.pk}/summary/", {"anonymous": LOGIN, "*": 405}),
+    "evidence:detail": (lambda w: _evidence(w).get_absolute_url(), {"anonymous": LOGIN, **UNIT_A_ONLY}),
+    "evidence:replace": (lambda w: f"/evidence/{_evidence(w).pk}/replace/", {"anonymous": LOGIN, "*": 405}),
+    "evidence:hide": (lambda w: f"/evidence/{_evidence(w).pk}/delete/", {"anonymous": LOGIN, "*": 405}),
+    "evidence:restore": (lambda w: f"/evidence/{_evidence(w).pk}/restore/", {"anonymous": LOGIN, "*": 405}),
+    "evidence:review": (lambda w: f"/evidence/{_evidence(w).pk}/review/", {"anonymous": LOGIN, "*": 405}),
+    "evidence:link": (lambda w: f"/evidence/{_evidence(w).pk}/link/", {"anonymous": LOGIN, "*": 405}),
+    "evidence:download": (lambda w: f"/evidence/file/{_evidence(w).current_revision_id}/download/", {"anonymous": LOGIN, **UNIT_A_ONLY}),
+    "evidence:preview": (lambda w: f"/evidence/file/{_evidence(w).current_revision_id}/preview/", {"anonymous": LOGIN, **UNIT_A_ONLY}),
+    # A PDF has no thumbnail: 404 for everyone, which also proves nothing leaks.
+    "evidence:thumbnail": (lambda w: f"/evidence/file/{_evidence(w).current_revision_id}/thumbnail/", {"anonymous": LOGIN, "*": 404}),
     "core:notifications_read": ("/notifications/read/", {"anonymous": LOGIN, "*": 405}),
 }
+
+
+def _evidence(w):
+    """A PDF of unit A's share, stored under a temporary media folder."""
+    from django.core.files.base import ContentFile
+
+    from evidence.models import Evidence, EvidenceRevision
+
+    e = Evidence.objects.filter(assignment=w.shares.a_soon).first()
+    if e is None:
+        e = Evidence.objects.create(assignment=w.shares.a_soon, kind="document", title="通知")
+        r = EvidenceRevision(evidence=e, number=1, original_name="通知.pdf", content_type="application/pdf", size=8, sha256="0" * 64)
+        r.file.save("x.pdf", ContentFile(b"%PDF-1.4"), save=False)
+        r.save()
+        e.current_revision = r
+        e.save()
+    return e
 
 
 def _circular(w):

@@ -1,0 +1,26 @@
+import datetime
+
+import django_filters
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaign.models import Unit
+from core.forms import BootstrapForm
+
+from .models import Evidence
+
+
+class ReviewQueueFilter(django_filters.FilterSet):
+    code = django_filters.CharFilter(field_name="assignment__indicator__code", lookup_expr="startswith", label=_("Indicator code"), max_length=20)
+    unit = django_filters.ModelChoiceFilter(field_name="assignment__unit", queryset=Unit.objects.all(), label=_("Unit"), empty_label=_("All"))
+    kind = django_filters.ChoiceFilter(choices=Evidence.Kind.choices, label=_("Kind"), empty_label=_("All"))
+    waiting = django_filters.ChoiceFilter(method="filter_waiting", label=_("Waiting"), empty_label=_("All"),
+                                          choices=[("3", _("3 days or more")), ("7", _("7 days or more")), ("14", _("14 days or more"))])
+
+    class Meta:
+        model = Evidence
+        fields = []
+        form = BootstrapForm
+
+    def filter_waiting(self, queryset, name, value):
+        return queryset.filter(created_at__lte=timezone.now() - datetime.timedelta(days=int(value)))

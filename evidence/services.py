@@ -1,0 +1,197 @@
+"""Adding, replacing, hiding and reviewing evidence. Each owns its transaction,
+writes the audit trail, and moves the share through the workflow service."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assignments.models import Assignment
+from assignments.services import assignment_transition, unit_people
+from core import permissions
+from core.audit import audit_record
+from core.notifications import notify
+
+from .models import Evidence, EvidenceRevision, Review
+from .sniff import Refused, clean_filename, sniff
+
+EDITABLE_SHARE = (Assignment.Status.NOT_STARTED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED)
+
+
+def _require(user, perm, obj):
+    if not permissions.has_perm(user, perm, obj):
+        raise PermissionDenied
+
+
+def _check_share_open(assignment):
+    if assignment.status not in EDITABLE_SHARE:
+        raise ValidationError(
+            _("The task is %(status)s: withdraw it before changing its evidence.") % {"status": assignment.get_status_display()}
+        )
+
+
+def _start_work(assignment, by):
+    """The first evidence moves a not-started share to in progress."""
+    if assignment.status == Assignment.Status.NOT_STARTED:
+        assignment_transition(assignment=assignment, to_status=Assignment.Status.IN_PROGRESS, by=by)
+
+
+def _checked_file(assignment, upload):
+    """Sniff the upload and look for the same bytes in the campaign. Returns Sniffed."""
+    name = clean_filename(upload.name)
+    if upload.size == 0:
+        raise Refused(_("The file is empty."))
+    # Not "with upload.open()": closing a temporary upload deletes it from disk.
+    kind = sniff(upload, name)
+    digest = getattr(upload, "sha256", None) or _sha256(upload)
+    duplicate = (
+        EvidenceRevision.objects.filter(sha256=digest, evidence__assignment__campaign_id=assignment.campaign_id)
+        .select_related("evidence__assignment__unit", "evidence__assignment__indicator").first()
+    )
+    if duplicate is not None:
+        e = duplicate.evidence
+        raise Refused(
+            _("This file was already uploaded as “%(title)s” (%(unit)s, %(code)s). Link that evidence to this indicator instead of uploading it again.")
+            % {"title": e.title, "unit": e.assignment.unit, "code": e.assignment.indicator.code}
+        )
+    upload.sha256 = digest
+    return kind
+
+
+def _sha256(upload):
+    import hashlib
+
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _file_revision(evidence, number, upload, sniffed, by):
+    revision = EvidenceRevision(
+        evidence=evidence, number=number, original_name=clean_filename(upload.name)[:200], content_type=sniffed.content_type,
+        size=upload.size, sha256=upload.sha256, uploaded_by=by,
+    )
+    # Storage streams the temporary file into place under a generated name.
+    revision.file.save(upload.name, upload, save=False)
+    revision.save()
+    if sniffed.is_image:
+        from .tasks import make_thumbnail
+
+        transaction.on_commit(lambda: make_thumbnail.delay(str(revision.pk)))
+    return revision
+
+
+@transaction.atomic
+def evidence_add(*, assignment, kind, title, by, upload=None, url="", text="", issued_on=None, note=""):
+    """Add one piece of evidence (a file, a link or a text) to a share."""
+    _require(by, permissions.CONTRIBUTE_UNIT_WORK, assignment)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    _check_share_open(assignment)
+    sniffed = _checked_file(assignment, upload) if upload is not None else None
+    if sniffed is not None and kind == Evidence.Kind.IMAGE and not sniffed.is_image:
+        raise Refused(_("Photos must be JPG or PNG images."))
+    evidence = Evidence.objects.create(
+        assignment=assignment, kind=kind, title=(title or (upload.name if upload else ""))[:200], issued_on=issued_on,
+        note=note[:500], created_by=by,
+    )
+    if upload is not None:
+        revision = _file_revision(evidence, 1, upload, sniffed, by)
+    else:
+        revision = EvidenceRevision.objects.create(evidence=evidence, number=1, url=url, text=text, uploaded_by=by,
+                                                   content_type="text/uri-list" if url else "text/plain", size=len(url or text))
+    evidence.current_revision = revision
+    evidence.save(update_fields=["current_revision"])
+    audit_record(actor=by, verb="evidence_added", obj=evidence, unit=assignment.unit,
+                 after={"kind": kind, "title": evidence.title, "file": revision.original_name, "sha256": revision.sha256})
+    _start_work(assignment, by)
+    return evidence
+
+
+@transaction.atomic
+def evidence_replace(*, evidence, by, upload=None, url="", text=""):
+    """A new revision; the old ones stay. The evidence goes back to waiting for review."""
+    _require(by, permissions.CONTRIBUTE_UNIT_WORK, evidence)
+    evidence = Evidence.objects.select_for_update().select_related("assignment__unit").get(pk=evidence.pk)
+    _check_share_open(evidence.assignment)
+    number = (evidence.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    if upload is not None:
+        sniffed = _checked_file(evidence.assignment, upload)
+        if evidence.kind == Evidence.Kind.IMAGE and not sniffed.is_image:
+            raise Refused(_("Photos must be JPG or PNG images."))
+        revision = _file_revision(evidence, number, upload, sniffed, by)
+    else:
+        if not (url or text):
+            raise ValidationError(_("Give the new content."))
+        revision = EvidenceRevision.objects.create(evidence=evidence, number=number, url=url, text=text, uploaded_by=by,
+                                                   content_type="text/uri-list" if url else "text/plain", size=len(url or text))
+    evidence.current_revision = revision
+    evidence.review_status = Evidence.Review.PENDING
+    evidence.save(update_fields=["current_revision", "review_status", "updated_at"])
+    audit_record(actor=by, verb="evidence_replaced", obj=evidence, unit=evidence.assignment.unit,
+                 after={"revision": number, "file": revision.original_name, "sha256": revision.sha256})
+    return revision
+
+
+@transaction.atomic
+def evidence_hide(*, evidence, by):
+    """A liaison's delete: the evidence disappears from the unit's view; files stay."""
+    _require(by, permissions.CONTRIBUTE_UNIT_WORK, evidence)
+    _check_share_open(evidence.assignment)
+    if Evidence.objects.filter(pk=evidence.pk, hidden_at__isnull=True).update(hidden_at=timezone.now(), hidden_by=by):
+        audit_record(actor=by, verb="evidence_hidden", obj=evidence, unit=evidence.assignment.unit)
+
+
+@transaction.atomic
+def evidence_restore(*, evidence, by):
+    _require(by, permissions.REVIEW_UNIT_WORK, evidence)
+    if Evidence.objects.filter(pk=evidence.pk, hidden_at__isnull=False).update(hidden_at=None, hidden_by=None):
+        audit_record(actor=by, verb="evidence_restored", obj=evidence, unit=evidence.assignment.unit)
+
+
+@transaction.atomic
+def evidence_link_indicators(*, evidence, indicators, by):
+    """Let one document prove further level-3 indicators of the same campaign."""
+    _require(by, permissions.CONTRIBUTE_UNIT_WORK, evidence)
+    campaign = evidence.assignment.campaign
+    wrong = [i for i in indicators if i.level != 3 or i.framework_id != campaign.framework_id]
+    if wrong:
+        raise ValidationError(_("Only level-3 indicators of the same campaign can be linked."))
+    evidence.also_proves.set([i for i in indicators if i.pk != evidence.assignment.indicator_id])
+    audit_record(actor=by, verb="evidence_linked", obj=evidence, unit=evidence.assignment.unit,
+                 after={"indicators": sorted(i.code for i in indicators)})
+
+
+@transaction.atomic
+def evidence_review(*, evidence, decision, by, comment=""):
+    """The office accepts or returns a piece of evidence. A return sends the share
+    back to the unit with the comment (through the workflow service)."""
+    _require(by, permissions.REVIEW_UNIT_WORK, evidence)
+    comment = (comment or "").strip()
+    if decision not in (Evidence.Review.ACCEPTED, Evidence.Review.RETURNED):
+        raise ValidationError(_("Choose accept or return."))
+    if decision == Evidence.Review.RETURNED and not comment:
+        raise ValidationError(_("Say why the evidence is returned: the unit needs to know what to fix."))
+    evidence = Evidence.objects.select_for_update().select_related("assignment__unit", "assignment__indicator").get(pk=evidence.pk)
+    review = Review.objects.create(evidence=evidence, revision=evidence.current_revision, status=decision, comment=comment[:2000], reviewer=by)
+    evidence.review_status = decision
+    evidence.save(update_fields=["review_status", "updated_at"])
+    audit_record(actor=by, verb="evidence_reviewed", obj=evidence, unit=evidence.assignment.unit,
+                 after={"decision": decision, **({"comment": comment} if comment else {})})
+    share = evidence.assignment
+    if decision == Evidence.Review.RETURNED:
+        if share.status in (Assignment.Status.SUBMITTED, Assignment.Status.ACCEPTED):
+            assignment_transition(assignment=share, to_status=Assignment.Status.RETURNED, by=by,
+                                  comment=f"{evidence.title}：{comment}")
+        else:
+            notify(unit_people(share.unit), title=_("Evidence returned: %(title)s") % {"title": evidence.title},
+                   body=comment, link=share.get_absolute_url())
+    return review
+
+
+def evidence_summary(assignment):
+    """Counts for a share: how much of its visible evidence is accepted, waiting or returned."""
+    counts = {"accepted": 0, "pending": 0, "returned": 0}
+    for status in assignment.evidence.filter(hidden_at__isnull=True).values_list("review_status", flat=True):
+        counts[status] += 1
+    return counts

@@ -1,0 +1,263 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assignments.models import Assignment
+from core import permissions
+from core.audit import audit_record
+from indicators.models import Indicator
+
+from .filters import ReviewQueueFilter
+from .forms import FileEvidenceForm, LinkEvidenceForm, LinkIndicatorsForm, ReplaceForm, ReviewForm, SummaryEvidenceForm
+from .models import Evidence, EvidenceRevision
+from .services import (
+    EDITABLE_SHARE, evidence_add, evidence_hide, evidence_link_indicators, evidence_replace, evidence_restore, evidence_review,
+)
+from .sniff import Refused
+
+
+def _share(user, pk):
+    return permissions.require(user, Assignment.objects.select_related("unit", "indicator", "campaign"),
+                               permissions.CONTRIBUTE_UNIT_WORK, pk=pk)
+
+
+def _evidence(user, pk, perm=permissions.VIEW_UNIT_WORK):
+    """Evidence in the user's scope; hidden evidence only for the office."""
+    evidence = permissions.require(user, Evidence.objects.select_related("assignment__unit", "assignment__indicator", "assignment__campaign", "current_revision"),
+                                   perm, pk=pk)
+    if evidence.is_hidden and not permissions.has_perm(user, permissions.REVIEW_UNIT_WORK, evidence):
+        raise Http404
+    return evidence
+
+
+def _wants_json(request):
+    return request.headers.get("X-Requested-With") == "XMLHttpRequest"
+
+
+def _errors(form):
+    return " ".join(e for errors in form.errors.values() for e in errors)
+
+
+@login_required
+@require_POST
+def add_files(request, share):
+    """Upload one or several files. The page's script sends one file per request to
+    show a progress bar each, and reads the JSON answer; without script the form posts all."""
+    assignment = _share(request.user, share)
+    form = FileEvidenceForm(request.POST, request.FILES)  # parses the upload: the size check below needs it done
+    if getattr(request, "upload_too_large", False):
+        message = _("The file is larger than %(mb)s MB.") % {"mb": request.upload_limit_mb}
+        return _answer(request, assignment, False, message)
+    if not form.is_valid():
+        return _answer(request, assignment, False, _errors(form))
+    results = []
+    for upload in form.cleaned_data["files"]:
+        try:
+            evidence_add(assignment=assignment, kind=form.cleaned_data["kind"], upload=upload, by=request.user,
+                         title=form.cleaned_data["title"] or upload.name, issued_on=form.cleaned_data["issued_on"],
+                         note=form.cleaned_data["note"])
+            results.append((True, _("%(name)s uploaded.") % {"name": upload.name}))
+        except (Refused, ValidationError) as exc:
+            results.append((False, f"{upload.name}：{' '.join(getattr(exc, 'messages', [str(exc)]))}"))
+    ok = all(r[0] for r in results)
+    return _answer(request, assignment, ok, " ".join(r[1] for r in results))
+
+
+def _answer(request, assignment, ok, message):
+    if _wants_json(request):
+        return JsonResponse({"ok": ok, "message": message}, status=200 if ok else 400)
+    (messages.success if ok else messages.error)(request, message)
+    return redirect(assignment)
+
+
+@login_required
+@require_POST
+def add_link(request, share):
+    assignment = _share(request.user, share)
+    form = LinkEvidenceForm(request.POST)
+    if form.is_valid():
+        return _add_other(request, assignment, Evidence.Kind.NEWS_LINK, form, url=form.cleaned_data["url"], note=form.cleaned_data["note"])
+    return _answer(request, assignment, False, _errors(form))
+
+
+@login_required
+@require_POST
+def add_summary(request, share):
+    assignment = _share(request.user, share)
+    form = SummaryEvidenceForm(request.POST)
+    if form.is_valid():
+        return _add_other(request, assignment, Evidence.Kind.SUMMARY, form, text=form.cleaned_data["text"])
+    return _answer(request, assignment, False, _errors(form))
+
+
+def _add_other(request, assignment, kind, form, **content):
+    try:
+        evidence_add(assignment=assignment, kind=kind, title=form.cleaned_data["title"], by=request.user,
+                     issued_on=form.cleaned_data["issued_on"], **content)
+    except ValidationError as exc:
+        return _answer(request, assignment, False, " ".join(exc.messages))
+    return _answer(request, assignment, True, _("Saved."))
+
+
+@login_required
+@require_GET
+def detail(request, pk):
+    """One piece of evidence: preview, revisions, review, replace, link to more indicators."""
+    evidence = _evidence(request.user, pk)
+    user = request.user
+    context = {
+        "e": evidence,
+        "revisions": evidence.revisions.select_related("uploaded_by"),
+        "reviews": evidence.reviews.select_related("reviewer"),
+        "also": evidence.also_proves.order_by("code"),
+        "can_contribute": permissions.has_perm(user, permissions.CONTRIBUTE_UNIT_WORK, evidence) and evidence.assignment.status in EDITABLE_SHARE,
+        "can_review": permissions.has_perm(user, permissions.REVIEW_UNIT_WORK, evidence),
+        "replace_form": ReplaceForm(), "review_form": ReviewForm(), "link_form": LinkIndicatorsForm(initial={"codes": ", ".join(i.code for i in evidence.also_proves.all())}),
+    }
+    return render(request, "evidence/detail.html", context)
+
+
+@login_required
+@require_POST
+def replace(request, pk):
+    evidence = _evidence(request.user, pk, permissions.CONTRIBUTE_UNIT_WORK)
+    form = ReplaceForm(request.POST, request.FILES)  # parses the upload first
+    if getattr(request, "upload_too_large", False):
+        messages.error(request, _("The file is larger than %(mb)s MB.") % {"mb": request.upload_limit_mb})
+        return redirect(evidence)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_errors(form))
+        evidence_replace(evidence=evidence, by=request.user, upload=form.cleaned_data["file"], url=form.cleaned_data["url"], text=form.cleaned_data["text"])
+        messages.success(request, _("A new revision was saved; the old ones are kept."))
+    except (Refused, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect(evidence)
+
+
+@login_required
+@require_POST
+def hide(request, pk):
+    evidence = _evidence(request.user, pk, permissions.CONTRIBUTE_UNIT_WORK)
+    try:
+        evidence_hide(evidence=evidence, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(evidence)
+    messages.success(request, _("The evidence was deleted. The office can restore it if needed."))
+    return redirect(evidence.assignment)
+
+
+@login_required
+@require_POST
+def restore(request, pk):
+    evidence = _evidence(request.user, pk, permissions.REVIEW_UNIT_WORK)
+    evidence_restore(evidence=evidence, by=request.user)
+    messages.success(request, _("The evidence was restored."))
+    return redirect(evidence)
+
+
+@login_required
+@require_POST
+def review(request, pk):
+    evidence = _evidence(request.user, pk, permissions.REVIEW_UNIT_WORK)
+    form = ReviewForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_errors(form))
+        evidence_review(evidence=evidence, decision=form.cleaned_data["decision"], comment=form.cleaned_data["comment"], by=request.user)
+        messages.success(request, _("Review saved."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    if request.POST.get("from") == "queue":
+        return redirect("evidence:queue")
+    return redirect(evidence)
+
+
+@login_required
+@require_POST
+def link(request, pk):
+    evidence = _evidence(request.user, pk, permissions.CONTRIBUTE_UNIT_WORK)
+    form = LinkIndicatorsForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_errors(form))
+        codes = [c.strip() for c in form.cleaned_data["codes"].replace("，", ",").replace("、", ",").split(",") if c.strip()]
+        found = list(Indicator.objects.filter(framework_id=evidence.assignment.campaign.framework_id, level=3, code__in=codes))
+        unknown = sorted(set(codes) - {i.code for i in found})
+        if unknown:
+            raise ValidationError(_("No level-3 indicator %(codes)s in this campaign.") % {"codes": "、".join(unknown)})
+        evidence_link_indicators(evidence=evidence, indicators=found, by=request.user)
+        messages.success(request, _("Saved."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(evidence)
+
+
+def _revision(user, pk):
+    revision = permissions.require(user, EvidenceRevision.objects.select_related("evidence__assignment__unit"), permissions.VIEW_UNIT_WORK, pk=pk)
+    if revision.evidence.is_hidden and not permissions.has_perm(user, permissions.REVIEW_UNIT_WORK, revision):
+        raise Http404
+    if not revision.file:
+        raise Http404
+    return revision
+
+
+@login_required
+@require_GET
+def download(request, pk):
+    """The file as uploaded, under its original (Chinese) name, always as an attachment."""
+    revision = _revision(request.user, pk)
+    audit_record(actor=request.user, verb="downloaded", obj=revision.evidence, unit=revision.evidence.assignment.unit,
+                 after={"revision": revision.number}, request=request)
+    return _file_response(revision.file, revision.content_type, revision.original_name, attachment=True)
+
+
+@login_required
+@require_GET
+def preview(request, pk):
+    """Images and PDFs inline (after sniffing at upload); anything else downloads."""
+    revision = _revision(request.user, pk)
+    return _file_response(revision.file, revision.content_type, revision.original_name, attachment=not revision.inline_ok)
+
+
+@login_required
+@require_GET
+def thumbnail(request, pk):
+    revision = _revision(request.user, pk)
+    if not revision.thumbnail:
+        raise Http404
+    return _file_response(revision.thumbnail, "image/jpeg", "thumbnail.jpg", attachment=False)
+
+
+def _file_response(field, content_type, name, attachment):
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type or "application/octet-stream", as_attachment=attachment, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    # A stored file is data, never a page: no script runs even if a browser tried.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+@login_required
+@require_GET
+def queue(request):
+    """The office's review queue: visible evidence waiting for review, oldest first."""
+    permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
+    base = Evidence.objects.filter(hidden_at__isnull=True, review_status=Evidence.Review.PENDING).select_related(
+        "assignment__unit", "assignment__indicator", "current_revision")
+    filtered = ReviewQueueFilter(request.GET, queryset=base)
+    page = Paginator(filtered.qs.order_by("created_at"), 30).get_page(request.GET.get("page"))
+    return render(request, "evidence/queue.html", {"filter": filtered, "page": page, "now": timezone.now(), "review_form": ReviewForm()})
+
+
+
