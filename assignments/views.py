@@ -136,9 +136,10 @@ def _evidence_context(user, assignment):
     return {
         "evidence_items": items,
         "can_add_evidence": can_add,
-        "file_form": FileEvidenceForm() if can_add else None,
-        "link_form": LinkEvidenceForm() if can_add else None,
-        "summary_form": SummaryEvidenceForm() if can_add else None,
+        # Three forms on one page: distinct element ids so every label finds its field.
+        "file_form": FileEvidenceForm(auto_id="file_%s") if can_add else None,
+        "link_form": LinkEvidenceForm(auto_id="link_%s") if can_add else None,
+        "summary_form": SummaryEvidenceForm(auto_id="summary_%s") if can_add else None,
     }
 
 

@@ -152,20 +152,49 @@ DEMO_PROGRESS = [
 ]
 
 
+def _demo_files(n, title):
+    """A real PDF and a JPEG photo, different for every demo share (the duplicate check would refuse twins)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    colour = (180 - 20 * n, 40 + 25 * n, 60 + 15 * n)
+    photo = Image.new("RGB", (960, 640), colour)
+    draw = ImageDraw.Draw(photo)
+    draw.rectangle((80, 80, 880, 560), outline=(255, 255, 255), width=8)
+    draw.ellipse((380 + 10 * n, 220, 580 + 10 * n, 420), fill=(255, 255, 255))
+    jpeg, pdf = io.BytesIO(), io.BytesIO()
+    photo.save(jpeg, "JPEG", quality=85)
+    page = Image.new("RGB", (595, 842), (255, 255, 255))
+    ImageDraw.Draw(page).rectangle((60, 60 + 4 * n, 535, 120 + 4 * n), fill=(179, 38, 30))
+    page.save(pdf, "PDF")
+    return (SimpleUploadedFile(f"{title}.pdf", pdf.getvalue(), "application/pdf"),
+            SimpleUploadedFile(f"{title}现场照片.jpg", jpeg.getvalue(), "image/jpeg"))
+
+
 def load_progress(campaign):
-    """Move a few demo shares through the workflow, once (shares with history are left alone)."""
+    """Give a few demo shares evidence and move them through the workflow, once
+    (shares with history are left alone)."""
     from assignments.models import Assignment
     from assignments.services import assignment_transition
+    from evidence.services import evidence_add
 
     User = get_user_model()
     staff = User.objects.get(username="demo-staff")
-    for unit_code, index, steps, comment in DEMO_PROGRESS:
+    for n, (unit_code, index, steps, comment) in enumerate(DEMO_PROGRESS):
         shares = list(Assignment.objects.filter(campaign=campaign, unit__code=unit_code).select_related("unit", "indicator").order_by("indicator__code"))
         share = shares[index]
         if share.events.exists():
             continue
         liaison = User.objects.get(username=f"demo-liaison-{unit_code}")
+        pdf, photo = _demo_files(n, f"{share.unit.short_name}{share.indicator.code}工作方案")
+        evidence_add(assignment=share, kind="document", title=pdf.name[:-4], upload=pdf, by=liaison, issued_on=timezone.localdate())
+        evidence_add(assignment=share, kind="image", title=photo.name[:-4], upload=photo, by=liaison)
+        share.refresh_from_db()
         for step in steps:
+            if step == "in_progress" and share.status == step:
+                continue
             by = staff if step in ("accepted", "returned") else liaison
             assignment_transition(assignment=share, to_status=step, by=by, comment=comment if step == "returned" else "")
 

@@ -420,3 +420,4 @@ T.update({
     "Reviews": "审核记录", "Not reviewed yet.": "尚未审核。", "Review queue": "材料审核", "uploaded %(t)s": "上传于%(t)s",
     "Nothing is waiting for review.": "没有待审核的材料。",
 })
+T["File"] = "文件"

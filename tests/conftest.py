@@ -17,6 +17,13 @@ from .factories import CampaignFactory, UnitFactory, UserFactory, make_assignmen
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files go to a fresh folder per test, never into var/media."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
 @pytest.fixture
 def world(db):
     """Two units (A: a department, B: a township), the office, the city office, a campaign

@@ -6,11 +6,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
 PERSONAS = [
     "anonymous", "liaison_a", "liaison_b", "leader_a", "leader_b",
     "office_staff", "office_admin", "city_reviewer", "superuser", "nobody",
