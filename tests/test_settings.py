@@ -104,3 +104,12 @@ def test_env_example_documents_every_variable_the_settings_read():
         read |= set(re.findall(r'env(?:_bool|_int|\.str|\.list|\.db_url|\.email_url)\(\s*"([A-Z_]+)"', path.read_text()))
     documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read - documented == set()
+
+
+def test_s3_bucket_switches_evidence_storage_to_django_storages():
+    result = _run(SETUP + "print(settings.STORAGES['default']['BACKEND'], settings.STORAGES['default']['OPTIONS']['default_acl'])",
+                  S3_BUCKET="fazhi-evidence", S3_ENDPOINT_URL="https://minio.internal:9000")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["storages.backends.s3.S3Storage", "private"]
+    result = _run(SETUP + "print(settings.STORAGES['default']['BACKEND'])")
+    assert result.stdout.strip() == "django.core.files.storage.FileSystemStorage"
