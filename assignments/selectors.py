@@ -25,8 +25,6 @@ def assignment_list_for_user(*, user, campaign, units=None):
 
 def assignment_bucket(assignment, today):
     """Which group a share falls in on the task pages: first by state, then by deadline."""
-    from .models import Assignment
-
     if assignment.status == Assignment.Status.RETURNED:
         return "returned"
     if assignment.status == Assignment.Status.SUBMITTED:
@@ -103,8 +101,6 @@ def accountability_board(*, campaign, today, items_per_unit=None):
     from django.urls import reverse
 
     from campaign.models import Unit
-
-    from .models import Assignment
 
     status_labels = dict(Assignment.Status.choices)
     url = reverse("assignments:detail", args=["00000000-0000-0000-0000-000000000000"])
