@@ -128,7 +128,9 @@ class ReminderLog(models.Model):
         PROGRESS = "progress", _("Progress prompt")
 
     id = models.BigAutoField(primary_key=True)
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
+    # What the reminder is about: a unit's share, or a rectification item (整改).
+    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders")
+    rectification = models.ForeignKey("campaign.Rectification", null=True, blank=True, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # The period a reminder belongs to: the deadline it warns about, or the month of a progress prompt.
     period = models.CharField(max_length=20)
@@ -140,6 +142,11 @@ class ReminderLog(models.Model):
         verbose_name_plural = _("reminders")
         constraints = [
             models.UniqueConstraint(fields=["assignment", "kind", "period"], name="reminder_once_per_period"),
+            models.UniqueConstraint(fields=["rectification", "kind", "period"], name="rectification_reminder_once"),
+            models.CheckConstraint(
+                condition=Q(assignment__isnull=False, rectification__isnull=True) | Q(assignment__isnull=True, rectification__isnull=False),
+                name="reminder_has_one_subject",
+            ),
         ]
 
     def __str__(self):

@@ -92,7 +92,54 @@ def reminders_send(*, today=None):
         if days_left <= -escalation_days and (a.pk, K.ESCALATION, period) not in claimed and _claim(a, K.ESCALATION, period):
             Assignment.objects.filter(pk=a.pk, escalated_at__isnull=True).update(escalated_at=timezone.now())
             sent.append(_send(a, K.ESCALATION, today))
+    sent.extend(_rectification_reminders(today))
     return sent
+
+
+def _rectification_reminders(today):
+    """Open rectification items (整改) get the same deadline series, sent to the owner unit."""
+    from campaign.models import Rectification
+
+    items = Rectification.objects.filter(status=Rectification.Status.OPEN).exclude(campaign__stage__in=TERMINAL_STAGES).select_related(
+        "owner", "assessment__indicator", "campaign")
+    claimed = {(r.rectification_id, r.kind, r.period) for r in ReminderLog.objects.filter(rectification__in=items)}
+    sent = []
+    for item in items:
+        stage = deadline_stage((item.deadline - today).days)
+        period = item.deadline.isoformat()
+        if stage is None or (item.pk, stage, period) in claimed:
+            continue
+        try:
+            with transaction.atomic():
+                ReminderLog.objects.create(rectification=item, kind=stage, period=period)
+        except IntegrityError:
+            continue
+        for earlier in DEADLINE_SERIES[: DEADLINE_SERIES.index(stage)]:
+            if (item.pk, earlier, period) not in claimed:
+                try:
+                    with transaction.atomic():
+                        ReminderLog.objects.create(rectification=item, kind=earlier, period=period, sent=False)
+                except IntegrityError:
+                    pass
+        code = item.assessment.indicator.code
+        if stage == K.OVERDUE:
+            title = _("Rectification overdue (催办): %(code)s") % {"code": code}
+        else:
+            title = _("Rectification due %(deadline)s: %(code)s") % {"deadline": item.deadline, "code": code}
+        count = notify(unit_people(item.owner), title=title, body=item.measure, link=item.get_absolute_url())
+        sent.append(SentRectification(stage, item, count))
+    return sent
+
+
+@dataclass
+class SentRectification:
+    kind: str
+    item: object
+    recipients: int
+
+    def line(self):
+        i = self.item
+        return f"rectification-{self.kind}\t{i.campaign.slug}\t{i.assessment.indicator.code}\t{i.owner.code} {i.owner.name}\t{i.deadline}\t{self.recipients} recipient(s)"
 
 
 def _send(a, kind, today):

@@ -29,3 +29,42 @@ def campaign_current():
         Campaign.objects.exclude(stage__in=TERMINAL_STAGES).select_related("framework").order_by("-created_at").first()
         or Campaign.objects.select_related("framework").order_by("-created_at").first()
     )
+
+
+def assessment_rows(*, campaign, result=None, status=None, level1=None, suggested=None):
+    """The assessment list: every level-3 indicator with its assessment (or none) and the
+    suggested result. Filters: result ("none" = not decided), status, level-1 id, suggestion."""
+    from indicators import tables
+    from indicators.models import Indicator
+
+    from .assessments import assessment_suggestions
+    from .models import Assessment
+
+    indicators = Indicator.objects.filter(framework_id=campaign.framework_id, level=3).select_related("parent__parent")
+    if level1:
+        indicators = indicators.filter(parent__parent_id=level1) if _is_uuid(level1) else indicators.none()
+    by_indicator = {a.indicator_id: a for a in Assessment.objects.filter(campaign=campaign)}
+    suggestions = assessment_suggestions(campaign)
+    rows = []
+    for i in sorted(indicators, key=lambda i: tables.code_sort_key(i.code)):
+        a = by_indicator.get(i.pk)
+        row = {"indicator": i, "assessment": a, "result": a.result if a else "", "status": a.status if a else "todo",
+               "suggestion": suggestions.get(i.pk, Assessment.Result.NOT_MET)}
+        if result and (row["result"] or "none") != result:
+            continue
+        if status and row["status"] != status:
+            continue
+        if suggested and row["suggestion"] != suggested:
+            continue
+        rows.append(row)
+    return rows
+
+
+def _is_uuid(value):
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True

@@ -241,6 +241,14 @@ def campaign_move_stage(*, campaign, to_stage, by, effective_on=None, note=""):
         )
     if not _may(by, rule, campaign):
         raise PermissionDenied
+    if to_stage == Campaign.Stage.INSPECTION:
+        from .assessments import open_rectifications
+
+        still_open = open_rectifications(campaign).count()
+        if still_open:
+            raise ValidationError(
+                _("%(n)s rectification item(s) are still open: inspection readiness needs them closed.") % {"n": still_open}
+            )
     # Compare-and-set: two people moving the same campaign at once cannot both win.
     moved = Campaign.objects.filter(pk=campaign.pk, stage=campaign.stage).update(stage=to_stage, updated_at=timezone.now())
     if not moved:

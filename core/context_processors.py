@@ -14,6 +14,9 @@ def navigation(request):
         return {}
     roles = membership_roles(user)
     items = [(_("Home"), reverse("core:home"))]
+    if permissions.has_perm(user, permissions.REVIEW_UNIT_WORK):
+        items.append((_("Dashboard"), reverse("campaign:dashboard")))
+        items.append((_("Self-assessment"), reverse("campaign:assessments")))
     if permissions.has_perm(user, permissions.MANAGE_ASSIGNMENTS):
         items.append((_("Tasks"), reverse("assignments:list")))
         items.append((_("Accountability"), reverse("assignments:board")))

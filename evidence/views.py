@@ -253,7 +253,7 @@ def _file_response(field, content_type, name, attachment):
 def queue(request):
     """The office's review queue: visible evidence waiting for review, oldest first."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    base = Evidence.objects.filter(hidden_at__isnull=True, review_status=Evidence.Review.PENDING).select_related(
+    base = Evidence.objects.filter(hidden_at__isnull=True).select_related(
         "assignment__unit", "assignment__indicator", "current_revision")
     filtered = ReviewQueueFilter(request.GET, queryset=base)
     page = Paginator(filtered.qs.order_by("created_at"), 30).get_page(request.GET.get("page"))

@@ -12,6 +12,7 @@ PERSONAS = [
 ]
 LOGIN = "login"  # anonymous is redirected to the login page
 # Unit A's objects: its people, the office and IT see them; for everyone else they do not exist.
+OFFICE_ONLY = {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403}
 UNIT_A_ONLY = {"liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404, "*": 200}
 
 # url name -> (path, {persona: expected GET status}); "*" is the default for unnamed personas.
@@ -58,6 +59,14 @@ EXPECTED = {
     "campaign:edit": (lambda w: f"/campaigns/{w.campaign.pk}/edit/", {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403}),
     "campaign:stage": (lambda w: f"/campaigns/{w.campaign.pk}/stage/", {"anonymous": LOGIN, "*": 405}),
     "core:notifications": ("/notifications/", {"anonymous": LOGIN, "*": 200}),
+    "campaign:dashboard": ("/campaigns/dashboard/", {"anonymous": LOGIN, "city_reviewer": 403, "nobody": 403, "*": 200}),
+    "campaign:assessments": ("/campaigns/assessments/", OFFICE_ONLY),
+    "campaign:assessment": (lambda w: f"/campaigns/assessments/{w.indicators[0].pk}/", OFFICE_ONLY),
+    "campaign:assessment_export": ("/campaigns/assessments/export/?format=csv", OFFICE_ONLY),
+    "campaign:assessment_import": ("/campaigns/assessments/import/", OFFICE_ONLY),
+    "campaign:assessment_import_confirm": ("/campaigns/assessments/import/confirm/", {"anonymous": LOGIN, "*": 405}),
+    "campaign:rectifications": ("/campaigns/rectifications/", {"anonymous": LOGIN, "nobody": 403, "*": 200}),
+    "campaign:rectification_close": (lambda w: f"/campaigns/rectifications/{w.campaign.pk}/close/", {"anonymous": LOGIN, "*": 405}),
     "evidence:queue": ("/evidence/review/", {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403}),
     "evidence:add_files": (lambda w: f"/evidence/add/{w.shares.a_soon.pk}/files/", {"anonymous": LOGIN, "*": 405}),
     "evidence:add_link": (lambda w: f"/evidence/add/{w.shares.a_soon.pk}/link/", {"anonymous": LOGIN, "*": 405}),

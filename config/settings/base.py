@@ -277,4 +277,5 @@ from celery.schedules import crontab  # noqa: E402
 # django-celery-beat's database scheduler picks these up; admins can change the time in the admin.
 CELERY_BEAT_SCHEDULE = {
     "send-reminders": {"task": "assignments.send_reminders", "schedule": crontab(hour=8, minute=0)},
+    "take-snapshots": {"task": "campaign.take_snapshots", "schedule": crontab(hour=23, minute=30)},
 }
