@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from campaign.models import Unit
 from core import permissions
+from campaign.figures_cache import dashboard_touch
 from core.audit import audit_record, changed
 from indicators import tables
 from indicators.models import Indicator
@@ -76,6 +77,7 @@ def assignment_set_for_indicator(*, campaign, indicator, lead, cooperating, dead
     lose theirs. The lead is never also a cooperating unit. Returns True when
     anything changed.
     """
+    dashboard_touch(campaign.pk)
     if indicator.level != 3 or indicator.framework_id != campaign.framework_id:
         raise ValidationError(_("Only level-3 indicators of the campaign's framework can be assigned."))
     if deadline is None and not ongoing:
@@ -339,6 +341,7 @@ def assignment_transition(*, assignment, to_status, by, comment=""):
     The update is a compare-and-set on the status the caller saw, so two people
     acting on the same share at once cannot both succeed.
     """
+    dashboard_touch(assignment.campaign_id)
     from django.core.exceptions import PermissionDenied
     from django.utils import timezone
 
@@ -420,6 +423,7 @@ def assignment_change_deadline(*, assignments, deadline=None, ongoing=False, by)
             # A new deadline starts a new reminder cycle, and lifts an escalation.
             a.escalated_at = None
             a.save(update_fields=["deadline", "ongoing", "escalated_at", "updated_at"])
+            dashboard_touch(a.campaign_id)
             audit_record(actor=by, verb="updated", obj=a, object_repr=_share_repr(a), before=before, after=after, unit=a.unit)
             count += 1
     return count
@@ -428,6 +432,7 @@ def assignment_change_deadline(*, assignments, deadline=None, ongoing=False, by)
 @transaction.atomic
 def assignment_add_unit(*, campaign, indicator, unit, by, deadline=None, ongoing=False):
     """Add a cooperating unit to an indicator (the lead's deadline by default)."""
+    dashboard_touch(campaign.pk)
     lead = Assignment.objects.filter(campaign=campaign, indicator=indicator, role=Assignment.Role.LEAD).first()
     if Assignment.objects.filter(campaign=campaign, indicator=indicator, unit=unit).exists():
         raise ValidationError(_("%(unit)s already has a share of this indicator.") % {"unit": unit})
@@ -444,6 +449,7 @@ def assignment_add_unit(*, campaign, indicator, unit, by, deadline=None, ongoing
 @transaction.atomic
 def assignment_reassign(*, assignment, unit, by):
     """Hand a share to another unit; its status starts again."""
+    dashboard_touch(assignment.campaign_id)
     if Assignment.objects.filter(campaign_id=assignment.campaign_id, indicator_id=assignment.indicator_id, unit=unit).exists():
         raise ValidationError(_("%(unit)s already has a share of this indicator.") % {"unit": unit})
     old = assignment.unit
@@ -457,6 +463,7 @@ def assignment_reassign(*, assignment, unit, by):
 @transaction.atomic
 def assignment_remove(*, assignment, by):
     """Take a cooperating unit's share away. A lead is reassigned, never removed."""
+    dashboard_touch(assignment.campaign_id)
     if assignment.role == Assignment.Role.LEAD:
         raise ValidationError(_("The lead unit cannot be removed; reassign the lead to another unit instead."))
     audit_record(actor=by, verb="deleted", obj=assignment, object_repr=_share_repr(assignment),

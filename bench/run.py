@@ -15,6 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 os.environ.setdefault("VAR_DIR", str(ROOT / "var" / "bench"))
 
@@ -125,6 +126,41 @@ def bench_imports():
         report(f"import_{label}_vs_bare_openpyxl", value / baseline, "<=", 3)
 
 
+def bench_dashboard():
+    """The dashboard and my-tasks on a generated county, against a trivial logged-in page."""
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    from campaign.models import Campaign, Membership
+    from campaign.services import membership_create
+    from core.models import User
+    from county import build_county
+
+    Campaign.objects.all().update(stage="named")  # the generated county is the current campaign
+    counts = {}
+    for scale in (1, 20):
+        campaign, liaison = build_county(scale, f"s{scale}")
+        office = User.objects.create(username=f"bench-office-{scale}")
+        membership_create(user=office, unit=liaison.memberships.first().unit, role=Membership.Role.OFFICE_ADMIN)
+        office_client, liaison_client = Client(), Client()
+        office_client.force_login(office)
+        liaison_client.force_login(liaison)
+        for name, client, path in (("dashboard", office_client, "/campaigns/dashboard/"), ("my_tasks", liaison_client, "/")):
+            get_ok(client, path)
+            with CaptureQueriesContext(connection) as ctx:
+                get_ok(client, path)
+            counts[(name, scale)] = len(ctx.captured_queries)
+        if scale == 20:
+            trivial = timed(lambda: get_ok(office_client, "/accounts/password/done/"))
+            report("dashboard_20x_vs_trivial_logged_in", timed(lambda: get_ok(office_client, "/campaigns/dashboard/")) / trivial, "<=", 3)
+            report("my_tasks_20x_vs_trivial_logged_in", timed(lambda: get_ok(liaison_client, "/")) / trivial, "<=", 3)
+        Campaign.objects.filter(pk=campaign.pk).update(stage="named")
+    for name in ("dashboard", "my_tasks"):
+        print(f"bench {name}_queries_1x: {counts[(name, 1)]} (target <= 30)")
+        print(f"bench {name}_queries_20x: {counts[(name, 20)]} (target <= {counts[(name, 1)]})")
+        RESULTS.append(counts[(name, 20)] <= counts[(name, 1)] and counts[(name, 1)] <= 30)
+
+
 def main():
     from campaign.demo import demo_load
 
@@ -149,6 +185,7 @@ def main():
         report("task_list_vs_trivial", timed(lambda: get_ok(office, "/assignments/")) / baseline, "<=", 40)
         # The board ranks every open share of the county (about 1,600 in the demo).
         report("board_vs_trivial", timed(lambda: get_ok(office, "/assignments/board/"), repeat=10) / baseline, "<=", 80)
+        bench_dashboard()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0 if all(RESULTS) else 1

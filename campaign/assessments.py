@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record, changed, snapshot
 
+from .figures_cache import dashboard_touch
+
 from .models import Assessment, DailySnapshot, Rectification
 
 R = Assessment.Result
@@ -65,6 +67,7 @@ def assessment_save(*, campaign, indicator, by, rectification=None, **values):
     if indicator.level != 3 or indicator.framework_id != campaign.framework_id:
         raise ValidationError(_("Only level-3 indicators of the campaign's framework can be assessed."))
     values = clean_values(indicator, values)
+    dashboard_touch(campaign.pk)
     assessment, created = Assessment.objects.select_for_update().get_or_create(campaign=campaign, indicator=indicator)
     before = snapshot(assessment, FIELDS)
     for name, value in values.items():

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -9,6 +10,7 @@ from assignments.models import Assignment
 from evidence.models import Evidence
 
 from .eligibility import eligibility
+from .figures_cache import dashboard_version
 from .models import Assessment, DailySnapshot, Unit
 
 S = Assignment.Status
@@ -31,13 +33,30 @@ def _bars(rows, label, done, total):
     return out
 
 
+CACHE_SECONDS = 600
+
+
 def county_dashboard(*, campaign, today=None):
+    """The figures, from the cache while nothing has changed (every service that
+    changes shares, evidence or assessments bumps the campaign's version after
+    commit) and the day is the same."""
     today = today or timezone.localdate()
+    key = f"dashboard:{campaign.pk}:{dashboard_version(campaign.pk)}:{today}"
+    data = cache.get(key)
+    if data is None:
+        data = _county_figures(campaign=campaign, today=today)
+        # Eligibility is cached with the rest: every assessment change bumps the version.
+        result = eligibility(campaign)
+        data.update(eligibility=result, unassessed=result.counts[""])
+        cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
+def _county_figures(*, campaign, today):
     shares = Assignment.objects.filter(campaign=campaign)
     open_ = Q(status__in=Assignment.OPEN_STATUSES)
     overdue = open_ & Q(ongoing=False, deadline__lt=today)
-    assessments = list(Assessment.objects.filter(campaign=campaign).only("indicator_id", "result", "self_score", "veto_triggered"))
-    met_ids = {a.indicator_id for a in assessments if a.result == Assessment.Result.MET}
+    met_ids = set(Assessment.objects.filter(campaign=campaign, result=Assessment.Result.MET).values_list("indicator_id", flat=True))
     per_level1 = (
         shares.values("indicator__parent__parent_id", "indicator__parent__parent__code", "indicator__parent__parent__title")
         .annotate(total=Count("id"), accepted=Count("id", filter=Q(status=S.ACCEPTED)))
@@ -68,14 +87,11 @@ def county_dashboard(*, campaign, today=None):
         row["link"] = f"{alist}?level1={row['id']}"
     for row in per_unit:
         row["link"] = f"{tasks}?unit={row['unit_id']}"
-    result = eligibility(campaign, assessments=assessments)
     return {
-        "eligibility": result,
-        "unassessed": result.counts[""],
-        "evidence": _evidence_counts(Evidence.objects.filter(assignment__campaign=campaign)),
+        "evidence": _evidence_counts(Evidence.objects.filter(campaign=campaign)),
         "shares": shares.aggregate(total=Count("id"), accepted=Count("id", filter=Q(status=S.ACCEPTED)),
                                    overdue=Count("id", filter=overdue), submitted=Count("id", filter=Q(status=S.SUBMITTED))),
-        "level1": _bars(level1, "title", "accepted", "total"),
+        "level1": _bars(level1, "title", "met", "indicators"),
         "departments": _bars([u for u in per_unit if u["unit__kind"] == Unit.Kind.DEPARTMENT], "unit__short_name", "accepted", "total"),
         "townships": _bars([u for u in per_unit if u["unit__kind"] == Unit.Kind.TOWNSHIP], "unit__short_name", "accepted", "total"),
         "trend": trend_points(trend),

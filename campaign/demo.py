@@ -178,7 +178,7 @@ def load_progress(campaign):
     (shares with history are left alone)."""
     from assignments.models import Assignment
     from assignments.services import assignment_transition
-    from evidence.services import evidence_add
+    from evidence.services import evidence_add, evidence_review
 
     User = get_user_model()
     staff = User.objects.get(username="demo-staff")
@@ -189,14 +189,52 @@ def load_progress(campaign):
             continue
         liaison = User.objects.get(username=f"demo-liaison-{unit_code}")
         pdf, photo = _demo_files(n, f"{share.unit.short_name}{share.indicator.code}工作方案")
-        evidence_add(assignment=share, kind="document", title=pdf.name[:-4], upload=pdf, by=liaison, issued_on=timezone.localdate())
-        evidence_add(assignment=share, kind="image", title=photo.name[:-4], upload=photo, by=liaison)
+        document = evidence_add(assignment=share, kind="document", title=pdf.name[:-4], upload=pdf, by=liaison, issued_on=timezone.localdate())
+        photo_ev = evidence_add(assignment=share, kind="image", title=photo.name[:-4], upload=photo, by=liaison)
         share.refresh_from_db()
         for step in steps:
             if step == "in_progress" and share.status == step:
                 continue
-            by = staff if step in ("accepted", "returned") else liaison
-            assignment_transition(assignment=share, to_status=step, by=by, comment=comment if step == "returned" else "")
+            if step == "returned":
+                # The office accepts the document and returns the photo: the share goes back with the comment.
+                evidence_review(evidence=document, decision="accepted", by=staff)
+                evidence_review(evidence=photo_ev, decision="returned", comment=comment, by=staff)
+                continue
+            if step == "accepted":
+                for e in (document, photo_ev):
+                    evidence_review(evidence=e, decision="accepted", by=staff)
+            assignment_transition(assignment=share, to_status=step, by=staff if step == "accepted" else liaison)
+
+
+def load_assessments(campaign, today):
+    """A self-assessment in progress, once: most indicators met, some short with a
+    rectification item, a few not applicable; and a month of daily figures for the trend."""
+    from .assessments import assessment_save
+    from .models import Assessment, DailySnapshot
+
+    if Assessment.objects.filter(campaign=campaign).exists():
+        return
+    office = get_user_model().objects.get(username="demo-office")
+    units = {u.code: u for u in Unit.objects.filter(code__in=["D16", "T01"])}
+    indicators = sorted(Indicator.objects.filter(framework=campaign.framework, level=3), key=lambda i: [int(p) for p in i.code.split(".")])
+    for n, indicator in enumerate(indicators):
+        if n % 25 == 7:
+            values = {"result": Assessment.Result.NOT_APPLICABLE, "status": Assessment.Status.DONE}
+        elif n % 11 == 3:
+            values = {"result": Assessment.Result.PARTIAL, "status": Assessment.Status.IN_REVIEW, "shortfall": "佐证材料不够完整，部分工作尚未形成制度。"}
+        elif n >= 88:
+            continue  # not yet assessed
+        else:
+            values = {"result": Assessment.Result.MET, "status": Assessment.Status.DONE, "self_score": indicator.score,
+                      "practice": f"围绕“{indicator.title[:20]}”，制定工作方案，明确责任分工，按期推进落实。"}
+        rect = None
+        if values["result"] == Assessment.Result.PARTIAL and n < 40:
+            rect = {"measure": "补充完善相关制度文件并报送佐证材料", "owner": units["D16" if n % 2 else "T01"],
+                    "deadline": today + datetime.timedelta(days=n % 20 - 5)}
+        assessment_save(campaign=campaign, indicator=indicator, by=office, rectification=rect, **values)
+    for back in range(30, 0, -1):
+        DailySnapshot.objects.get_or_create(campaign=campaign, day=today - datetime.timedelta(days=back),
+                                            defaults={"evidence_accepted": max(0, 40 - back) * 3, "evidence_total": max(0, 40 - back) * 4})
 
 
 @transaction.atomic
@@ -210,4 +248,5 @@ def demo_load(*, county, today=None):
     load_assignments(campaign, today)
     load_users()
     load_progress(campaign)
+    load_assessments(campaign, today)
     return campaign

@@ -11,6 +11,7 @@ from indicators import tables
 from indicators.models import Indicator
 
 from .assessments import clean_values
+from .figures_cache import dashboard_touch
 from .models import Assessment
 
 R = Assessment.Result
@@ -120,6 +121,8 @@ def assessment_import_rows(*, campaign, dataset, user, dry_run):
     if missing:
         return None, [_("Column missing: %(columns)s") % {"columns": "、".join(sorted(missing))}]
     resource = AssessmentResource(campaign=campaign, user=user)
+    if not dry_run:
+        dashboard_touch(campaign.pk)
     result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False, use_transactions=True, collect_failed_rows=True)
     errors = []
     for line, row_errors in result.row_errors():

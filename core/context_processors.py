@@ -13,26 +13,31 @@ def navigation(request):
     if not (user and user.is_authenticated):
         return {}
     roles = membership_roles(user)
-    items = [(_("Home"), reverse("core:home"))]
-    if permissions.has_perm(user, permissions.REVIEW_UNIT_WORK):
+    # The bar keeps the daily pages; the rest goes under "More" so it fits a desk screen.
+    office = permissions.has_perm(user, permissions.REVIEW_UNIT_WORK)
+    unit_roles = bool(roles & {"unit_leader", "liaison"})
+    items, more = [(_("Home"), reverse("core:home"))], []
+    if office or unit_roles:
         items.append((_("Dashboard"), reverse("campaign:dashboard")))
+    if office:
         items.append((_("Self-assessment"), reverse("campaign:assessments")))
     if permissions.has_perm(user, permissions.MANAGE_ASSIGNMENTS):
         items.append((_("Tasks"), reverse("assignments:list")))
         items.append((_("Accountability"), reverse("assignments:board")))
-    if permissions.has_perm(user, permissions.REVIEW_UNIT_WORK):
+    if office:
         items.append((_("Review"), reverse("evidence:queue")))
     if permissions.is_member(user):
-        items.append((_("Indicators"), reverse("indicators:list")))
-        items.append((_("Campaigns"), reverse("campaign:list")))
+        (more if office else items).append((_("Indicators"), reverse("indicators:list")))
+        (more if office else items).append((_("Rectification items"), reverse("campaign:rectifications")))
+        more.append((_("Campaigns"), reverse("campaign:list")))
     if permissions.has_perm(user, permissions.IMPORT_TABLES):
-        items.append((_("Import task table"), reverse("assignments:import")))
+        more.append((_("Import task table"), reverse("assignments:import")))
     if permissions.has_perm(user, permissions.VIEW_AUDIT):
-        items.append((_("Audit trail"), reverse("core:audit")))
+        more.append((_("Audit trail"), reverse("core:audit")))
     if user.is_superuser:
-        items.append((_("System administration"), reverse("admin:index")))
+        more.append((_("System administration"), reverse("admin:index")))
     role_labels = sorted({str(label) for value, label in _role_choices() if value in roles})
-    return {"nav_items": items, "nav_roles": role_labels, "unread_count": notification_unread_count(user)}
+    return {"nav_items": items, "nav_more": more, "nav_roles": role_labels, "unread_count": notification_unread_count(user)}
 
 
 def _role_choices():

@@ -43,6 +43,9 @@ class Evidence(BaseModel):
     permission_unit_path = "assignment__unit"
 
     assignment = models.ForeignKey("assignments.Assignment", verbose_name=_("task"), on_delete=models.PROTECT, related_name="evidence")
+    # The assignment's campaign, copied when the evidence is created (a share never
+    # changes campaign): the dashboard counts a campaign's evidence from one index.
+    campaign = models.ForeignKey("campaign.Campaign", on_delete=models.CASCADE, related_name="+", null=True, editable=False)
     also_proves = models.ManyToManyField("indicators.Indicator", verbose_name=_("also proves"), blank=True, related_name="+")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -61,6 +64,8 @@ class Evidence(BaseModel):
         indexes = [
             # The review queue: visible evidence waiting for review, oldest first.
             models.Index(fields=["review_status", "created_at"], name="evidence_review_queue_idx"),
+            # The dashboard's counts per review state of one campaign.
+            models.Index(fields=["campaign", "review_status", "hidden_at"], name="evidence_campaign_counts_idx"),
         ]
 
     def __str__(self):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from assignments.models import Assignment
 from assignments.services import assignment_transition, unit_people
 from core import permissions
+from campaign.figures_cache import dashboard_touch
 from core.audit import audit_record
 from core.notifications import notify
 
@@ -85,6 +86,7 @@ def _file_revision(evidence, number, upload, sniffed, by):
 @transaction.atomic
 def evidence_add(*, assignment, kind, title, by, upload=None, url="", text="", issued_on=None, note=""):
     """Add one piece of evidence (a file, a link or a text) to a share."""
+    dashboard_touch(assignment.campaign_id)
     _require(by, permissions.CONTRIBUTE_UNIT_WORK, assignment)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     _check_share_open(assignment)
@@ -92,7 +94,7 @@ def evidence_add(*, assignment, kind, title, by, upload=None, url="", text="", i
     if sniffed is not None and kind == Evidence.Kind.IMAGE and not sniffed.is_image:
         raise Refused(_("Photos must be JPG or PNG images."))
     evidence = Evidence.objects.create(
-        assignment=assignment, kind=kind, title=(title or (upload.name if upload else ""))[:200], issued_on=issued_on,
+        assignment=assignment, campaign_id=assignment.campaign_id, kind=kind, title=(title or (upload.name if upload else ""))[:200], issued_on=issued_on,
         note=note[:500], created_by=by,
     )
     if upload is not None:
@@ -111,6 +113,7 @@ def evidence_add(*, assignment, kind, title, by, upload=None, url="", text="", i
 @transaction.atomic
 def evidence_replace(*, evidence, by, upload=None, url="", text=""):
     """A new revision; the old ones stay. The evidence goes back to waiting for review."""
+    dashboard_touch(evidence.assignment.campaign_id)
     _require(by, permissions.CONTRIBUTE_UNIT_WORK, evidence)
     evidence = Evidence.objects.select_for_update().select_related("assignment__unit").get(pk=evidence.pk)
     _check_share_open(evidence.assignment)
@@ -136,6 +139,7 @@ def evidence_replace(*, evidence, by, upload=None, url="", text=""):
 @transaction.atomic
 def evidence_hide(*, evidence, by):
     """A liaison's delete: the evidence disappears from the unit's view; files stay."""
+    dashboard_touch(evidence.assignment.campaign_id)
     _require(by, permissions.CONTRIBUTE_UNIT_WORK, evidence)
     _check_share_open(evidence.assignment)
     if Evidence.objects.filter(pk=evidence.pk, hidden_at__isnull=True).update(hidden_at=timezone.now(), hidden_by=by):
@@ -144,6 +148,7 @@ def evidence_hide(*, evidence, by):
 
 @transaction.atomic
 def evidence_restore(*, evidence, by):
+    dashboard_touch(evidence.assignment.campaign_id)
     _require(by, permissions.REVIEW_UNIT_WORK, evidence)
     if Evidence.objects.filter(pk=evidence.pk, hidden_at__isnull=False).update(hidden_at=None, hidden_by=None):
         audit_record(actor=by, verb="evidence_restored", obj=evidence, unit=evidence.assignment.unit)
@@ -166,6 +171,7 @@ def evidence_link_indicators(*, evidence, indicators, by):
 def evidence_review(*, evidence, decision, by, comment=""):
     """The office accepts or returns a piece of evidence. A return sends the share
     back to the unit with the comment (through the workflow service)."""
+    dashboard_touch(evidence.assignment.campaign_id)
     _require(by, permissions.REVIEW_UNIT_WORK, evidence)
     comment = (comment or "").strip()
     if decision not in (Evidence.Review.ACCEPTED, Evidence.Review.RETURNED):

@@ -467,3 +467,5 @@ PLURALS.update({
     "%(n)s indicator": "共 %(n)s 项指标",
     "%(n)s more indicator must be met.": "还需 %(n)s 项指标达标。",
 })
+T["More"] = "更多"
+T["Indicators met per level-1 indicator"] = "各一级指标达标情况"

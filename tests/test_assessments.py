@@ -22,7 +22,7 @@ R = Assessment.Result
 
 
 def _evidence(share, status="accepted"):
-    return Evidence.objects.create(assignment=share, kind="summary", title="简介", review_status=status)
+    return Evidence.objects.create(assignment=share, campaign_id=share.campaign_id, kind="summary", title="简介", review_status=status)
 
 
 def test_suggestions_follow_the_evidence(world):
@@ -166,7 +166,7 @@ def test_unit_view_shows_only_the_units_work(client, world):
     assert response.context["shares"]["total"] == 1
 
 
-def test_dashboard_query_count_is_constant_as_data_grows(client, world, django_assert_max_num_queries):
+def test_dashboard_query_count_is_constant_as_data_grows(client, world, django_assert_max_num_queries, django_capture_on_commit_callbacks):
     client.force_login(world.office_admin)
     with django_assert_max_num_queries(25) as small:
         client.get(reverse("campaign:dashboard"))
@@ -178,8 +178,36 @@ def test_dashboard_query_count_is_constant_as_data_grows(client, world, django_a
         share = make_assignment(world.campaign, ind, world.unit_b if n % 2 else world.unit_a, days=n - 50)
         _evidence(share)
         assessment_save(campaign=world.campaign, indicator=ind, by=None, result=R.MET)
+    from campaign.figures_cache import dashboard_touch
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dashboard_touch(world.campaign.pk)  # the figures are cached between changes: measure the computation itself
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("campaign:dashboard"))
+
+
+def test_dashboard_figures_are_cached_until_a_change_commits(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.office_admin)
+    before = client.get(reverse("campaign:dashboard")).context["evidence"]["accepted"]
+    Evidence.objects.create(assignment=world.shares.a_soon, campaign=world.campaign, kind="summary", title="x", review_status="accepted")
+    assert client.get(reverse("campaign:dashboard")).context["evidence"]["accepted"] == before  # nothing told the cache
+    from campaign.figures_cache import dashboard_touch
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dashboard_touch(world.campaign.pk)
+    assert client.get(reverse("campaign:dashboard")).context["evidence"]["accepted"] == before + 1
+
+
+def test_services_invalidate_the_figures(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.office_admin)
+    assert client.get(reverse("campaign:dashboard")).context["shares"]["accepted"] == 0
+    Assignment.objects.filter(pk=world.shares.a_soon.pk).update(status="submitted")
+    world.shares.a_soon.refresh_from_db()
+    from assignments.services import assignment_transition
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_transition(assignment=world.shares.a_soon, to_status="accepted", by=world.office_staff)
+    assert client.get(reverse("campaign:dashboard")).context["shares"]["accepted"] == 1
 
 
 def test_snapshots_feed_the_trend_and_are_idempotent(client, world):
@@ -192,3 +220,12 @@ def test_snapshots_feed_the_trend_and_are_idempotent(client, world):
     from campaign.tasks import take_snapshots
 
     assert take_snapshots.apply().get() == 1
+
+
+def test_level1_bars_count_met_indicators_and_drill_into_their_list(client, world):
+    assessment_save(campaign=world.campaign, indicator=world.indicators[0], by=None, result=R.MET)
+    client.force_login(world.office_admin)
+    bar = client.get(reverse("campaign:dashboard")).context["level1"][0]
+    assert (bar["done"], bar["total"]) == (1, 3)
+    rows = client.get(bar["link"]).context["rows"]
+    assert len(rows) == bar["total"] and sum(r["result"] == "met" for r in rows) == bar["done"]

@@ -93,7 +93,7 @@ def _evidence(w):
 
     e = Evidence.objects.filter(assignment=w.shares.a_soon).first()
     if e is None:
-        e = Evidence.objects.create(assignment=w.shares.a_soon, kind="document", title="通知")
+        e = Evidence.objects.create(assignment=w.shares.a_soon, campaign=w.campaign, kind="document", title="通知")
         r = EvidenceRevision(evidence=e, number=1, original_name="通知.pdf", content_type="application/pdf", size=8, sha256="0" * 64)
         r.file.save("x.pdf", ContentFile(b"%PDF-1.4"), save=False)
         r.save()

@@ -235,6 +235,16 @@ else:
         # worker both load these settings, so whichever starts first makes them.
         for _folder in ("queue", "processed", "results"):
             (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+# The cache holds the dashboard's aggregates between changes. With Redis every
+# web process shares it (and so sees an invalidation at once); without, each
+# process keeps its own.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("CACHE_URL", default=REDIS_URL), "KEY_PREFIX": "fazhi"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fazhi"}
+    )
+}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -11,6 +11,7 @@ TASK_TABLE = Path(__file__).resolve().parents[1] / "fixtures" / "task-table.xlsx
 
 def test_admin_imports_the_task_table_previews_and_sees_the_tree(page, live_server, demo, shot):
     _login(page, live_server.url, "demo-office")
+    page.get_by_role("button", name="更多").click()
     page.get_by_role("link", name="指标体系").first.click()
     page.get_by_role("link", name="导入指标体系").click()
     page.get_by_label("指标体系名称").fill("2025版示范指标体系")

@@ -41,6 +41,7 @@ def test_office_admin_sees_overview_and_switches_language(page, live_server, dem
     expect(page.get_by_role("heading", name="创建工作总览")).to_be_visible()
     expect(page.locator("body")).to_contain_text("有逾期任务的单位")
     shot(page, "home-office")
+    page.get_by_role("button", name="更多").click()
     page.get_by_role("link", name="操作日志").click()
     expect(page.get_by_role("heading", name="操作日志")).to_be_visible()
     expect(page.locator("table")).to_contain_text("登录")

@@ -49,6 +49,7 @@ def test_liaison_submits_office_returns_liaison_sees_why(browser, live_server, d
 
 def test_office_admin_moves_the_campaign_stage(page, live_server, demo, shot):
     _login(page, live_server.url, "demo-office")
+    page.get_by_role("button", name="更多").click()
     page.get_by_role("link", name="创建活动").click()
     page.get_by_role("link", name="2026年法治政府建设示范创建（综合示范）").click()
     page.get_by_label("新阶段").select_option(label="已向市申报")

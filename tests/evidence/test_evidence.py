@@ -250,7 +250,7 @@ def test_thumbnail_is_queued_after_commit(liaison, share, django_capture_on_comm
             _upload(liaison, share, up("照片.png", samples.png()), kind="image")
     finally:
         app.conf.task_always_eager = False
-    assert len(callbacks) == 1
+    assert any("_file_revision" in c.__qualname__ for c in callbacks)
     assert EvidenceRevision.objects.get().thumbnail
 
 

@@ -16,6 +16,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo campaign ready: {campaign.name} ({campaign.slug})"))
         # Today's reminders, as the daily job would send them, so the demo has messages.
         self.stdout.write(f"Reminders sent today: {len(reminders_send())}")
+        from campaign.assessments import snapshot_take
+
+        snapshot_take(campaign=campaign)
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for username in ["demo-admin", *[u[0] for u in DEMO_USERS]]:
             self.stdout.write(f"  {username}")

@@ -1,0 +1,24 @@
+"""Invalidation of the dashboard's cached figures: a version per campaign, bumped
+after the commit of any change to its shares, evidence or assessments."""
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+
+
+def version_key(campaign_id):
+    return f"dashboard-version:{campaign_id}"
+
+
+def dashboard_version(campaign_id):
+    version = cache.get(version_key(campaign_id))
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.set(version_key(campaign_id), version, None)
+    return version
+
+
+def dashboard_touch(campaign_id):
+    # After commit: a dashboard computed in between must not be cached under the new version.
+    transaction.on_commit(lambda: cache.set(version_key(campaign_id), uuid.uuid4().hex, None))
