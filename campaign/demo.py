@@ -95,6 +95,9 @@ def load_campaign(framework, county):
         )
     if not framework.frozen:
         Framework.objects.filter(pk=framework.pk).update(frozen=True)
+    if campaign.city_office_id is None:
+        Campaign.objects.filter(pk=campaign.pk).update(city_office=Unit.objects.get(code=CITY_OFFICE["code"]))
+        campaign.refresh_from_db()
     if not campaign.stage_events.exists():
         from .models import CampaignStageEvent
 

@@ -10,7 +10,7 @@ from .models import Assessment, Campaign
 class CampaignForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["name", "county", "slug", "kind", "single_item_title", "focus_areas", "framework", "threshold"]
+        fields = ["name", "county", "slug", "kind", "single_item_title", "focus_areas", "framework", "threshold", "city_office"]
         widgets = {"focus_areas": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "slug": _("Letters, digits and hyphens, used by commands (e.g. 2026-comprehensive)."),

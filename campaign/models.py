@@ -113,6 +113,9 @@ class Campaign(BaseModel):
         _("eligibility threshold"), max_digits=4, decimal_places=3, default=Decimal("0.900")
     )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.PREPARATION)
+    # The city office the county declares to: its reviewers see this campaign's submissions.
+    city_office = models.ForeignKey(Unit, verbose_name=_("city office"), null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="declared_campaigns", limit_choices_to={"kind": "city_office"})
 
     class Meta:
         verbose_name = _("campaign")

@@ -25,5 +25,6 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("assignments/", include("assignments.urls")),
     path("evidence/", include("evidence.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("core.urls")),
 ]

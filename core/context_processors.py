@@ -26,6 +26,9 @@ def navigation(request):
         items.append((_("Accountability"), reverse("assignments:board")))
     if office:
         items.append((_("Review"), reverse("evidence:queue")))
+        items.append((_("Reports"), reverse("reports:index")))
+    if "city_reviewer" in roles:
+        items.append((_("Submissions"), reverse("reports:submissions")))
     if permissions.is_member(user):
         (more if office else items).append((_("Indicators"), reverse("indicators:list")))
         (more if office else items).append((_("Rectification items"), reverse("campaign:rectifications")))

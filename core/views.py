@@ -49,6 +49,10 @@ def home(request):
         context["units"] = units
         return render(request, "core/home_unit.html", context)
     if Membership.Role.CITY_REVIEWER in roles:
+        from reports.models import Submission
+
+        cities = membership_units(request.user, [Membership.Role.CITY_REVIEWER])
+        context["submissions"] = Submission.objects.filter(city_office__in=cities).order_by("-created_at")
         return render(request, "core/home_city.html", context)
     return render(request, "core/home_other.html", context)
 

@@ -469,3 +469,29 @@ PLURALS.update({
 })
 T["More"] = "更多"
 T["Indicators met per level-1 indicator"] = "各一级指标达标情况"
+T.update({
+    "City office": "市委依法治市办", "Submissions": "报送材料", "Reading the indicators": "读取指标", "Reading the evidence": "读取佐证材料",
+    "Writing the report": "撰写报告", "Laying out the pages": "排版", "Saving": "保存", "Self-assessment report": "自评报告",
+    "Packing evidence %(n)s of %(total)s": "打包佐证材料 %(n)s / %(total)s", "Writing the manifest": "生成清单", "Rectification": "整改事项",
+    "Initial review": "初审意见", "basic facts and organisation (基本情况)": "基本情况", "distinctive highlights (特色亮点)": "特色亮点",
+    "next steps (下一步打算)": "下一步打算", "report text": "报告正文", "report texts": "报告正文",
+    "Self-assessment report (PDF)": "自评报告（PDF）", "Evidence package (ZIP)": "佐证材料包（ZIP）", "Workbook (XLSX)": "工作台账（XLSX）",
+    "Queued": "排队中", "Running": "生成中", "Failed": "失败", "progress": "进度", "step": "步骤", "error": "错误", "requested by": "发起人",
+    "started at": "开始时间", "finished at": "完成时间", "report job": "报告任务", "report jobs": "报告任务", "report": "自评报告", "package": "佐证材料包",
+    "manifest": "清单", "eligibility at submission": "报送时达标情况", "submitted by": "报送人", "city's initial review": "市级初审意见",
+    "submission": "报送材料", "submissions": "报送材料", "Unknown report kind.": "未知的报告类型。", "Ready: %(kind)s": "已生成：%(kind)s",
+    "Set the city office the campaign declares to before submitting.": "请先在创建活动中设置申报的市委依法治市办。",
+    "Compile the report (PDF) and the evidence package (ZIP) first.": "请先生成自评报告（PDF）和佐证材料包（ZIP）。",
+    "The copied files do not match their checksums; nothing was submitted.": "复制的文件与校验值不符，未报送。",
+    "Submitted to the city office": "已向市委依法治市办报送", "New submission: %(county)s": "新的报送材料：%(county)s",
+    "The report file does not match its checksum.": "自评报告文件与校验值不符。", "The package file does not match its checksum.": "佐证材料包与校验值不符。",
+    "Missing or changed in the package: %(path)s": "材料包中缺失或被改动：%(path)s", "Submitted to the city office.": "已向市委依法治市办报送。",
+    "reviewed": "已初审", "Not compiled yet.": "尚未生成。", "Try again": "重试", "Compile again": "重新生成", "Compile": "生成",
+    "Reports and submission": "报告与报送", "Free-text sections of the report": "报告正文（自由填写部分）", "Submit to the city office": "向市委依法治市办报送",
+    "Sends copies of the latest report and evidence package with their checksums. Later changes do not alter what was sent. The campaign moves to the declared stage.": "报送最新生成的自评报告和佐证材料包（附校验值）。之后的修改不会影响已报送的内容。创建活动将进入“已向市申报”阶段。",
+    "Submit": "报送", "Download the report (PDF)": "下载自评报告（PDF）", "Download the evidence package (ZIP)": "下载佐证材料包（ZIP）",
+    "Verify checksums": "核验校验值", "Report": "自评报告", "Package": "材料包", "Manifest": "材料清单", "Eligibility at submission": "报送时达标情况",
+    "City's initial review": "市级初审意见", "No submission yet.": "尚无报送材料。",
+})
+PLURALS["Verified: both files match their checksums and all %(n)s manifest entry is in the package."] = "核验通过：两个文件的校验值一致，清单中 %(n)s 个文件均在材料包中。"
+T["city office"] = "申报的市委依法治市办"

@@ -59,6 +59,14 @@ EXPECTED = {
     "campaign:edit": (lambda w: f"/campaigns/{w.campaign.pk}/edit/", {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403}),
     "campaign:stage": (lambda w: f"/campaigns/{w.campaign.pk}/stage/", {"anonymous": LOGIN, "*": 405}),
     "core:notifications": ("/notifications/", {"anonymous": LOGIN, "*": 200}),
+    "reports:index": ("/reports/", OFFICE_ONLY),
+    "reports:jobs": ("/reports/jobs/", OFFICE_ONLY),
+    "reports:compile": ("/reports/compile/", {"anonymous": LOGIN, "*": 405}),
+    "reports:download": (lambda w: f"/reports/jobs/{_job(w).pk}/download/", OFFICE_ONLY),
+    "reports:submit": ("/reports/submit/", {"anonymous": LOGIN, "*": 405}),
+    "reports:submissions": ("/reports/submissions/", {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "city_reviewer": 200, "*": 403}),
+    "reports:submission": (lambda w: _submission(w).get_absolute_url(), {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "city_reviewer": 200, "*": 404}),
+    "reports:submission_download": (lambda w: f"{_submission(w).get_absolute_url()}report/", {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "city_reviewer": 200, "*": 404}),
     "campaign:dashboard": ("/campaigns/dashboard/", {"anonymous": LOGIN, "city_reviewer": 403, "nobody": 403, "*": 200}),
     "campaign:assessments": ("/campaigns/assessments/", OFFICE_ONLY),
     "campaign:assessment": (lambda w: f"/campaigns/assessments/{w.indicators[0].pk}/", OFFICE_ONLY),
@@ -100,6 +108,33 @@ def _evidence(w):
         e.current_revision = r
         e.save()
     return e
+
+
+def _job(w):
+    from django.core.files.base import ContentFile
+
+    from reports.models import ReportJob
+
+    job = ReportJob.objects.filter(campaign=w.campaign).first()
+    if job is None:
+        job = ReportJob(campaign=w.campaign, kind="xlsx", status="done", file_name="台账.xlsx")
+        job.file.save("x.xlsx", ContentFile(b"PK"), save=False)
+        job.save()
+    return job
+
+
+def _submission(w):
+    from django.core.files.base import ContentFile
+
+    from reports.models import Submission
+
+    s = Submission.objects.filter(campaign=w.campaign).first()
+    if s is None:
+        s = Submission(campaign=w.campaign, city_office=w.city, county="测试县", title="报送", report_sha256="0", package_sha256="0")
+        s.report.save("r.pdf", ContentFile(b"%PDF"), save=False)
+        s.package.save("p.zip", ContentFile(b"PK"), save=False)
+        s.save()
+    return s
 
 
 def _circular(w):

@@ -1,0 +1,215 @@
+"""Building the campaign's outputs: the self-assessment report (WeasyPrint PDF),
+the evidence package (ZIP streamed to disk) and the workbook (XLSX)."""
+
+import base64
+import csv
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections import defaultdict
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assignments.models import Assignment
+from campaign.eligibility import eligibility
+from campaign.models import Assessment, Rectification
+from evidence.models import Evidence, EvidenceRevision
+from indicators import tables
+from indicators.models import Indicator
+
+from .models import ReportText
+
+PHOTOS_PER_INDICATOR = 4
+COPY_CHUNK = 1024 * 1024
+
+
+def _noop(pct, step):
+    pass
+
+
+def report_context(campaign, progress=_noop):
+    """Everything the report shows, in a fixed number of queries."""
+    progress(5, _("Reading the indicators"))
+    nodes = sorted(Indicator.objects.filter(framework_id=campaign.framework_id), key=lambda i: tables.code_sort_key(i.code))
+    assessments = {a.indicator_id: a for a in Assessment.objects.filter(campaign=campaign)}
+    progress(15, _("Reading the evidence"))
+    evidence = defaultdict(list)
+    for e in (Evidence.objects.filter(assignment__campaign=campaign, hidden_at__isnull=True, review_status="accepted")
+              .select_related("assignment__unit", "current_revision").order_by("assignment__indicator__code", "created_at")):
+        evidence[e.assignment.indicator_id].append(e)
+    photo_ids = [
+        r.pk
+        for items in evidence.values()
+        for r in [e.current_revision for e in items if e.current_revision and e.current_revision.is_image and e.current_revision.thumbnail][:PHOTOS_PER_INDICATOR]
+    ]
+    thumbs = {}
+    for r in EvidenceRevision.objects.filter(pk__in=photo_ids):
+        try:
+            with r.thumbnail.open("rb") as fh:
+                thumbs[r.pk] = "data:image/jpeg;base64," + base64.b64encode(fh.read()).decode()
+        except OSError:
+            continue  # a missing thumbnail must not stop the report
+    tree, by_id = [], {}
+    for n in nodes:
+        item = {"node": n, "children": [], "assessment": assessments.get(n.pk), "evidence": [], "photos": []}
+        if n.level == 3:
+            item["evidence"] = evidence.get(n.pk, [])
+            item["photos"] = [thumbs[e.current_revision_id] for e in item["evidence"] if e.current_revision_id in thumbs]
+        by_id[n.pk] = item
+        (by_id[n.parent_id]["children"] if n.parent_id else tree).append(item)
+    summary = []
+    for l1 in tree:
+        counts = defaultdict(int)
+        for l2 in l1["children"]:
+            for l3 in l2["children"]:
+                counts[l3["assessment"].result if l3["assessment"] else ""] += 1
+        summary.append({"node": l1["node"], **{k or "none": v for k, v in counts.items()}})
+    text = ReportText.objects.filter(campaign=campaign).first()
+    shortfalls = [a for a in sorted(assessments.values(), key=lambda a: tables.code_sort_key(a.indicator.code))
+                  if a.result in (Assessment.Result.PARTIAL, Assessment.Result.NOT_MET)] if assessments else []
+    progress(30, _("Writing the report"))
+    result = eligibility(campaign, assessments=assessments.values())
+    return {
+        "campaign": campaign,
+        "indicator_count": sum(1 for n in nodes if n.level == 3),
+        "unassessed": result.counts[""],
+        "date": timezone.localdate(),
+        "tree": tree,
+        "summary": summary,
+        "eligibility": result,
+        "text": text,
+        "shortfalls": shortfalls,
+        "rectifications": Rectification.objects.filter(campaign=campaign).select_related("owner", "assessment__indicator").order_by("deadline"),
+    }
+
+
+def render_report_html(context):
+    return render_to_string("reports/report.html", context)
+
+
+def build_pdf(campaign, out, progress=_noop):
+    """Write the report PDF to the binary file `out`."""
+    from weasyprint import HTML
+
+    html = render_report_html(report_context(campaign, progress))
+    progress(45, _("Laying out the pages"))
+    HTML(string=html).write_pdf(out)
+    progress(95, _("Saving"))
+
+
+# --- the evidence package ---------------------------------------------------------------
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def safe_name(text, limit=60):
+    """A file or folder name every system accepts: no separators or reserved characters, bounded length."""
+    name = _UNSAFE.sub("_", tables.clean_text(text)).strip(". ")
+    return (name[:limit].rstrip(". ") or "_")
+
+
+def _unique(name, taken):
+    if name not in taken:
+        taken.add(name)
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    n = 2
+    while True:
+        candidate = f"{stem}（{n}）{'.' + ext if ext else ''}"
+        if candidate not in taken:
+            taken.add(candidate)
+            return candidate
+        n += 1
+
+
+def build_package(campaign, out, progress=_noop, report_file=None):
+    """Write the evidence package ZIP to the binary file `out`, file by file (memory
+    stays flat whatever the total size). Returns the manifest rows."""
+    nodes = {n.pk: n for n in Indicator.objects.filter(framework_id=campaign.framework_id)}
+    items = list(
+        Evidence.objects.filter(assignment__campaign=campaign, hidden_at__isnull=True, review_status="accepted")
+        .select_related("assignment__unit", "current_revision").order_by("assignment__indicator__code", "created_at")
+    )
+    manifest, taken = [], set()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+        def add(path, source, meta):
+            digest, size = hashlib.sha256(), 0
+            info = zipfile.ZipInfo(path, date_time=timezone.localtime().timetuple()[:6])
+            with zf.open(info, "w", force_zip64=True) as dest:
+                for chunk in source:
+                    digest.update(chunk)
+                    size += len(chunk)
+                    dest.write(chunk)
+            manifest.append({"path": path, "size": size, "sha256": digest.hexdigest(), **meta})
+
+        if report_file is not None:
+            add(_("Self-assessment report") + ".pdf", _chunks(report_file), {"indicator": "", "unit": "", "kind": "report"})
+        for n, e in enumerate(items, start=1):
+            l3 = nodes[e.assignment.indicator_id]
+            l2 = nodes[l3.parent_id]
+            l1 = nodes[l2.parent_id]
+            folder = "/".join([f"{l1.code} {safe_name(l1.title, 30)}", f"{l2.code} {safe_name(l2.title, 30)}", f"{l3.code} {safe_name(l3.title, 30)}"])
+            r = e.current_revision
+            meta = {"indicator": l3.code, "unit": e.assignment.unit.name, "kind": e.kind, "title": e.title}
+            stem = safe_name(f"{e.assignment.unit.short_name or e.assignment.unit.name}-{e.title}")
+            if r is not None and r.file:
+                ext = r.original_name.rsplit(".", 1)[-1].lower() if "." in r.original_name else "bin"
+                if stem.lower().endswith("." + ext):
+                    stem = stem[: -len(ext) - 1]
+                with r.file.open("rb") as fh:
+                    add(f"{folder}/{_unique(f'{stem}.{ext}', taken)}", _chunks(fh), meta)
+            elif r is not None and r.url:
+                body = f"[InternetShortcut]\r\nURL={r.url}\r\n".encode()
+                add(f"{folder}/{_unique(f'{stem}.url', taken)}", [body], meta)
+            elif r is not None:
+                add(f"{folder}/{_unique(f'{stem}.txt', taken)}", [r.text.encode("utf-8")], meta)
+            if n % 20 == 0:
+                progress(5 + int(85 * n / max(1, len(items))), _("Packing evidence %(n)s of %(total)s") % {"n": n, "total": len(items)})
+        progress(92, _("Writing the manifest"))
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=["path", "indicator", "unit", "kind", "title", "size", "sha256"], extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows([{**m, "title": m.get("title", "")} for m in manifest])
+        zf.writestr("manifest.csv", "\ufeff" + buffer.getvalue())
+        zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+        zf.writestr("index.html", render_to_string("reports/package_index.html", {"campaign": campaign, "manifest": manifest}))
+    return manifest
+
+
+def _chunks(fh):
+    while chunk := fh.read(COPY_CHUNK):
+        yield chunk
+
+
+# --- the workbook -------------------------------------------------------------------------
+
+def build_xlsx(campaign, out, progress=_noop):
+    """Tasks with status, the evidence list and the rectification items, one sheet each, formula-escaped."""
+    import tablib
+
+    def sheet(title, headers, rows):
+        data = tablib.Dataset(headers=headers, title=title)
+        for row in rows:
+            data.append([tables.neutralise(v) if isinstance(v, str) else ("" if v is None else v) for v in row])
+        return data
+
+    tasks = Assignment.objects.filter(campaign=campaign).select_related("indicator", "unit").order_by("indicator__code", "role", "unit__code")
+    evidence = Evidence.objects.filter(assignment__campaign=campaign).select_related("assignment__indicator", "assignment__unit", "current_revision").order_by("assignment__indicator__code")
+    rects = Rectification.objects.filter(campaign=campaign).select_related("owner", "assessment__indicator")
+    book = tablib.Databook([
+        sheet(_("Tasks"), ["code", "indicator", "unit", "role", "deadline", "status"],
+              [(a.indicator.code, a.indicator.title, a.unit.name, a.get_role_display(), str(a.deadline or _("ongoing")), a.get_status_display()) for a in tasks]),
+        sheet(_("Evidence"), ["code", "unit", "kind", "title", "date", "review", "file", "sha256", "deleted"],
+              [(e.assignment.indicator.code, e.assignment.unit.name, e.get_kind_display(), e.title, str(e.issued_on or ""), e.get_review_status_display(),
+                e.current_revision.original_name if e.current_revision else "", e.current_revision.sha256 if e.current_revision else "", "yes" if e.is_hidden else "")
+               for e in evidence]),
+        sheet(_("Rectification"), ["code", "owner", "measure", "deadline", "status", "closing_note"],
+              [(r.assessment.indicator.code, r.owner.name, r.measure, str(r.deadline), r.get_status_display(), r.closing_note) for r in rects]),
+    ])
+    out.write(book.export("xlsx"))

@@ -1,0 +1,102 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import BaseModel
+
+
+class ReportText(BaseModel):
+    """The free-text sections of the self-assessment report, edited by the office."""
+
+    campaign = models.OneToOneField("campaign.Campaign", on_delete=models.CASCADE, related_name="report_text")
+    basic_facts = models.TextField(_("basic facts and organisation (基本情况)"), max_length=10000, blank=True)
+    highlights = models.TextField(_("distinctive highlights (特色亮点)"), max_length=10000, blank=True)
+    next_steps = models.TextField(_("next steps (下一步打算)"), max_length=10000, blank=True)
+
+    class Meta:
+        verbose_name = _("report text")
+        verbose_name_plural = _("report texts")
+
+    def __str__(self):
+        return str(self.campaign_id)
+
+
+class ReportJob(BaseModel):
+    """A background compilation the user waits for: its status row is the truth,
+    whatever happens to the Celery message that runs it."""
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", _("Self-assessment report (PDF)")
+        PACKAGE = "package", _("Evidence package (ZIP)")
+        XLSX = "xlsx", _("Workbook (XLSX)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    campaign = models.ForeignKey("campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="report_jobs")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    step = models.CharField(_("step"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", max_length=200, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    size = models.BigIntegerField(_("size"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report job")
+        verbose_name_plural = _("report jobs")
+        ordering = ["-created_at"]
+        constraints = [
+            # Two requests for the same report while one is under way make one job.
+            models.UniqueConstraint(fields=["campaign", "kind"], condition=Q(status__in=["queued", "running"]), name="one_active_report_job"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent"),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id}:{self.kind}:{self.status}"
+
+
+class Submission(BaseModel):
+    """What the county sent to the city office: copies of a finished report and
+    package with their checksums and the package manifest. Never changed afterwards."""
+
+    campaign = models.ForeignKey("campaign.Campaign", verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="submissions")
+    city_office = models.ForeignKey("campaign.Unit", verbose_name=_("city office"), on_delete=models.PROTECT, related_name="submissions")
+    county = models.CharField(_("county"), max_length=100)
+    title = models.CharField(_("title"), max_length=200)
+    report = models.FileField(_("report"), upload_to="submissions/%Y/%m/", max_length=200)
+    report_sha256 = models.CharField(max_length=64)
+    package = models.FileField(_("package"), upload_to="submissions/%Y/%m/", max_length=200)
+    package_sha256 = models.CharField(max_length=64)
+    package_size = models.BigIntegerField(default=0)
+    manifest = models.JSONField(_("manifest"), default=list)
+    eligibility = models.JSONField(_("eligibility at submission"), default=dict)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    city_review = models.TextField(_("city's initial review"), max_length=5000, blank=True)
+    city_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    city_reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("reports:submission", args=[self.pk])

@@ -1,0 +1,230 @@
+"""Report jobs: request (one active job per campaign and kind), run (claimed with a
+compare-and-set so a re-delivered task does nothing twice), and submission."""
+
+import datetime
+import hashlib
+import logging
+import os
+import tempfile
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaign.models import Campaign
+from core import permissions
+from core.audit import audit_record
+from core.notifications import notify
+
+from . import builders
+from .models import ReportJob, Submission
+
+logger = logging.getLogger(__name__)
+EXTENSIONS = {"pdf": "pdf", "package": "zip", "xlsx": "xlsx"}
+BUILDERS = {"pdf": builders.build_pdf, "xlsx": builders.build_xlsx}
+
+
+def report_request(*, campaign, kind, by):
+    """A job for this report, or the one already under way (the second request joins the first)."""
+    if not permissions.has_perm(by, permissions.REVIEW_UNIT_WORK):
+        raise PermissionDenied
+    if kind not in ReportJob.Kind.values:
+        raise ValidationError(_("Unknown report kind."))
+    if campaign.framework_id is None:
+        raise ValidationError(_("The campaign has no indicator framework yet."))
+    try:
+        with transaction.atomic():
+            job = ReportJob.objects.create(campaign=campaign, kind=kind, requested_by=by)
+            audit_record(actor=by, verb="report_requested", obj=job, object_repr=f"{campaign.slug} {kind}")
+    except IntegrityError:
+        return ReportJob.objects.get(campaign=campaign, kind=kind, status__in=ReportJob.ACTIVE)
+    from .tasks import compile_report
+
+    transaction.on_commit(lambda: compile_report.delay(str(job.pk)))
+    return job
+
+
+def _stale_before():
+    # A running job older than the hard time limit belongs to a worker that died.
+    return timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+
+
+def report_claim(job_id):
+    """Take the job: queued → running, or reclaim a running job whose worker died.
+    Returns the job, or None when another run has it or it is finished."""
+    claimed = ReportJob.objects.filter(pk=job_id).filter(
+        Q(status=ReportJob.Status.QUEUED) | Q(status=ReportJob.Status.RUNNING, started_at__lt=_stale_before())
+    ).update(status=ReportJob.Status.RUNNING, started_at=timezone.now(), progress=0, step="", error="")
+    if not claimed:
+        return None
+    ReportJob.objects.filter(pk=job_id).update(attempts=F("attempts") + 1)
+    return ReportJob.objects.select_related("campaign").get(pk=job_id)
+
+
+def _progress(job_id):
+    last = {"pct": -1}
+
+    def report(pct, step):
+        if pct != last["pct"]:
+            last["pct"] = pct
+            ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING).update(progress=min(pct, 99), step=str(step)[:200])
+
+    return report
+
+
+def report_run(job_id):
+    """Build the report of a claimed job and store it. Idempotent: a finished or
+    foreign job is left alone. Returns the job's final status (or None)."""
+    job = report_claim(job_id)
+    if job is None:
+        return None
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):  # reports are Chinese documents, whoever asked
+        return _report_build(job)
+
+
+def _report_build(job):
+    campaign = job.campaign
+    progress = _progress(job.pk)
+    name = f"{campaign.county}-{campaign.name}-{ReportJob.Kind(job.kind).label.split(' ')[0]}-{timezone.localdate():%Y%m%d}.{EXTENSIONS[job.kind]}"
+    fd, path = tempfile.mkstemp(suffix="." + EXTENSIONS[job.kind], dir=settings.FILE_UPLOAD_TEMP_DIR)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            if job.kind == ReportJob.Kind.PACKAGE:
+                report = latest_file(campaign, ReportJob.Kind.PDF)
+                if report is not None:
+                    with report.open("rb") as fh:
+                        builders.build_package(campaign, out, progress, report_file=fh)
+                else:
+                    builders.build_package(campaign, out, progress)
+            else:
+                BUILDERS[job.kind](campaign, out, progress)
+        digest = _sha256(path)
+        with open(path, "rb") as fh:
+            job.file.save(name, File(fh), save=False)
+        done = ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(
+            status=ReportJob.Status.DONE, progress=100, step="", file=job.file.name, file_name=name,
+            size=os.path.getsize(path), sha256=digest, finished_at=timezone.now())
+    except Exception as exc:  # the job row must say what went wrong, whatever it was
+        logger.exception("report job %s failed", job.pk)
+        ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now())
+        return ReportJob.Status.FAILED
+    finally:
+        if os.path.exists(path):
+            os.unlink(path)
+    if done and job.requested_by_id:
+        notify([job.requested_by], title=_("Ready: %(kind)s") % {"kind": ReportJob.Kind(job.kind).label}, link=_reports_url())
+    return ReportJob.Status.DONE if done else None
+
+
+def _reports_url():
+    from django.urls import reverse
+
+    return reverse("reports:index")
+
+
+def _sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def latest_job(campaign, kind, done=False):
+    jobs = ReportJob.objects.filter(campaign=campaign, kind=kind)
+    if done:
+        jobs = jobs.filter(status=ReportJob.Status.DONE)
+    return jobs.order_by("-created_at").first()
+
+
+def latest_file(campaign, kind):
+    job = latest_job(campaign, kind, done=True)
+    return job.file if job and job.file else None
+
+
+# --- submission -------------------------------------------------------------------------------
+
+@transaction.atomic
+def submission_create(*, campaign, by):
+    """Freeze the latest finished report and package into a submission to the city
+    office: the files are copied (later compilations never change what was sent),
+    checksummed, and the campaign moves to the declared stage."""
+    from campaign.eligibility import eligibility
+    from campaign.services import campaign_move_stage
+
+    if not permissions.has_perm(by, permissions.MANAGE_CAMPAIGN):
+        raise PermissionDenied
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.city_office_id is None:
+        raise ValidationError(_("Set the city office the campaign declares to before submitting."))
+    report, package = latest_job(campaign, "pdf", done=True), latest_job(campaign, "package", done=True)
+    if report is None or package is None:
+        raise ValidationError(_("Compile the report (PDF) and the evidence package (ZIP) first."))
+    submission = Submission(campaign=campaign, city_office_id=campaign.city_office_id, county=campaign.county, title=campaign.name,
+                            submitted_by=by, report_sha256=report.sha256, package_sha256=package.sha256, package_size=package.size)
+    for field, job in (("report", report), ("package", package)):
+        with job.file.open("rb") as fh:
+            getattr(submission, field).save(job.file_name, File(fh), save=False)
+    submission.manifest = _manifest_of(submission.package)
+    e = eligibility(campaign)
+    submission.eligibility = {"met": e.met, "applicable": e.applicable, "percent": str(e.percent) if e.percent is not None else None,
+                              "threshold": str(e.threshold), "eligible": e.eligible}
+    submission.save()
+    if _sha256_field(submission.report) != report.sha256 or _sha256_field(submission.package) != package.sha256:
+        raise ValidationError(_("The copied files do not match their checksums; nothing was submitted."))
+    audit_record(actor=by, verb="submitted", obj=submission, after={"report_sha256": report.sha256, "package_sha256": package.sha256})
+    if campaign.stage in (Campaign.Stage.PREPARATION, Campaign.Stage.SELF_ASSESSMENT):
+        campaign_move_stage(campaign=campaign, to_stage=Campaign.Stage.DECLARED, by=by, note=_("Submitted to the city office"))
+    from campaign.models import Membership
+    from core.models import User
+
+    reviewers = User.objects.filter(memberships__unit_id=campaign.city_office_id, memberships__role=Membership.Role.CITY_REVIEWER)
+    notify(reviewers, title=_("New submission: %(county)s") % {"county": campaign.county}, link=submission.get_absolute_url())
+    return submission
+
+
+def _manifest_of(field):
+    import json
+    import zipfile
+
+    with field.open("rb") as fh, zipfile.ZipFile(fh) as zf:
+        return json.loads(zf.read("manifest.json"))
+
+
+def _sha256_field(field):
+    digest = hashlib.sha256()
+    with field.open("rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def submission_verify(submission):
+    """Check the stored files against the recorded checksums and the package's entries
+    against the manifest. Returns a list of problems (empty when all is well)."""
+    import zipfile
+
+    problems = []
+    if _sha256_field(submission.report) != submission.report_sha256:
+        problems.append(_("The report file does not match its checksum."))
+    if _sha256_field(submission.package) != submission.package_sha256:
+        problems.append(_("The package file does not match its checksum."))
+    with submission.package.open("rb") as fh, zipfile.ZipFile(fh) as zf:
+        sizes = {i.filename: i.file_size for i in zf.infolist()}
+    for entry in submission.manifest:
+        if sizes.get(entry["path"]) != entry["size"]:
+            problems.append(_("Missing or changed in the package: %(path)s") % {"path": entry["path"]})
+    return problems
+
+
+def submission_review(*, submission, by, text):
+    if not permissions.has_perm(by, permissions.RECORD_CITY_REVIEW):
+        raise PermissionDenied
+    Submission.objects.filter(pk=submission.pk).update(city_review=text[:5000], city_reviewed_by=by, city_reviewed_at=timezone.now())
+    audit_record(actor=by, verb="city_reviewed", obj=submission, after={"review": text[:200]})

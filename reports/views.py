@@ -1,0 +1,151 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from campaign.selectors import campaign_current
+from core import permissions
+from core.audit import audit_record
+
+from .forms import CityReviewForm, ReportTextForm
+from .models import ReportJob, ReportText, Submission
+from .services import latest_job, report_request, submission_create, submission_review, submission_verify
+
+
+def _campaign():
+    campaign = campaign_current()
+    if campaign is None or campaign.framework_id is None:
+        raise Http404
+    return campaign
+
+
+def _jobs(campaign):
+    return {kind: latest_job(campaign, kind) for kind in ReportJob.Kind.values}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index(request):
+    """The campaign's outputs: the report's free texts, compile jobs with live progress, submission."""
+    permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
+    campaign = _campaign()
+    text, _created = ReportText.objects.get_or_create(campaign=campaign)
+    form = ReportTextForm(request.POST or None, instance=text)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit_record(actor=request.user, verb="updated", obj=text, object_repr=f"{campaign.slug} report text")
+        messages.success(request, _("Saved."))
+        return redirect("reports:index")
+    context = {"campaign": campaign, "form": form, "jobs": _jobs(campaign), "kinds": ReportJob.Kind.choices,
+               "submissions": Submission.objects.filter(campaign=campaign).select_related("submitted_by"),
+               "can_submit": permissions.has_perm(request.user, permissions.MANAGE_CAMPAIGN)}
+    return render(request, "reports/index.html", context)
+
+
+@login_required
+@require_GET
+def jobs(request):
+    """The jobs panel alone, polled by htmx while a job runs."""
+    permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
+    campaign = _campaign()
+    return render(request, "reports/_jobs.html", {"campaign": campaign, "jobs": _jobs(campaign), "kinds": ReportJob.Kind.choices})
+
+
+@login_required
+@require_POST
+def compile_view(request):
+    permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
+    try:
+        report_request(campaign=_campaign(), kind=request.POST.get("kind", ""), by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("reports:index")
+
+
+@login_required
+@require_GET
+def download(request, pk):
+    permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
+    job = ReportJob.objects.filter(pk=pk, status=ReportJob.Status.DONE).first()
+    if job is None or not job.file:
+        raise Http404
+    audit_record(actor=request.user, verb="downloaded", obj=job, object_repr=job.file_name, request=request)
+    return _file(job.file, job.file_name)
+
+
+def _file(field, name):
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def submit(request):
+    campaign = _campaign()
+    if not permissions.has_perm(request.user, permissions.MANAGE_CAMPAIGN):
+        raise PermissionDenied
+    try:
+        submission = submission_create(campaign=campaign, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reports:index")
+    messages.success(request, _("Submitted to the city office."))
+    return redirect(submission)
+
+
+def _submissions(user):
+    """Submissions the user may see: the office's own county, or a city office's inbox."""
+    from campaign.models import Membership, Unit
+
+    if permissions.has_perm(user, permissions.REVIEW_UNIT_WORK):
+        return Submission.objects.all()
+    cities = Unit.objects.filter(memberships__user=user, memberships__role=Membership.Role.CITY_REVIEWER)
+    return Submission.objects.filter(city_office__in=cities)
+
+
+@login_required
+@require_GET
+def submission_list(request):
+    items = _submissions(request.user).select_related("city_office", "submitted_by")
+    if not permissions.has_perm(request.user, permissions.REVIEW_UNIT_WORK) and not permissions.has_perm(request.user, permissions.RECORD_CITY_REVIEW):
+        raise PermissionDenied
+    return render(request, "reports/submission_list.html", {"items": items})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_detail(request, pk):
+    submission = _submissions(request.user).filter(pk=pk).select_related("city_office", "submitted_by", "city_reviewed_by").first()
+    if submission is None:
+        raise Http404
+    form = CityReviewForm(request.POST or None, initial={"text": submission.city_review})
+    if request.method == "POST":
+        if not permissions.has_perm(request.user, permissions.RECORD_CITY_REVIEW):
+            raise PermissionDenied
+        if form.is_valid():
+            submission_review(submission=submission, by=request.user, text=form.cleaned_data["text"])
+            messages.success(request, _("Saved."))
+            return redirect(submission)
+    problems = submission_verify(submission) if request.GET.get("verify") else None
+    can_review = permissions.has_perm(request.user, permissions.RECORD_CITY_REVIEW)
+    return render(request, "reports/submission_detail.html", {"s": submission, "problems": problems, "form": form, "can_review": can_review})
+
+
+@login_required
+@require_GET
+def submission_download(request, pk, part):
+    submission = _submissions(request.user).filter(pk=pk).first()
+    if submission is None or part not in ("report", "package"):
+        raise Http404
+    field = getattr(submission, part)
+    audit_record(actor=request.user, verb="downloaded", obj=submission, after={"part": part}, request=request)
+    ext = "pdf" if part == "report" else "zip"
+    return _file(field, f"{submission.county}-{submission.title}-{_('report') if part == 'report' else _('package')}.{ext}")

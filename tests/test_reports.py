@@ -1,0 +1,180 @@
+"""Reports: the PDF, the evidence package, the workbook, jobs and the frozen submission."""
+
+import hashlib
+import io
+import json
+import subprocess
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from campaign.assessments import assessment_save
+from campaign.models import Assessment, Membership, Unit
+from campaign.services import membership_create
+from evidence.services import evidence_review, evidence_add
+from reports.models import ReportJob, Submission
+from reports.services import report_request, report_run, submission_create
+from tests.evidence import samples
+from tests.factories import UnitFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def county(world):
+    """The world's campaign with assessments, accepted evidence and a city office."""
+    world.campaign.city_office = world.city
+    world.campaign.stage = "self_assessment"
+    world.campaign.save()
+    for n, ind in enumerate(world.indicators):
+        assessment_save(campaign=world.campaign, indicator=ind, by=None, result=["met", "partial", "not_applicable"][n], practice=f"做法{n}")
+    for name, data, share in (("通知.pdf", samples.pdf("a"), world.shares.a_soon), ("照片.jpg", samples.jpeg(), world.shares.a_overdue)):
+        e = evidence_add(assignment=share, kind="document" if name.endswith("pdf") else "image", title=name,
+                         upload=SimpleUploadedFile(name, data), by=world.liaison_a)
+        evidence_review(evidence=e, decision="accepted", by=world.office_staff)
+    return world
+
+
+def _run(campaign, kind, by):
+    job = report_request(campaign=campaign, kind=kind, by=by)
+    assert report_run(job.pk) == ReportJob.Status.DONE
+    job.refresh_from_db()
+    return job
+
+
+def test_pdf_has_every_indicator_and_heading_in_embedded_cjk_fonts(county, tmp_path):
+    job = _run(county.campaign, "pdf", county.office_admin)
+    path = tmp_path / "r.pdf"
+    with job.file.open("rb") as fh:
+        path.write_bytes(fh.read())
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    flat = "".join(text.split())
+    for heading in ("自评报告", "目录", "一、基本情况", "二、主要做法和成效", "三、特色亮点", "四、存在问题", "五、下一步打算", "自评结果汇总"):
+        assert heading in flat, heading
+    for ind in county.indicators:
+        assert ind.title in flat
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "CJK" in fonts and all(" yes " in line for line in fonts.splitlines()[2:])
+    assert job.sha256 == hashlib.sha256(path.read_bytes()).hexdigest() and job.size == path.stat().st_size
+
+
+def test_package_manifest_matches_its_files(county):
+    _run(county.campaign, "pdf", county.office_admin)
+    job = _run(county.campaign, "package", county.office_admin)
+    with job.file.open("rb") as fh, zipfile.ZipFile(io.BytesIO(fh.read())) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        names = set(zf.namelist())
+        assert {"manifest.csv", "manifest.json", "index.html"} <= names
+        for entry in manifest:
+            data = zf.read(entry["path"])
+            assert len(data) == entry["size"] and hashlib.sha256(data).hexdigest() == entry["sha256"]
+    assert any(m["kind"] == "report" and m["path"].endswith(".pdf") for m in manifest)
+    paths = [m["path"] for m in manifest if m["kind"] != "report"]
+    assert any(p.startswith("1 政府职能依法全面履行/1.1 加大简政放权力度/1.1.2") and p.endswith("县司法局-通知.pdf") for p in paths)
+
+
+def test_workbook_has_three_sheets(county):
+    import openpyxl
+
+    job = _run(county.campaign, "xlsx", county.office_admin)
+    with job.file.open("rb") as fh:
+        wb = openpyxl.load_workbook(io.BytesIO(fh.read()))
+    assert len(wb.sheetnames) == 3 and wb.worksheets[0].max_row == 5
+
+
+def test_two_requests_make_one_job_and_a_redelivered_task_does_nothing(county):
+    first = report_request(campaign=county.campaign, kind="pdf", by=county.office_admin)
+    second = report_request(campaign=county.campaign, kind="pdf", by=county.office_staff)
+    assert first.pk == second.pk and ReportJob.objects.count() == 1
+    assert report_run(first.pk) == ReportJob.Status.DONE
+    assert report_run(first.pk) is None  # the message delivered again
+    assert ReportJob.objects.get().attempts == 1
+
+
+def test_a_failed_job_shows_its_error(county):
+    from evidence.models import EvidenceRevision
+
+    revision = EvidenceRevision.objects.filter(file__endswith=".pdf").first()
+    revision.file.storage.delete(revision.file.name)  # the stored file vanished
+    job = report_request(campaign=county.campaign, kind="package", by=county.office_admin)
+    assert report_run(job.pk) == ReportJob.Status.FAILED
+    job.refresh_from_db()
+    assert job.status == "failed" and "FileNotFoundError" in job.error
+
+
+def test_submission_is_frozen_and_moves_the_stage(county):
+    _run(county.campaign, "pdf", county.office_admin)
+    _run(county.campaign, "package", county.office_admin)
+    submission = submission_create(campaign=county.campaign, by=county.office_admin)
+    county.campaign.refresh_from_db()
+    assert county.campaign.stage == "declared"
+    report_before = hashlib.sha256(submission.report.open("rb").read()).hexdigest()
+    assert report_before == submission.report_sha256
+    assessment_save(campaign=county.campaign, indicator=county.indicators[2], by=None, result="not_met", practice="改了")
+    _run(county.campaign, "pdf", county.office_admin)
+    submission.refresh_from_db()
+    assert hashlib.sha256(submission.report.open("rb").read()).hexdigest() == report_before
+    from reports.services import submission_verify
+
+    assert submission_verify(submission) == []
+
+
+def test_submission_needs_both_files(county):
+    from django.core.exceptions import ValidationError
+
+    _run(county.campaign, "pdf", county.office_admin)
+    with pytest.raises(ValidationError):
+        submission_create(campaign=county.campaign, by=county.office_admin)
+    assert not Submission.objects.exists()
+
+
+def test_city_reviewer_sees_only_its_citys_submissions(client, county):
+    _run(county.campaign, "pdf", county.office_admin)
+    _run(county.campaign, "package", county.office_admin)
+    submission = submission_create(campaign=county.campaign, by=county.office_admin)
+    other_city = UnitFactory(code="C02", name="另一市依法治市办", kind=Unit.Kind.CITY_OFFICE)
+    other = UserFactory(username="other-city")
+    membership_create(user=other, unit=other_city, role=Membership.Role.CITY_REVIEWER)
+    client.force_login(other)
+    assert client.get(submission.get_absolute_url()).status_code == 404
+    assert client.get(reverse("reports:submission_download", args=[submission.pk, "package"])).status_code == 404
+    assert list(client.get(reverse("reports:submissions")).context["items"]) == []
+    client.force_login(county.city_reviewer)
+    assert client.get(submission.get_absolute_url() + "?verify=1").context["problems"] == []
+    response = client.get(reverse("reports:submission_download", args=[submission.pk, "report"]))
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    client.post(submission.get_absolute_url(), {"text": "材料齐全，建议推荐。"})
+    submission.refresh_from_db()
+    assert submission.city_review == "材料齐全，建议推荐。" and submission.city_reviewed_by == county.city_reviewer
+    assert [s.pk for s in client.get("/").context["submissions"]] == [submission.pk]
+
+
+@pytest.mark.parametrize("persona", ["liaison_a", "leader_a", "city_reviewer", "nobody"])
+def test_units_and_the_city_cannot_start_or_download_a_report(client, county, persona):
+    job = _run(county.campaign, "xlsx", county.office_admin)
+    client.force_login(getattr(county, persona))
+    assert client.post(reverse("reports:compile"), {"kind": "pdf"}).status_code == 403
+    assert client.get(reverse("reports:download", args=[job.pk])).status_code == 403
+    assert client.get(reverse("reports:index")).status_code == 403
+    assert ReportJob.objects.count() == 1
+
+
+def test_office_page_compiles_and_polls_while_running(client, county, django_capture_on_commit_callbacks):
+    client.force_login(county.office_staff)
+    client.post(reverse("reports:compile"), {"kind": "pdf"})
+    body = client.get(reverse("reports:jobs")).content.decode()
+    assert 'hx-trigger="every 1s"' in body and "排队" in body
+    report_run(ReportJob.objects.get().pk)
+    body = client.get(reverse("reports:jobs")).content.decode()
+    assert "hx-trigger" not in body and reverse("reports:download", args=[ReportJob.objects.get().pk]) in body
+    response = client.post(reverse("reports:compile"), {"kind": "nonsense"}, follow=True)
+    assert "未知" in response.content.decode()
+
+
+def test_compile_report_command_prints_the_path(county, tmp_path, capsys):
+    out = tmp_path / "report.pdf"
+    call_command("compile_report", "--campaign", county.campaign.slug, "--kind", "pdf", "-o", str(out))
+    assert capsys.readouterr().out.strip() == str(out) and out.read_bytes()[:4] == b"%PDF"
