@@ -186,6 +186,9 @@ def main():
         # The board ranks every open share of the county (about 1,600 in the demo).
         report("board_vs_trivial", timed(lambda: get_ok(office, "/assignments/board/"), repeat=10) / baseline, "<=", 80)
         bench_dashboard()
+        from report_bench import bench_pdf
+
+        bench_pdf(report, scale=int(os.environ.get("BENCH_PDF_SCALE", "20")))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0 if all(RESULTS) else 1
