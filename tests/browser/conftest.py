@@ -58,8 +58,14 @@ def shot():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def take(page, name, full_page=True):
+        from playwright.sync_api import Error
+
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=full_page)
+        try:
+            page.screenshot(path=str(path), full_page=full_page)
+        except Error:
+            # Headless Chromium sometimes refuses a very tall full-page capture: take the viewport.
+            page.screenshot(path=str(path))
         return path
 
     return take
