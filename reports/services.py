@@ -25,6 +25,8 @@ from .models import ReportJob, Submission
 
 logger = logging.getLogger(__name__)
 EXTENSIONS = {"pdf": "pdf", "package": "zip", "xlsx": "xlsx"}
+# Errors worth another try (remote storage, database connection); anything else fails the job.
+TRANSIENT = (ConnectionError, TimeoutError)
 BUILDERS = {"pdf": builders.build_pdf, "xlsx": builders.build_xlsx}
 
 
@@ -49,8 +51,29 @@ def report_request(*, campaign, kind, by):
 
 
 def _stale_before():
-    # A running job older than the hard time limit belongs to a worker that died.
-    return timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    # A running job without progress for this long belongs to a worker that died
+    # (the task's hard time limit would have ended a live one).
+    return timezone.now() - datetime.timedelta(seconds=settings.REPORT_STALE_SECONDS)
+
+
+def report_requeue_stale():
+    """Send again the jobs whose worker died (SIGKILL, a lost machine): queued ones
+    nobody took and running ones past the stale limit. The claim decides who runs
+    them, so sending one twice is harmless. Returns how many were sent."""
+    from .tasks import compile_report
+
+    stale = list(ReportJob.objects.filter(
+        Q(status=ReportJob.Status.RUNNING, started_at__lt=_stale_before())
+        | Q(status=ReportJob.Status.QUEUED, created_at__lt=_stale_before())
+    ).values_list("pk", flat=True))
+    for pk in stale:
+        compile_report.delay(str(pk))
+    return len(stale)
+
+
+def report_fail(job_id, exc):
+    ReportJob.objects.filter(pk=job_id, status__in=ReportJob.ACTIVE).update(
+        status=ReportJob.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now())
 
 
 def report_claim(job_id):
@@ -110,6 +133,10 @@ def _report_build(job):
         done = ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(
             status=ReportJob.Status.DONE, progress=100, step="", file=job.file.name, file_name=name,
             size=os.path.getsize(path), sha256=digest, finished_at=timezone.now())
+    except TRANSIENT:
+        # Storage or network hiccup: give the job back; the task retries with back-off.
+        ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(status=ReportJob.Status.QUEUED, started_at=None)
+        raise
     except Exception as exc:  # the job row must say what went wrong, whatever it was
         logger.exception("report job %s failed", job.pk)
         ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now())

@@ -66,3 +66,53 @@ def world(db):
         superuser=person("it-admin", is_superuser=True, is_staff=True),
         nobody=person("no-role"),
     )
+
+
+@pytest.fixture
+def start_worker(transactional_db, settings):
+    """Start real Celery worker processes on the configured broker (Redis in CI, the
+    filesystem transport otherwise), on the test database and media folder, taking
+    this test's own queue so nothing else reaches them. Returns a function that
+    starts one and waits until it answers; all are stopped at the end."""
+    import subprocess
+    import sys
+    import uuid
+    from pathlib import Path
+
+    from django.db import connection
+
+    from config.celery_app import app
+    from core.tasks import ping
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        auth = f"{db['USER'] or ''}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}"
+        url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": url,
+           "VAR_DIR": str(settings.VAR_DIR), "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    procs = []
+
+    def start(wait=True, **extra_env):
+        proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
+                                 "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING",
+                                 "-n", f"{queue}-{len(procs)}@%h"],
+                                cwd=Path(__file__).resolve().parents[1], env={**env, **extra_env})
+        procs.append(proc)
+        if wait:
+            ping.apply_async(args=["ready"], queue=queue).get(timeout=60)
+        return proc
+
+    yield start
+    app.conf.task_default_queue = previous
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()

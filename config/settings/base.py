@@ -279,6 +279,8 @@ DEMO_ALLOWED = True
 TABLE_MAX_UPLOAD_MB = env_int("TABLE_MAX_UPLOAD_MB", 10, minimum=1)
 # The site's address, for links in e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# A report job with no sign of life for this long is taken to have lost its worker.
+REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 3900, minimum=1)
 # Days overdue after which a share is escalated to the office (督办).
 ESCALATION_DAYS = env_int("ESCALATION_DAYS", 7, minimum=1)
 
@@ -288,4 +290,5 @@ from celery.schedules import crontab  # noqa: E402
 CELERY_BEAT_SCHEDULE = {
     "send-reminders": {"task": "assignments.send_reminders", "schedule": crontab(hour=8, minute=0)},
     "take-snapshots": {"task": "campaign.take_snapshots", "schedule": crontab(hour=23, minute=30)},
+    "requeue-stale-reports": {"task": "reports.requeue_stale", "schedule": crontab(minute="*/5")},
 }

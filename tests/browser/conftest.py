@@ -72,41 +72,6 @@ def shot():
 
 
 @pytest.fixture
-def celery_worker(transactional_db, settings):
-    """A real Celery worker process on the configured broker (Redis in CI, the
-    filesystem transport otherwise), on the test database and media folder, taking
-    this test's own queue so nothing else reaches it."""
-    import subprocess
-    import sys
-    import time
-    import uuid
-
-    from django.db import connection
-
-    from config.celery_app import app
-
-    queue = f"journey-{uuid.uuid4().hex[:8]}"
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        url = f"sqlite:///{db['NAME']}"
-    else:
-        url = f"postgres://{db['USER'] or ''}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": url,
-           "VAR_DIR": str(settings.VAR_DIR), "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
-                             "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING", "-n", f"{queue}@%h"],
-                            cwd=Path(__file__).resolve().parents[2], env=env)
-    previous = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
-    try:
-        from core.tasks import ping
-
-        ping.apply_async(args=["ready"], queue=queue).get(timeout=60)
-        yield proc
-    finally:
-        app.conf.task_default_queue = previous
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+def celery_worker(start_worker):
+    """A real Celery worker process for a browser journey (see tests/conftest.py)."""
+    return start_worker()
