@@ -18,10 +18,11 @@ class AssignmentResource(resources.ModelResource):
     role = fields.Field(attribute="role", column_name="role")
     deadline = fields.Field(attribute="deadline", column_name="deadline")
     ongoing = fields.Field(attribute="ongoing", column_name="ongoing")
+    status = fields.Field(attribute="get_status_display", column_name="status")
 
     class Meta:
         model = Assignment
-        fields = ("campaign", "code", "indicator", "unit_code", "unit", "role", "deadline", "ongoing")
+        fields = ("campaign", "code", "indicator", "unit_code", "unit", "role", "deadline", "ongoing", "status")
         export_order = fields
 
 

@@ -12,7 +12,7 @@ from indicators.models import Indicator
 
 from .assessments import clean_values
 from .figures_cache import dashboard_touch
-from .models import Assessment
+from .models import Assessment, Rectification
 
 R = Assessment.Result
 # Codes and the Chinese labels offices type; compared after NFKC and without spaces.
@@ -171,3 +171,17 @@ def assessment_export(*, campaign, fmt):
                      ScoreWidget().render(i.score), a.practice if a else "", a.outcomes if a else "", a.highlights if a else "",
                      a.shortfall if a else ""])
     return tables.export_table(headers, rows, fmt)
+
+
+class RectificationResource(resources.ModelResource):
+    code = fields.Field(attribute="assessment__indicator__code", column_name="code")
+    owner = fields.Field(attribute="owner__name", column_name="owner")
+    measure = fields.Field(attribute="measure", column_name="measure")
+    deadline = fields.Field(attribute="deadline", column_name="deadline")
+    status = fields.Field(attribute="get_status_display", column_name="status")
+    closing_note = fields.Field(attribute="closing_note", column_name="closing_note")
+
+    class Meta:
+        model = Rectification
+        fields = ("code", "owner", "measure", "deadline", "status", "closing_note")
+        export_order = fields

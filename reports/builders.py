@@ -190,26 +190,27 @@ def _chunks(fh):
 # --- the workbook -------------------------------------------------------------------------
 
 def build_xlsx(campaign, out, progress=_noop):
-    """Tasks with status, the evidence list and the rectification items, one sheet each, formula-escaped."""
+    """Tasks with status, the evidence list and the rectification items, one sheet
+    each, through django-import-export resources, formula-escaped."""
     import tablib
 
-    def sheet(title, headers, rows):
-        data = tablib.Dataset(headers=headers, title=title)
-        for row in rows:
-            data.append([tables.neutralise(v) if isinstance(v, str) else ("" if v is None else v) for v in row])
-        return data
+    from assignments.admin import AssignmentResource
+    from campaign.resources import RectificationResource
+    from evidence.admin import EvidenceResource
 
-    tasks = Assignment.objects.filter(campaign=campaign).select_related("indicator", "unit").order_by("indicator__code", "role", "unit__code")
-    evidence = Evidence.objects.filter(assignment__campaign=campaign).select_related("assignment__indicator", "assignment__unit", "current_revision").order_by("assignment__indicator__code")
-    rects = Rectification.objects.filter(campaign=campaign).select_related("owner", "assessment__indicator")
+    def sheet(title, resource, queryset):
+        data = resource.export(queryset)
+        escaped = tablib.Dataset(headers=data.headers, title=title)
+        for row in data:
+            escaped.append([tables.neutralise(v) if isinstance(v, str) else v for v in row])
+        return escaped
+
     book = tablib.Databook([
-        sheet(_("Tasks"), ["code", "indicator", "unit", "role", "deadline", "status"],
-              [(a.indicator.code, a.indicator.title, a.unit.name, a.get_role_display(), str(a.deadline or _("ongoing")), a.get_status_display()) for a in tasks]),
-        sheet(_("Evidence"), ["code", "unit", "kind", "title", "date", "review", "file", "sha256", "deleted"],
-              [(e.assignment.indicator.code, e.assignment.unit.name, e.get_kind_display(), e.title, str(e.issued_on or ""), e.get_review_status_display(),
-                e.current_revision.original_name if e.current_revision else "", e.current_revision.sha256 if e.current_revision else "", "yes" if e.is_hidden else "")
-               for e in evidence]),
-        sheet(_("Rectification"), ["code", "owner", "measure", "deadline", "status", "closing_note"],
-              [(r.assessment.indicator.code, r.owner.name, r.measure, str(r.deadline), r.get_status_display(), r.closing_note) for r in rects]),
+        sheet(_("Tasks"), AssignmentResource(), Assignment.objects.filter(campaign=campaign)
+              .select_related("campaign", "indicator", "unit").order_by("indicator__code", "role", "unit__code")),
+        sheet(_("Evidence"), EvidenceResource(), Evidence.objects.filter(assignment__campaign=campaign)
+              .select_related("assignment__indicator", "assignment__unit", "current_revision").order_by("assignment__indicator__code")),
+        sheet(_("Rectification"), RectificationResource(), Rectification.objects.filter(campaign=campaign)
+              .select_related("owner", "assessment__indicator").order_by("deadline")),
     ])
     out.write(book.export("xlsx"))

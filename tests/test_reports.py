@@ -76,13 +76,19 @@ def test_package_manifest_matches_its_files(county):
     assert any(p.startswith("1 政府职能依法全面履行/1.1 加大简政放权力度/1.1.2") and p.endswith("县司法局-通知.pdf") for p in paths)
 
 
-def test_workbook_has_three_sheets(county):
+def test_workbook_has_three_sheets_and_escapes_formulas(county):
     import openpyxl
 
+    from evidence.models import Evidence
+
+    Evidence.objects.filter(title="通知.pdf").update(title='=HYPERLINK("http://evil","点我")')
     job = _run(county.campaign, "xlsx", county.office_admin)
     with job.file.open("rb") as fh:
         wb = openpyxl.load_workbook(io.BytesIO(fh.read()))
     assert len(wb.sheetnames) == 3 and wb.worksheets[0].max_row == 5
+    titles = [c.value for c in wb.worksheets[1]["D"]]
+    assert "'=HYPERLINK(\"http://evil\",\"点我\")" in titles
+    assert all(c.data_type != "f" for row in wb.worksheets[1].iter_rows() for c in row)
 
 
 def test_two_requests_make_one_job_and_a_redelivered_task_does_nothing(county):

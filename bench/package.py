@@ -1,0 +1,72 @@
+"""Evidence package benchmark: ≥ 2 GB of accepted evidence packed by the real job
+(in a child process, to read its peak RSS), against `zip -0` of the same files."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "bench-package"
+FILES, FILE_MB = 40, 52  # 2.08 GB
+
+
+def main():
+    shutil.rmtree(WORK, ignore_errors=True)
+    (WORK / "media" / "evidence").mkdir(parents=True)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "VAR_DIR": str(WORK),
+           "DATABASE_URL": f"sqlite:///{WORK / 'db.sqlite3'}", "MEDIA_ROOT": str(WORK / "media")}
+    env.pop("REDIS_URL", None)
+    py = sys.executable
+    subprocess.run([py, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([py, "manage.py", "load_demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    block = os.urandom(1 << 20)
+    for n in range(FILES):
+        with open(WORK / "media" / "evidence" / f"big{n:02d}.pdf", "wb") as fh:
+            fh.write(b"%PDF-1.4\n" + n.to_bytes(4, "big"))
+            for _ in range(FILE_MB):
+                fh.write(block)
+    subprocess.run([py, "-c", SETUP], cwd=ROOT, env=env, check=True)
+    start = time.perf_counter()
+    subprocess.run(["zip", "-0", "-q", "-r", str(WORK / "baseline.zip"), "evidence"], cwd=WORK / "media", check=True)
+    zip_seconds = time.perf_counter() - start
+    (WORK / "baseline.zip").unlink()
+    start = time.perf_counter()
+    child = subprocess.run([py, "-c", RUN], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    job_seconds = time.perf_counter() - start
+    peak_mb = int(child.stdout.split()[-1]) / 1024
+    ratio = job_seconds / zip_seconds
+    print(f"bench package_2gb_peak_rss_mb: {peak_mb:.0f} (target <= 150)")
+    print(f"bench package_2gb_time_vs_zip0: {ratio:.2f} (target <= 1.5)")
+    shutil.rmtree(WORK, ignore_errors=True)
+    return 0 if peak_mb <= 150 and ratio <= 1.5 else 1
+
+
+SETUP = """
+import django; django.setup()
+from assignments.models import Assignment
+from evidence.models import Evidence, EvidenceRevision
+shares = list(Assignment.objects.filter(unit__code="D16").order_by("indicator__code")[:20])
+for n in range(%d):
+    share = shares[n %% len(shares)]
+    e = Evidence.objects.create(assignment=share, campaign_id=share.campaign_id, kind="document", title=f"大文件{n}", review_status="accepted")
+    r = EvidenceRevision.objects.create(evidence=e, number=1, file=f"evidence/big{n:02d}.pdf", original_name=f"大文件{n}.pdf",
+                                        content_type="application/pdf", size=%d * 1024 * 1024, sha256=f"{n:064d}")
+    e.current_revision = r
+    e.save(update_fields=["current_revision"])
+""" % (FILES, FILE_MB)
+
+RUN = """
+import resource, django; django.setup()
+from campaign.models import Campaign
+from reports.models import ReportJob
+from reports.services import report_run
+job = ReportJob.objects.create(campaign=Campaign.objects.get(slug="demo-2026"), kind="package")
+assert report_run(job.pk) == "done", ReportJob.objects.get(pk=job.pk).error
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+if __name__ == "__main__":
+    sys.exit(main())
