@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -145,9 +146,6 @@ def assessment_export_view(request):
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
     campaign = _current_campaign()
     fmt = request.GET.get("format") if request.GET.get("format") in ("csv", "xlsx") else "xlsx"
-    from django.http import HttpResponse
-    from django.utils.http import content_disposition_header
-
     types = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
     response = HttpResponse(assessment_export(campaign=campaign, fmt=fmt), content_type=types[fmt])
     response["Content-Disposition"] = content_disposition_header(True, f"{campaign.name}-自评表-{timezone.localdate():%Y%m%d}.{fmt}")

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from assignments.models import Assignment
 from core import permissions
 from core.audit import audit_record
+from core.downloads import file_response
 from indicators.models import Indicator
 
 from .filters import ReviewQueueFilter
@@ -216,7 +217,7 @@ def download(request, pk):
     revision = _revision(request.user, pk)
     audit_record(actor=request.user, verb="downloaded", obj=revision.evidence, unit=revision.evidence.assignment.unit,
                  after={"revision": revision.number}, request=request)
-    return _file_response(revision.file, revision.content_type, revision.original_name, attachment=True)
+    return file_response(revision.file, revision.original_name, content_type=revision.content_type or "application/octet-stream")
 
 
 @login_required
@@ -224,7 +225,8 @@ def download(request, pk):
 def preview(request, pk):
     """Images and PDFs inline (after sniffing at upload); anything else downloads."""
     revision = _revision(request.user, pk)
-    return _file_response(revision.file, revision.content_type, revision.original_name, attachment=not revision.inline_ok)
+    return file_response(revision.file, revision.original_name, content_type=revision.content_type or "application/octet-stream",
+                         attachment=not revision.inline_ok)
 
 
 @login_required
@@ -233,19 +235,7 @@ def thumbnail(request, pk):
     revision = _revision(request.user, pk)
     if not revision.thumbnail:
         raise Http404
-    return _file_response(revision.thumbnail, "image/jpeg", "thumbnail.jpg", attachment=False)
-
-
-def _file_response(field, content_type, name, attachment):
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=content_type or "application/octet-stream", as_attachment=attachment, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    # A stored file is data, never a page: no script runs even if a browser tried.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    return response
+    return file_response(revision.thumbnail, "thumbnail.jpg", content_type="image/jpeg", attachment=False)
 
 
 @login_required

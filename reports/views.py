@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaign.selectors import campaign_current
 from core import permissions
 from core.audit import audit_record
+from core.downloads import file_response
 
 from .forms import CityReviewForm, ReportTextForm
 from .models import ReportJob, ReportText, Submission
@@ -73,17 +74,7 @@ def download(request, pk):
     if job is None or not job.file:
         raise Http404
     audit_record(actor=request.user, verb="downloaded", obj=job, object_repr=job.file_name, request=request)
-    return _file(job.file, job.file_name)
-
-
-def _file(field, name):
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(job.file, job.file_name)
 
 
 @login_required
@@ -148,4 +139,4 @@ def submission_download(request, pk, part):
     field = getattr(submission, part)
     audit_record(actor=request.user, verb="downloaded", obj=submission, after={"part": part}, request=request)
     ext = "pdf" if part == "report" else "zip"
-    return _file(field, f"{submission.county}-{submission.title}-{_('report') if part == 'report' else _('package')}.{ext}")
+    return file_response(field, f"{submission.county}-{submission.title}-{_('report') if part == 'report' else _('package')}.{ext}")
