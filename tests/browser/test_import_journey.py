@@ -9,8 +9,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TASK_TABLE = Path(__file__).resolve().parents[1] / "fixtures" / "task-table.xlsx"
 
 
-def test_admin_imports_the_task_table_previews_and_sees_the_tree(page, live_server, demo, shot):
-    _login(page, live_server.url, "demo-office")
+def test_it_admin_imports_the_task_table_previews_and_sees_the_tree(page, live_server, demo, shot):
+    _login(page, live_server.url, "demo-admin")
     page.get_by_role("button", name="更多").click()
     page.get_by_role("link", name="指标体系").first.click()
     page.get_by_role("link", name="导入指标体系").click()
