@@ -63,3 +63,21 @@ def test_audit_page_query_count_is_flat(client, world, django_assert_max_num_que
     client.force_login(world.office_admin)
     with django_assert_max_num_queries(14):
         client.get(URL)
+
+
+def test_audit_export_is_filtered_and_formula_escaped(client, world):
+    import io
+
+    import openpyxl
+
+    from core.audit import audit_record
+
+    audit_record(actor=world.office_admin, verb="updated", obj=world.unit_a, unit=world.unit_a, after={"note": "=cmd|' /C calc'!A0"})
+    client.force_login(world.office_admin)
+    response = client.get(URL, {"export": "xlsx", "unit": str(world.unit_a.pk)})
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[0][:3] == ("time", "user", "action")
+    assert all(r[5] == "县司法局" for r in rows[1:]) and len(rows) > 1
+    assert all(not (isinstance(v, str) and v.startswith("=")) for r in rows for v in r)
+    client.force_login(world.office_staff)
+    assert client.get(URL, {"export": "xlsx"}).status_code == 403

@@ -171,7 +171,7 @@ def test_download_restores_the_chinese_name_and_is_never_sniffed(liaison, share)
     assert AuditEvent.objects.filter(verb="downloaded").exists()
     preview = liaison.get(reverse("evidence:preview", args=[revision.pk]))
     assert preview["Content-Disposition"].startswith("inline") and preview["Content-Type"] == "application/pdf"
-    assert "sandbox" in preview["Content-Security-Policy"]
+    assert preview["X-Content-Type-Options"] == "nosniff" and "Content-Security-Policy" not in preview
 
 
 def test_office_documents_download_rather_than_preview(liaison, share):
@@ -268,3 +268,17 @@ def test_review_queue_filters_and_query_count(client, world, share, django_asser
         client.get(url)
     client.force_login(world.liaison_a)
     assert client.get(url).status_code == 403
+
+
+def test_pages_carry_a_content_security_policy_without_inline_script(client, world):
+    client.force_login(world.liaison_a)
+    csp = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in csp
+
+
+def test_inline_images_are_sandboxed(liaison, share):
+    _upload(liaison, share, up("照片.png", samples.png()), kind="image")
+    revision = EvidenceRevision.objects.get()
+    response = liaison.get(reverse("evidence:preview", args=[revision.pk]))
+    assert response["Content-Disposition"].startswith("inline") and "sandbox" in response["Content-Security-Policy"]
