@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install sysdeps sysdeps-test messages migrate demo worker bench check-compose clean
+.PHONY: run test install sysdeps sysdeps-test messages migrate demo worker bench check-compose backup restore clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
@@ -52,6 +52,15 @@ test: sysdeps-test install messages
 
 bench: install messages
 	$(PY) bench/run.py
+
+# make backup            → var/backups/fazhi-<time>.tar.gz (database as JSON + uploaded files)
+# make restore FILE=...  → into an empty, freshly migrated database
+backup: $(STAMP)
+	$(PY) manage.py backup
+
+restore: migrate
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/fazhi-....tar.gz"; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
 
 check-compose: $(STAMP)
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
