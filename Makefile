@@ -51,6 +51,7 @@ test: sysdeps-test install messages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install messages
+	@scripts/sysdeps.sh bench
 	$(PY) bench/run.py
 
 # make backup            → var/backups/fazhi-<time>.tar.gz (database as JSON + uploaded files)

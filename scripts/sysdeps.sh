@@ -3,10 +3,12 @@
 # can (root with apt-get); otherwise says exactly what to install.
 #   scripts/sysdeps.sh run   — fonts and HarfBuzz subsetting (PDF), gettext (messages)
 #   scripts/sysdeps.sh test  — the above plus chromium (browser tests) and poppler-utils
+#   scripts/sysdeps.sh bench — the run set plus wrk (load run) and zip (package baseline)
 set -euo pipefail
 mode=${1:-run}
 pkgs=(fonts-noto-cjk libharfbuzz-subset0 gettext)
 [ "$mode" = test ] && pkgs+=(chromium poppler-utils)
+[ "$mode" = bench ] && pkgs+=(wrk zip)
 
 missing=()
 for p in "${pkgs[@]}"; do
