@@ -50,14 +50,22 @@ class Sent:
         return f"{self.kind}\t{a.campaign.slug}\t{a.indicator.code}\t{a.unit.code} {a.unit.name}\t{a.deadline or '-'}\t{self.recipients} recipient(s)"
 
 
-def _claim(assignment, kind, period, sent=True):
-    """Insert the log row; True when this run owns the reminder."""
+def _claim(kind, period, sent=True, **subject):
+    """Insert the log row for `subject` (assignment= or rectification=); True when this
+    run owns the reminder."""
     try:
         with transaction.atomic():
-            ReminderLog.objects.create(assignment=assignment, kind=kind, period=period, sent=sent)
+            ReminderLog.objects.create(kind=kind, period=period, sent=sent, **subject)
         return True
     except IntegrityError:
         return False
+
+
+def _skip_earlier(stage, period, claimed, pk, **subject):
+    """Earlier reminders of this deadline that a missed day skipped are recorded, not sent late."""
+    for earlier in DEADLINE_SERIES[: DEADLINE_SERIES.index(stage)]:
+        if (pk, earlier, period) not in claimed:
+            _claim(earlier, period, sent=False, **subject)
 
 
 def reminders_send(*, today=None):
@@ -75,7 +83,7 @@ def reminders_send(*, today=None):
     for a in shares:
         if a.ongoing:
             period = today.strftime("%Y-%m")
-            if (a.pk, K.PROGRESS, period) not in claimed and _claim(a, K.PROGRESS, period):
+            if (a.pk, K.PROGRESS, period) not in claimed and _claim(K.PROGRESS, period, assignment=a):
                 sent.append(_send(a, K.PROGRESS, today))
             continue
         if a.deadline is None:
@@ -83,13 +91,10 @@ def reminders_send(*, today=None):
         days_left = (a.deadline - today).days
         period = a.deadline.isoformat()
         stage = deadline_stage(days_left)
-        if stage is not None and (a.pk, stage, period) not in claimed and _claim(a, stage, period):
-            # Earlier reminders of this deadline that a missed day skipped are recorded, not sent late.
-            for earlier in DEADLINE_SERIES[: DEADLINE_SERIES.index(stage)]:
-                if (a.pk, earlier, period) not in claimed:
-                    _claim(a, earlier, period, sent=False)
+        if stage is not None and (a.pk, stage, period) not in claimed and _claim(stage, period, assignment=a):
+            _skip_earlier(stage, period, claimed, a.pk, assignment=a)
             sent.append(_send(a, stage, today))
-        if days_left <= -escalation_days and (a.pk, K.ESCALATION, period) not in claimed and _claim(a, K.ESCALATION, period):
+        if days_left <= -escalation_days and (a.pk, K.ESCALATION, period) not in claimed and _claim(K.ESCALATION, period, assignment=a):
             Assignment.objects.filter(pk=a.pk, escalated_at__isnull=True).update(escalated_at=timezone.now())
             sent.append(_send(a, K.ESCALATION, today))
     sent.extend(_rectification_reminders(today))
@@ -107,20 +112,9 @@ def _rectification_reminders(today):
     for item in items:
         stage = deadline_stage((item.deadline - today).days)
         period = item.deadline.isoformat()
-        if stage is None or (item.pk, stage, period) in claimed:
+        if stage is None or (item.pk, stage, period) in claimed or not _claim(stage, period, rectification=item):
             continue
-        try:
-            with transaction.atomic():
-                ReminderLog.objects.create(rectification=item, kind=stage, period=period)
-        except IntegrityError:
-            continue
-        for earlier in DEADLINE_SERIES[: DEADLINE_SERIES.index(stage)]:
-            if (item.pk, earlier, period) not in claimed:
-                try:
-                    with transaction.atomic():
-                        ReminderLog.objects.create(rectification=item, kind=earlier, period=period, sent=False)
-                except IntegrityError:
-                    pass
+        _skip_earlier(stage, period, claimed, item.pk, rectification=item)
         code = item.assessment.indicator.code
         if stage == K.OVERDUE:
             title = _("Rectification overdue (催办): %(code)s") % {"code": code}

@@ -8,20 +8,14 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from common import SESSION_SCRIPT, free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = "fazhi_load"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wrk(url, cookie, seconds):
@@ -49,17 +43,13 @@ def main():
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "false"}
     subprocess.run([py, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=prod, check=True)
     # Sessions signed with the server's own secret key.
-    sessions = subprocess.run([py, "-c", SESSIONS], cwd=ROOT, env=prod, check=True, capture_output=True, text=True).stdout.split()
+    sessions = subprocess.run([py, "-c", SESSION_SCRIPT, "demo-office", "demo-liaison-D16"], cwd=ROOT, env=prod, check=True,
+                              capture_output=True, text=True).stdout.split()
     office, liaison = f"sessionid={sessions[-2]}", f"sessionid={sessions[-1]}"
     server = subprocess.Popen([py, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2",
                                "--log-level", "warning"], cwd=ROOT, env=prod)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port)
         site = f"http://127.0.0.1:{port}"
         import http.client
 
@@ -86,19 +76,6 @@ def main():
     print(f"bench load_dashboard_throughput_vs_trivial: {ratio:.2f} (target >= 0.33)")
     return 0 if errors == 0 and ratio >= 0.33 else 1
 
-
-SESSIONS = """
-import django; django.setup()
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from core.models import User
-for name in ("demo-office", "demo-liaison-D16"):
-    user = User.objects.get(username=name)
-    s = SessionStore()
-    s[SESSION_KEY] = str(user.pk); s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"; s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    s.create()
-    print(s.session_key)
-"""
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -128,7 +128,7 @@ def bench_imports():
 
 def bench_dashboard():
     """The dashboard and my-tasks on a generated county, against a trivial logged-in page."""
-    from django.db import connection, reset_queries
+    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from campaign.models import Campaign, Membership

@@ -10,22 +10,17 @@ import http.client
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from common import free_port, wait_for_port
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench-upload"
 SIZE_MB = 200
 BOUNDARY = "----fazhibench"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def vm_kib(pid, key):
@@ -71,12 +66,7 @@ def main():
     server = subprocess.Popen([py, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
                                "--workers", "1", "--timeout", "600", "--log-level", "warning"], cwd=ROOT, env=env)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port)
         cookies = f"sessionid={session_key}; csrftoken=benchtoken0123456789benchtoken01"
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
         conn.request("GET", f"/assignments/{share_id}/", headers={"Cookie": cookies})

@@ -1,6 +1,5 @@
 """Self-assessment: results, narrative, suggestions from the evidence, rectification, snapshots."""
 
-import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -138,7 +137,3 @@ def snapshots_take_all(day=None):
     from .models import Campaign
 
     return [snapshot_take(campaign=c, day=day) for c in Campaign.objects.exclude(stage__in=TERMINAL_STAGES)]
-
-
-def days_ago(n):
-    return timezone.localdate() - datetime.timedelta(days=n)

@@ -6,9 +6,12 @@ name and its key is remembered in the user's session (another user cannot
 confirm it). Django's storage streams the upload to disk in chunks.
 """
 
+import hashlib
 import uuid
 
+from django.conf import settings
 from django.core.files.storage import default_storage
+from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 
 PREFIX = "imports/"
 
@@ -33,12 +36,6 @@ def stash_drop(request, token):
     entry = request.session.pop(f"stash:{token}", None)
     if entry and default_storage.exists(entry["path"]):
         default_storage.delete(entry["path"])
-
-
-import hashlib  # noqa: E402
-
-from django.conf import settings  # noqa: E402
-from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler  # noqa: E402
 
 
 class HashingUploadHandler(TemporaryFileUploadHandler):

@@ -155,12 +155,16 @@ def _reports_url():
     return reverse("reports:index")
 
 
-def _sha256(path):
+def _sha256_of(fh):
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1024 * 1024):
-            digest.update(chunk)
+    while chunk := fh.read(1024 * 1024):
+        digest.update(chunk)
     return digest.hexdigest()
+
+
+def _sha256(path):
+    with open(path, "rb") as fh:
+        return _sha256_of(fh)
 
 
 def latest_job(campaign, kind, done=False):
@@ -225,11 +229,8 @@ def _manifest_of(field):
 
 
 def _sha256_field(field):
-    digest = hashlib.sha256()
     with field.open("rb") as fh:
-        while chunk := fh.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return _sha256_of(fh)
 
 
 def submission_verify(submission):

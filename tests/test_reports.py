@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from campaign.assessments import assessment_save
-from campaign.models import Assessment, Membership, Unit
+from campaign.models import Membership, Unit
 from campaign.services import membership_create
 from evidence.services import evidence_review, evidence_add
 from reports.models import ReportJob, Submission

@@ -1,6 +1,5 @@
 """Evidence: upload from desk or phone, revisions, hiding, review, downloads and their scope."""
 
-import io
 from pathlib import Path
 
 import pytest

@@ -8,9 +8,7 @@ from django.urls import reverse
 
 from assignments.models import Assignment
 from campaign.demo import load_units
-from campaign.models import Campaign
-from campaign.services import campaign_create
-from indicators.models import Framework, Indicator
+from indicators.models import Framework
 from indicators.services import framework_import
 from indicators.tables import read_table
 
