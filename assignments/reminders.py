@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.selectors import TERMINAL_STAGES
+from core.audit import audit_record
 from core.notifications import notify
 
 from .models import Assignment, ReminderLog
@@ -169,6 +170,9 @@ def reminders_manual(*, assignments, by):
         notify(unit_people(a.unit), title=_("Reminder from the office: %(task)s") % {"task": f"{a.indicator.code} {a.indicator.title[:40]}"},
                body=_("Deadline: %(deadline)s. Please upload the evidence and submit the task.") % {"deadline": deadline},
                link=a.get_absolute_url())
+        # Who was reminded of what, and when, is part of holding units to account.
+        audit_record(actor=by, verb="reminded", obj=a, unit=a.unit, object_repr=f"{a.indicator.code} {a.unit.short_name or a.unit.name}",
+                     after={"deadline": str(a.deadline or ""), "status": a.status})
         count += 1
     return count
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from campaign.models import Unit
 from core import permissions
@@ -466,6 +467,12 @@ def assignment_remove(*, assignment, by):
     dashboard_touch(assignment.campaign_id)
     if assignment.role == Assignment.Role.LEAD:
         raise ValidationError(_("The lead unit cannot be removed; reassign the lead to another unit instead."))
+    held = assignment.evidence.count()
+    if held:
+        # Evidence is never deleted: a share that holds some is handed to another unit instead.
+        raise ValidationError(ngettext(
+            "This share holds %(n)s piece of evidence; reassign it to another unit instead of removing it.",
+            "This share holds %(n)s pieces of evidence; reassign it to another unit instead of removing it.", held) % {"n": held})
     audit_record(actor=by, verb="deleted", obj=assignment, object_repr=_share_repr(assignment),
                  before={"unit": assignment.unit.code, "role": assignment.role, "status": assignment.status}, unit=assignment.unit)
     assignment.delete()

@@ -100,7 +100,7 @@ class Campaign(BaseModel):
     slug = models.SlugField(_("short code"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMPREHENSIVE)
     single_item_title = models.CharField(_("single-item project title"), max_length=200, blank=True)
-    focus_areas = models.TextField(_("focus areas"), blank=True)
+    focus_areas = models.TextField(_("focus areas"), max_length=2000, blank=True)
     framework = models.ForeignKey(
         "indicators.Framework",
         verbose_name=_("indicator framework"),

@@ -212,6 +212,11 @@ STAGE_TRANSITIONS = {
 }
 
 
+def stage_moves_from(campaign):
+    """The stages the table allows from the campaign's stage now, whoever asks."""
+    return [to for (frm, to) in STAGE_TRANSITIONS if frm == campaign.stage]
+
+
 def stage_moves_for(campaign, user):
     """The stages this user may move the campaign to now."""
     return [
@@ -266,7 +271,8 @@ def campaign_move_stage(*, campaign, to_stage, by, effective_on=None, note=""):
 def campaign_update(*, campaign, by, **values):
     """Edit a campaign's details (not its stage: that moves through campaign_move_stage)."""
     values.pop("stage", None)
-    before = snapshot(campaign, CAMPAIGN_FIELDS)
+    # From the stored row: a ModelForm bound to this instance has already set the new values on it.
+    before = snapshot(Campaign.objects.get(pk=campaign.pk), CAMPAIGN_FIELDS)
     for field, value in values.items():
         setattr(campaign, field, value)
     campaign.full_clean()

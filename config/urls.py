@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import LoginForm
+from core.forms import LimitedPasswordChangeForm, LoginForm
 from core.views import healthz
 
 admin.site.site_header = _("Rule-of-law demonstration campaign — system administration")
@@ -17,7 +17,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(form_class=LimitedPasswordChangeForm), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .forms import LimitedUserCreationForm
 from .models import AuditEvent, User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    add_form = LimitedUserCreationForm
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("full_name", "phone", "email")}),

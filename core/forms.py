@@ -1,6 +1,19 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, PasswordChangeForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+
+# Django's password fields have no length limit; a megabyte "password" would still be
+# hashed. 128 characters is more than any passphrase people type.
+PASSWORD_MAX = 128
+
+
+def limit_length(field, n):
+    """Give an already declared field (one of Django's forms) a length limit: the
+    validator, so the server refuses more, and maxlength, so the browser stops at it."""
+    field.max_length = n
+    field.validators.append(MaxLengthValidator(n))
+    field.widget.attrs["maxlength"] = str(n)
 
 
 class BootstrapFormMixin:
@@ -33,3 +46,20 @@ class LoginForm(BootstrapFormMixin, AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+        limit_length(self.fields["password"], PASSWORD_MAX)
+
+
+class LimitedPasswordChangeForm(PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("old_password", "new_password1", "new_password2"):
+            limit_length(self.fields[name], PASSWORD_MAX)
+
+
+class LimitedUserCreationForm(AdminUserCreationForm):
+    """The admin's "add user" form, with the same password limit."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("password1", "password2"):
+            limit_length(self.fields[name], PASSWORD_MAX)

@@ -45,6 +45,22 @@ VERB_LABELS = {
     "login": _("logged in"),
     "logout": _("logged out"),
     "login_failed": _("login failed"),
+    "assessed": _("assessed"),
+    "circular_issued": _("circular issued"),
+    "city_reviewed": _("city review recorded"),
+    "closed": _("closed"),
+    "downloaded": _("downloaded"),
+    "evidence_added": _("evidence added"),
+    "evidence_hidden": _("evidence deleted"),
+    "evidence_linked": _("evidence linked"),
+    "evidence_replaced": _("evidence replaced"),
+    "evidence_restored": _("evidence restored"),
+    "evidence_reviewed": _("evidence reviewed"),
+    "reminded": _("reminder sent"),
+    "report_requested": _("report requested"),
+    "stage_changed": _("stage changed"),
+    "status_changed": _("status changed"),
+    "submitted": _("submitted"),
 }
 
 

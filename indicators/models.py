@@ -47,10 +47,10 @@ class Indicator(BaseModel):
     code = models.CharField(_("code"), max_length=20)
     position = models.PositiveIntegerField(_("position"))
     serial = models.PositiveIntegerField(_("serial number"), null=True, blank=True)
-    title = models.TextField(_("title"))
+    title = models.TextField(_("title"), max_length=1000)  # indicators.tables.TITLE_MAX
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
     evaluation_method = models.CharField(_("evaluation method"), max_length=200, blank=True)
-    criteria = models.TextField(_("criteria"), blank=True)
+    criteria = models.TextField(_("criteria"), max_length=5000, blank=True)
     is_veto = models.BooleanField(_("veto indicator"), default=False)
 
     class Meta:

@@ -28,6 +28,10 @@ from django.utils.translation import gettext_lazy
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
+# The longest text each column may hold (the Indicator model's limits: a longer cell is
+# a row error naming the cell, never a database error).
+TITLE_MAX = 1000
+TEXT_LIMITS = {"level1": TITLE_MAX, "level2": TITLE_MAX, "level3": TITLE_MAX, "evaluation_method": 200, "criteria": 5000}
 HEADER_SEARCH_ROWS = 30
 
 # Column key -> header texts (compared after normalisation, see header_key()).
@@ -587,6 +591,11 @@ def _parse_row(row, number, columns, section1, section2, errors):
         note=text("note"),
     )
     ok = True
+    for key, limit in TEXT_LIMITS.items():
+        value = getattr(result, key)
+        if len(value) > limit:
+            err(key, _("%(n)s characters; at most %(max)s") % {"n": len(value), "max": limit})
+            ok = False
     code = _cell(row, columns, "code")
     if code not in (None, ""):
         if not isinstance(code, str) or not re.fullmatch(r"\d+\.\d+\.\d+", norm_key(code)):

@@ -495,3 +495,28 @@ T.update({
 })
 PLURALS["Verified: both files match their checksums and all %(n)s manifest entry is in the package."] = "核验通过：两个文件的校验值一致，清单中 %(n)s 个文件均在材料包中。"
 T["city office"] = "申报的市委依法治市办"
+
+# Issue 8: audit verbs, length limits, shares holding evidence.
+PLURALS.update({
+    "This share holds %(n)s piece of evidence; reassign it to another unit instead of removing it.":
+        "此任务已有 %(n)s 份佐证材料，不能删除；请改为调整给其他单位。",
+})
+T.update({
+    "assessed": "自评",
+    "circular issued": "发布通报",
+    "city review recorded": "录入市级初审意见",
+    "closed": "销号",
+    "downloaded": "下载",
+    "evidence added": "上传佐证材料",
+    "evidence deleted": "删除佐证材料",
+    "evidence linked": "关联佐证材料",
+    "evidence replaced": "更新佐证材料",
+    "evidence restored": "恢复佐证材料",
+    "evidence reviewed": "审核佐证材料",
+    "reminder sent": "发送提醒",
+    "report requested": "申请生成报告",
+    "stage changed": "变更阶段",
+    "status changed": "变更状态",
+    "submitted": "报送",
+    "%(n)s characters; at most %(max)s": "%(n)s 个字符，最多 %(max)s 个",
+})

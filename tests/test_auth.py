@@ -95,3 +95,14 @@ def test_unknown_page_is_chinese_404(client, world):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "页面不存在" in response.content.decode()
+
+
+def test_password_fields_are_length_limited(client, world):
+    """A megabyte "password" is refused by the form before anything hashes it."""
+    client.force_login(world.liaison_a)
+    huge = "x" * 129
+    response = client.post(reverse("password_change"), {"old_password": huge, "new_password1": huge, "new_password2": huge})
+    assert response.status_code == 200 and "128" in response.content.decode()
+    client.logout()
+    response = client.post(reverse("login"), {"username": "liaison-a", "password": huge})
+    assert response.status_code == 200 and "128" in response.content.decode()

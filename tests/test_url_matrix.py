@@ -166,7 +166,7 @@ def test_every_url_has_an_entry():
 
 
 def _expected(table, persona):
-    return table.get(persona, table["*"])
+    return table[persona] if persona in table else table["*"]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -191,35 +191,196 @@ def test_admin_site_is_for_it_only(client, world, persona):
     assert client.get(ADMIN_INDEX[0]).status_code == _expected(ADMIN_INDEX[1], persona)
 
 
-@pytest.mark.parametrize("name", ["indicators:import_confirm", "assignments:import_confirm"])
-@pytest.mark.parametrize("persona", ["liaison_a", "leader_b", "office_staff", "city_reviewer", "nobody"])
-def test_confirm_posts_are_forbidden_without_the_import_right(client, world, name, persona):
-    client.force_login(getattr(world, persona))
-    path = EXPECTED[name][0]
-    assert client.post(path, {"token": "x"}).status_code == 403
+# --- POST: every endpoint that accepts one -------------------------------------------------------
+#
+# One row per URL name that answers a POST with anything but 405 (test_every_post_endpoint_has_an_entry
+# finds them by asking). Each row: path, form data (a dict, or a function of the world and the
+# persona's client that prepares what the POST needs), the expected status per persona, and whether
+# an allowed POST must leave an audit event. A refused POST (login redirect, 403, 404) must change
+# nothing at all: every table of our apps keeps its row count and no audit event appears.
+
+DENIED = (LOGIN, 403, 404)
+# Unit A's share or evidence: its liaison contributes, the office manages or reviews.
+A_CONTRIBUTE = {"anonymous": LOGIN, "liaison_a": 302, "superuser": 302, "leader_a": 403, "office_staff": 403, "office_admin": 403,
+                "liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404}
+A_MANAGE = {**A_CONTRIBUTE, "liaison_a": 403, "office_staff": 302, "office_admin": 302}
+OFFICE_POST = {"anonymous": LOGIN, "office_admin": 302, "office_staff": 302, "superuser": 302, "*": 403}
+ADMIN_POST = {"anonymous": LOGIN, "office_admin": 302, "superuser": 302, "*": 403}
+MEMBERS = {"anonymous": LOGIN, "*": 302}
 
 
-@pytest.mark.parametrize("name", ["indicators:import", "assignments:import"])
-def test_upload_posts_are_forbidden_for_a_liaison(client, world, name):
-    client.force_login(world.liaison_a)
-    assert client.post(EXPECTED[name][0], {}).status_code == 403
+def _upload(name, data, content_type="application/octet-stream"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type=content_type)
 
 
-# POSTs on unit A's share: outside scope is 404, in scope without the right is 403.
-SHARE_POSTS = {
-    "move": ({"to_status": "submitted"}, {"liaison_a": 302, "leader_a": 403, "office_staff": 403, "office_admin": 403, "superuser": 302,
-                                          "liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404}),
-    "deadline": ({"deadline": "2030-01-01"}, {"liaison_a": 403, "leader_a": 403, "office_staff": 302, "office_admin": 302, "superuser": 302,
-                                               "liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404}),
-    "reassign": ({}, {"liaison_a": 403, "leader_a": 403, "office_staff": 302, "office_admin": 302, "superuser": 302,
-                      "liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404}),
+def _pdf(name="通知.pdf"):
+    from tests.evidence.samples import pdf
+
+    return _upload(name, pdf(name), "application/pdf")
+
+
+def _framework_table():
+    from tests.tables import builders
+
+    return _upload("指标体系.xlsx", builders.xlsx_bytes(builders.standard))
+
+
+def _division_table(w):
+    """The world's own tree, divided between unit A (lead) and unit B."""
+    from tests.tables import builders
+
+    rows = [("一、政府职能依法全面履行", "（一）加大简政放权力度", i.title, "县司法局", "城关镇", "2030年9月底前") for i in w.indicators]
+    return _upload("任务分工.xlsx", builders.xlsx_bytes(lambda ws: builders.standard(ws, rows=rows)))
+
+
+def _assessment_table(w):
+    return _upload("自评.csv", f"code,result,self_score,narrative\n{w.indicators[0].code},达标,,做法\n".encode())
+
+
+def _token(client, path, data):
+    """Preview an upload as this persona; the confirm POST then names the stashed file."""
+    response = client.post(path, data)
+    return {"token": (response.context or {}).get("token") or "expired" if response.status_code == 200 else "expired"}
+
+
+def _rectification(w):
+    from campaign.assessments import assessment_save
+
+    assessment = assessment_save(campaign=w.campaign, indicator=w.indicators[0], by=None, result="partial",
+                                 rectification={"measure": "补齐制度", "owner": w.unit_a, "deadline": w.campaign.created_at.date()})
+    return assessment.rectifications.get()
+
+
+def _hidden_evidence(w):
+    from evidence.services import evidence_hide
+
+    e = _evidence(w)
+    evidence_hide(evidence=e, by=w.liaison_a)
+    return e
+
+
+POSTS = {
+    # Signing in and out, the password, the language: no audit rule here (test_auth covers their trail).
+    "login": ("/accounts/login/", {"username": "liaison-a", "password": "wrong"}, {"anonymous": 200, "*": 302}, None),
+    "logout": ("/accounts/logout/", {}, {"*": 302}, None),
+    "password_change": ("/accounts/password/", {"old_password": "wrong", "new_password1": "x", "new_password2": "x"},
+                        {"anonymous": LOGIN, "*": 200}, None),
+    "set_language": ("/i18n/setlang/", {"language": "en", "next": "/"}, {"*": 302}, None),
+    "core:notifications_read": ("/notifications/read/", {}, MEMBERS, False),
+    "indicators:import": ("/indicators/import/", lambda w, c: {"name": "新指标体系", "file": _framework_table()},
+                          {**ADMIN_POST, "office_admin": 200, "superuser": 200}, False),
+    "indicators:import_confirm": ("/indicators/import/confirm/",
+                                  lambda w, c: _token(c, "/indicators/import/", {"name": "新指标体系", "file": _framework_table()}), ADMIN_POST, True),
+    "assignments:import": ("/assignments/import/", lambda w, c: {"campaign": w.campaign.pk, "file": _division_table(w)},
+                           {**ADMIN_POST, "office_admin": 200, "superuser": 200}, False),
+    "assignments:import_confirm": ("/assignments/import/confirm/",
+                                   lambda w, c: _token(c, "/assignments/import/", {"campaign": w.campaign.pk, "file": _division_table(w)}),
+                                   ADMIN_POST, True),
+    "assignments:bulk": ("/assignments/bulk/", {"action": "remind", "all_filtered": "on"}, OFFICE_POST, True),
+    "assignments:circulars": ("/assignments/circulars/", {"title": "关于逾期任务的通报"}, OFFICE_POST, True),
+    "assignments:move": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/move/", {"to_status": "submitted"}, A_CONTRIBUTE, True),
+    "assignments:deadline": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/deadline/", {"deadline": "2030-01-01"}, A_MANAGE, True),
+    "assignments:reassign": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/reassign/", lambda w, c: {"unit": w.unit_b.pk}, A_MANAGE, True),
+    "assignments:add_unit": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/add-unit/", lambda w, c: {"unit": w.unit_b.pk}, A_MANAGE, True),
+    "assignments:remove": (lambda w: f"/assignments/{w.shares.a_soon.pk}/remove/", {}, A_MANAGE, True),
+    "campaign:create": ("/campaigns/new/", lambda w, c: {"name": "2027年示范创建", "county": "测试县", "slug": "2027-new", "kind": "comprehensive",
+                                                         "threshold": "0.900", "framework": w.campaign.framework_id},
+                        {**ADMIN_POST, "office_staff": 403}, True),
+    "campaign:edit": (lambda w: f"/campaigns/{w.campaign.pk}/edit/",
+                      lambda w, c: {"name": "改名", "county": "测试县", "slug": w.campaign.slug, "kind": "comprehensive", "threshold": "0.950",
+                                    "framework": w.campaign.framework_id}, ADMIN_POST, True),
+    "campaign:stage": (lambda w: f"/campaigns/{w.campaign.pk}/stage/", {"to_stage": "self_assessment", "effective_on": "2026-11-26"}, ADMIN_POST, True),
+    "campaign:assessment": (lambda w: f"/campaigns/assessments/{w.indicators[0].pk}/", {"result": "met", "status": "done"}, OFFICE_POST, True),
+    "campaign:assessment_import": ("/campaigns/assessments/import/", lambda w, c: {"file": _assessment_table(w)},
+                                   {**OFFICE_POST, "office_admin": 200, "office_staff": 200, "superuser": 200}, False),
+    "campaign:assessment_import_confirm": ("/campaigns/assessments/import/confirm/",
+                                           lambda w, c: _token(c, "/campaigns/assessments/import/", {"file": _assessment_table(w)}), OFFICE_POST, True),
+    "campaign:rectification_close": (lambda w: f"/campaigns/rectifications/{_rectification(w).pk}/close/", {"note": "已补齐"},
+                                     A_CONTRIBUTE, True),
+    "reports:index": ("/reports/", {"basic_facts": "本县基本情况", "highlights": "", "next_steps": ""}, OFFICE_POST, True),
+    "reports:compile": ("/reports/compile/", {"kind": "xlsx"}, OFFICE_POST, True),
+    # Nothing compiled yet: the office admin is told so (no change); everyone else may not submit.
+    "reports:submit": ("/reports/submit/", {}, ADMIN_POST, False),
+    "reports:submission": (lambda w: _submission(w).get_absolute_url(), {"text": "材料齐全，同意推荐"},
+                           {"anonymous": LOGIN, "city_reviewer": 302, "superuser": 302, "office_admin": 403, "office_staff": 403, "*": 404}, True),
+    "evidence:add_files": (lambda w: f"/evidence/add/{w.shares.a_soon.pk}/files/", lambda w, c: {"kind": "document", "files": _pdf()}, A_CONTRIBUTE, True),
+    "evidence:add_link": (lambda w: f"/evidence/add/{w.shares.a_soon.pk}/link/",
+                          {"url": "https://www.example.gov.cn/news/1.html", "title": "县政府网报道", "issued_on": "2026-11-01"}, A_CONTRIBUTE, True),
+    "evidence:add_summary": (lambda w: f"/evidence/add/{w.shares.a_soon.pk}/summary/", {"title": "工作总结", "text": "一年来……"}, A_CONTRIBUTE, True),
+    "evidence:replace": (lambda w: f"/evidence/{_evidence(w).pk}/replace/", lambda w, c: {"file": _pdf("通知（修订）.pdf")}, A_CONTRIBUTE, True),
+    "evidence:hide": (lambda w: f"/evidence/{_evidence(w).pk}/delete/", {}, A_CONTRIBUTE, True),
+    # Deleted (hidden) evidence: only the office restores it.
+    "evidence:restore": (lambda w: f"/evidence/{_hidden_evidence(w).pk}/restore/", {}, A_MANAGE, True),
+    "evidence:review": (lambda w: f"/evidence/{_evidence(w).pk}/review/", {"decision": "accepted"}, A_MANAGE, True),
+    "evidence:link": (lambda w: f"/evidence/{_evidence(w).pk}/link/", lambda w, c: {"codes": w.indicators[2].code}, A_CONTRIBUTE, True),
 }
 
 
-@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
-@pytest.mark.parametrize("action", sorted(SHARE_POSTS))
-def test_share_posts_answer_each_persona_as_declared(client, world, action, persona):
-    data, table = SHARE_POSTS[action]
-    client.force_login(getattr(world, persona))
-    response = client.post(f"/assignments/{world.shares.a_overdue.pk}/{action}/", data)
-    assert response.status_code == table[persona]
+def _fingerprint():
+    """Row counts of every table of our apps: a refused request must leave them all as they were."""
+    from django.apps import apps
+
+    ours = ("core", "campaign", "indicators", "assignments", "evidence", "reports")
+    return {m._meta.label: m._default_manager.count() for name in ours for m in apps.get_app_config(name).get_models()}
+
+
+def _post(client, world, name):
+    path, data, _table, _writes = POSTS[name]
+    path = path(world) if callable(path) else path
+    data = data(world, client) if callable(data) else data
+    return client.post(path, data)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(POSTS))
+def test_post_answers_each_persona_as_declared(client, world, name, persona):
+    from core.models import AuditEvent
+
+    if persona != "anonymous":
+        client.force_login(getattr(world, persona))
+    path, data, table, writes = POSTS[name]
+    path = path(world) if callable(path) else path  # objects the row needs exist before the "before" picture
+    data = data(world, client) if callable(data) else data
+    before, audit_before = _fingerprint(), AuditEvent.objects.count()
+    response = client.post(path, data)
+    want = _expected(table, persona)
+    if want == LOGIN:
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code == want
+    if want in DENIED:
+        assert _fingerprint() == before
+    elif writes:
+        assert AuditEvent.objects.count() > audit_before, "an allowed change leaves no audit event"
+
+
+def test_every_post_endpoint_has_an_entry(client, world):
+    """Ask every URL with a POST as IT (who may do anything): whatever does not answer 405 needs a row above."""
+    paths = {name: path(world) if callable(path) else path for name, (path, _table) in EXPECTED.items()}  # objects first
+    accepting = set()
+    for name, path in paths.items():
+        client.force_login(world.superuser)
+        if client.post(path, {}).status_code != 405:
+            accepting.add(name)
+    assert sorted(accepting - set(POSTS)) == []
+    assert sorted(set(POSTS) - accepting) == []  # a row for a GET-only URL would test nothing
+
+
+@pytest.mark.parametrize("name", sorted(POSTS))
+def test_post_without_csrf_token_is_refused_and_changes_nothing(world, name):
+    """CSRF on every POST: the first persona allowed to post, without the token, gets 403."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    table = POSTS[name][2]
+    persona = next(p for p in PERSONAS if _expected(table, p) not in DENIED)
+    if persona != "anonymous":
+        client.force_login(getattr(world, persona))
+    path, data, _table, _writes = POSTS[name]
+    path = path(world) if callable(path) else path
+    data = data(world, Client()) if callable(data) else data
+    before = _fingerprint()
+    assert client.post(path, data).status_code == 403
+    assert _fingerprint() == before

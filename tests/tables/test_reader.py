@@ -174,6 +174,17 @@ def test_blank_title_impossible_date_and_formula_are_row_errors():
     ]
 
 
+def test_over_long_cells_are_row_errors_not_database_errors():
+    from django.utils import translation
+
+    rows = [("一、甲", "（一）乙", "很长" * 501, "县司法局", "", "2025-09-30"), ("一、甲", "（一）乙", "正常的指标", "县司法局", "", "2025-09-30")]
+    with translation.override("zh-hans"):
+        table = read_table(builders.xlsx_bytes(lambda ws: builders.standard(ws, rows=rows)))
+        messages = [str(e) for e in table.errors]
+    assert messages == ["第 4 行，“三级指标”列：1002 个字符，最多 1000 个"]
+    assert [r.level3 for r in table.rows] == ["正常的指标"]
+
+
 def test_blank_level1_without_merge_or_section_is_an_error():
     data = "一级指标,二级指标,三级指标,牵头单位\n,乙,丙,县司法局\n".encode()
     table = read_table(data)

@@ -137,6 +137,28 @@ def test_bulk_set_deadline_and_remind_on_selected_and_on_all_filtered(client, wo
     assert "请至少选择一项任务" in response.content.decode() or "请填写完成时限" in response.content.decode()
 
 
+def test_bulk_reminders_are_audited_per_share(client, world):
+    from core.models import AuditEvent
+
+    client.force_login(world.office_staff)
+    client.post(reverse("assignments:bulk"), {"action": "remind", "selected": [world.shares.a_overdue.pk, world.shares.b_lead.pk]})
+    events = AuditEvent.objects.filter(verb="reminded", actor=world.office_staff)
+    assert sorted(e.unit.code for e in events) == ["D16", "T01"]
+    assert {e.object_id for e in events} == {str(world.shares.a_overdue.pk), str(world.shares.b_lead.pk)}
+
+
+def test_a_share_holding_evidence_cannot_be_removed(client, world):
+    from evidence.models import Evidence
+    from evidence.services import evidence_add
+
+    share = world.shares.a_soon
+    evidence_add(assignment=share, kind=Evidence.Kind.SUMMARY, title="总结", text="做法", by=world.liaison_a)
+    client.force_login(world.office_staff)
+    response = client.post(reverse("assignments:remove", args=[share.pk]), follow=True)
+    assert "此任务已有 1 份佐证材料" in response.content.decode()
+    assert Assignment.objects.filter(pk=share.pk).exists() and Evidence.objects.filter(assignment=share).count() == 1
+
+
 def test_bulk_cannot_reach_outside_the_filtered_list(client, world):
     client.force_login(world.office_staff)
     client.post(f"{reverse('assignments:bulk')}?unit_kind=township", {"action": "deadline", "deadline": "2030-06-30", "selected": [world.shares.a_overdue.pk]})
