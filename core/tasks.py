@@ -5,3 +5,11 @@ from celery import shared_task
 def ping(value="pong"):
     """A round trip through the broker and a worker, used by the health tests."""
     return value
+
+
+@shared_task(name="core.sweep_stashes", time_limit=300, soft_time_limit=240)
+def sweep_stashes():
+    """Daily: remove uploaded tables whose preview was never confirmed."""
+    from .uploads import stash_sweep
+
+    return stash_sweep()

@@ -6,12 +6,14 @@ name and its key is remembered in the user's session (another user cannot
 confirm it). Django's storage streams the upload to disk in chunks.
 """
 
+import datetime
 import hashlib
 import uuid
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.utils import timezone
 
 PREFIX = "imports/"
 
@@ -36,6 +38,26 @@ def stash_drop(request, token):
     entry = request.session.pop(f"stash:{token}", None)
     if entry and default_storage.exists(entry["path"]):
         default_storage.delete(entry["path"])
+
+
+STASH_KEEP = datetime.timedelta(days=1)  # a preview nobody confirmed within a day is abandoned
+
+
+def stash_sweep(now=None):
+    """Delete stashed uploads older than STASH_KEEP: previews that were never confirmed
+    would otherwise keep the county's tables on disk for ever. Returns how many went."""
+    cutoff = (now or timezone.now()) - STASH_KEEP
+    try:
+        _dirs, files = default_storage.listdir(PREFIX.rstrip("/"))
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for name in files:
+        path = f"{PREFIX}{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            removed += 1
+    return removed
 
 
 class HashingUploadHandler(TemporaryFileUploadHandler):

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
 from core import permissions
-from core.audit import audit_record
+from core.audit import audit_record, changed, snapshot
 from core.notifications import notify
 
 from . import builders
-from .models import ReportJob, Submission
+from .models import ReportJob, ReportText, Submission
 
 logger = logging.getLogger(__name__)
 EXTENSIONS = {"pdf": "pdf", "package": "zip", "xlsx": "xlsx"}
@@ -180,6 +180,25 @@ def latest_file(campaign, kind):
 
 
 # --- submission -------------------------------------------------------------------------------
+
+REPORT_TEXT_FIELDS = ["basic_facts", "highlights", "next_steps"]
+
+
+@transaction.atomic
+def report_text_update(*, campaign, by, **values):
+    """Save the report's free-text sections; the audit keeps what each changed from."""
+    text, _created = ReportText.objects.select_for_update().get_or_create(campaign=campaign)
+    before = snapshot(text, REPORT_TEXT_FIELDS)
+    for field in REPORT_TEXT_FIELDS:
+        if field in values:
+            setattr(text, field, values[field])
+    text.full_clean()
+    text.save()
+    old, new = changed(before, snapshot(text, REPORT_TEXT_FIELDS))
+    if new:
+        audit_record(actor=by, verb="updated", obj=text, object_repr=f"{campaign.slug} report text", before=old, after=new)
+    return text
+
 
 @transaction.atomic
 def submission_create(*, campaign, by):

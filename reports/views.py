@@ -13,7 +13,7 @@ from core.downloads import file_response
 
 from .forms import CityReviewForm, ReportTextForm
 from .models import ReportJob, ReportText, Submission
-from .services import latest_job, report_request, submission_create, submission_review, submission_verify
+from .services import latest_job, report_request, report_text_update, submission_create, submission_review, submission_verify
 
 
 def _campaign():
@@ -36,8 +36,7 @@ def index(request):
     text, _created = ReportText.objects.get_or_create(campaign=campaign)
     form = ReportTextForm(request.POST or None, instance=text)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit_record(actor=request.user, verb="updated", obj=text, object_repr=f"{campaign.slug} report text")
+        report_text_update(campaign=campaign, by=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields})
         messages.success(request, _("Saved."))
         return redirect("reports:index")
     context = {"campaign": campaign, "form": form, "jobs": _jobs(campaign), "kinds": ReportJob.Kind.choices,

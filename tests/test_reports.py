@@ -184,3 +184,15 @@ def test_compile_report_command_prints_the_path(county, tmp_path, capsys):
     out = tmp_path / "report.pdf"
     call_command("compile_report", "--campaign", county.campaign.slug, "--kind", "pdf", "-o", str(out))
     assert capsys.readouterr().out.strip() == str(out) and out.read_bytes()[:4] == b"%PDF"
+
+
+def test_report_text_edits_are_audited_with_before_and_after(client, county):
+    from core.models import AuditEvent
+
+    client.force_login(county.office_staff)
+    client.post(reverse("reports:index"), {"basic_facts": "本县概况", "highlights": "亮点", "next_steps": ""})
+    client.post(reverse("reports:index"), {"basic_facts": "本县概况（修订）", "highlights": "亮点", "next_steps": ""})
+    last = AuditEvent.objects.filter(verb="updated", object_type="reports.reporttext").order_by("-id").first()
+    assert last.before == {"basic_facts": "本县概况"} and last.after == {"basic_facts": "本县概况（修订）"}
+    response = client.post(reverse("reports:index"), {"basic_facts": "字" * 10001, "highlights": "", "next_steps": ""})
+    assert response.status_code == 200 and "10000" in response.content.decode()

@@ -311,4 +311,5 @@ CELERY_BEAT_SCHEDULE = {
     "send-reminders": {"task": "assignments.send_reminders", "schedule": crontab(hour=8, minute=0)},
     "take-snapshots": {"task": "campaign.take_snapshots", "schedule": crontab(hour=23, minute=30)},
     "requeue-stale-reports": {"task": "reports.requeue_stale", "schedule": crontab(minute="*/5")},
+    "sweep-stashed-uploads": {"task": "core.sweep_stashes", "schedule": crontab(hour=3, minute=15)},
 }

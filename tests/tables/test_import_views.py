@@ -156,3 +156,20 @@ def test_export_with_bad_parameters_is_404(client, county):
     client.force_login(county.office_staff)
     assert client.get(reverse("assignments:export"), {"campaign": "nope"}).status_code == 404
     assert client.get(reverse("assignments:export"), {"campaign": county.campaign.pk, "format": "exe"}).status_code == 404
+
+
+def test_unconfirmed_previews_are_swept_after_a_day(client, county, media_root):
+    """A previewed table nobody confirmed does not stay on disk: the daily sweep removes it."""
+    import os
+    import time
+
+    from core.tasks import sweep_stashes
+
+    client.force_login(county.office_admin)
+    client.post(reverse("indicators:import"), {"name": "甲", "file": upload(builders.xlsx_bytes(builders.standard))})
+    client.post(reverse("indicators:import"), {"name": "乙", "file": upload(builders.xlsx_bytes(builders.standard))})
+    old, fresh = sorted((media_root / "imports").iterdir())
+    stale = time.time() - 25 * 3600
+    os.utime(old, (stale, stale))
+    assert sweep_stashes.apply().get() == 1
+    assert not old.exists() and fresh.exists()
