@@ -121,7 +121,8 @@ class AuditEvent(models.Model):
         """(label, before, after) for every field the event touched, labelled in the user's language."""
         keys = list(dict.fromkeys([*self.before, *self.after]))
         return [
-            (_field_label(self.object_type, k), _value_label(k, self.before.get(k, "")), _value_label(k, self.after.get(k, "")))
+            (_field_label(self.object_type, k), _value_label(self.object_type, k, self.before.get(k, "")),
+             _value_label(self.object_type, k, self.after.get(k, "")))
             for k in keys
         ]
 
@@ -150,11 +151,22 @@ def _field_label(object_type, key):
         return key
 
 
-def _value_label(key, value):
+def _value_label(object_type, key, value):
+    """A stored code shown as its label (状态 “未开始”, not not_started) when the field has choices."""
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
     if key == "role" and value:
         from campaign.models import Membership
 
         return dict(Membership.Role.choices).get(value, value)
+    if isinstance(value, str) and value:
+        try:
+            choices = apps.get_model(object_type)._meta.get_field(key).flatchoices
+        except (LookupError, ValueError, FieldDoesNotExist, AttributeError):
+            choices = None
+        if choices:
+            return dict(choices).get(value, value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):

@@ -81,3 +81,15 @@ def test_audit_export_is_filtered_and_formula_escaped(client, world):
     assert all(not (isinstance(v, str) and v.startswith("=")) for r in rows for v in r)
     client.force_login(world.office_staff)
     assert client.get(URL, {"export": "xlsx"}).status_code == 403
+
+
+def test_audit_page_shows_actions_and_coded_values_in_words(client, world):
+    """A status change reads 状态：未开始 → 已提交 under 变更状态, not not_started → submitted."""
+    from assignments.services import assignment_transition
+
+    assignment_transition(assignment=world.shares.a_overdue, to_status="submitted", by=world.liaison_a)
+    client.force_login(world.office_admin)
+    body = client.get(URL, {"verb": "status_changed"}).content.decode()
+    assert "变更状态" in body and "未开始 → 已提交" in body
+    rows = body[body.index("<tbody"):body.index("</tbody>")]
+    assert "not_started" not in rows and "status_changed" not in rows
