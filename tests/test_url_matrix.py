@@ -1,6 +1,8 @@
 """Every URL of the project, requested as every persona. A new view without an
 entry in EXPECTED fails test_every_url_has_an_entry: decide who may use it."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -169,9 +171,7 @@ def _expected(table, persona):
     return table[persona] if persona in table else table["*"]
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_url_answers_each_persona_as_declared(client, world, name, persona):
+def _check_get(client, world, name, persona):
     path, table = EXPECTED[name]
     path = path(world) if callable(path) else path
     if persona != "anonymous":
@@ -182,6 +182,12 @@ def test_url_answers_each_persona_as_declared(client, world, name, persona):
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     else:
         assert response.status_code == want
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_url_answers_each_persona_as_declared(client, world, name, persona):
+    _check_get(client, world, name, persona)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -336,6 +342,10 @@ def _post(client, world, name):
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", sorted(POSTS))
 def test_post_answers_each_persona_as_declared(client, world, name, persona):
+    _check_post(client, world, name, persona)
+
+
+def _check_post(client, world, name, persona):
     from core.models import AuditEvent
 
     if persona != "anonymous":
@@ -384,3 +394,49 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(world, name):
     before = _fingerprint()
     assert client.post(path, data).status_code == 403
     assert _fingerprint() == before
+
+
+# --- the same tables, with the objects belonging to the other unit ------------------------------
+#
+# Above, the shares, evidence and rectification items are unit A's (a department). Here the world
+# is mirrored: they belong to unit B (a township) and the personas are relabelled, so "liaison_a"
+# is the township's liaison and "liaison_b" the department's. Only the rows whose answer depends
+# on the unit are run again.
+
+def _unit_scoped(table):
+    return any(_expected(table, f"{role}_a") != _expected(table, f"{role}_b") for role in ("liaison", "leader"))
+
+
+@pytest.fixture
+def mirrored(world):
+    from assignments.models import Assignment
+    from tests.factories import make_assignment
+
+    Assignment.objects.filter(campaign=world.campaign).delete()
+    i1, i2, i3 = world.indicators
+    shares = SimpleNamespace(
+        a_overdue=make_assignment(world.campaign, i1, world.unit_b, days=-3),
+        a_soon=make_assignment(world.campaign, i2, world.unit_b, Assignment.Role.COOPERATING, days=5),
+        a_ongoing=make_assignment(world.campaign, i3, world.unit_b, ongoing=True),
+        b_lead=make_assignment(world.campaign, i2, world.unit_a, days=30),
+    )
+    return SimpleNamespace(**{**vars(world), "unit_a": world.unit_b, "unit_b": world.unit_a, "shares": shares,
+                              "liaison_a": world.liaison_b, "liaison_b": world.liaison_a,
+                              "leader_a": world.leader_b, "leader_b": world.leader_a})
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(n for n, (_p, table) in EXPECTED.items() if _unit_scoped(table)))
+def test_url_answers_each_persona_on_the_other_units_objects(client, mirrored, name, persona):
+    _check_get(client, mirrored, name, persona)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(n for n, row in POSTS.items() if _unit_scoped(row[2])))
+def test_post_answers_each_persona_on_the_other_units_objects(client, mirrored, name, persona):
+    _check_post(client, mirrored, name, persona)
+
+
+def test_the_mirror_covers_the_unit_scoped_rows():
+    assert len([t for _p, t in EXPECTED.values() if _unit_scoped(t)]) >= 5
+    assert len([r for r in POSTS.values() if _unit_scoped(r[2])]) >= 12
