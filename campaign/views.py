@@ -201,8 +201,10 @@ def assessment_import_confirm(request):
 @login_required
 @require_GET
 def rectification_list(request):
-    """Rectification items: the office sees all; a unit sees the items it owns."""
+    """Rectification items: the office sees all; a unit sees the items it owns; others (the city) have none."""
     permissions.require_member(request.user)
+    if not permissions.scope(request.user, permissions.VIEW_UNIT_WORK, Unit).exists():
+        raise PermissionDenied
     campaign = _current_campaign()
     items = permissions.scope(request.user, permissions.VIEW_UNIT_WORK,
                               Rectification.objects.filter(campaign=campaign).select_related("owner", "assessment__indicator", "closed_by"))

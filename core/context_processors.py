@@ -31,7 +31,8 @@ def navigation(request):
         items.append((_("Submissions"), reverse("reports:submissions")))
     if permissions.is_member(user):
         (more if office else items).append((_("Indicators"), reverse("indicators:list")))
-        (more if office else items).append((_("Rectification items"), reverse("campaign:rectifications")))
+        if office or unit_roles:
+            (more if office else items).append((_("Rectification items"), reverse("campaign:rectifications")))
         more.append((_("Campaigns"), reverse("campaign:list")))
     if permissions.has_perm(user, permissions.IMPORT_TABLES):
         more.append((_("Import task table"), reverse("assignments:import")))

@@ -55,6 +55,10 @@ def test_city_reviewer_home_is_the_submissions_inbox(client, world):
     assert response.status_code == 200
     assert "core/home_city.html" in [t.name for t in response.templates]
     assert "县司法局" not in response.content.decode()
+    # The city has no rectification items of its own: no link to an empty page.
+    labels = [str(label) for label, _url in response.context["nav_items"] + response.context["nav_more"]]
+    assert labels == ["首页", "报送材料", "指标体系", "创建活动"]
+    assert reverse("campaign:rectifications") not in response.content.decode()
 
 
 def test_user_without_role_is_told_to_ask_the_office(client, world):

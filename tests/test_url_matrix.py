@@ -75,7 +75,7 @@ EXPECTED = {
     "campaign:assessment_export": ("/campaigns/assessments/export/?format=csv", OFFICE_ONLY),
     "campaign:assessment_import": ("/campaigns/assessments/import/", OFFICE_ONLY),
     "campaign:assessment_import_confirm": ("/campaigns/assessments/import/confirm/", {"anonymous": LOGIN, "*": 405}),
-    "campaign:rectifications": ("/campaigns/rectifications/", {"anonymous": LOGIN, "nobody": 403, "*": 200}),
+    "campaign:rectifications": ("/campaigns/rectifications/", {"anonymous": LOGIN, "nobody": 403, "city_reviewer": 403, "*": 200}),
     "campaign:rectification_close": (lambda w: f"/campaigns/rectifications/{w.campaign.pk}/close/", {"anonymous": LOGIN, "*": 405}),
     "evidence:queue": ("/evidence/review/", {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403}),
     "evidence:add_files": (lambda w: f"/evidence/add/{w.shares.a_soon.pk}/files/", {"anonymous": LOGIN, "*": 405}),
