@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from core.audit import audit_record
+from core.audit import audit_record, changed, snapshot
 from indicators import tables
 from indicators.models import Indicator
 
+from .assessments import FIELDS as ASSESSMENT_FIELDS
 from .assessments import clean_values
 from .figures_cache import dashboard_touch
 from .models import Assessment, Rectification
@@ -94,7 +95,10 @@ class AssessmentResource(resources.ModelResource):
 
     def get_instance(self, instance_loader, row):
         # Rows are found by the indicator's code within this campaign, not by an id column.
-        return Assessment.objects.filter(campaign=self.campaign, indicator=self._indicator(row)).select_related("indicator").first()
+        instance = Assessment.objects.filter(campaign=self.campaign, indicator=self._indicator(row)).select_related("indicator").first()
+        if instance is not None:
+            instance.audit_before = snapshot(instance, ASSESSMENT_FIELDS)  # the audit shows what each row changed
+        return instance
 
     def init_instance(self, row=None):
         return Assessment(campaign=self.campaign, indicator=self._indicator(row))
@@ -106,8 +110,9 @@ class AssessmentResource(resources.ModelResource):
 
     def after_save_instance(self, instance, row, **kwargs):
         if not kwargs.get("dry_run"):
+            old, new = changed(getattr(instance, "audit_before", {}), snapshot(instance, ASSESSMENT_FIELDS))
             audit_record(actor=self.user, verb="assessed", obj=instance, object_repr=f"{self.campaign.slug} {instance.indicator.code}",
-                         after={"result": instance.result, "self_score": str(instance.self_score or ""), "via": "import"})
+                         before=old, after={**new, "via": "import"})
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         # A column missing from the file leaves the field as it is.

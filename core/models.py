@@ -136,6 +136,26 @@ EXTRA_FIELD_LABELS = {
     "deadline": _("deadline"),
     "ongoing": _("ongoing"),
     "indicators": _("indicators"),
+    "units": _("units"),
+    "comment": _("comment"),
+    "decision": _("decision"),
+    "file": _("file"),
+    "sha256": _("SHA-256"),
+    "revision": _("revision"),
+    "note": _("note"),
+    "review": _("review"),
+    "part": _("part"),
+    "report_sha256": _("report SHA-256"),
+    "package_sha256": _("package SHA-256"),
+    "via": _("by way of"),
+}
+# Values some payloads carry as codes.
+EXTRA_VALUE_LABELS = {
+    ("via", "import"): _("table import"),
+    ("decision", "accepted"): _("accepted"),
+    ("decision", "returned"): _("returned"),
+    ("part", "report"): _("self-assessment report"),
+    ("part", "package"): _("evidence package"),
 }
 
 
@@ -160,6 +180,8 @@ def _value_label(object_type, key, value):
         from campaign.models import Membership
 
         return dict(Membership.Role.choices).get(value, value)
+    if isinstance(value, str) and (key, value) in EXTRA_VALUE_LABELS:
+        return EXTRA_VALUE_LABELS[(key, value)]
     if isinstance(value, str) and value:
         try:
             choices = apps.get_model(object_type)._meta.get_field(key).flatchoices

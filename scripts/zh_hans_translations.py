@@ -520,3 +520,14 @@ T.update({
     "submitted": "报送",
     "%(n)s characters; at most %(max)s": "%(n)s 个字符，最多 %(max)s 个",
 })
+T.update({
+    "part": "文件",
+    "report SHA-256": "报告 SHA-256",
+    "package SHA-256": "材料包 SHA-256",
+    "by way of": "方式",
+    "table import": "表格导入",
+    "accepted": "通过",
+    "returned": "退回",
+    "self-assessment report": "自评报告",
+    "evidence package": "佐证材料包",
+})

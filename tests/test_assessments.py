@@ -229,3 +229,14 @@ def test_level1_bars_count_met_indicators_and_drill_into_their_list(client, worl
     assert (bar["done"], bar["total"]) == (1, 3)
     rows = client.get(bar["link"]).context["rows"]
     assert len(rows) == bar["total"] and sum(r["result"] == "met" for r in rows) == bar["done"]
+
+
+def test_excel_import_audits_what_each_row_changed(client, world):
+    from core.models import AuditEvent
+
+    assessment_save(campaign=world.campaign, indicator=world.indicators[0], by=None, result=R.PARTIAL, practice="做法")
+    client.force_login(world.office_staff)
+    response = client.post(reverse("campaign:assessment_import"), {"file": SimpleUploadedFile("自评.csv", _table([["1.1.1", "达标", "", "做法"]]))})
+    client.post(reverse("campaign:assessment_import_confirm"), {"token": response.context["token"]})
+    event = AuditEvent.objects.filter(verb="assessed", actor=world.office_staff).get()
+    assert event.before == {"result": "partial"} and event.after == {"result": "met", "via": "import"}

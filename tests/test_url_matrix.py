@@ -364,6 +364,10 @@ def _check_post(client, world, name, persona):
         assert _fingerprint() == before
     elif writes:
         assert AuditEvent.objects.count() > audit_before, "an allowed change leaves no audit event"
+    # Whatever the events hold, the audit page can name: each changed field has a label.
+    unlabelled = {(e.object_type, label) for e in AuditEvent.objects.order_by("id")[audit_before:] for label, _b, _a in e.change_rows()
+                  if label in {*e.before, *e.after}}
+    assert unlabelled == set()
 
 
 def test_every_post_endpoint_has_an_entry(client, world):
