@@ -171,3 +171,23 @@ def test_user_text_is_escaped_on_the_pages_that_show_it(client, world):
         body = client.get(path).content.decode()
         assert "<script>alert" not in body and "<img src=x" not in body, path
         assert "&lt;script&gt;" in body or path == "/audit/", path
+
+
+def test_ids_in_urls_are_uuids():
+    """No URL of ours takes a counter as an id: every object id is a UUID (the one
+    string parameter names which file of a submission, from a fixed pair)."""
+    from django.urls import URLPattern, URLResolver
+    from django.urls.converters import UUIDConverter
+
+    def walk(resolver, prefix=""):
+        for p in resolver.url_patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace != "admin":
+                    yield from walk(p, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                yield prefix + str(p.pattern), p.pattern.converters
+
+    found = {path: {name: type(c).__name__ for name, c in converters.items() if not isinstance(c, UUIDConverter)}
+             for path, converters in walk(get_resolver())}
+    assert {k: v for k, v in found.items() if v} == {"reports/submissions/<uuid:pk>/<str:part>/": {"part": "StringConverter"}}
+    assert sum(1 for _p, c in walk(get_resolver()) if c) >= 15
