@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Unit
-from core.forms import BootstrapForm
+from core.forms import BootstrapForm, QuickSelect
 from indicators.models import Indicator
 
 from .models import Assignment
@@ -13,7 +13,7 @@ from .models import Assignment
 class AssignmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"), max_length=100)
     level1 = django_filters.ModelChoiceFilter(field_name="indicator__parent__parent", queryset=Indicator.objects.none(), label=_("Level-1"), empty_label=_("All"))
-    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("Unit"), empty_label=_("All"))
+    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("Unit"), empty_label=_("All"), widget=QuickSelect)
     unit_kind = django_filters.ChoiceFilter(field_name="unit__kind", choices=[(Unit.Kind.DEPARTMENT, _("Department")), (Unit.Kind.TOWNSHIP, _("Township / subdistrict"))], label=_("Kind"), empty_label=_("All"))
     status = django_filters.ChoiceFilter(choices=Assignment.Status.choices, label=_("Status"), empty_label=_("All"))
     role = django_filters.ChoiceFilter(choices=Assignment.Role.choices, label=_("Role"), empty_label=_("All"))

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Unit
 
-from .forms import BootstrapForm
+from .forms import BootstrapForm, QuickSelect
 from .models import VERB_LABELS, AuditEvent
 
 
@@ -17,7 +17,7 @@ def _verb_choices():
 class AuditEventFilter(django_filters.FilterSet):
     actor = django_filters.CharFilter(field_name="actor_name", lookup_expr="icontains", label=_("User"), max_length=150)
     verb = django_filters.ChoiceFilter(choices=_verb_choices, label=_("Action"), empty_label=_("All"))
-    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("Unit"), empty_label=_("All"))
+    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("Unit"), empty_label=_("All"), widget=QuickSelect)
     object = django_filters.CharFilter(field_name="object_repr", lookup_expr="icontains", label=_("Object"), max_length=100)
     date_from = django_filters.DateFilter(
         field_name="at", lookup_expr="date__gte", label=_("From"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})

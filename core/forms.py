@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, PasswordChangeForm
 from django.core.validators import MaxLengthValidator
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 # Django's password fields have no length limit; a megabyte "password" would still be
@@ -14,6 +16,23 @@ def limit_length(field, n):
     field.max_length = n
     field.validators.append(MaxLengthValidator(n))
     field.widget.attrs["maxlength"] = str(n)
+
+
+class QuickSelect(forms.Select):
+    """A <select> written out in Python. Django renders every <option> through a template;
+    for the unit lists (about 60 units) that was some 10 ms of a 24 ms audit page
+    (profiled). Same markup, every value and label escaped by format_html."""
+
+    option_html = '<option value="{}"{}>{}</option>'
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = []
+        for group, options, _index in widget["optgroups"]:
+            html = format_html_join("", self.option_html,
+                                    ((o["value"], " selected" if o["selected"] else "", o["label"]) for o in options))
+            parts.append(format_html('<optgroup label="{}">{}</optgroup>', group, html) if group else html)
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), format_html_join("", "{}", ((p,) for p in parts)))
 
 
 class BootstrapFormMixin:

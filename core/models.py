@@ -1,3 +1,4 @@
+import functools
 import uuid
 
 from django.conf import settings
@@ -171,11 +172,20 @@ def _field_label(object_type, key):
         return key
 
 
-def _value_label(object_type, key, value):
-    """A stored code shown as its label (状态 “未开始”, not not_started) when the field has choices."""
+@functools.lru_cache(maxsize=256)
+def _field_choices(object_type, key):
+    """{code: label} of a model field with choices, else None (labels stay lazy: cached safely)."""
     from django.apps import apps
     from django.core.exceptions import FieldDoesNotExist
 
+    try:
+        return dict(apps.get_model(object_type)._meta.get_field(key).flatchoices) or None
+    except (LookupError, ValueError, FieldDoesNotExist, AttributeError):
+        return None
+
+
+def _value_label(object_type, key, value):
+    """A stored code shown as its label (状态 “未开始”, not not_started) when the field has choices."""
     if key == "role" and value:
         from campaign.models import Membership
 
@@ -183,12 +193,9 @@ def _value_label(object_type, key, value):
     if isinstance(value, str) and (key, value) in EXTRA_VALUE_LABELS:
         return EXTRA_VALUE_LABELS[(key, value)]
     if isinstance(value, str) and value:
-        try:
-            choices = apps.get_model(object_type)._meta.get_field(key).flatchoices
-        except (LookupError, ValueError, FieldDoesNotExist, AttributeError):
-            choices = None
+        choices = _field_choices(object_type, key)
         if choices:
-            return dict(choices).get(value, value)
+            return choices.get(value, value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):

@@ -5,14 +5,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Unit
-from core.forms import BootstrapForm
+from core.forms import BootstrapForm, QuickSelect
 
 from .models import Evidence
 
 
 class ReviewQueueFilter(django_filters.FilterSet):
     code = django_filters.CharFilter(field_name="assignment__indicator__code", lookup_expr="startswith", label=_("Indicator code"), max_length=20)
-    unit = django_filters.ModelChoiceFilter(field_name="assignment__unit", queryset=Unit.objects.all(), label=_("Unit"), empty_label=_("All"))
+    unit = django_filters.ModelChoiceFilter(field_name="assignment__unit", queryset=Unit.objects.all(), label=_("Unit"), empty_label=_("All"), widget=QuickSelect)
     kind = django_filters.ChoiceFilter(choices=Evidence.Kind.choices, label=_("Kind"), empty_label=_("All"))
     review = django_filters.ChoiceFilter(field_name="review_status", choices=Evidence.Review.choices, label=_("Review"), empty_label=None)
     waiting = django_filters.ChoiceFilter(method="filter_waiting", label=_("Waiting"), empty_label=_("All"),
