@@ -258,12 +258,19 @@ def submission_verify(submission):
     import zipfile
 
     problems = []
-    if _sha256_field(submission.report) != submission.report_sha256:
-        problems.append(_("The report file does not match its checksum."))
-    if _sha256_field(submission.package) != submission.package_sha256:
-        problems.append(_("The package file does not match its checksum."))
-    with submission.package.open("rb") as fh, zipfile.ZipFile(fh) as zf:
-        sizes = {i.filename: i.file_size for i in zf.infolist()}
+    for field, recorded, label in ((submission.report, submission.report_sha256, _("report")),
+                                   (submission.package, submission.package_sha256, _("package"))):
+        try:
+            if _sha256_field(field) != recorded:
+                problems.append(_("The %(file)s file does not match its checksum.") % {"file": label})
+        except (FileNotFoundError, ValueError):  # ValueError: no file recorded at all
+            problems.append(_("The %(file)s file is missing from storage.") % {"file": label})
+    try:
+        with submission.package.open("rb") as fh, zipfile.ZipFile(fh) as zf:
+            sizes = {i.filename: i.file_size for i in zf.infolist()}
+    except (FileNotFoundError, ValueError, zipfile.BadZipFile):
+        problems.append(_("The package cannot be opened as a ZIP file."))
+        return problems
     for entry in submission.manifest:
         if sizes.get(entry["path"]) != entry["size"]:
             problems.append(_("Missing or changed in the package: %(path)s") % {"path": entry["path"]})

@@ -531,3 +531,8 @@ T.update({
     "self-assessment report": "自评报告",
     "evidence package": "佐证材料包",
 })
+T.update({
+    "The %(file)s file does not match its checksum.": "%(file)s与其校验值不一致。",
+    "The %(file)s file is missing from storage.": "存储中找不到%(file)s。",
+    "The package cannot be opened as a ZIP file.": "材料包无法作为 ZIP 文件打开。",
+})

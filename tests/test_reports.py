@@ -128,6 +128,25 @@ def test_submission_is_frozen_and_moves_the_stage(county):
     assert submission_verify(submission) == []
 
 
+def test_verify_reports_a_damaged_or_missing_file_instead_of_failing(county):
+    """What verification exists for: a file changed or lost in storage is named, never a server error."""
+    from django.utils import translation
+
+    from reports.services import submission_verify
+
+    _run(county.campaign, "pdf", county.office_admin)
+    _run(county.campaign, "package", county.office_admin)
+    submission = submission_create(campaign=county.campaign, by=county.office_admin)
+    with open(submission.package.path, "r+b") as fh:
+        fh.truncate(100)  # cut short: the ZIP's directory at the end is gone
+    import os
+
+    os.remove(submission.report.path)
+    with translation.override("zh-hans"):
+        problems = [str(p) for p in submission_verify(submission)]
+    assert problems == ["存储中找不到自评报告。", "佐证材料包与其校验值不一致。", "材料包无法作为 ZIP 文件打开。"]
+
+
 def test_submission_needs_both_files(county):
     from django.core.exceptions import ValidationError
 
