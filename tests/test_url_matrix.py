@@ -467,3 +467,25 @@ def test_hostile_query_strings_never_cause_a_server_error(client, world, name):
     assert response.status_code < 500
     if response.status_code == 302:
         assert "evil.example" not in response["Location"]
+
+
+def _garbage(value):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if isinstance(value, SimpleUploadedFile):
+        return SimpleUploadedFile("\x00../../etc/passwd.pdf", b"MZ\x90\x00" + b"\x00" * 64, content_type="application/pdf")
+    return "\x00<script>alert(1)</script>" + "字" * 6000
+
+
+@pytest.mark.parametrize("name", sorted(POSTS))
+def test_hostile_post_data_never_causes_a_server_error(client, world, name):
+    """Every POST, by the first persona allowed to make it, with NUL bytes, markup and 6,000
+    characters in every field, and an executable named like a PDF for every file."""
+    path, data, table, _writes = POSTS[name]
+    persona = next(p for p in PERSONAS if _expected(table, p) not in DENIED)
+    if persona != "anonymous":
+        client.force_login(getattr(world, persona))
+    path = path(world) if callable(path) else path
+    data = data(world, client) if callable(data) else data
+    response = client.post(path, {key: _garbage(value) for key, value in data.items()} or {"x": _garbage("")})
+    assert response.status_code < 500
