@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,9 @@ class AssignmentFilter(django_filters.FilterSet):
     unit_kind = django_filters.ChoiceFilter(field_name="unit__kind", choices=[(Unit.Kind.DEPARTMENT, _("Department")), (Unit.Kind.TOWNSHIP, _("Township / subdistrict"))], label=_("Kind"), empty_label=_("All"))
     status = django_filters.ChoiceFilter(choices=Assignment.Status.choices, label=_("Status"), empty_label=_("All"))
     role = django_filters.ChoiceFilter(choices=Assignment.Role.choices, label=_("Role"), empty_label=_("All"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue only"))
+    # All or overdue only ("No" would filter nothing, and Django's default says "Unknown").
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue only"),
+                                           widget=forms.Select(choices=[("", _("All")), ("true", _("Yes"))]))
 
     class Meta:
         model = Assignment

@@ -536,3 +536,4 @@ T.update({
     "The %(file)s file is missing from storage.": "存储中找不到%(file)s。",
     "The package cannot be opened as a ZIP file.": "材料包无法作为 ZIP 文件打开。",
 })
+T.update({"Yes": "是"})

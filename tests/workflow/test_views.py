@@ -88,6 +88,9 @@ def test_office_list_filters(client, world):
     url = reverse("assignments:list")
     assert client.get(url).context["page"].paginator.count == 4
     assert [a.pk for a in client.get(url, {"overdue": "true"}).context["page"]] == [world.shares.a_overdue.pk]
+    body = client.get(url).content.decode()
+    overdue_select = body[body.index('name="overdue"'):body.index("</select>", body.index('name="overdue"'))]
+    assert "全部" in overdue_select and "未知" not in overdue_select
     assert {a.unit_id for a in client.get(url, {"unit_kind": "township"}).context["page"]} == {world.unit_b.pk}
     assert client.get(url, {"status": "accepted"}).context["page"].paginator.count == 0
     assert client.get(url, {"q": "1.1.3"}).context["page"].paginator.count == 1
