@@ -109,7 +109,8 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 def safe_name(text, limit=60):
     """A file or folder name every system accepts: no separators or reserved characters, bounded length."""
     name = _UNSAFE.sub("_", tables.clean_text(text)).strip(". ")
-    return (name[:limit].rstrip(". ") or "_")
+    # A cut title does not end on a comma or an opening bracket ("依法行政，" reads as unfinished).
+    return (name[:limit].rstrip(". ,;，、；：:（(“") or "_")
 
 
 def _unique(name, taken):

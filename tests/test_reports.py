@@ -215,3 +215,12 @@ def test_report_text_edits_are_audited_with_before_and_after(client, county):
     assert last.before == {"basic_facts": "本县概况"} and last.after == {"basic_facts": "本县概况（修订）"}
     response = client.post(reverse("reports:index"), {"basic_facts": "字" * 10001, "highlights": "", "next_steps": ""})
     assert response.status_code == 200 and "10000" in response.content.decode()
+
+
+def test_package_names_are_safe_and_never_end_on_punctuation():
+    from reports.builders import safe_name
+
+    assert safe_name("完善依法行政制度体系，推进科学民主依法决策", 11) == "完善依法行政制度体系"
+    assert safe_name("加强（行政）规范性文件", 3) == "加强"
+    assert safe_name('a/b\\c:d*e?"<>|\x00', 60) == "a_b_c_d_e_"
+    assert safe_name("，，，", 60) == "_" and safe_name("...", 60) == "_"
