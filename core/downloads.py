@@ -1,5 +1,6 @@
 """Serving stored files through views that have checked permissions (never a public media URL)."""
 
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 
 # A stored file is data, never a page: no script runs even if a browser tried.
@@ -7,10 +8,11 @@ SANDBOX_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sa
 
 
 def file_response(field, name, *, content_type=None, attachment=True):
-    """Stream a FileField's file under `name` (RFC 5987 for Chinese names), with nosniff
-    and a sandboxing CSP. A file missing from storage is a 404, not a 500."""
+    """Stream a FileField's file (or the file at a storage path) under `name` (RFC 5987
+    for Chinese names), with nosniff and a sandboxing CSP. A file missing from storage
+    is a 404, not a 500."""
     try:
-        handle = field.open("rb")
+        handle = default_storage.open(field, "rb") if isinstance(field, str) else field.open("rb")
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(handle, content_type=content_type, as_attachment=attachment, filename=name)

@@ -149,6 +149,7 @@ EXTRA_FIELD_LABELS = {
     "report_sha256": _("report SHA-256"),
     "package_sha256": _("package SHA-256"),
     "via": _("by way of"),
+    "volume": _("volume"),
 }
 # Values some payloads carry as codes.
 EXTRA_VALUE_LABELS = {

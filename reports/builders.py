@@ -6,7 +6,9 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
+import shutil
 import zipfile
 from collections import defaultdict
 
@@ -181,6 +183,53 @@ def build_package(campaign, out, progress=_noop, report_file=None):
         zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
         zf.writestr("index.html", render_to_string("reports/package_index.html", {"campaign": campaign, "manifest": manifest}))
     return manifest
+
+
+# Bytes a stored entry adds besides its data: local header (30) and central directory
+# entry (46), each with the name and a ZIP64 extra field (20 and 28), plus the end
+# records of the archive (22 + 56 + 20). Used to keep each volume under its limit.
+_ENTRY_OVERHEAD = 30 + 46 + 20 + 28
+_ARCHIVE_OVERHEAD = 22 + 56 + 20
+VOLUME_FRONT = ("manifest.csv", "manifest.json", "index.html")
+
+
+def plan_volumes(infos, limit):
+    """Group a package's entries, in order, into volumes of at most `limit` bytes. An
+    entry larger than the limit on its own gets a volume to itself (nothing is cut)."""
+    volumes, current, size = [], [], _ARCHIVE_OVERHEAD
+    for info in infos:
+        need = info.file_size + _ENTRY_OVERHEAD + 2 * len(info.filename.encode("utf-8"))
+        if current and size + need > limit:
+            volumes.append(current)
+            current, size = [], _ARCHIVE_OVERHEAD
+        current.append(info)
+        size += need
+    if current:
+        volumes.append(current)
+    return volumes
+
+
+def split_package(package_path, limit, out_dir, stem, progress=_noop):
+    """Write the package's entries again as volumes: ZIP files of at most `limit` bytes
+    that each open on their own, their union being exactly the package. The first volume
+    opens with the manifest (every path with its checksum) and the index page, so whoever
+    receives the volumes can check them all. Entries are copied in chunks, never whole
+    into memory. Returns [(volume file name, path), …]."""
+    written = []
+    with zipfile.ZipFile(package_path) as src:
+        infos = sorted(src.infolist(), key=lambda i: i.filename not in VOLUME_FRONT)  # stable: the rest keep their order
+        plan = plan_volumes(infos, limit)
+        for number, infos in enumerate(plan, start=1):
+            name = safe_name(f"{stem}-" + _("volume %(n)s of %(total)s") % {"n": number, "total": len(plan)}, 120) + ".zip"
+            path = os.path.join(out_dir, f"volume-{number}.zip")
+            with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as dest:
+                for info in infos:
+                    target = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                    with src.open(info) as fin, dest.open(target, "w", force_zip64=True) as fout:
+                        shutil.copyfileobj(fin, fout, COPY_CHUNK)
+            written.append((name, path))
+            progress(95 + int(4 * number / len(plan)), _("Writing volume %(n)s of %(total)s") % {"n": number, "total": len(plan)})
+    return written
 
 
 def _chunks(fh):

@@ -48,6 +48,8 @@ class ReportJob(BaseModel):
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     size = models.BigIntegerField(_("size"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    # A package split for an upload portal: [{"name", "path" (in storage), "size", "sha256"}, …].
+    volumes = models.JSONField(_("volumes"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+")

@@ -130,9 +130,13 @@ def _report_build(job):
         digest = _sha256(path)
         with open(path, "rb") as fh:
             job.file.save(name, File(fh), save=False)
+        volumes = []
+        limit = int(settings.PACKAGE_VOLUME_MB * 1024 * 1024)
+        if job.kind == ReportJob.Kind.PACKAGE and limit and os.path.getsize(path) > limit:
+            volumes = _store_volumes(job, path, limit, name.rsplit(".", 1)[0], progress)
         done = ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(
             status=ReportJob.Status.DONE, progress=100, step="", file=job.file.name, file_name=name,
-            size=os.path.getsize(path), sha256=digest, finished_at=timezone.now())
+            size=os.path.getsize(path), sha256=digest, volumes=volumes, finished_at=timezone.now())
     except TRANSIENT:
         # Storage or network hiccup: give the job back; the task retries with back-off.
         ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(status=ReportJob.Status.QUEUED, started_at=None)
@@ -147,6 +151,19 @@ def _report_build(job):
     if done and job.requested_by_id:
         notify([job.requested_by], title=_("Ready: %(kind)s") % {"kind": ReportJob.Kind(job.kind).label}, link=_reports_url())
     return ReportJob.Status.DONE if done else None
+
+
+def _store_volumes(job, package_path, limit, stem, progress):
+    """Split the finished package into volumes and keep them beside it in storage."""
+    from django.core.files.storage import default_storage
+
+    stored = []
+    with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as tmp:
+        for name, path in builders.split_package(package_path, limit, tmp, stem, progress):
+            with open(path, "rb") as fh:
+                key = default_storage.save(f"reports/volumes/{job.pk}/{os.path.basename(path)}", File(fh))
+            stored.append({"name": name, "path": key, "size": os.path.getsize(path), "sha256": _sha256(path)})
+    return stored
 
 
 def _reports_url():

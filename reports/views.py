@@ -72,6 +72,13 @@ def download(request, pk):
     job = ReportJob.objects.filter(pk=pk, status=ReportJob.Status.DONE).first()
     if job is None or not job.file:
         raise Http404
+    if "volume" in request.GET:  # one volume of a split package, numbered from 1
+        number = request.GET["volume"]
+        if not number.isdigit() or not 1 <= int(number) <= len(job.volumes):
+            raise Http404
+        volume = job.volumes[int(number) - 1]
+        audit_record(actor=request.user, verb="downloaded", obj=job, object_repr=volume["name"], after={"volume": int(number)}, request=request)
+        return file_response(volume["path"], volume["name"], content_type="application/zip")
     audit_record(actor=request.user, verb="downloaded", obj=job, object_repr=job.file_name, request=request)
     return file_response(job.file, job.file_name)
 

@@ -537,3 +537,13 @@ T.update({
     "The package cannot be opened as a ZIP file.": "材料包无法作为 ZIP 文件打开。",
 })
 T.update({"Yes": "是"})
+# Package volumes for upload portals.
+T.update({
+    "volume": "分卷",
+    "volumes": "分卷",
+    "volume %(n)s of %(total)s": "第%(n)s卷（共%(total)s卷）",
+    "Writing volume %(n)s of %(total)s": "正在写入第 %(n)s 卷（共 %(total)s 卷）",
+})
+PLURALS.update({
+    "Also in %(n)s volume for upload portals": "另分为 %(n)s 卷，供上传平台使用",
+})

@@ -76,6 +76,61 @@ def test_package_manifest_matches_its_files(county):
     assert any(p.startswith("1 政府职能依法全面履行/1.1 加大简政放权力度/1.1.2") and p.endswith("县司法局-通知.pdf") for p in paths)
 
 
+def test_volume_plan_keeps_order_and_limit_and_never_cuts_a_file():
+    from reports.builders import plan_volumes
+
+    infos = [zipfile.ZipInfo(name) for name in ("a", "b", "c", "d")]
+    for info, size in zip(infos, (300, 300, 2000, 100)):
+        info.file_size = size
+    plan = plan_volumes(infos, 1000)
+    assert [[i.filename for i in v] for v in plan] == [["a", "b"], ["c"], ["d"]]  # c alone: larger than a volume
+
+
+def test_package_split_into_volumes_that_open_alone_and_add_up_to_the_package(client, county, settings):
+    """An upload portal takes at most N MB a file: the package also comes as volumes, each a
+    ZIP of its own under the limit, together exactly the package, the manifest in the first."""
+    settings.PACKAGE_VOLUME_MB = 0.004  # about 4 KB, so the sample files need several volumes
+    limit = int(settings.PACKAGE_VOLUME_MB * 1024 * 1024)
+    _run(county.campaign, "pdf", county.office_admin)
+    job = _run(county.campaign, "package", county.office_admin)
+    assert len(job.volumes) >= 2
+    with job.file.open("rb") as fh, zipfile.ZipFile(io.BytesIO(fh.read())) as zf:
+        whole = {name: zf.read(name) for name in zf.namelist()}
+    parts = {}
+    for number, volume in enumerate(job.volumes, start=1):
+        client.force_login(county.liaison_a)
+        assert client.get(f"/reports/jobs/{job.pk}/download/?volume={number}").status_code == 403  # office only
+        client.force_login(county.office_staff)
+        response = client.get(f"/reports/jobs/{job.pk}/download/?volume={number}")
+        data = b"".join(response.streaming_content)
+        client.logout()
+        assert response.status_code == 200 and hashlib.sha256(data).hexdigest() == volume["sha256"] and len(data) == volume["size"]
+        assert f"第{number}卷" in volume["name"] and f"共{len(job.volumes)}卷" in volume["name"] and volume["name"].endswith(".zip")
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = zf.namelist()
+            assert len(data) <= limit or len(names) == 1
+            if number == 1:
+                assert names[:3] == ["manifest.csv", "manifest.json", "index.html"]
+            for name in names:
+                assert name not in parts
+                parts[name] = zf.read(name)
+    assert parts == whole
+    from core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(verb="downloaded", after__volume=1).exists()
+    client.force_login(county.office_staff)
+    for bad in ("0", str(len(job.volumes) + 1), "abc", "-1", ""):
+        assert client.get(f"/reports/jobs/{job.pk}/download/?volume={bad}").status_code == 404
+    page = client.get(reverse("reports:index")).content.decode()
+    assert f"另分为 {len(job.volumes)} 卷" in page and "?volume=1" in page
+
+
+def test_a_package_under_the_volume_size_is_not_split(county, settings):
+    settings.PACKAGE_VOLUME_MB = 100
+    job = _run(county.campaign, "package", county.office_admin)
+    assert job.volumes == []
+
+
 def test_workbook_has_three_sheets_and_escapes_formulas(county):
     import openpyxl
 

@@ -301,6 +301,9 @@ TABLE_MAX_UPLOAD_MB = env_int("TABLE_MAX_UPLOAD_MB", 10, minimum=1)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # A report job with no sign of life for this long is taken to have lost its worker.
 REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 3900, minimum=1)
+# Split the evidence package into volumes of at most this many megabytes for portals
+# with an upload limit (0: one file). The whole package is always kept too.
+PACKAGE_VOLUME_MB = env_int("PACKAGE_VOLUME_MB", 0, minimum=0)
 # Days overdue after which a share is escalated to the office (督办).
 ESCALATION_DAYS = env_int("ESCALATION_DAYS", 7, minimum=1)
 
