@@ -2,6 +2,7 @@
 the evidence package (ZIP streamed to disk) and the workbook (XLSX)."""
 
 import base64
+import copy
 import csv
 import hashlib
 import io
@@ -40,9 +41,18 @@ def report_context(campaign, progress=_noop):
     assessments = {a.indicator_id: a for a in Assessment.objects.filter(campaign=campaign)}
     progress(15, _("Reading the evidence"))
     evidence = defaultdict(list)
+    accepted = {}
     for e in (Evidence.objects.filter(assignment__campaign=campaign, hidden_at__isnull=True, review_status="accepted")
-              .select_related("assignment__unit", "current_revision").order_by("assignment__indicator__code", "created_at")):
+              .select_related("assignment__unit", "assignment__indicator", "current_revision").order_by("assignment__indicator__code", "created_at")):
+        e.linked_from = ""
         evidence[e.assignment.indicator_id].append(e)
+        accepted[e.pk] = e
+    # A piece linked to further indicators is listed under them too, pointing back to its own.
+    for evidence_id, indicator_id in Evidence.also_proves.through.objects.filter(evidence_id__in=accepted).values_list("evidence_id", "indicator_id"):
+        e = accepted[evidence_id]
+        linked = copy.copy(e)
+        linked.linked_from = e.assignment.indicator.code
+        evidence[indicator_id].append(linked)
     photo_ids = [
         r.pk
         for items in evidence.values()
@@ -60,7 +70,7 @@ def report_context(campaign, progress=_noop):
         item = {"node": n, "children": [], "assessment": assessments.get(n.pk), "evidence": [], "photos": []}
         if n.level == 3:
             item["evidence"] = evidence.get(n.pk, [])
-            item["photos"] = [thumbs[e.current_revision_id] for e in item["evidence"] if e.current_revision_id in thumbs]
+            item["photos"] = [thumbs[e.current_revision_id] for e in item["evidence"] if e.current_revision_id in thumbs and not e.linked_from]
         by_id[n.pk] = item
         (by_id[n.parent_id]["children"] if n.parent_id else tree).append(item)
     summary = []
@@ -139,6 +149,10 @@ def build_package(campaign, out, progress=_noop, report_file=None):
         Evidence.objects.filter(assignment__campaign=campaign, hidden_at__isnull=True, review_status="accepted")
         .select_related("assignment__unit", "current_revision").order_by("assignment__indicator__code", "created_at")
     )
+    also = defaultdict(list)  # packed once, under its own indicator; the manifest names the others
+    for evidence_id, code in (Evidence.also_proves.through.objects.filter(evidence_id__in=[e.pk for e in items])
+                              .values_list("evidence_id", "indicator__code")):
+        also[evidence_id].append(code)
     manifest, taken = [], set()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
         def add(path, source, meta):
@@ -159,7 +173,8 @@ def build_package(campaign, out, progress=_noop, report_file=None):
             l1 = nodes[l2.parent_id]
             folder = "/".join([f"{l1.code} {safe_name(l1.title, 30)}", f"{l2.code} {safe_name(l2.title, 30)}", f"{l3.code} {safe_name(l3.title, 30)}"])
             r = e.current_revision
-            meta = {"indicator": l3.code, "unit": e.assignment.unit.name, "kind": e.kind, "title": e.title}
+            meta = {"indicator": l3.code, "unit": e.assignment.unit.name, "kind": e.kind, "title": e.title,
+                    "also": "、".join(sorted(also[e.pk], key=tables.code_sort_key))}
             stem = safe_name(f"{e.assignment.unit.short_name or e.assignment.unit.name}-{e.title}")
             if r is not None and r.file:
                 ext = r.original_name.rsplit(".", 1)[-1].lower() if "." in r.original_name else "bin"
@@ -176,9 +191,9 @@ def build_package(campaign, out, progress=_noop, report_file=None):
                 progress(5 + int(85 * n / max(1, len(items))), _("Packing evidence %(n)s of %(total)s") % {"n": n, "total": len(items)})
         progress(92, _("Writing the manifest"))
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=["path", "indicator", "unit", "kind", "title", "size", "sha256"], extrasaction="ignore")
+        writer = csv.DictWriter(buffer, fieldnames=["path", "indicator", "also", "unit", "kind", "title", "size", "sha256"], extrasaction="ignore")
         writer.writeheader()
-        writer.writerows([{**m, "title": m.get("title", "")} for m in manifest])
+        writer.writerows([{**m, "title": m.get("title", ""), "also": m.get("also", "")} for m in manifest])
         zf.writestr("manifest.csv", "\ufeff" + buffer.getvalue())
         zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
         zf.writestr("index.html", render_to_string("reports/package_index.html", {"campaign": campaign, "manifest": manifest}))

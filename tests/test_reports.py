@@ -131,6 +131,28 @@ def test_a_package_under_the_volume_size_is_not_split(county, settings):
     assert job.volumes == []
 
 
+def test_evidence_linked_to_further_indicators_is_listed_under_them(county, tmp_path):
+    """Packed once, under its own indicator; the report lists it under the others too
+    (pointing back), and the manifest and index name them."""
+    from evidence.models import Evidence
+    from evidence.services import evidence_link_indicators
+
+    notice = Evidence.objects.get(title="通知.pdf")
+    evidence_link_indicators(evidence=notice, indicators=[county.indicators[2]], by=county.liaison_a)
+    job = _run(county.campaign, "pdf", county.office_admin)
+    path = tmp_path / "r.pdf"
+    with job.file.open("rb") as fh:
+        path.write_bytes(fh.read())
+    flat = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert flat.count("文件：通知.pdf") == 2 and "见1.1.2" in flat
+    job = _run(county.campaign, "package", county.office_admin)
+    with job.file.open("rb") as fh, zipfile.ZipFile(io.BytesIO(fh.read())) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        packed = [m for m in manifest if m.get("title") == "通知.pdf"]
+        assert len(packed) == 1 and packed[0]["indicator"] == "1.1.2" and packed[0]["also"] == "1.1.3"
+        assert "亦用于" in zf.read("index.html").decode() and ",also," in zf.read("manifest.csv").decode("utf-8-sig").splitlines()[0] + ","
+
+
 def test_workbook_has_three_sheets_and_escapes_formulas(county):
     import openpyxl
 
