@@ -22,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("campaigns/", include("campaign.urls")),
+    path("people/", include("campaign.people_urls")),
     path("indicators/", include("indicators.urls")),
     path("assignments/", include("assignments.urls")),
     path("evidence/", include("evidence.urls")),

@@ -36,6 +36,8 @@ def navigation(request):
         more.append((_("Campaigns"), reverse("campaign:list")))
     if permissions.has_perm(user, permissions.IMPORT_TABLES):
         more.append((_("Import task table"), reverse("assignments:import")))
+    if permissions.has_perm(user, permissions.MANAGE_PEOPLE):
+        more.append((_("People"), reverse("people:list")))
     if permissions.has_perm(user, permissions.VIEW_AUDIT):
         more.append((_("Audit trail"), reverse("core:audit")))
     if user.is_superuser:

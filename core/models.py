@@ -58,6 +58,7 @@ VERB_LABELS = {
     "evidence_restored": _("evidence restored"),
     "evidence_reviewed": _("evidence reviewed"),
     "reminded": _("reminder sent"),
+    "password_reset": _("temporary password issued"),
     "report_requested": _("report requested"),
     "stage_changed": _("stage changed"),
     "status_changed": _("status changed"),

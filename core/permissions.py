@@ -28,6 +28,7 @@ MANAGE_CAMPAIGN = "campaign.change_campaign"
 VIEW_AUDIT = "core.view_auditevent"
 MANAGE_ASSIGNMENTS = "campaign.manage_assignments"
 RECORD_CITY_REVIEW = "campaign.record_city_review"
+MANAGE_PEOPLE = "campaign.change_membership"  # accounts and roles in the county: office admins
 
 # Role -> permissions held county-wide (granted through the role's group).
 ROLE_GLOBAL_PERMISSIONS = {
@@ -39,6 +40,7 @@ ROLE_GLOBAL_PERMISSIONS = {
         "campaign.view_campaign",
         VIEW_AUDIT,
         MANAGE_ASSIGNMENTS,
+        MANAGE_PEOPLE,
     ],
     "office_staff": [VIEW_UNIT_WORK, REVIEW_UNIT_WORK, "campaign.view_campaign", MANAGE_ASSIGNMENTS],
     "city_reviewer": [RECORD_CITY_REVIEW],
@@ -75,6 +77,24 @@ def role_group(role):
     if set(group.permissions.all()) != wanted:
         group.permissions.set(wanted)
     return group
+
+
+def sync_role_groups():
+    """Bring every existing role group in line with ROLE_GLOBAL_PERMISSIONS (run after
+    each migrate, so a permission added to a role reaches the people who hold it)."""
+    for role in ROLE_GLOBAL_PERMISSIONS:
+        if Group.objects.filter(name=f"role:{role}").exists():
+            role_group(role)
+
+
+# Roles the county office hands out itself, and the kinds of unit each belongs to.
+# City reviewers belong to the city office and are set up by IT.
+GRANTABLE_ROLES = {
+    "office_admin": ("office",),
+    "office_staff": ("office",),
+    "unit_leader": ("department", "township"),
+    "liaison": ("department", "township"),
+}
 
 
 def _anchor(obj):

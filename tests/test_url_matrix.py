@@ -15,6 +15,7 @@ PERSONAS = [
 LOGIN = "login"  # anonymous is redirected to the login page
 # Unit A's objects: its people, the office and IT see them; for everyone else they do not exist.
 OFFICE_ONLY = {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403}
+ADMIN_ONLY = {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403}
 UNIT_A_ONLY = {"liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404, "*": 200}
 
 # url name -> (path, {persona: expected GET status}); "*" is the default for unnamed personas.
@@ -92,6 +93,14 @@ EXPECTED = {
     # A PDF has no thumbnail: 404 for everyone, which also proves nothing leaks.
     "evidence:thumbnail": (lambda w: f"/evidence/file/{_evidence(w).current_revision_id}/thumbnail/", {"anonymous": LOGIN, "*": 404}),
     "core:notifications_read": ("/notifications/read/", {"anonymous": LOGIN, "*": 405}),
+    # People: office admins (and IT) manage accounts; nobody else sees the pages.
+    "people:list": ("/people/", ADMIN_ONLY),
+    "people:new": ("/people/new/", ADMIN_ONLY),
+    "people:detail": (lambda w: f"/people/{w.liaison_a.pk}/", ADMIN_ONLY),
+    "people:grant": (lambda w: f"/people/{w.liaison_a.pk}/roles/", {"anonymous": LOGIN, "*": 405}),
+    "people:revoke": (lambda w: f"/people/{w.liaison_a.pk}/roles/{w.liaison_a.memberships.get().pk}/end/", {"anonymous": LOGIN, "*": 405}),
+    "people:active": (lambda w: f"/people/{w.liaison_a.pk}/active/", {"anonymous": LOGIN, "*": 405}),
+    "people:password": (lambda w: f"/people/{w.liaison_a.pk}/password/", {"anonymous": LOGIN, "*": 405}),
 }
 
 
@@ -321,6 +330,13 @@ POSTS = {
     "evidence:restore": (lambda w: f"/evidence/{_hidden_evidence(w).pk}/restore/", {}, A_MANAGE, True),
     "evidence:review": (lambda w: f"/evidence/{_evidence(w).pk}/review/", {"decision": "accepted"}, A_MANAGE, True),
     "evidence:link": (lambda w: f"/evidence/{_evidence(w).pk}/link/", lambda w, c: {"codes": w.indicators[2].code}, A_CONTRIBUTE, True),
+    # People: a new account shows its temporary password once (200); the rest redirect.
+    "people:new": ("/people/new/", lambda w, c: {"full_name": "王五", "username": "wangwu-ccz", "unit": w.unit_b.pk, "role": "liaison"},
+                   {**ADMIN_POST, "office_admin": 200, "superuser": 200}, True),
+    "people:grant": (lambda w: f"/people/{w.liaison_a.pk}/roles/", lambda w, c: {"unit": w.unit_b.pk, "role": "liaison"}, ADMIN_POST, True),
+    "people:revoke": (lambda w: f"/people/{w.liaison_a.pk}/roles/{w.liaison_a.memberships.get().pk}/end/", {}, ADMIN_POST, True),
+    "people:active": (lambda w: f"/people/{w.liaison_a.pk}/active/", {"active": "0"}, ADMIN_POST, True),
+    "people:password": (lambda w: f"/people/{w.liaison_a.pk}/password/", {}, {**ADMIN_POST, "office_admin": 200, "superuser": 200}, True),
 }
 
 
