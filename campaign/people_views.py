@@ -70,7 +70,7 @@ def person_new(request):
 def person_detail(request, pk):
     permissions.require_global(request.user, permissions.MANAGE_PEOPLE)
     person = _person(pk)
-    return render(request, "people/detail.html", {"person": person, "grant_form": GrantForm(), "me": person.pk == request.user.pk,
+    return render(request, "people/detail.html", {"person": person, "grant_form": GrantForm(initial={"role": Membership.Role.LIAISON}), "me": person.pk == request.user.pk,
                                                   "grantable": set(permissions.GRANTABLE_ROLES)})
 
 
