@@ -67,7 +67,7 @@ def person_create(*, by, username, full_name, unit, role, phone="", email=""):
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(_("The user name %(name)s is taken.") % {"name": username})
-    user = User(username=username, full_name=full_name.strip(), phone=phone.strip(), email=email.strip())
+    user = User(username=username, full_name=full_name.strip(), phone=phone.strip(), email=email.strip(), must_change_password=True)
     password = temporary_password()
     password_validation.validate_password(password, user)
     user.set_password(password)
@@ -124,6 +124,7 @@ def person_reset_password(*, by, person):
     _require_manageable(person)
     password = temporary_password()
     person.set_password(password)
-    person.save(update_fields=["password"])
+    person.must_change_password = True
+    person.save(update_fields=["password", "must_change_password"])
     audit_record(actor=by, verb="password_reset", obj=person)
     return password

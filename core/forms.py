@@ -74,6 +74,11 @@ class LimitedPasswordChangeForm(PasswordChangeForm):
         for name in ("old_password", "new_password1", "new_password2"):
             limit_length(self.fields[name], PASSWORD_MAX)
 
+    def save(self, commit=True):
+        # A password of one's own ends the temporary one's restrictions.
+        self.user.must_change_password = False
+        return super().save(commit)
+
 
 class LimitedUserCreationForm(AdminUserCreationForm):
     """The admin's "add user" form, with the same password limit."""

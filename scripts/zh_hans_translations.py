@@ -588,3 +588,7 @@ T.update({
     "Account created": "账号已创建",
     "Give it to the person directly (in person or by phone). It is shown only now; ask them to change it under “Change password” after signing in.": "请当面或电话告知本人。临时密码只显示这一次；请本人登录后在“修改密码”中修改。",
 })
+T.update({
+    "You signed in with a temporary password. Choose your own password first.": "您使用的是临时密码登录，请先设置自己的密码。",
+    "must change password": "须修改密码",
+})

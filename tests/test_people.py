@@ -18,7 +18,8 @@ def _signs_in(username, password, client=None):
     """Through the login page (django-axes wants the request)."""
     client = client or Client()
     client.post(reverse("login"), {"username": username, "password": password})
-    return client.get("/").status_code == 200
+    response = client.get("/")
+    return response.status_code == 200 or response["Location"] == reverse("password_change")
 
 
 def test_office_admin_adds_a_liaison_who_signs_in_and_sees_the_units_tasks(client, world):
@@ -33,6 +34,11 @@ def test_office_admin_adds_a_liaison_who_signs_in_and_sees_the_units_tasks(clien
     assert not person.check_password("") and person.password != password  # stored hashed only
     other = Client()
     assert _signs_in("wangwu-ccz", password, other)
+    # A temporary password: every page leads to the password form until they choose their own.
+    response = other.get(reverse("assignments:detail", args=[world.shares.b_lead.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("password_change") and "临时密码" in response.content.decode()
+    other.post(reverse("password_change"), {"old_password": password, "new_password1": "Chengguan-2026-ok", "new_password2": "Chengguan-2026-ok"})
+    assert not User.objects.get(pk=person.pk).must_change_password
     assert world.shares.b_lead.indicator.code in other.get("/").content.decode()
     verbs = list(AuditEvent.objects.filter(actor=world.office_admin).values_list("verb", flat=True))
     assert "created" in verbs and "membership_granted" in verbs
@@ -95,6 +101,7 @@ def test_a_new_temporary_password_replaces_the_old_one(world):
     office.force_login(world.office_admin)
     assert "no-store" in office.post(reverse("people:password", args=[world.liaison_b.pk]))["Cache-Control"]
     password = person_reset_password(by=world.office_admin, person=world.liaison_a)
+    assert User.objects.get(pk=world.liaison_a.pk).must_change_password
     assert _signs_in("liaison-a", password) and not _signs_in("liaison-a", "correct-horse-battery")
     assert liaison.get("/").status_code == 302  # the old session ends with the old password
     assert AuditEvent.objects.filter(verb="password_reset", object_id=str(world.liaison_a.pk)).exists()

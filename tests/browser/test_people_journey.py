@@ -50,15 +50,19 @@ def test_office_admin_hands_a_township_to_a_new_liaison(page, browser, live_serv
     phone = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
     new = phone.new_page()
     _login(new, live_server.url, "zhaoliu-ccz", password)
-    expect(new.get_by_role("heading", name="我的任务")).to_be_visible()
-    expect(new.locator("body")).to_contain_text("城关镇")
-    assert new.evaluate("document.documentElement.scrollWidth") <= 375
-    new.goto(f"{live_server.url}/accounts/password/")
+    # A temporary password leads straight to choosing one's own.
+    expect(new.get_by_role("heading", name="修改密码")).to_be_visible()
+    expect(new.locator("body")).to_contain_text("临时密码")
     new.get_by_label("旧密码").fill(password)
     new.get_by_label("新密码", exact=True).fill(NEW_PASSWORD)
     new.get_by_label("新密码确认").fill(NEW_PASSWORD)
     new.get_by_role("button", name="修改密码").click()
     expect(new.locator("body")).to_contain_text("密码已修改")
+    new.goto(f"{live_server.url}/")
+    expect(new.get_by_role("heading", name="我的任务")).to_be_visible()
+    expect(new.locator("body")).to_contain_text("城关镇")
+    assert new.evaluate("document.documentElement.scrollWidth") <= 375
+    shot(new, "people-new-liaison-phone")
     phone.close()
 
     old = browser.new_page(locale="zh-CN")
