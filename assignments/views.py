@@ -13,8 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaign.models import Campaign, Unit
 from campaign.selectors import campaign_current
 from core import permissions
-from core.uploads import stash_drop, stash_read, stash_upload
-from indicators.forms import ConfirmForm
+from core.uploads import stash_confirm, stash_upload
 from indicators.services import ImportRejected
 from indicators.tables import TableError, export_table, read_table
 
@@ -62,22 +61,16 @@ def import_upload(request):
 def import_confirm(request):
     """Step 2: apply exactly the previewed table, all or nothing."""
     permissions.require_global(request.user, permissions.IMPORT_TABLES)
-    form = ConfirmForm(request.POST)
-    stashed = stash_read(request, form.data.get("token"), "assignments") if form.is_valid() else None
-    campaign = Campaign.objects.filter(pk=stashed[2]["campaign"]).first() if stashed else None
-    if campaign is None:
-        messages.error(request, _("The uploaded file has expired. Upload it again."))
-        return redirect("assignments:import")
-    data, _name, params = stashed
-    try:
+
+    def apply(data, _name, params):
+        campaign = Campaign.objects.filter(pk=params["campaign"]).first()
+        if campaign is None:
+            raise ImportRejected([_("The campaign no longer exists.")])
         plan = assignment_import(campaign=campaign, table=read_table(data, sheet=params["sheet"], required=REQUIRED_COLUMNS), by=request.user)
-    except (TableError, ImportRejected) as exc:
-        messages.error(request, _("Nothing was imported: %(error)s") % {"error": exc})
-        return redirect("assignments:import")
-    finally:
-        stash_drop(request, form.data.get("token"))
-    messages.success(request, _("The task division of %(n)s indicators was imported.") % {"n": len(plan.items)})
-    return redirect(f"{campaign.framework.get_absolute_url()}?campaign={campaign.pk}")
+        messages.success(request, _("The task division of %(n)s indicators was imported.") % {"n": len(plan.items)})
+        return redirect(f"{campaign.framework.get_absolute_url()}?campaign={campaign.pk}")
+
+    return stash_confirm(request, "assignments", retry="assignments:import", apply=apply, refusals=(TableError, ImportRejected))
 
 
 @login_required

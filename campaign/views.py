@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import permissions
-from core.uploads import stash_drop, stash_read, stash_upload
+from core.uploads import stash_confirm, stash_upload
 from indicators.forms import TableUploadForm as AssessmentUploadForm
 from indicators.models import Indicator
 from indicators.tables import TableError
@@ -180,22 +180,17 @@ def assessment_import_view(request):
 @require_POST
 def assessment_import_confirm(request):
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    token = request.POST.get("token", "")
-    stashed = stash_read(request, token, "assessments")
-    if stashed is None:
-        messages.error(request, _("The uploaded file has expired. Upload it again."))
-        return redirect("campaign:assessment_import")
-    data, _name, params = stashed
-    campaign = get_object_or_404(Campaign, pk=params["campaign"])
-    try:
+
+    def apply(data, _name, params):
+        campaign = get_object_or_404(Campaign, pk=params["campaign"])
         _result, errors = assessment_import_rows(campaign=campaign, dataset=assessment_dataset(data), user=request.user, dry_run=False)
-    finally:
-        stash_drop(request, token)
-    if errors:
-        messages.error(request, _("Nothing was imported: %(error)s") % {"error": "; ".join(errors[:5])})
-    else:
-        messages.success(request, _("The self-assessment table was imported."))
-    return redirect("campaign:assessments")
+        if errors:
+            messages.error(request, _("Nothing was imported: %(error)s") % {"error": "; ".join(errors[:5])})
+        else:
+            messages.success(request, _("The self-assessment table was imported."))
+        return redirect("campaign:assessments")
+
+    return stash_confirm(request, "assessments", retry="campaign:assessment_import", apply=apply, refusals=(TableError,))
 
 
 @login_required

@@ -40,6 +40,30 @@ def stash_drop(request, token):
         default_storage.delete(entry["path"])
 
 
+def stash_confirm(request, kind, *, retry, apply, refusals=()):
+    """The confirm step of every upload -> preview -> confirm flow: run
+    `apply(data, name, params)` on exactly the file this session previewed, once, and
+    return its response. An expired or foreign token, or one of the `refusals`
+    exceptions (the import was refused as a whole), sends the user back to `retry`
+    with the reason; the stashed file is dropped either way."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    token = request.POST.get("token", "")
+    stashed = stash_read(request, token, kind)
+    if stashed is None:
+        messages.error(request, _("The uploaded file has expired. Upload it again."))
+        return redirect(retry)
+    try:
+        return apply(*stashed)
+    except refusals as exc:
+        messages.error(request, _("Nothing was imported: %(error)s") % {"error": exc})
+        return redirect(retry)
+    finally:
+        stash_drop(request, token)
+
+
 STASH_KEEP = datetime.timedelta(days=1)  # a preview nobody confirmed within a day is abandoned
 
 

@@ -28,7 +28,3 @@ class FrameworkImportForm(TableUploadForm):
     name = forms.CharField(label=_("Framework name"), max_length=200, initial="市县法治政府建设示范指标体系")
 
     field_order = ["name", "file", "sheet"]
-
-
-class ConfirmForm(forms.Form):
-    token = forms.CharField(max_length=64)

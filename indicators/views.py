@@ -6,10 +6,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaign.models import Campaign
 from core import permissions
-from core.uploads import stash_drop, stash_read, stash_upload
+from core.uploads import stash_confirm, stash_upload
 
 from . import selectors
-from .forms import ConfirmForm, FrameworkImportForm
+from .forms import FrameworkImportForm
 from .models import Framework
 from .services import ImportRejected, framework_import, framework_plan
 from .tables import TableError, read_table
@@ -66,18 +66,10 @@ def framework_import_upload(request):
 def framework_import_confirm(request):
     """Step 2: import exactly the previewed file, all or nothing."""
     permissions.require_global(request.user, permissions.IMPORT_TABLES)
-    form = ConfirmForm(request.POST)
-    stashed = stash_read(request, form.data.get("token"), "framework") if form.is_valid() else None
-    if stashed is None:
-        messages.error(request, _("The uploaded file has expired. Upload it again."))
-        return redirect("indicators:import")
-    data, name, params = stashed
-    try:
+
+    def apply(data, name, params):
         framework = framework_import(table=read_table(data, sheet=params["sheet"]), name=params["name"], by=request.user, source=name)
-    except (TableError, ImportRejected) as exc:
-        messages.error(request, _("Nothing was imported: %(error)s") % {"error": exc})
-        return redirect("indicators:import")
-    finally:
-        stash_drop(request, form.data.get("token"))
-    messages.success(request, _("Imported %(framework)s.") % {"framework": framework})
-    return redirect("indicators:tree", pk=framework.pk)
+        messages.success(request, _("Imported %(framework)s.") % {"framework": framework})
+        return redirect("indicators:tree", pk=framework.pk)
+
+    return stash_confirm(request, "framework", retry="indicators:import", apply=apply, refusals=(TableError, ImportRejected))

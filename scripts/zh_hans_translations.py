@@ -592,3 +592,4 @@ T.update({
     "You signed in with a temporary password. Choose your own password first.": "您使用的是临时密码登录，请先设置自己的密码。",
     "must change password": "须修改密码",
 })
+T.update({"The campaign no longer exists.": "该创建活动已不存在。"})

@@ -173,3 +173,34 @@ def test_unconfirmed_previews_are_swept_after_a_day(client, county, media_root):
     os.utime(old, (stale, stale))
     assert sweep_stashes.apply().get() == 1
     assert not old.exists() and fresh.exists()
+
+
+@pytest.mark.parametrize("upload_url, confirm_url, data", [
+    ("indicators:import", "indicators:import_confirm", lambda w: {"name": "甲", "file": upload(builders.xlsx_bytes(builders.standard))}),
+    ("campaign:assessment_import", "campaign:assessment_import_confirm",
+     lambda w: {"file": SimpleUploadedFile("自评.csv", f"code,result\n{w.indicators[0].code},达标\n".encode())}),
+])
+def test_a_preview_is_confirmed_once_and_only_by_its_uploader(client, county, upload_url, confirm_url, data):
+    """The token names a file stashed in the uploader's session: another office admin cannot
+    confirm it, the uploader can once, and a second confirm finds it gone."""
+    from django.test import Client
+
+    from campaign.models import Membership
+    from campaign.services import membership_create
+    from core.models import AuditEvent
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(username="office-admin-2")
+    membership_create(user=colleague, unit=county.office, role=Membership.Role.OFFICE_ADMIN)
+    client.force_login(county.office_admin)
+    token = client.post(reverse(upload_url), data(county)).context["token"]
+    assert token
+    other = Client()
+    other.force_login(colleague)
+    before = AuditEvent.objects.count()
+    response = other.post(reverse(confirm_url), {"token": token}, follow=True)
+    assert "上传的文件已失效" in response.content.decode() and AuditEvent.objects.count() == before
+    assert client.post(reverse(confirm_url), {"token": token}).status_code == 302
+    assert AuditEvent.objects.count() > before
+    response = client.post(reverse(confirm_url), {"token": token}, follow=True)
+    assert "上传的文件已失效" in response.content.decode()
