@@ -11,9 +11,12 @@ import hashlib
 import uuid
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 PREFIX = "imports/"
 
@@ -46,10 +49,6 @@ def stash_confirm(request, kind, *, retry, apply, refusals=()):
     return its response. An expired or foreign token, or one of the `refusals`
     exceptions (the import was refused as a whole), sends the user back to `retry`
     with the reason; the stashed file is dropped either way."""
-    from django.contrib import messages
-    from django.shortcuts import redirect
-    from django.utils.translation import gettext as _
-
     token = request.POST.get("token", "")
     stashed = stash_read(request, token, kind)
     if stashed is None:
