@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,11 @@ class Assignment(BaseModel):
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     # Set when the share has been overdue long enough to be escalated to the office (督办).
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    # The unit leader's sign-off (审签) of work submitted for review; cleared when the work
+    # goes back to the unit, so each submission is signed off again.
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("signed off by"), null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
 
     objects = AssignmentQuerySet.as_manager()
 

@@ -21,7 +21,7 @@ def assignment_list_for_user(*, user, campaign, units=None):
     # Only the columns the task cards show (code, title, unit): fewer rows joined and
     # values converted on a page of many tasks.
     return qs.select_related("indicator", "unit").only(
-        "id", "campaign_id", "indicator_id", "unit_id", "role", "deadline", "ongoing", "status",
+        "id", "campaign_id", "indicator_id", "unit_id", "role", "deadline", "ongoing", "status", "signed_off_at",
         "indicator__code", "indicator__title", "unit__code", "unit__name", "unit__short_name",
     ).order_by("ongoing", "deadline", "indicator__code", "unit__code")
 

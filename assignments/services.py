@@ -365,6 +365,8 @@ def assignment_transition(*, assignment, to_status, by, comment=""):
     changes = {"status": to_status, "status_changed_at": now, "updated_at": now}
     if to_status in (_St.SUBMITTED, _St.ACCEPTED):
         changes["escalated_at"] = None
+    if to_status != _St.ACCEPTED:
+        changes.update(signed_off_at=None, signed_off_by=None)  # a new submission is signed off anew
     if not Assignment.objects.filter(pk=assignment.pk, status=frm).update(**changes):
         raise ValidationError(_("Someone else changed this task meanwhile; reload the page."))
     for field, value in changes.items():
@@ -376,7 +378,30 @@ def assignment_transition(*, assignment, to_status, by, comment=""):
     if to_status in (_St.RETURNED, _St.ACCEPTED):
         title = (_("Returned: %(task)s") if to_status == _St.RETURNED else _("Accepted: %(task)s")) % {"task": _share_repr(assignment)}
         notify(unit_people(assignment.unit), title=title, body=comment, link=assignment.get_absolute_url())
+    elif to_status == _St.SUBMITTED:
+        notify(unit_leaders(assignment.unit), title=_("To sign off: %(task)s") % {"task": _share_repr(assignment)},
+               link=assignment.get_absolute_url())
     return event
+
+
+@transaction.atomic
+def assignment_sign_off(*, assignment, by):
+    """The unit leader signs off work the unit submitted for review (审签), once per submission."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    if not permissions.has_perm(by, permissions.SIGNOFF_UNIT_WORK, assignment):
+        raise PermissionDenied
+    if assignment.status != _St.SUBMITTED:
+        raise ValidationError(_("Only work submitted for review can be signed off."))
+    now = timezone.now()
+    if not Assignment.objects.filter(pk=assignment.pk, status=_St.SUBMITTED, signed_off_at__isnull=True).update(
+            signed_off_at=now, signed_off_by=by, updated_at=now):
+        raise ValidationError(_("This submission is already signed off, or it changed meanwhile; reload the page."))
+    assignment.signed_off_at, assignment.signed_off_by = now, by
+    audit_record(actor=by, verb="signed_off", obj=assignment, object_repr=_share_repr(assignment),
+                 after={"signed_off_by": str(by)}, unit=assignment.unit)
+    return assignment
 
 
 def _share_repr(assignment):
@@ -389,6 +414,13 @@ def unit_people(unit):
     from core.models import User
 
     return list(User.objects.filter(memberships__unit=unit, memberships__role__in=[Membership.Role.LIAISON, Membership.Role.UNIT_LEADER], is_active=True).distinct())
+
+
+def unit_leaders(unit):
+    from campaign.models import Membership
+    from core.models import User
+
+    return list(User.objects.filter(memberships__unit=unit, memberships__role=Membership.Role.UNIT_LEADER, is_active=True).distinct())
 
 
 def office_people():

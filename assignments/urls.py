@@ -15,6 +15,7 @@ urlpatterns = [
     path("export/", views.export, name="export"),
     path("<uuid:pk>/", views.detail, name="detail"),
     path("<uuid:pk>/move/", views.move, name="move"),
+    path("<uuid:pk>/sign-off/", views.sign_off, name="sign_off"),
     path("<uuid:pk>/deadline/", views.change_deadline, name="deadline"),
     path("<uuid:pk>/reassign/", views.change_unit, {"action": "reassign"}, name="reassign"),
     path("<uuid:pk>/add-unit/", views.change_unit, {"action": "add"}, name="add_unit"),

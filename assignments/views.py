@@ -26,7 +26,7 @@ from .models import Assignment, Circular
 from .reminders import reminders_manual
 from .selectors import BOARD_HEADERS, accountability_board, board_export_rows
 from .services import (
-    assignment_add_unit, assignment_change_deadline, assignment_export, assignment_import, assignment_moves_for,
+    assignment_add_unit, assignment_change_deadline, assignment_sign_off, assignment_export, assignment_import, assignment_moves_for,
     assignment_plan, assignment_reassign, assignment_remove, assignment_rollup, assignment_transition, circular_issue,
 )
 
@@ -91,7 +91,7 @@ def export(request):
 # --- the task workflow ----------------------------------------------------------------------
 
 def _shares():
-    return Assignment.objects.select_related("campaign", "indicator__parent__parent", "unit")
+    return Assignment.objects.select_related("campaign", "indicator__parent__parent", "unit", "signed_off_by")
 
 
 @login_required
@@ -106,6 +106,8 @@ def detail(request, pk):
         "moves": assignment_moves_for(assignment, request.user),
         "rollup": assignment_rollup(assignment),
         "can_manage": permissions.has_perm(request.user, permissions.MANAGE_ASSIGNMENTS, assignment),
+        "can_sign_off": (assignment.status == Assignment.Status.SUBMITTED and assignment.signed_off_at is None
+                         and permissions.has_perm(request.user, permissions.SIGNOFF_UNIT_WORK, assignment)),
         "days_left": days_left,
         "days_overdue": -days_left if days_left is not None and days_left < 0 else 0,
         "transition_form": TransitionForm(),
@@ -152,6 +154,20 @@ def move(request, pk):
             messages.success(request, _("Status: %(status)s") % {"status": assignment.get_status_display()})
     else:
         messages.error(request, _("The request was not valid."))
+    return redirect(assignment)
+
+
+@login_required
+@require_POST
+def sign_off(request, pk):
+    """The unit leader's sign-off (审签) of work submitted for review."""
+    assignment = permissions.require(request.user, _shares(), permissions.SIGNOFF_UNIT_WORK, pk=pk)
+    try:
+        assignment_sign_off(assignment=assignment, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Signed off."))
     return redirect(assignment)
 
 

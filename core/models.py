@@ -61,6 +61,7 @@ VERB_LABELS = {
     "evidence_reviewed": _("evidence reviewed"),
     "reminded": _("reminder sent"),
     "password_reset": _("temporary password issued"),
+    "signed_off": _("signed off"),
     "report_requested": _("report requested"),
     "stage_changed": _("stage changed"),
     "status_changed": _("status changed"),

@@ -593,3 +593,18 @@ T.update({
     "must change password": "须修改密码",
 })
 T.update({"The campaign no longer exists.": "该创建活动已不存在。"})
+# The unit leader's sign-off.
+T.update({
+    "signed off at": "审签时间",
+    "signed off by": "审签人",
+    "To sign off: %(task)s": "待审签：%(task)s",
+    "Only work submitted for review can be signed off.": "只有已提交审核的任务才能审签。",
+    "This submission is already signed off, or it changed meanwhile; reload the page.": "此次提交已审签，或已被他人更改，请刷新页面。",
+    "Signed off.": "已审签。",
+    "signed off": "审签",
+    "Signed off": "已审签",
+    "Awaiting sign-off": "待负责人审签",
+    "Sign-off by the unit leader (审签)": "单位负责人审签",
+    "Check the evidence below; your sign-off tells the office the unit stands behind this submission.": "请核对下方佐证材料；审签表示本单位对此次提交负责。",
+    "Sign off": "审签",
+})

@@ -52,6 +52,7 @@ EXPECTED = {
         {"anonymous": LOGIN, "liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404, "*": 200},
     ),
     "assignments:move": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/move/", {"anonymous": LOGIN, "*": 405}),
+    "assignments:sign_off": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/sign-off/", {"anonymous": LOGIN, "*": 405}),
     "assignments:deadline": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/deadline/", {"anonymous": LOGIN, "*": 405}),
     "assignments:reassign": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/reassign/", {"anonymous": LOGIN, "*": 405}),
     "assignments:add_unit": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/add-unit/", {"anonymous": LOGIN, "*": 405}),
@@ -268,6 +269,12 @@ def _rectification(w):
     return assessment.rectifications.get()
 
 
+def _submitted(share):
+    share.status = "submitted"
+    share.save(update_fields=["status"])
+    return share
+
+
 def _hidden_evidence(w):
     from evidence.services import evidence_hide
 
@@ -296,6 +303,9 @@ POSTS = {
     "assignments:bulk": ("/assignments/bulk/", {"action": "remind", "all_filtered": "on"}, OFFICE_POST, True),
     "assignments:circulars": ("/assignments/circulars/", {"title": "关于逾期任务的通报"}, OFFICE_POST, True),
     "assignments:move": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/move/", {"to_status": "submitted"}, A_CONTRIBUTE, True),
+    # The unit's leader signs off work submitted for review (审签).
+    "assignments:sign_off": (lambda w: f"/assignments/{_submitted(w.shares.a_overdue).pk}/sign-off/", {},
+                             {**A_CONTRIBUTE, "liaison_a": 403, "leader_a": 302}, True),
     "assignments:deadline": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/deadline/", {"deadline": "2030-01-01"}, A_MANAGE, True),
     "assignments:reassign": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/reassign/", lambda w, c: {"unit": w.unit_b.pk}, A_MANAGE, True),
     "assignments:add_unit": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/add-unit/", lambda w, c: {"unit": w.unit_b.pk}, A_MANAGE, True),

@@ -90,3 +90,33 @@ def test_submitting_lifts_an_escalation(world):
     assignment_transition(assignment=share, to_status=S.SUBMITTED, by=world.liaison_a)
     share.refresh_from_db()
     assert share.escalated_at is None
+
+
+def test_the_unit_leader_signs_off_a_submission_once_and_a_new_submission_needs_a_new_sign_off(world):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from assignments.services import assignment_sign_off
+    from core.models import AuditEvent, Notification
+
+    share = world.shares.a_overdue
+    with pytest.raises(ValidationError):  # nothing submitted yet
+        assignment_sign_off(assignment=share, by=world.leader_a)
+    assignment_transition(assignment=share, to_status="submitted", by=world.liaison_a)
+    assert Notification.objects.filter(recipient=world.leader_a, title__contains="待审签").exists()
+    for other in (world.liaison_a, world.office_admin, world.leader_b):
+        with pytest.raises(PermissionDenied):
+            assignment_sign_off(assignment=share, by=other)
+    assignment_sign_off(assignment=share, by=world.leader_a)
+    share.refresh_from_db()
+    assert share.signed_off_by == world.leader_a and share.signed_off_at is not None
+    assert AuditEvent.objects.filter(verb="signed_off", object_id=str(share.pk), unit=world.unit_a).exists()
+    with pytest.raises(ValidationError):
+        assignment_sign_off(assignment=share, by=world.leader_a)
+    assignment_transition(assignment=share, to_status="returned", by=world.office_staff, comment="缺少会议纪要")
+    share.refresh_from_db()
+    assert share.signed_off_at is None and share.signed_off_by is None
+    assignment_transition(assignment=share, to_status="submitted", by=world.liaison_a)
+    assignment_sign_off(assignment=share, by=world.leader_a)
+    assignment_transition(assignment=share, to_status="accepted", by=world.office_staff)
+    share.refresh_from_db()
+    assert share.status == "accepted" and share.signed_off_by == world.leader_a  # kept with the accepted work

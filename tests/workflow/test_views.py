@@ -275,3 +275,19 @@ def test_messages_page_and_read(client, world):
     assert client.get("/").context["unread_count"] == 0
     response = client.post(reverse("core:notifications_read"), {"next": "https://evil.example/"})
     assert "evil" not in response["Location"]
+
+
+def test_leader_sees_what_awaits_sign_off_and_signs_it_off(client, world):
+    share = world.shares.a_overdue
+    assignment_transition(assignment=share, to_status="submitted", by=world.liaison_a)
+    client.force_login(world.liaison_a)
+    assert "单位负责人审签" not in client.get(share.get_absolute_url()).content.decode()  # the liaison cannot
+    client.force_login(world.leader_a)
+    assert "待负责人审签" in client.get("/").content.decode()
+    page = client.get(share.get_absolute_url()).content.decode()
+    assert "单位负责人审签" in page
+    response = client.post(reverse("assignments:sign_off", args=[share.pk]), follow=True)
+    body = response.content.decode()
+    assert "已审签" in body and str(world.leader_a) in body and "单位负责人审签" not in body
+    client.force_login(world.office_staff)
+    assert "已审签" in client.get(reverse("assignments:list")).content.decode()
