@@ -46,6 +46,8 @@ def home(request):
         if campaign:
             shares = assignment_selectors.assignment_list_for_user(user=request.user, campaign=campaign, units=units)
             context["groups"] = assignment_selectors.assignment_group_by_deadline(shares, today)
+            if Membership.Role.UNIT_LEADER in roles:
+                context["awaiting_sign_off"] = sum(1 for a in context["groups"]["submitted"] if a.signed_off_at is None)
         context["units"] = units
         return render(request, "core/home_unit.html", context)
     if Membership.Role.CITY_REVIEWER in roles:

@@ -283,7 +283,7 @@ def test_leader_sees_what_awaits_sign_off_and_signs_it_off(client, world):
     client.force_login(world.liaison_a)
     assert "单位负责人审签" not in client.get(share.get_absolute_url()).content.decode()  # the liaison cannot
     client.force_login(world.leader_a)
-    assert "待负责人审签" in client.get("/").content.decode()
+    assert "待负责人审签 1" in client.get("/").content.decode()
     page = client.get(share.get_absolute_url()).content.decode()
     assert "单位负责人审签" in page
     response = client.post(reverse("assignments:sign_off", args=[share.pk]), follow=True)
