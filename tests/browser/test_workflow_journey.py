@@ -24,10 +24,22 @@ def test_liaison_submits_office_returns_liaison_sees_why(browser, live_server, d
     share_url = page.url
     phone.close()
 
+    # The township's leader is told, checks the evidence and signs the submission off.
+    phone = _phone(browser)
+    leader = phone.new_page()
+    _login(leader, live_server.url, "demo-leader-T01")
+    expect(leader.locator("body")).to_contain_text("待负责人审签")
+    leader.goto(share_url)
+    leader.get_by_role("button", name="审签", exact=True).click()
+    expect(leader.locator(".alert-success")).to_contain_text("已审签")
+    shot(leader, "share-signed-off-phone", full_page=False)
+    phone.close()
+
     desk = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
     office = desk.new_page()
     _login(office, live_server.url, "demo-staff")
     office.goto(share_url)
+    expect(office.locator("body")).to_contain_text("已审签")
     office.get_by_label("意见").fill("请补充会议纪要的盖章扫描件。")
     office.get_by_role("button", name="退回并说明原因").click()
     expect(office.locator(".alert-success")).to_contain_text("已退回")
