@@ -369,8 +369,8 @@ def assignment_transition(*, assignment, to_status, by, comment=""):
         changes.update(signed_off_at=None, signed_off_by=None)  # a new submission is signed off anew
     if not Assignment.objects.filter(pk=assignment.pk, status=frm).update(**changes):
         raise ValidationError(_("Someone else changed this task meanwhile; reload the page."))
-    for field, value in changes.items():
-        setattr(assignment, field, value)
+    for name, value in changes.items():
+        setattr(assignment, name, value)
     event = AssignmentEvent.objects.create(assignment=assignment, from_status=frm, to_status=to_status, comment=comment[:2000], by=by)
     audit_record(actor=by, verb="status_changed", obj=assignment, object_repr=_share_repr(assignment),
                  before={"status": frm}, after={"status": to_status, **({"comment": comment} if comment else {})},

@@ -10,7 +10,7 @@ import secrets
 
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core import permissions
@@ -72,7 +72,11 @@ def person_create(*, by, username, full_name, unit, role, phone="", email=""):
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.full_clean()
-    user.save()
+    try:
+        with transaction.atomic():  # two admins adding the same name at once: one wins, the other is told
+            user.save()
+    except IntegrityError:
+        raise ValidationError(_("The user name %(name)s is taken.") % {"name": username}) from None
     audit_record(actor=by, verb="created", obj=user, unit=unit,
                  after={"username": user.username, "full_name": user.full_name, "unit": unit.code, "role": role})
     membership_create(user=user, unit=unit, role=role, by=by)

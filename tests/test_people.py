@@ -141,3 +141,16 @@ def test_add_a_person_from_a_filtered_list_starts_with_that_unit(client, world):
     client.force_login(world.office_admin)
     form = client.get(reverse("people:new"), {"unit": "T01"}).context["form"]
     assert form["unit"].value() == world.unit_b.pk and form["role"].value() == "liaison"
+
+
+def test_two_admins_adding_the_same_name_at_once_get_a_message_not_an_error(world, monkeypatch):
+    """The name check passed for both; the database's unique index decides, and the loser is told."""
+    from django.db import IntegrityError
+
+    def collide(self, *args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(User, "save", collide)
+    with pytest.raises(ValidationError, match="zhaoliu"):
+        person_create(by=world.office_admin, username="zhaoliu", full_name="赵六", unit=world.unit_b, role="liaison")
+    assert not Membership.objects.filter(user__username="zhaoliu").exists()
