@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaign.figures_cache import dashboard_touch
 from campaign.selectors import TERMINAL_STAGES
 from core.audit import audit_record
 from core.notifications import notify
@@ -96,7 +97,8 @@ def reminders_send(*, today=None):
             _skip_earlier(stage, period, claimed, a.pk, assignment=a)
             sent.append(_send(a, stage, today))
         if days_left <= -escalation_days and (a.pk, K.ESCALATION, period) not in claimed and _claim(K.ESCALATION, period, assignment=a):
-            Assignment.objects.filter(pk=a.pk, escalated_at__isnull=True).update(escalated_at=timezone.now())
+            if Assignment.objects.filter(pk=a.pk, escalated_at__isnull=True).update(escalated_at=timezone.now()):
+                dashboard_touch(a.campaign_id)  # the office's figures count escalations
             sent.append(_send(a, K.ESCALATION, today))
     sent.extend(_rectification_reminders(today))
     return sent

@@ -85,6 +85,23 @@ def assignment_deadline_summary(*, campaign, today):
     )
 
 
+def office_home_figures(*, campaign, today):
+    """The office home's summary and overdue ranking, cached like the dashboard's figures:
+    under the campaign's version (bumped after every change to its shares, escalations
+    included) and the day."""
+    from django.core.cache import cache
+
+    from campaign.figures_cache import dashboard_version
+
+    key = f"home-office:{campaign.pk}:{dashboard_version(campaign.pk)}:{today}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = {"summary": assignment_deadline_summary(campaign=campaign, today=today),
+                   "ranking": list(unit_overdue_ranking(campaign=campaign, today=today))}
+        cache.set(key, figures, 24 * 3600)
+    return figures
+
+
 def unit_overdue_ranking(*, campaign, today, limit=10):
     """Units with the most overdue shares, worst first (the office home's short list)."""
     from campaign.models import Unit

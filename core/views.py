@@ -38,8 +38,7 @@ def home(request):
     context = {"campaign": campaign, "today": today, "roles": roles}
     if roles & set(permissions.OFFICE_ROLES):
         if campaign:
-            context["summary"] = assignment_selectors.assignment_deadline_summary(campaign=campaign, today=today)
-            context["ranking"] = assignment_selectors.unit_overdue_ranking(campaign=campaign, today=today)
+            context.update(assignment_selectors.office_home_figures(campaign=campaign, today=today))
         return render(request, "core/home_office.html", context)
     if roles & {Membership.Role.UNIT_LEADER, Membership.Role.LIAISON}:
         units = list(membership_units(request.user, [Membership.Role.UNIT_LEADER, Membership.Role.LIAISON]))

@@ -49,6 +49,32 @@ def test_office_sees_county_overview_with_overdue_units(client, world):
     assert "逾期" in response.content.decode()
 
 
+def test_office_overview_is_cached_until_a_share_changes_or_is_escalated(client, world, settings, django_capture_on_commit_callbacks):
+    """The figures come from the cache between changes; a transition or an escalation
+    (after commit) brings fresh ones."""
+    import datetime
+
+    from django.utils import timezone
+
+    from assignments.reminders import reminders_send
+    from assignments.services import assignment_transition
+
+    from assignments.models import Assignment
+
+    client.force_login(world.office_staff)
+    assert client.get(HOME).context["summary"]["submitted"] == 0
+    Assignment.objects.filter(pk=world.shares.b_lead.pk).update(status="submitted")  # behind the services' back
+    assert client.get(HOME).context["summary"]["submitted"] == 0  # still the cached figures
+    Assignment.objects.filter(pk=world.shares.b_lead.pk).update(status="not_started")
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_transition(assignment=world.shares.a_soon, to_status="submitted", by=world.liaison_a)
+    assert client.get(HOME).context["summary"]["submitted"] == 1
+    assert client.get(HOME).context["summary"]["escalated"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_send(today=timezone.localdate() + datetime.timedelta(days=settings.ESCALATION_DAYS))
+    assert client.get(HOME).context["summary"]["escalated"] == 1
+
+
 def test_city_reviewer_home_is_the_submissions_inbox(client, world):
     client.force_login(world.city_reviewer)
     response = client.get(HOME)
