@@ -154,3 +154,18 @@ def test_two_admins_adding_the_same_name_at_once_get_a_message_not_an_error(worl
     with pytest.raises(ValidationError, match="zhaoliu"):
         person_create(by=world.office_admin, username="zhaoliu", full_name="赵六", unit=world.unit_b, role="liaison")
     assert not Membership.objects.filter(user__username="zhaoliu").exists()
+
+
+def test_people_list_queries_do_not_grow_with_people(client, world, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.office_admin)
+    client.get(reverse("people:list"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("people:list"))
+    for n in range(20):
+        person_create(by=world.office_admin, username=f"extra-{n}", full_name=f"人员{n}", unit=world.unit_b, role="liaison")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("people:list"))
+    assert response.context["page"].paginator.count == 7 + 20  # the world's seven county accounts (not IT, not the city)
