@@ -18,7 +18,7 @@ def compile_report(self, job_id):
         raise self.retry(exc=exc, countdown=10 * 2 ** self.request.retries) from exc
 
 
-@shared_task(name="reports.requeue_stale", time_limit=60)
+@shared_task(name="reports.requeue_stale", time_limit=60, soft_time_limit=50)
 def requeue_stale_reports():
     """Every few minutes (beat): jobs whose worker died are sent again."""
     return report_requeue_stale()
