@@ -248,13 +248,15 @@ else:
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        # Exchange tables too (kombu's default is ./control in whatever folder the process started in).
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
         "polling_interval": 0.5,
     }
     if CELERY_BROKER_URL.startswith("filesystem"):
         # The transport expects its folders to exist; the web process and the
         # worker both load these settings, so whichever starts first makes them.
-        for _folder in ("queue", "processed", "results"):
+        for _folder in ("queue", "processed", "results", "control"):
             (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 # The cache holds the dashboard's aggregates between changes. With Redis every
 # web process shares it (and so sees an invalidation at once); without, each
