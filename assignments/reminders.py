@@ -22,7 +22,7 @@ from core.audit import audit_record
 from core.notifications import notify
 
 from .models import Assignment, ReminderLog
-from .services import office_people, unit_people
+from .services import office_people, share_repr, unit_people
 
 K = ReminderLog.Kind
 DEADLINE_SERIES = [K.DAYS_7, K.DAYS_3, K.DAYS_1, K.OVERDUE]
@@ -173,7 +173,7 @@ def reminders_manual(*, assignments, by):
                body=_("Deadline: %(deadline)s. Please upload the evidence and submit the task.") % {"deadline": deadline},
                link=a.get_absolute_url())
         # Who was reminded of what, and when, is part of holding units to account.
-        audit_record(actor=by, verb="reminded", obj=a, unit=a.unit, object_repr=f"{a.indicator.code} {a.unit.short_name or a.unit.name}",
+        audit_record(actor=by, verb="reminded", obj=a, unit=a.unit, object_repr=share_repr(a),
                      after={"deadline": str(a.deadline or ""), "status": a.status})
         count += 1
     return count

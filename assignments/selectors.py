@@ -89,17 +89,12 @@ def office_home_figures(*, campaign, today):
     """The office home's summary and overdue ranking, cached like the dashboard's figures:
     under the campaign's version (bumped after every change to its shares, escalations
     included) and the day."""
-    from django.core.cache import cache
+    from campaign.figures_cache import cached_figures
 
-    from campaign.figures_cache import dashboard_version
-
-    key = f"home-office:{campaign.pk}:{dashboard_version(campaign.pk)}:{today}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = {"summary": assignment_deadline_summary(campaign=campaign, today=today),
-                   "ranking": list(unit_overdue_ranking(campaign=campaign, today=today))}
-        cache.set(key, figures, 24 * 3600)
-    return figures
+    return cached_figures("home-office", campaign.pk, today, lambda: {
+        "summary": assignment_deadline_summary(campaign=campaign, today=today),
+        "ranking": list(unit_overdue_ranking(campaign=campaign, today=today)),
+    }, 24 * 3600)
 
 
 def unit_overdue_ranking(*, campaign, today, limit=10):

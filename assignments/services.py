@@ -372,14 +372,14 @@ def assignment_transition(*, assignment, to_status, by, comment=""):
     for name, value in changes.items():
         setattr(assignment, name, value)
     event = AssignmentEvent.objects.create(assignment=assignment, from_status=frm, to_status=to_status, comment=comment[:2000], by=by)
-    audit_record(actor=by, verb="status_changed", obj=assignment, object_repr=_share_repr(assignment),
+    audit_record(actor=by, verb="status_changed", obj=assignment, object_repr=share_repr(assignment),
                  before={"status": frm}, after={"status": to_status, **({"comment": comment} if comment else {})},
                  unit=assignment.unit)
     if to_status in (_St.RETURNED, _St.ACCEPTED):
-        title = (_("Returned: %(task)s") if to_status == _St.RETURNED else _("Accepted: %(task)s")) % {"task": _share_repr(assignment)}
+        title = (_("Returned: %(task)s") if to_status == _St.RETURNED else _("Accepted: %(task)s")) % {"task": share_repr(assignment)}
         notify(unit_people(assignment.unit), title=title, body=comment, link=assignment.get_absolute_url())
     elif to_status == _St.SUBMITTED:
-        notify(unit_leaders(assignment.unit), title=_("To sign off: %(task)s") % {"task": _share_repr(assignment)},
+        notify(unit_people(assignment.unit, roles=["unit_leader"]), title=_("To sign off: %(task)s") % {"task": share_repr(assignment)},
                link=assignment.get_absolute_url())
     return event
 
@@ -399,28 +399,21 @@ def assignment_sign_off(*, assignment, by):
             signed_off_at=now, signed_off_by=by, updated_at=now):
         raise ValidationError(_("This submission is already signed off, or it changed meanwhile; reload the page."))
     assignment.signed_off_at, assignment.signed_off_by = now, by
-    audit_record(actor=by, verb="signed_off", obj=assignment, object_repr=_share_repr(assignment),
+    audit_record(actor=by, verb="signed_off", obj=assignment, object_repr=share_repr(assignment),
                  after={"signed_off_by": str(by)}, unit=assignment.unit)
     return assignment
 
 
-def _share_repr(assignment):
+def share_repr(assignment):
     return f"{assignment.indicator.code} {assignment.unit}"
 
 
-def unit_people(unit):
-    """The liaisons and leaders of a unit: who hears about its tasks."""
-    from campaign.models import Membership
+def unit_people(unit, roles=("liaison", "unit_leader")):
+    """The active people of a unit in `roles` (by default its liaisons and leaders: who
+    hears about its tasks)."""
     from core.models import User
 
-    return list(User.objects.filter(memberships__unit=unit, memberships__role__in=[Membership.Role.LIAISON, Membership.Role.UNIT_LEADER], is_active=True).distinct())
-
-
-def unit_leaders(unit):
-    from campaign.models import Membership
-    from core.models import User
-
-    return list(User.objects.filter(memberships__unit=unit, memberships__role=Membership.Role.UNIT_LEADER, is_active=True).distinct())
+    return list(User.objects.filter(memberships__unit=unit, memberships__role__in=roles, is_active=True).distinct())
 
 
 def office_people():
@@ -457,7 +450,7 @@ def assignment_change_deadline(*, assignments, deadline=None, ongoing=False, by)
             a.escalated_at = None
             a.save(update_fields=["deadline", "ongoing", "escalated_at", "updated_at"])
             dashboard_touch(a.campaign_id)
-            audit_record(actor=by, verb="updated", obj=a, object_repr=_share_repr(a), before=before, after=after, unit=a.unit)
+            audit_record(actor=by, verb="updated", obj=a, object_repr=share_repr(a), before=before, after=after, unit=a.unit)
             count += 1
     return count
 
@@ -475,7 +468,7 @@ def assignment_add_unit(*, campaign, indicator, unit, by, deadline=None, ongoing
         raise ValidationError(_("A task needs a deadline or must be marked ongoing."))
     a = Assignment.objects.create(campaign=campaign, indicator=indicator, unit=unit, role=Assignment.Role.COOPERATING,
                                   deadline=None if ongoing else deadline, ongoing=ongoing)
-    audit_record(actor=by, verb="created", obj=a, object_repr=_share_repr(a), after={"unit": unit.code, "role": a.role}, unit=unit)
+    audit_record(actor=by, verb="created", obj=a, object_repr=share_repr(a), after={"unit": unit.code, "role": a.role}, unit=unit)
     return a
 
 
@@ -488,7 +481,7 @@ def assignment_reassign(*, assignment, unit, by):
     old = assignment.unit
     assignment.unit, assignment.status, assignment.escalated_at = unit, _St.NOT_STARTED, None
     assignment.save(update_fields=["unit", "status", "escalated_at", "updated_at"])
-    audit_record(actor=by, verb="updated", obj=assignment, object_repr=_share_repr(assignment),
+    audit_record(actor=by, verb="updated", obj=assignment, object_repr=share_repr(assignment),
                  before={"unit": old.code}, after={"unit": unit.code}, unit=unit)
     return assignment
 
@@ -505,7 +498,7 @@ def assignment_remove(*, assignment, by):
         raise ValidationError(ngettext(
             "This share holds %(n)s piece of evidence; reassign it to another unit instead of removing it.",
             "This share holds %(n)s pieces of evidence; reassign it to another unit instead of removing it.", held) % {"n": held})
-    audit_record(actor=by, verb="deleted", obj=assignment, object_repr=_share_repr(assignment),
+    audit_record(actor=by, verb="deleted", obj=assignment, object_repr=share_repr(assignment),
                  before={"unit": assignment.unit.code, "role": assignment.role, "status": assignment.status}, unit=assignment.unit)
     assignment.delete()
 

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -10,7 +9,7 @@ from assignments.models import Assignment
 from evidence.models import Evidence
 
 from .eligibility import eligibility
-from .figures_cache import dashboard_version
+from .figures_cache import cached_figures
 from .models import Assessment, DailySnapshot, Unit
 
 S = Assignment.Status
@@ -41,15 +40,15 @@ def county_dashboard(*, campaign, today=None):
     changes shares, evidence or assessments bumps the campaign's version after
     commit) and the day is the same."""
     today = today or timezone.localdate()
-    key = f"dashboard:{campaign.pk}:{dashboard_version(campaign.pk)}:{today}"
-    data = cache.get(key)
-    if data is None:
+
+    def compute():
         data = _county_figures(campaign=campaign, today=today)
         # Eligibility is cached with the rest: every assessment change bumps the version.
         result = eligibility(campaign)
         data.update(eligibility=result, unassessed=result.counts[""])
-        cache.set(key, data, CACHE_SECONDS)
-    return data
+        return data
+
+    return cached_figures("dashboard", campaign.pk, today, compute, CACHE_SECONDS)
 
 
 def _county_figures(*, campaign, today):

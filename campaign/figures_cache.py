@@ -1,5 +1,6 @@
-"""Invalidation of the dashboard's cached figures: a version per campaign, bumped
-after the commit of any change to its shares, evidence or assessments."""
+"""Cached campaign figures (the dashboard's, the office home's) and their invalidation:
+a version per campaign, bumped after the commit of any change to its shares, evidence,
+assessments or escalations."""
 
 import uuid
 
@@ -22,3 +23,13 @@ def dashboard_version(campaign_id):
 def dashboard_touch(campaign_id):
     # After commit: a dashboard computed in between must not be cached under the new version.
     transaction.on_commit(lambda: cache.set(version_key(campaign_id), uuid.uuid4().hex, None))
+
+
+def cached_figures(name, campaign_id, today, compute, seconds):
+    """`compute()` for this campaign and day, from the cache while the campaign's version holds."""
+    key = f"{name}:{campaign_id}:{dashboard_version(campaign_id)}:{today}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = compute()
+        cache.set(key, figures, seconds)
+    return figures

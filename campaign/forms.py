@@ -2,9 +2,10 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from core import permissions
 from core.forms import BootstrapFormMixin, QuickSelect
 
-from .models import Assessment, Campaign
+from .models import Assessment, Campaign, Membership, Unit
 
 
 class CampaignForm(BootstrapFormMixin, forms.ModelForm):
@@ -53,8 +54,6 @@ class AssessmentForm(BootstrapFormMixin, forms.Form):
     deadline = forms.DateField(label=_("Rectification deadline"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
     def __init__(self, *args, indicator=None, **kwargs):
-        from .models import Unit
-
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = Unit.objects.filter(is_active=True, kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP, Unit.Kind.OFFICE])
         self.fields["owner"].widget.attrs["class"] = "form-select"
@@ -79,19 +78,10 @@ class RectificationCloseForm(BootstrapFormMixin, forms.Form):
 
 
 def _grantable_units():
-    from core import permissions
-
-    from .models import Unit
-
-    kinds = {k for kinds in permissions.GRANTABLE_ROLES.values() for k in kinds}
-    return Unit.objects.filter(is_active=True, kind__in=kinds).order_by("kind", "code")
+    return Unit.objects.filter(is_active=True, kind__in=permissions.GRANTABLE_UNIT_KINDS).order_by("kind", "code")
 
 
 def _grantable_roles():
-    from core import permissions
-
-    from .models import Membership
-
     return [(r, label) for r, label in Membership.Role.choices if r in permissions.GRANTABLE_ROLES]
 
 

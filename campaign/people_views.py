@@ -40,7 +40,7 @@ def people_list(request):
     if request.GET.get("inactive") != "1":
         people = people.filter(is_active=True)
     page = Paginator(people.distinct(), 50).get_page(request.GET.get("page"))
-    units = Unit.objects.filter(kind__in={k for kinds in permissions.GRANTABLE_ROLES.values() for k in kinds}).order_by("kind", "code")
+    units = Unit.objects.filter(kind__in=permissions.GRANTABLE_UNIT_KINDS).order_by("kind", "code")
     return render(request, "people/list.html", {"page": page, "q": q, "unit": unit, "units": units,
                                                 "inactive": request.GET.get("inactive") == "1"})
 

@@ -165,28 +165,22 @@ EXTRA_VALUE_LABELS = {
 }
 
 
-def _field_label(object_type, key):
+@functools.lru_cache(maxsize=256)
+def _model_field(object_type, key):
+    """The model field an audit payload key names ("app_label.model", "status"), or None."""
     from django.apps import apps
     from django.core.exceptions import FieldDoesNotExist
 
+    try:
+        return apps.get_model(object_type)._meta.get_field(key)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return None
+
+
+def _field_label(object_type, key):
     if key in EXTRA_FIELD_LABELS:
         return EXTRA_FIELD_LABELS[key]
-    try:
-        return apps.get_model(object_type)._meta.get_field(key).verbose_name
-    except (LookupError, ValueError, FieldDoesNotExist):
-        return key
-
-
-@functools.lru_cache(maxsize=256)
-def _field_choices(object_type, key):
-    """{code: label} of a model field with choices, else None (labels stay lazy: cached safely)."""
-    from django.apps import apps
-    from django.core.exceptions import FieldDoesNotExist
-
-    try:
-        return dict(apps.get_model(object_type)._meta.get_field(key).flatchoices) or None
-    except (LookupError, ValueError, FieldDoesNotExist, AttributeError):
-        return None
+    return getattr(_model_field(object_type, key), "verbose_name", key)  # a reverse relation has none
 
 
 def _value_label(object_type, key, value):
@@ -198,9 +192,10 @@ def _value_label(object_type, key, value):
     if isinstance(value, str) and (key, value) in EXTRA_VALUE_LABELS:
         return EXTRA_VALUE_LABELS[(key, value)]
     if isinstance(value, str) and value:
-        choices = _field_choices(object_type, key)
+        field = _model_field(object_type, key)
+        choices = getattr(field, "flatchoices", None)
         if choices:
-            return choices.get(value, value)
+            return dict(choices).get(value, value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):

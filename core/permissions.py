@@ -95,6 +95,7 @@ GRANTABLE_ROLES = {
     "unit_leader": ("department", "township"),
     "liaison": ("department", "township"),
 }
+GRANTABLE_UNIT_KINDS = sorted({kind for kinds in GRANTABLE_ROLES.values() for kind in kinds})
 
 
 def _anchor(obj):

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
 
+from .tables import CRITERIA_MAX, EVALUATION_METHOD_MAX, TITLE_MAX
+
 
 class Framework(BaseModel):
     """One version of the indicator system (《市县法治政府建设示范指标体系》).
@@ -47,10 +49,10 @@ class Indicator(BaseModel):
     code = models.CharField(_("code"), max_length=20)
     position = models.PositiveIntegerField(_("position"))
     serial = models.PositiveIntegerField(_("serial number"), null=True, blank=True)
-    title = models.TextField(_("title"), max_length=1000)  # indicators.tables.TITLE_MAX
+    title = models.TextField(_("title"), max_length=TITLE_MAX)
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
-    evaluation_method = models.CharField(_("evaluation method"), max_length=200, blank=True)
-    criteria = models.TextField(_("criteria"), max_length=5000, blank=True)
+    evaluation_method = models.CharField(_("evaluation method"), max_length=EVALUATION_METHOD_MAX, blank=True)
+    criteria = models.TextField(_("criteria"), max_length=CRITERIA_MAX, blank=True)
     is_veto = models.BooleanField(_("veto indicator"), default=False)
 
     class Meta:

@@ -28,10 +28,13 @@ from django.utils.translation import gettext_lazy
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
-# The longest text each column may hold (the Indicator model's limits: a longer cell is
-# a row error naming the cell, never a database error).
+# The longest text each column may hold; the Indicator model takes its limits from here,
+# so a longer cell is a row error naming the cell, never a database error.
 TITLE_MAX = 1000
-TEXT_LIMITS = {"level1": TITLE_MAX, "level2": TITLE_MAX, "level3": TITLE_MAX, "evaluation_method": 200, "criteria": 5000}
+EVALUATION_METHOD_MAX = 200
+CRITERIA_MAX = 5000
+TEXT_LIMITS = {"level1": TITLE_MAX, "level2": TITLE_MAX, "level3": TITLE_MAX,
+               "evaluation_method": EVALUATION_METHOD_MAX, "criteria": CRITERIA_MAX}
 HEADER_SEARCH_ROWS = 30
 
 # Column key -> header texts (compared after normalisation, see header_key()).
