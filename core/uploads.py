@@ -8,6 +8,7 @@ confirm it). Django's storage streams the upload to disk in chunks.
 
 import datetime
 import hashlib
+import os
 import uuid
 
 from django.conf import settings
@@ -19,6 +20,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 PREFIX = "imports/"
+
+
+def sha256_of(source):
+    """Hex SHA-256 of a file, read in chunks: a path, a Django File (an upload, a stored
+    FieldFile, opened: chunks() starts from the beginning) or an open binary file."""
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    if hasattr(source, "chunks"):
+        digest = hashlib.sha256()
+        for chunk in source.chunks():
+            digest.update(chunk)
+        return digest.hexdigest()
+    return hashlib.file_digest(source, "sha256").hexdigest()
 
 
 def stash_upload(request, upload, kind, **params):

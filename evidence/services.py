@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 
 from assignments.models import Assignment
 from assignments.services import assignment_transition, unit_people
-from core import permissions
 from campaign.figures_cache import dashboard_touch
+from core import permissions
 from core.audit import audit_record
 from core.notifications import notify
+from core.uploads import sha256_of
 
 from .models import Evidence, EvidenceRevision, Review
 from .sniff import Refused, clean_filename, sniff
@@ -44,7 +45,7 @@ def _checked_file(assignment, upload):
         raise Refused(_("The file is empty."))
     # Not "with upload.open()": closing a temporary upload deletes it from disk.
     kind = sniff(upload, name)
-    digest = getattr(upload, "sha256", None) or _sha256(upload)
+    digest = getattr(upload, "sha256", None) or sha256_of(upload)
     duplicate = (
         EvidenceRevision.objects.filter(sha256=digest, evidence__assignment__campaign_id=assignment.campaign_id)
         .select_related("evidence__assignment__unit", "evidence__assignment__indicator").first()
@@ -57,15 +58,6 @@ def _checked_file(assignment, upload):
         )
     upload.sha256 = digest
     return kind
-
-
-def _sha256(upload):
-    import hashlib
-
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _file_revision(evidence, number, upload, sniffed, by):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from assignments.models import Assignment
 from campaign.eligibility import eligibility
 from campaign.models import Assessment, Rectification
-from evidence.models import Evidence, EvidenceRevision
+from evidence.models import Evidence
 from indicators import tables
 from indicators.models import Indicator
 
@@ -38,7 +38,7 @@ def report_context(campaign, progress=_noop):
     """Everything the report shows, in a fixed number of queries."""
     progress(5, _("Reading the indicators"))
     nodes = sorted(Indicator.objects.filter(framework_id=campaign.framework_id), key=lambda i: tables.code_sort_key(i.code))
-    assessments = {a.indicator_id: a for a in Assessment.objects.filter(campaign=campaign)}
+    assessments = {a.indicator_id: a for a in Assessment.objects.filter(campaign=campaign).select_related("indicator")}
     progress(15, _("Reading the evidence"))
     evidence = defaultdict(list)
     accepted = {}
@@ -53,24 +53,17 @@ def report_context(campaign, progress=_noop):
         linked = copy.copy(e)
         linked.linked_from = e.assignment.indicator.code
         evidence[indicator_id].append(linked)
-    photo_ids = [
-        r.pk
-        for items in evidence.values()
-        for r in [e.current_revision for e in items if e.current_revision and e.current_revision.is_image and e.current_revision.thumbnail][:PHOTOS_PER_INDICATOR]
-    ]
-    thumbs = {}
-    for r in EvidenceRevision.objects.filter(pk__in=photo_ids):
-        try:
-            with r.thumbnail.open("rb") as fh:
-                thumbs[r.pk] = "data:image/jpeg;base64," + base64.b64encode(fh.read()).decode()
-        except OSError:
-            continue  # a missing thumbnail must not stop the report
+    photos = {}  # indicator id -> thumbnails (data: URLs) of its own accepted photos, at most PHOTOS_PER_INDICATOR
+    for indicator_id, items in evidence.items():
+        revisions = [e.current_revision for e in items
+                     if not e.linked_from and e.current_revision and e.current_revision.is_image and e.current_revision.thumbnail]
+        photos[indicator_id] = [src for src in map(_thumbnail_src, revisions[:PHOTOS_PER_INDICATOR]) if src]
     tree, by_id = [], {}
     for n in nodes:
         item = {"node": n, "children": [], "assessment": assessments.get(n.pk), "evidence": [], "photos": []}
         if n.level == 3:
             item["evidence"] = evidence.get(n.pk, [])
-            item["photos"] = [thumbs[e.current_revision_id] for e in item["evidence"] if e.current_revision_id in thumbs and not e.linked_from]
+            item["photos"] = photos.get(n.pk, [])
         by_id[n.pk] = item
         (by_id[n.parent_id]["children"] if n.parent_id else tree).append(item)
     summary = []
@@ -97,6 +90,14 @@ def report_context(campaign, progress=_noop):
         "shortfalls": shortfalls,
         "rectifications": Rectification.objects.filter(campaign=campaign).select_related("owner", "assessment__indicator").order_by("deadline"),
     }
+
+
+def _thumbnail_src(revision):
+    try:
+        with revision.thumbnail.open("rb") as fh:
+            return "data:image/jpeg;base64," + base64.b64encode(fh.read()).decode()
+    except OSError:
+        return None  # a missing thumbnail must not stop the report
 
 
 def render_report_html(context):
@@ -166,7 +167,7 @@ def build_package(campaign, out, progress=_noop, report_file=None):
             manifest.append({"path": path, "size": size, "sha256": digest.hexdigest(), **meta})
 
         if report_file is not None:
-            add(_("Self-assessment report") + ".pdf", _chunks(report_file), {"indicator": "", "unit": "", "kind": "report"})
+            add(_("Self-assessment report") + ".pdf", report_file.chunks(COPY_CHUNK), {"indicator": "", "unit": "", "kind": "report"})
         for n, e in enumerate(items, start=1):
             l3 = nodes[e.assignment.indicator_id]
             l2 = nodes[l3.parent_id]
@@ -181,7 +182,7 @@ def build_package(campaign, out, progress=_noop, report_file=None):
                 if stem.lower().endswith("." + ext):
                     stem = stem[: -len(ext) - 1]
                 with r.file.open("rb") as fh:
-                    add(f"{folder}/{_unique(f'{stem}.{ext}', taken)}", _chunks(fh), meta)
+                    add(f"{folder}/{_unique(f'{stem}.{ext}', taken)}", fh.chunks(COPY_CHUNK), meta)
             elif r is not None and r.url:
                 body = f"[InternetShortcut]\r\nURL={r.url}\r\n".encode()
                 add(f"{folder}/{_unique(f'{stem}.url', taken)}", [body], meta)
@@ -245,11 +246,6 @@ def split_package(package_path, limit, out_dir, stem, progress=_noop):
             written.append((name, path))
             progress(95 + int(4 * number / len(plan)), _("Writing volume %(n)s of %(total)s") % {"n": number, "total": len(plan)})
     return written
-
-
-def _chunks(fh):
-    while chunk := fh.read(COPY_CHUNK):
-        yield chunk
 
 
 # --- the workbook -------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Report jobs: request (one active job per campaign and kind), run (claimed with a
 compare-and-set so a re-delivered task does nothing twice), and submission."""
 
+import contextlib
 import datetime
-import hashlib
 import logging
 import os
 import tempfile
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from campaign.models import Campaign
 from core import permissions
 from core.audit import audit_record, changed, snapshot
+from core.uploads import sha256_of
 from core.notifications import notify
 
 from . import builders
@@ -27,7 +28,16 @@ logger = logging.getLogger(__name__)
 EXTENSIONS = {"pdf": "pdf", "package": "zip", "xlsx": "xlsx"}
 # Errors worth another try (remote storage, database connection); anything else fails the job.
 TRANSIENT = (ConnectionError, TimeoutError)
-BUILDERS = {"pdf": builders.build_pdf, "xlsx": builders.build_xlsx}
+
+
+def _build_package(campaign, out, progress):
+    """The package, with the latest compiled report on top when there is one."""
+    report = latest_file(campaign, ReportJob.Kind.PDF)
+    with report.open("rb") if report is not None else contextlib.nullcontext() as fh:
+        builders.build_package(campaign, out, progress, report_file=fh)
+
+
+BUILDERS = {"pdf": builders.build_pdf, "package": _build_package, "xlsx": builders.build_xlsx}
 
 
 def report_request(*, campaign, kind, by):
@@ -81,10 +91,9 @@ def report_claim(job_id):
     Returns the job, or None when another run has it or it is finished."""
     claimed = ReportJob.objects.filter(pk=job_id).filter(
         Q(status=ReportJob.Status.QUEUED) | Q(status=ReportJob.Status.RUNNING, started_at__lt=_stale_before())
-    ).update(status=ReportJob.Status.RUNNING, started_at=timezone.now(), progress=0, step="", error="")
+    ).update(status=ReportJob.Status.RUNNING, started_at=timezone.now(), progress=0, step="", error="", attempts=F("attempts") + 1)
     if not claimed:
         return None
-    ReportJob.objects.filter(pk=job_id).update(attempts=F("attempts") + 1)
     return ReportJob.objects.select_related("campaign").get(pk=job_id)
 
 
@@ -118,32 +127,24 @@ def _report_build(job):
     fd, path = tempfile.mkstemp(suffix="." + EXTENSIONS[job.kind], dir=settings.FILE_UPLOAD_TEMP_DIR)
     try:
         with os.fdopen(fd, "wb") as out:
-            if job.kind == ReportJob.Kind.PACKAGE:
-                report = latest_file(campaign, ReportJob.Kind.PDF)
-                if report is not None:
-                    with report.open("rb") as fh:
-                        builders.build_package(campaign, out, progress, report_file=fh)
-                else:
-                    builders.build_package(campaign, out, progress)
-            else:
-                BUILDERS[job.kind](campaign, out, progress)
-        digest = _sha256(path)
+            BUILDERS[job.kind](campaign, out, progress)
+        digest, size = sha256_of(path), os.path.getsize(path)
         with open(path, "rb") as fh:
             job.file.save(name, File(fh), save=False)
         volumes = []
         limit = int(settings.PACKAGE_VOLUME_MB * 1024 * 1024)
-        if job.kind == ReportJob.Kind.PACKAGE and limit and os.path.getsize(path) > limit:
+        if job.kind == ReportJob.Kind.PACKAGE and limit and size > limit:
             volumes = _store_volumes(job, path, limit, name.rsplit(".", 1)[0], progress)
         done = ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(
             status=ReportJob.Status.DONE, progress=100, step="", file=job.file.name, file_name=name,
-            size=os.path.getsize(path), sha256=digest, volumes=volumes, finished_at=timezone.now())
+            size=size, sha256=digest, volumes=volumes, finished_at=timezone.now())
     except TRANSIENT:
         # Storage or network hiccup: give the job back; the task retries with back-off.
         ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(status=ReportJob.Status.QUEUED, started_at=None)
         raise
     except Exception as exc:  # the job row must say what went wrong, whatever it was
         logger.exception("report job %s failed", job.pk)
-        ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now())
+        report_fail(job.pk, exc)
         return ReportJob.Status.FAILED
     finally:
         if os.path.exists(path):
@@ -162,7 +163,7 @@ def _store_volumes(job, package_path, limit, stem, progress):
         for name, path in builders.split_package(package_path, limit, tmp, stem, progress):
             with open(path, "rb") as fh:
                 key = default_storage.save(f"reports/volumes/{job.pk}/{os.path.basename(path)}", File(fh))
-            stored.append({"name": name, "path": key, "size": os.path.getsize(path), "sha256": _sha256(path)})
+            stored.append({"name": name, "path": key, "size": os.path.getsize(path), "sha256": sha256_of(path)})
     return stored
 
 
@@ -170,18 +171,6 @@ def _reports_url():
     from django.urls import reverse
 
     return reverse("reports:index")
-
-
-def _sha256_of(fh):
-    digest = hashlib.sha256()
-    while chunk := fh.read(1024 * 1024):
-        digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _sha256(path):
-    with open(path, "rb") as fh:
-        return _sha256_of(fh)
 
 
 def latest_job(campaign, kind, done=False):
@@ -266,7 +255,7 @@ def _manifest_of(field):
 
 def _sha256_field(field):
     with field.open("rb") as fh:
-        return _sha256_of(fh)
+        return sha256_of(fh)
 
 
 def submission_verify(submission):

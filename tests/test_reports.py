@@ -301,3 +301,19 @@ def test_package_names_are_safe_and_never_end_on_punctuation():
     assert safe_name("加强（行政）规范性文件", 3) == "加强"
     assert safe_name('a/b\\c:d*e?"<>|\x00', 60) == "a_b_c_d_e_"
     assert safe_name("，，，", 60) == "_" and safe_name("...", 60) == "_"
+
+
+def test_report_context_queries_do_not_grow_with_assessments(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.builders import report_context
+
+    assessment_save(campaign=world.campaign, indicator=world.indicators[0], by=None, result="partial")
+    with CaptureQueriesContext(connection) as one:
+        report_context(world.campaign)
+    for ind in world.indicators[1:]:
+        assessment_save(campaign=world.campaign, indicator=ind, by=None, result="not_met")
+    with CaptureQueriesContext(connection) as three:
+        report_context(world.campaign)
+    assert len(three.captured_queries) == len(one.captured_queries)
