@@ -38,14 +38,15 @@ def _start_work(assignment, by):
         assignment_transition(assignment=assignment, to_status=Assignment.Status.IN_PROGRESS, by=by)
 
 
-def _checked_file(assignment, upload):
-    """Sniff the upload and look for the same bytes in the campaign. Returns Sniffed."""
+def _checked_file(assignment, upload, kind):
+    """Sniff the upload, refuse a non-image as a photo and the same bytes twice in the
+    campaign. Returns (Sniffed, the name to keep, SHA-256)."""
     name = clean_filename(upload.name)
     if upload.size == 0:
         raise Refused(_("The file is empty."))
     # Not "with upload.open()": closing a temporary upload deletes it from disk.
-    kind = sniff(upload, name)
-    digest = getattr(upload, "sha256", None) or sha256_of(upload)
+    sniffed = sniff(upload, name)
+    digest = getattr(upload, "sha256", None) or sha256_of(upload)  # the upload handler hashed it on the way in
     duplicate = (
         EvidenceRevision.objects.filter(sha256=digest, evidence__assignment__campaign_id=assignment.campaign_id)
         .select_related("evidence__assignment__unit", "evidence__assignment__indicator").first()
@@ -56,14 +57,16 @@ def _checked_file(assignment, upload):
             _("This file was already uploaded as “%(title)s” (%(unit)s, %(code)s). Link that evidence to this indicator instead of uploading it again.")
             % {"title": e.title, "unit": e.assignment.unit, "code": e.assignment.indicator.code}
         )
-    upload.sha256 = digest
-    return kind
+    if kind == Evidence.Kind.IMAGE and not sniffed.is_image:
+        raise Refused(_("Photos must be JPG or PNG images."))
+    return sniffed, name, digest
 
 
-def _file_revision(evidence, number, upload, sniffed, by):
+def _file_revision(evidence, number, upload, checked, by):
+    sniffed, name, digest = checked
     revision = EvidenceRevision(
-        evidence=evidence, number=number, original_name=clean_filename(upload.name)[:200], content_type=sniffed.content_type,
-        size=upload.size, sha256=upload.sha256, uploaded_by=by,
+        evidence=evidence, number=number, original_name=name, content_type=sniffed.content_type,
+        size=upload.size, sha256=digest, uploaded_by=by,
     )
     # Storage streams the temporary file into place under a generated name.
     revision.file.save(upload.name, upload, save=False)
@@ -75,6 +78,12 @@ def _file_revision(evidence, number, upload, sniffed, by):
     return revision
 
 
+def _content_revision(evidence, number, url, text, by):
+    """A revision of a news link or a written summary."""
+    return EvidenceRevision.objects.create(evidence=evidence, number=number, url=url, text=text, uploaded_by=by,
+                                           content_type="text/uri-list" if url else "text/plain", size=len(url or text))
+
+
 @transaction.atomic
 def evidence_add(*, assignment, kind, title, by, upload=None, url="", text="", issued_on=None, note=""):
     """Add one piece of evidence (a file, a link or a text) to a share."""
@@ -82,18 +91,12 @@ def evidence_add(*, assignment, kind, title, by, upload=None, url="", text="", i
     _require(by, permissions.CONTRIBUTE_UNIT_WORK, assignment)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     _check_share_open(assignment)
-    sniffed = _checked_file(assignment, upload) if upload is not None else None
-    if sniffed is not None and kind == Evidence.Kind.IMAGE and not sniffed.is_image:
-        raise Refused(_("Photos must be JPG or PNG images."))
+    checked = _checked_file(assignment, upload, kind) if upload is not None else None
     evidence = Evidence.objects.create(
         assignment=assignment, campaign_id=assignment.campaign_id, kind=kind, title=(title or (upload.name if upload else ""))[:200], issued_on=issued_on,
         note=note[:500], created_by=by,
     )
-    if upload is not None:
-        revision = _file_revision(evidence, 1, upload, sniffed, by)
-    else:
-        revision = EvidenceRevision.objects.create(evidence=evidence, number=1, url=url, text=text, uploaded_by=by,
-                                                   content_type="text/uri-list" if url else "text/plain", size=len(url or text))
+    revision = _file_revision(evidence, 1, upload, checked, by) if upload is not None else _content_revision(evidence, 1, url, text, by)
     evidence.current_revision = revision
     evidence.save(update_fields=["current_revision"])
     audit_record(actor=by, verb="evidence_added", obj=evidence, unit=assignment.unit,
@@ -111,15 +114,11 @@ def evidence_replace(*, evidence, by, upload=None, url="", text=""):
     _check_share_open(evidence.assignment)
     number = (evidence.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     if upload is not None:
-        sniffed = _checked_file(evidence.assignment, upload)
-        if evidence.kind == Evidence.Kind.IMAGE and not sniffed.is_image:
-            raise Refused(_("Photos must be JPG or PNG images."))
-        revision = _file_revision(evidence, number, upload, sniffed, by)
+        revision = _file_revision(evidence, number, upload, _checked_file(evidence.assignment, upload, evidence.kind), by)
+    elif url or text:
+        revision = _content_revision(evidence, number, url, text, by)
     else:
-        if not (url or text):
-            raise ValidationError(_("Give the new content."))
-        revision = EvidenceRevision.objects.create(evidence=evidence, number=number, url=url, text=text, uploaded_by=by,
-                                                   content_type="text/uri-list" if url else "text/plain", size=len(url or text))
+        raise ValidationError(_("Give the new content."))
     evidence.current_revision = revision
     evidence.review_status = Evidence.Review.PENDING
     evidence.save(update_fields=["current_revision", "review_status", "updated_at"])
@@ -185,11 +184,3 @@ def evidence_review(*, evidence, decision, by, comment=""):
             notify(unit_people(share.unit), title=_("Evidence returned: %(title)s") % {"title": evidence.title},
                    body=comment, link=share.get_absolute_url())
     return review
-
-
-def evidence_summary(assignment):
-    """Counts for a share: how much of its visible evidence is accepted, waiting or returned."""
-    counts = {"accepted": 0, "pending": 0, "returned": 0}
-    for status in assignment.evidence.filter(hidden_at__isnull=True).values_list("review_status", flat=True):
-        counts[status] += 1
-    return counts

@@ -17,15 +17,15 @@ from django.utils.translation import gettext as _
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # sniffed kind -> (content type, extensions a user may give it, preview inline?)
 ALLOWED = {
-    "pdf": ("application/pdf", {"pdf"}, True),
-    "ofd": ("application/ofd", {"ofd"}, False),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", {"docx", "wps"}, False),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {"xlsx", "et"}, False),
-    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", {"pptx", "dps"}, False),
+    "pdf": ("application/pdf", {"pdf"}),
+    "ofd": ("application/ofd", {"ofd"}),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", {"docx", "wps"}),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {"xlsx", "et"}),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", {"pptx", "dps"}),
     # Legacy Word/Excel/PowerPoint and WPS files share the OLE2 container.
-    "ole2": ("application/octet-stream", {"doc", "xls", "ppt", "wps", "et", "dps"}, False),
-    "jpg": ("image/jpeg", {"jpg", "jpeg"}, True),
-    "png": ("image/png", {"png"}, True),
+    "ole2": ("application/octet-stream", {"doc", "xls", "ppt", "wps", "et", "dps"}),
+    "jpg": ("image/jpeg", {"jpg", "jpeg"}),
+    "png": ("image/png", {"png"}),
 }
 OLE2_TYPES = {"doc": "application/msword", "xls": "application/vnd.ms-excel", "ppt": "application/vnd.ms-powerpoint",
               "wps": "application/vnd.ms-works", "et": "application/vnd.ms-excel", "dps": "application/vnd.ms-powerpoint"}
@@ -40,7 +40,6 @@ class Refused(ValueError):
 class Sniffed:
     kind: str
     content_type: str
-    inline: bool
 
     @property
     def is_image(self):
@@ -97,7 +96,7 @@ def sniff(fh, name):
             raise Refused(_("Archives (ZIP) are not accepted: upload the documents themselves."))
     if kind not in ALLOWED:
         raise Refused(_("This type of file is not accepted. Upload PDF, OFD, Word, Excel, WPS, JPG or PNG."))
-    content_type, extensions, inline = ALLOWED[kind]
+    content_type, extensions = ALLOWED[kind]
     if ext not in extensions:
         raise Refused(
             _("The file's content (%(kind)s) does not match its name (.%(ext)s). Rename it or upload the original.")
@@ -105,7 +104,7 @@ def sniff(fh, name):
         )
     if kind == "ole2":
         content_type = OLE2_TYPES.get(ext, content_type)
-    return Sniffed(kind, content_type, inline)
+    return Sniffed(kind, content_type)
 
 
 def clean_filename(name):

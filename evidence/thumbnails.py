@@ -8,6 +8,8 @@ from PIL import Image, ImageOps
 from .models import EvidenceRevision
 
 THUMBNAIL_SIZE = (480, 480)
+# Refuse decompression bombs: a photo from a phone is far below this.
+Image.MAX_IMAGE_PIXELS = 80_000_000
 
 
 def thumbnail_make(revision_id):
@@ -16,8 +18,6 @@ def thumbnail_make(revision_id):
     revision = EvidenceRevision.objects.filter(pk=revision_id).first()
     if revision is None or revision.thumbnail or not revision.is_image or not revision.file:
         return False
-    # Refuse decompression bombs: a photo from a phone is far below this.
-    Image.MAX_IMAGE_PIXELS = 80_000_000
     with revision.file.open("rb") as fh, Image.open(fh) as image:
         image = ImageOps.exif_transpose(image)
         image.thumbnail(THUMBNAIL_SIZE)

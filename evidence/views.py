@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,7 +14,7 @@ from core.downloads import file_response
 from indicators.models import Indicator
 
 from .filters import ReviewQueueFilter
-from .forms import FileEvidenceForm, LinkEvidenceForm, LinkIndicatorsForm, ReplaceForm, ReviewForm, SummaryEvidenceForm
+from .forms import FILE_ACCEPT, FileEvidenceForm, LinkEvidenceForm, LinkIndicatorsForm, ReplaceForm, ReviewForm, SummaryEvidenceForm
 from .models import Evidence, EvidenceRevision
 from .services import (
     EDITABLE_SHARE, evidence_add, evidence_hide, evidence_link_indicators, evidence_replace, evidence_restore, evidence_review,
@@ -112,14 +111,15 @@ def detail(request, pk):
     """One piece of evidence: preview, revisions, review, replace, link to more indicators."""
     evidence = _evidence(request.user, pk)
     user = request.user
+    also = list(evidence.also_proves.order_by("code"))
     context = {
         "e": evidence,
         "revisions": evidence.revisions.select_related("uploaded_by"),
         "reviews": evidence.reviews.select_related("reviewer"),
-        "also": evidence.also_proves.order_by("code"),
+        "also": also,
         "can_contribute": permissions.has_perm(user, permissions.CONTRIBUTE_UNIT_WORK, evidence) and evidence.assignment.status in EDITABLE_SHARE,
         "can_review": permissions.has_perm(user, permissions.REVIEW_UNIT_WORK, evidence),
-        "replace_form": ReplaceForm(), "review_form": ReviewForm(), "link_form": LinkIndicatorsForm(initial={"codes": ", ".join(i.code for i in evidence.also_proves.all())}),
+        "file_accept": FILE_ACCEPT, "link_form": LinkIndicatorsForm(initial={"codes": ", ".join(i.code for i in also)}),
     }
     return render(request, "evidence/detail.html", context)
 
@@ -247,7 +247,7 @@ def queue(request):
         "assignment__unit", "assignment__indicator", "current_revision")
     filtered = ReviewQueueFilter(request.GET, queryset=base)
     page = Paginator(filtered.qs.order_by("created_at"), 30).get_page(request.GET.get("page"))
-    return render(request, "evidence/queue.html", {"filter": filtered, "page": page, "now": timezone.now(), "review_form": ReviewForm()})
+    return render(request, "evidence/queue.html", {"filter": filtered, "page": page})
 
 
 
