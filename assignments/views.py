@@ -2,17 +2,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaign.models import Campaign, Unit
 from campaign.selectors import campaign_current
 from core import permissions
+from core.downloads import table_response
 from core.uploads import stash_confirm, stash_upload
 from indicators.services import ImportRejected
 from indicators.tables import TableError, export_table, read_table
@@ -32,7 +32,6 @@ from .services import (
 
 REQUIRED_COLUMNS = ("level3", "lead")
 BOARD_ITEMS = 10  # open items listed per unit on the board; the task list has them all
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 @login_required
@@ -82,10 +81,7 @@ def export(request):
     if not form.is_valid():
         raise Http404
     campaign, fmt = form.cleaned_data["campaign"], form.cleaned_data["format"] or "xlsx"
-    response = HttpResponse(assignment_export(campaign=campaign, fmt=fmt), content_type=CONTENT_TYPES[fmt])
-    filename = f"{campaign.name}-任务分工-{timezone.localdate():%Y%m%d}.{fmt}"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return table_response(assignment_export(campaign=campaign, fmt=fmt), f"{campaign.name}-任务分工", fmt)
 
 
 # --- the task workflow ----------------------------------------------------------------------
@@ -226,7 +222,7 @@ def assignment_list(request):
     campaign, filtered = _office_list(request)
     qs = filtered.qs.order_by("indicator__code", "role", "unit__code")
     if request.GET.get("export") == "xlsx":
-        return _xlsx_response(AssignmentResource().export(qs).xlsx, f"{campaign.name}-任务清单")
+        return table_response(AssignmentResource().export(qs).xlsx, f"{campaign.name}-任务清单")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     context = {"campaign": campaign, "filter": filtered, "page": page, "today": timezone.localdate(),
                "bulk_form": BulkActionForm(queryset=qs)}
@@ -253,12 +249,6 @@ def bulk(request):
     return redirect(back)
 
 
-def _xlsx_response(data, stem):
-    response = HttpResponse(data, content_type=CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = content_disposition_header(True, f"{stem}-{timezone.localdate():%Y%m%d}.xlsx")
-    return response
-
-
 @login_required
 @require_GET
 def board(request):
@@ -270,7 +260,7 @@ def board(request):
     today = timezone.localdate()
     if request.GET.get("export") == "xlsx":
         rows = accountability_board(campaign=campaign, today=today)
-        return _xlsx_response(export_table(BOARD_HEADERS, board_export_rows(rows), "xlsx"), f"{campaign.name}-督办")
+        return table_response(export_table(BOARD_HEADERS, board_export_rows(rows), "xlsx"), f"{campaign.name}-督办")
     rows = accountability_board(campaign=campaign, today=today, items_per_unit=BOARD_ITEMS)
     context = {"campaign": campaign, "rows": rows, "today": today, "circular_form": CircularForm(initial={"title": _("Circular on overdue tasks as of %(date)s") % {"date": today}})}
     return render(request, "assignments/board.html", context)

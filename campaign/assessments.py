@@ -117,13 +117,13 @@ def snapshot_take(*, campaign, day=None):
     from assignments.models import Assignment
     from evidence.models import Evidence
 
+    from .dashboard import evidence_counts
     from .eligibility import eligibility
 
     day = day or timezone.localdate()
-    evidence = Evidence.objects.filter(assignment__campaign=campaign, hidden_at__isnull=True).aggregate(
-        total=Count("id"), accepted=Count("id", filter=Q(review_status="accepted")))
+    evidence = evidence_counts(Evidence.objects.filter(campaign=campaign))
     values = {
-        "evidence_total": evidence["total"],
+        "evidence_total": sum(evidence.values()),
         "evidence_accepted": evidence["accepted"],
         "shares_accepted": Assignment.objects.filter(campaign=campaign, status=Assignment.Status.ACCEPTED).count(),
         "indicators_met": eligibility(campaign).met,

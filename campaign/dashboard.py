@@ -15,7 +15,8 @@ from .models import Assessment, DailySnapshot, Unit
 S = Assignment.Status
 
 
-def _evidence_counts(evidence):
+def evidence_counts(evidence):
+    """Visible evidence by review status (one aggregate query)."""
     return evidence.filter(hidden_at__isnull=True).aggregate(
         accepted=Count("id", filter=Q(review_status=Evidence.Review.ACCEPTED)),
         pending=Count("id", filter=Q(review_status=Evidence.Review.PENDING)),
@@ -87,7 +88,7 @@ def _county_figures(*, campaign, today):
     for row in per_unit:
         row["link"] = f"{tasks}?unit={row['unit_id']}"
     return {
-        "evidence": _evidence_counts(Evidence.objects.filter(campaign=campaign)),
+        "evidence": evidence_counts(Evidence.objects.filter(campaign=campaign)),
         "shares": shares.aggregate(total=Count("id"), accepted=Count("id", filter=Q(status=S.ACCEPTED)),
                                    overdue=Count("id", filter=overdue), submitted=Count("id", filter=Q(status=S.SUBMITTED))),
         "level1": _bars(level1, "title", "met", "indicators"),
@@ -108,7 +109,7 @@ def unit_dashboard(*, campaign, units, today=None):
         .order_by("indicator__parent__parent__position")
     )
     return {
-        "evidence": _evidence_counts(Evidence.objects.filter(assignment__in=shares)),
+        "evidence": evidence_counts(Evidence.objects.filter(assignment__in=shares)),
         "shares": shares.aggregate(total=Count("id"), accepted=Count("id", filter=Q(status=S.ACCEPTED)),
                                    overdue=Count("id", filter=overdue), submitted=Count("id", filter=Q(status=S.SUBMITTED)),
                                    returned=Count("id", filter=Q(status=S.RETURNED))),

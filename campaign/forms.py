@@ -56,9 +56,7 @@ class AssessmentForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, indicator=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = Unit.objects.filter(is_active=True, kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP, Unit.Kind.OFFICE])
-        self.fields["owner"].widget.attrs["class"] = "form-select"
         if indicator is not None and indicator.score is not None:
-            self.fields["self_score"].max_value = indicator.score
             self.fields["self_score"].validators.append(MaxValueValidator(indicator.score))
             self.fields["self_score"].help_text = _("0 to %(max)s") % {"max": indicator.score}
         if indicator is not None and not indicator.is_veto:

@@ -31,11 +31,6 @@ def temporary_password():
             return candidate
 
 
-def _require_manager(by):
-    if not permissions.has_perm(by, permissions.MANAGE_PEOPLE):
-        raise PermissionDenied
-
-
 def manageable_people():
     """The accounts the office may manage: everyone but IT and the city's reviewers."""
     User = get_user_model()
@@ -61,7 +56,7 @@ def _require_manageable(person):
 @transaction.atomic
 def person_create(*, by, username, full_name, unit, role, phone="", email=""):
     """A new account with its first role and a temporary password. Returns (user, password)."""
-    _require_manager(by)
+    permissions.require_global(by, permissions.MANAGE_PEOPLE)
     _check_role(unit, role)
     User = get_user_model()
     username = username.strip()
@@ -86,7 +81,7 @@ def person_create(*, by, username, full_name, unit, role, phone="", email=""):
 @transaction.atomic
 def person_grant(*, by, person, unit, role):
     """Give an account a (further) role in a unit."""
-    _require_manager(by)
+    permissions.require_global(by, permissions.MANAGE_PEOPLE)
     _require_manageable(person)
     _check_role(unit, role)
     if Membership.objects.filter(user=person, unit=unit, role=role).exists():
@@ -97,7 +92,7 @@ def person_grant(*, by, person, unit, role):
 @transaction.atomic
 def person_revoke(*, by, membership):
     """End one role; what the person's other roles give stays."""
-    _require_manager(by)
+    permissions.require_global(by, permissions.MANAGE_PEOPLE)
     _require_manageable(membership.user)
     if membership.role not in permissions.GRANTABLE_ROLES:
         raise ValidationError(_("The office cannot give this role; ask IT."))
@@ -109,7 +104,7 @@ def person_revoke(*, by, membership):
 @transaction.atomic
 def person_set_active(*, by, person, active):
     """Switch an account off (it can no longer sign in; its trail stays) or on again."""
-    _require_manager(by)
+    permissions.require_global(by, permissions.MANAGE_PEOPLE)
     _require_manageable(person)
     if person.pk == by.pk:
         raise ValidationError(_("You cannot switch off your own account."))
@@ -124,7 +119,7 @@ def person_set_active(*, by, person, active):
 @transaction.atomic
 def person_reset_password(*, by, person):
     """A new temporary password for someone who forgot theirs. Returns it (shown once)."""
-    _require_manager(by)
+    permissions.require_global(by, permissions.MANAGE_PEOPLE)
     _require_manageable(person)
     password = temporary_password()
     person.set_password(password)

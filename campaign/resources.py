@@ -78,6 +78,7 @@ class AssessmentResource(resources.ModelResource):
         self.campaign = campaign
         self.user = user
         self._indicators = None
+        self._existing = None
 
     def indicators(self):
         if self._indicators is None:
@@ -93,9 +94,15 @@ class AssessmentResource(resources.ModelResource):
             raise ValueError(_("%(code)s is not a level-3 indicator of this campaign.") % {"code": row.get("code") or "—"})
         return indicator
 
+    def existing(self):
+        """The campaign's assessments by indicator, loaded once per import (not a query per row)."""
+        if self._existing is None:
+            self._existing = {a.indicator_id: a for a in self.get_queryset()}
+        return self._existing
+
     def get_instance(self, instance_loader, row):
         # Rows are found by the indicator's code within this campaign, not by an id column.
-        instance = Assessment.objects.filter(campaign=self.campaign, indicator=self._indicator(row)).select_related("indicator").first()
+        instance = self.existing().get(self._indicator(row).pk)
         if instance is not None:
             instance.audit_before = snapshot(instance, ASSESSMENT_FIELDS)  # the audit shows what each row changed
         return instance
@@ -109,6 +116,7 @@ class AssessmentResource(resources.ModelResource):
         instance.updated_by = self.user
 
     def after_save_instance(self, instance, row, **kwargs):
+        self.existing()[instance.indicator_id] = instance  # a later row for the same indicator finds it
         if not kwargs.get("dry_run"):
             old, new = changed(getattr(instance, "audit_before", {}), snapshot(instance, ASSESSMENT_FIELDS))
             audit_record(actor=self.user, verb="assessed", obj=instance, object_repr=f"{self.campaign.slug} {instance.indicator.code}",

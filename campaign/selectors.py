@@ -31,9 +31,20 @@ def campaign_current():
     )
 
 
-def assessment_rows(*, campaign, result=None, status=None, level1=None, suggested=None):
+def campaign_current_or_404():
+    """The current campaign for pages that need its indicator framework."""
+    from django.http import Http404
+
+    campaign = campaign_current()
+    if campaign is None or campaign.framework_id is None:
+        raise Http404
+    return campaign
+
+
+def assessment_rows(*, campaign, result=None, status=None, level1=None, suggested=None, assessments=None):
     """The assessment list: every level-3 indicator with its assessment (or none) and the
-    suggested result. Filters: result ("none" = not decided), status, level-1 id, suggestion."""
+    suggested result. Filters: result ("none" = not decided), status, level-1 id, suggestion.
+    `assessments`: the campaign's, when the caller has them already."""
     from indicators import tables
     from indicators.models import Indicator
 
@@ -43,7 +54,9 @@ def assessment_rows(*, campaign, result=None, status=None, level1=None, suggeste
     indicators = Indicator.objects.filter(framework_id=campaign.framework_id, level=3).select_related("parent__parent")
     if level1:
         indicators = indicators.filter(parent__parent_id=level1) if _is_uuid(level1) else indicators.none()
-    by_indicator = {a.indicator_id: a for a in Assessment.objects.filter(campaign=campaign)}
+    if assessments is None:
+        assessments = Assessment.objects.filter(campaign=campaign)
+    by_indicator = {a.indicator_id: a for a in assessments}
     suggestions = assessment_suggestions(campaign)
     rows = []
     for i in sorted(indicators, key=lambda i: tables.code_sort_key(i.code)):

@@ -11,7 +11,7 @@ from core.audit import audit_record, changed, snapshot
 from .models import Campaign, Membership, Unit
 
 UNIT_FIELDS = ["code", "name", "short_name", "aliases", "kind", "category", "is_law_enforcement", "region", "note"]
-CAMPAIGN_FIELDS = ["county", "name", "slug", "kind", "single_item_title", "focus_areas", "framework", "threshold", "stage"]
+CAMPAIGN_FIELDS = ["county", "name", "slug", "kind", "single_item_title", "focus_areas", "framework", "threshold", "city_office", "stage"]
 
 
 @transaction.atomic

@@ -1,26 +1,26 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import permissions
+from core.downloads import table_response
 from core.uploads import stash_confirm, stash_upload
 from indicators.forms import TableUploadForm as AssessmentUploadForm
 from indicators.models import Indicator
 from indicators.tables import TableError
 
+from .assessments import FIELDS as ASSESSMENT_FIELDS
 from .assessments import assessment_save, assessment_suggestions, rectification_close
 from .dashboard import county_dashboard, unit_dashboard
 from .eligibility import eligibility
 from .forms import AssessmentForm, CampaignForm, RectificationCloseForm, StageForm
 from .models import Assessment, Campaign, Rectification, Unit
 from .resources import assessment_dataset, assessment_export, assessment_import_rows
-from .selectors import assessment_rows, campaign_current
+from .selectors import assessment_rows, campaign_current_or_404
 from .services import campaign_create, campaign_move_stage, campaign_update, stage_moves_for, stage_moves_from
 
 
@@ -94,22 +94,16 @@ def campaign_stage(request, pk):
 
 # --- self-assessment, rectification, dashboard ------------------------------------------------
 
-def _current_campaign():
-    campaign = campaign_current()
-    if campaign is None or campaign.framework_id is None:
-        raise Http404
-    return campaign
-
-
 @login_required
 @require_GET
 def assessment_list(request):
     """Every level-3 indicator with its result, score, status and the suggestion from the evidence."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    campaign = _current_campaign()
+    campaign = campaign_current_or_404()
+    assessments = list(Assessment.objects.filter(campaign=campaign))  # for the rows and the eligibility line
     rows = assessment_rows(campaign=campaign, result=request.GET.get("result"), status=request.GET.get("status"),
-                           level1=request.GET.get("level1"), suggested=request.GET.get("suggested"))
-    context = {"campaign": campaign, "rows": rows, "eligibility": eligibility(campaign), "results": Assessment.Result.choices,
+                           level1=request.GET.get("level1"), suggested=request.GET.get("suggested"), assessments=assessments)
+    context = {"campaign": campaign, "rows": rows, "eligibility": eligibility(campaign, assessments=assessments), "results": Assessment.Result.choices,
                "statuses": Assessment.Status.choices, "level1s": campaign.framework.indicators.filter(level=1).order_by("position")}
     return render(request, "campaign/assessment_list.html", context)
 
@@ -118,15 +112,15 @@ def assessment_list(request):
 @require_http_methods(["GET", "POST"])
 def assessment_edit(request, indicator):
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    campaign = _current_campaign()
+    campaign = campaign_current_or_404()
     indicator = get_object_or_404(Indicator.objects.select_related("parent__parent"), pk=indicator, framework_id=campaign.framework_id, level=3)
     assessment = Assessment.objects.filter(campaign=campaign, indicator=indicator).first()
-    initial = {f: getattr(assessment, f) for f in ("result", "status", "self_score", "veto_triggered", "practice", "outcomes", "highlights", "shortfall")} if assessment else {}
+    initial = {f: getattr(assessment, f) for f in ASSESSMENT_FIELDS} if assessment else {}
     form = AssessmentForm(request.POST or None, indicator=indicator, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        values = {f: data.get(f) for f in ("result", "status", "self_score", "practice", "outcomes", "highlights", "shortfall")}
-        values["veto_triggered"] = bool(data.get("veto_triggered"))
+        values = {f: data.get(f) for f in ASSESSMENT_FIELDS}
+        values["veto_triggered"] = bool(data.get("veto_triggered"))  # absent from the form of a non-veto indicator
         rect = {"measure": data["measure"], "owner": data["owner"], "deadline": data["deadline"]} if data.get("measure") else None
         try:
             assessment_save(campaign=campaign, indicator=indicator, by=request.user, rectification=rect, **values)
@@ -145,12 +139,9 @@ def assessment_edit(request, indicator):
 @require_GET
 def assessment_export_view(request):
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    campaign = _current_campaign()
+    campaign = campaign_current_or_404()
     fmt = request.GET.get("format") if request.GET.get("format") in ("csv", "xlsx") else "xlsx"
-    types = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-    response = HttpResponse(assessment_export(campaign=campaign, fmt=fmt), content_type=types[fmt])
-    response["Content-Disposition"] = content_disposition_header(True, f"{campaign.name}-自评表-{timezone.localdate():%Y%m%d}.{fmt}")
-    return response
+    return table_response(assessment_export(campaign=campaign, fmt=fmt), f"{campaign.name}-自评表", fmt)
 
 
 @login_required
@@ -159,7 +150,7 @@ def assessment_import_view(request):
     """Upload the assessment table: a dry run shows what changes or the row-numbered
     errors; confirming imports the same file, all or nothing."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    campaign = _current_campaign()
+    campaign = campaign_current_or_404()
     form = AssessmentUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -200,13 +191,12 @@ def rectification_list(request):
     permissions.require_member(request.user)
     if not permissions.scope(request.user, permissions.VIEW_UNIT_WORK, Unit).exists():
         raise PermissionDenied
-    campaign = _current_campaign()
+    campaign = campaign_current_or_404()
     items = permissions.scope(request.user, permissions.VIEW_UNIT_WORK,
                               Rectification.objects.filter(campaign=campaign).select_related("owner", "assessment__indicator", "closed_by"))
     if request.GET.get("status") in ("open", "closed"):
         items = items.filter(status=request.GET["status"])
-    return render(request, "campaign/rectification_list.html", {"campaign": campaign, "items": items, "today": timezone.localdate(),
-                                                                "close_form": RectificationCloseForm()})
+    return render(request, "campaign/rectification_list.html", {"campaign": campaign, "items": items, "today": timezone.localdate()})
 
 
 @login_required
@@ -228,7 +218,7 @@ def rectification_close_view(request, pk):
 @require_GET
 def dashboard(request):
     """The office's dashboard for the county; a unit's leader and liaison see their own unit's."""
-    campaign = _current_campaign()
+    campaign = campaign_current_or_404()
     if permissions.has_perm(request.user, permissions.REVIEW_UNIT_WORK):
         return render(request, "campaign/dashboard.html", {"campaign": campaign, **county_dashboard(campaign=campaign)})
     units = list(permissions.scope(request.user, permissions.VIEW_UNIT_WORK, Unit))

@@ -1,7 +1,9 @@
 """Serving stored files through views that have checked permissions (never a public media URL)."""
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 # A stored file is data, never a page: no script runs even if a browser tried.
 SANDBOX_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
@@ -23,4 +25,14 @@ def file_response(field, name, *, content_type=None, attachment=True):
         # Not on PDFs: browsers refuse to show a sandboxed PDF in their viewer. A PDF
         # served as application/pdf with nosniff is never run as a page anyway.
         response._csp_exempt = True
+    return response
+
+
+TABLE_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def table_response(data, stem, fmt="xlsx"):
+    """An exported table (CSV or XLSX bytes) as a download named "<stem>-<today>.<fmt>"."""
+    response = HttpResponse(data, content_type=TABLE_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, f"{stem}-{timezone.localdate():%Y%m%d}.{fmt}")
     return response

@@ -101,17 +101,13 @@ def _audit_xlsx(events):
     """The filtered trail as a workbook (formula-escaped: actors and objects are user text)."""
     import json
 
-    from django.http import HttpResponse
-    from django.utils.http import content_disposition_header
-
     from indicators.tables import export_table
+
+    from .downloads import table_response
 
     rows = [
         [timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, str(e.verb_label), e.object_type, e.object_repr,
          e.unit.name if e.unit else "", json.dumps(e.before, ensure_ascii=False), json.dumps(e.after, ensure_ascii=False), e.ip_address or ""]
         for e in events
     ]
-    data = export_table(["time", "user", "action", "object_type", "object", "unit", "before", "after", "ip"], rows, "xlsx")
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = content_disposition_header(True, f"操作日志-{timezone.localdate():%Y%m%d}.xlsx")
-    return response
+    return table_response(export_table(["time", "user", "action", "object_type", "object", "unit", "before", "after", "ip"], rows, "xlsx"), "操作日志")

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaign.selectors import campaign_current
+from campaign.selectors import campaign_current_or_404
 from core import permissions
 from core.audit import audit_record
 from core.downloads import file_response
@@ -14,13 +14,6 @@ from core.downloads import file_response
 from .forms import CityReviewForm, ReportTextForm
 from .models import ReportJob, ReportText, Submission
 from .services import latest_job, report_request, report_text_update, submission_create, submission_review, submission_verify
-
-
-def _campaign():
-    campaign = campaign_current()
-    if campaign is None or campaign.framework_id is None:
-        raise Http404
-    return campaign
 
 
 def _jobs(campaign):
@@ -32,7 +25,7 @@ def _jobs(campaign):
 def index(request):
     """The campaign's outputs: the report's free texts, compile jobs with live progress, submission."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    campaign = _campaign()
+    campaign = campaign_current_or_404()
     text, _created = ReportText.objects.get_or_create(campaign=campaign)
     form = ReportTextForm(request.POST or None, instance=text)
     if request.method == "POST" and form.is_valid():
@@ -50,7 +43,7 @@ def index(request):
 def jobs(request):
     """The jobs panel alone, polled by htmx while a job runs."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    campaign = _campaign()
+    campaign = campaign_current_or_404()
     return render(request, "reports/_jobs.html", {"campaign": campaign, "jobs": _jobs(campaign), "kinds": ReportJob.Kind.choices})
 
 
@@ -59,7 +52,7 @@ def jobs(request):
 def compile_view(request):
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
     try:
-        report_request(campaign=_campaign(), kind=request.POST.get("kind", ""), by=request.user)
+        report_request(campaign=campaign_current_or_404(), kind=request.POST.get("kind", ""), by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("reports:index")
@@ -86,7 +79,7 @@ def download(request, pk):
 @login_required
 @require_POST
 def submit(request):
-    campaign = _campaign()
+    campaign = campaign_current_or_404()
     if not permissions.has_perm(request.user, permissions.MANAGE_CAMPAIGN):
         raise PermissionDenied
     try:

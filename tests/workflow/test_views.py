@@ -220,6 +220,10 @@ def test_office_admin_creates_and_edits_a_campaign(client, world):
     client.post(reverse("campaign:edit", args=[campaign.pk]), data)
     campaign.refresh_from_db()
     assert str(campaign.threshold) == "0.950"
+    data.update(city_office=world.city.pk)  # the city it reports to is audited like every other field
+    client.post(reverse("campaign:edit", args=[campaign.pk]), data)
+    event = AuditEvent.objects.filter(verb="updated", object_id=str(campaign.pk)).order_by("-id").first()
+    assert event.after == {"city_office": str(world.city.pk)} and event.before == {"city_office": None}
 
 
 @pytest.mark.parametrize(
