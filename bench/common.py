@@ -1,7 +1,15 @@
-"""Helpers shared by the benchmarks that start a real server."""
+"""Helpers shared by the benchmarks that run child processes and real servers."""
 
+import contextlib
+import os
+import signal
 import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 SESSION_SCRIPT = """
 import sys, django; django.setup()
@@ -32,3 +40,41 @@ def wait_for_port(port, seconds=10):
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"nothing answers on port {port}")
+
+
+def migrate_and_load_demo(env):
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([sys.executable, "manage.py", "load_demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def demo_env(work, **extra):
+    """The environment of child processes on their own SQLite database under `work`
+    (embedded broker, no Redis), migrated and with the demo county loaded."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "VAR_DIR": str(work),
+           "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}", **extra}
+    env.pop("REDIS_URL", None)
+    migrate_and_load_demo(env)
+    return env
+
+
+def write_random_file(path, mb, header=b"%PDF-1.4\n", block=None):
+    """`header` then `mb` MiB of random bytes (incompressible, like photos and scans)."""
+    block = block or os.urandom(1 << 20)
+    with open(path, "wb") as fh:
+        fh.write(header)
+        for _ in range(mb):
+            fh.write(block)
+
+
+@contextlib.contextmanager
+def gunicorn(env, *options):
+    """gunicorn on a free loopback port until the block ends; yields (port, process)."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                               "--log-level", "warning", *options], cwd=ROOT, env=env)
+    try:
+        wait_for_port(port)
+        yield port, server
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)

@@ -4,17 +4,15 @@ trivial page, the dashboard, the liaison's and the office's main pages. Zero
 errors wanted; the dashboard's throughput is reported as a ratio to the trivial
 page's in the same run. Needs DATABASE_URL (PostgreSQL) and REDIS_URL."""
 
+import http.client
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-from pathlib import Path
 
-from common import SESSION_SCRIPT, free_port, wait_for_port
+from common import ROOT, SESSION_SCRIPT, gunicorn, migrate_and_load_demo
 
-ROOT = Path(__file__).resolve().parent.parent
 DB = "fazhi_load"
 
 
@@ -36,9 +34,7 @@ def main():
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB], check=True)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test", "VAR_DIR": str(ROOT / "var" / "bench-load")}
     py = sys.executable
-    subprocess.run([py, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([py, "manage.py", "load_demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    port = free_port()
+    migrate_and_load_demo(env)
     prod = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.production", "DJANGO_SECRET_KEY": "load-run-" + "x" * 50,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "false"}
     subprocess.run([py, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=prod, check=True)
@@ -46,27 +42,21 @@ def main():
     sessions = subprocess.run([py, "-c", SESSION_SCRIPT, "demo-office", "demo-liaison-D16"], cwd=ROOT, env=prod, check=True,
                               capture_output=True, text=True).stdout.split()
     office, liaison = f"sessionid={sessions[-2]}", f"sessionid={sessions[-1]}"
-    server = subprocess.Popen([py, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                               "--log-level", "warning"], cwd=ROOT, env=prod)
     try:
-        wait_for_port(port)
-        site = f"http://127.0.0.1:{port}"
-        import http.client
-
-        for path, cookie in (("/campaigns/dashboard/", office), ("/", liaison)):
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.request("GET", path, headers={"Cookie": cookie})
-            status = conn.getresponse().status
-            if status != 200:  # a redirect to the login page would make the figures meaningless
-                print(f"bench load failed: {path} answered {status} to a logged-in client", file=sys.stderr)
-                return 1
-        results = {}
-        for name, path, cookie in (("trivial", "/accounts/password/done/", office), ("dashboard", "/campaigns/dashboard/", office),
-                                   ("liaison_home", "/", liaison), ("office_tasks", "/assignments/", office)):
-            results[name] = wrk(site + path, cookie, 15)
+        with gunicorn(prod, "--workers", "2") as (port, _server):
+            site = f"http://127.0.0.1:{port}"
+            for path, cookie in (("/campaigns/dashboard/", office), ("/", liaison)):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn.request("GET", path, headers={"Cookie": cookie})
+                status = conn.getresponse().status
+                if status != 200:  # a redirect to the login page would make the figures meaningless
+                    print(f"bench load failed: {path} answered {status} to a logged-in client", file=sys.stderr)
+                    return 1
+            results = {}
+            for name, path, cookie in (("trivial", "/accounts/password/done/", office), ("dashboard", "/campaigns/dashboard/", office),
+                                       ("liaison_home", "/", liaison), ("office_tasks", "/assignments/", office)):
+                results[name] = wrk(site + path, cookie, 15)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
         subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", DB])
     errors = sum(e for _rps, e in results.values())
     ratio = results["dashboard"][0] / results["trivial"][0]

@@ -6,9 +6,9 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, demo_env, write_random_file
+
 WORK = ROOT / "var" / "bench-package"
 FILES, FILE_MB = 40, 52  # 2.08 GB
 
@@ -16,18 +16,11 @@ FILES, FILE_MB = 40, 52  # 2.08 GB
 def main():
     shutil.rmtree(WORK, ignore_errors=True)
     (WORK / "media" / "evidence").mkdir(parents=True)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "VAR_DIR": str(WORK),
-           "DATABASE_URL": f"sqlite:///{WORK / 'db.sqlite3'}", "MEDIA_ROOT": str(WORK / "media")}
-    env.pop("REDIS_URL", None)
+    env = demo_env(WORK, MEDIA_ROOT=str(WORK / "media"))
     py = sys.executable
-    subprocess.run([py, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([py, "manage.py", "load_demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     block = os.urandom(1 << 20)
     for n in range(FILES):
-        with open(WORK / "media" / "evidence" / f"big{n:02d}.pdf", "wb") as fh:
-            fh.write(b"%PDF-1.4\n" + n.to_bytes(4, "big"))
-            for _ in range(FILE_MB):
-                fh.write(block)
+        write_random_file(WORK / "media" / "evidence" / f"big{n:02d}.pdf", FILE_MB, header=b"%PDF-1.4\n" + n.to_bytes(4, "big"), block=block)
     subprocess.run([py, "-c", SETUP], cwd=ROOT, env=env, check=True)
     start = time.perf_counter()
     subprocess.run(["zip", "-0", "-q", "-r", str(WORK / "baseline.zip"), "evidence"], cwd=WORK / "media", check=True)

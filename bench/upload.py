@@ -7,17 +7,14 @@ copying the same file on disk, both measured in this run.
 """
 
 import http.client
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from common import free_port, wait_for_port
+from common import ROOT, SESSION_SCRIPT, demo_env, gunicorn, write_random_file
 
-ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench-upload"
 SIZE_MB = 200
 BOUNDARY = "----fazhibench"
@@ -37,23 +34,15 @@ def children(pid):
 def main():
     shutil.rmtree(WORK, ignore_errors=True)
     (WORK / "tmp").mkdir(parents=True)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "VAR_DIR": str(WORK),
-           "DATABASE_URL": f"sqlite:///{WORK / 'db.sqlite3'}", "EVIDENCE_MAX_UPLOAD_MB": "300",
-           "FILE_UPLOAD_TEMP_DIR": str(WORK / "tmp")}
-    env.pop("REDIS_URL", None)
+    env = demo_env(WORK, EVIDENCE_MAX_UPLOAD_MB="300", FILE_UPLOAD_TEMP_DIR=str(WORK / "tmp"))
     py = sys.executable
-    subprocess.run([py, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([py, "manage.py", "load_demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     # A session for the demo liaison, and a share it may add evidence to.
-    out = subprocess.run([py, "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.split()
-    session_key, share_id = out[-2], out[-1]
+    session_key = subprocess.run([py, "-c", SESSION_SCRIPT, "demo-liaison-D16"], cwd=ROOT, env=env, check=True,
+                                 capture_output=True, text=True).stdout.split()[-1]
+    share_id = subprocess.run([py, "-c", SHARE], cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.split()[-1]
 
     big = WORK / "big.pdf"
-    with open(big, "wb") as fh:
-        fh.write(b"%PDF-1.4\n")
-        block = os.urandom(1 << 20)
-        for _ in range(SIZE_MB):
-            fh.write(block)
+    write_random_file(big, SIZE_MB)
     copies = []
     for _ in range(3):
         start = time.perf_counter()
@@ -62,11 +51,7 @@ def main():
         (WORK / "copy.pdf").unlink()
     copy_seconds = sorted(copies)[1]
 
-    port = free_port()
-    server = subprocess.Popen([py, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                               "--workers", "1", "--timeout", "600", "--log-level", "warning"], cwd=ROOT, env=env)
-    try:
-        wait_for_port(port)
+    with gunicorn(env, "--workers", "1", "--timeout", "600") as (port, server):
         cookies = f"sessionid={session_key}; csrftoken=benchtoken0123456789benchtoken01"
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
         conn.request("GET", f"/assignments/{share_id}/", headers={"Cookie": cookies})
@@ -97,9 +82,6 @@ def main():
         if response.status != 200:
             print(f"bench upload failed: {response.status} {body[:300]}", file=sys.stderr)
             return 1
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
     increase_mb = (after - before) / 1024
     ratio = upload_seconds / copy_seconds
     # The copy is a page-cache memcpy; the upload crosses HTTP, the multipart
@@ -112,18 +94,10 @@ def main():
     return 0 if ok else 1
 
 
-SETUP = """
+SHARE = """
 import django; django.setup()
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from assignments.models import Assignment
-from core.models import User
-user = User.objects.get(username="demo-liaison-D16")
-s = SessionStore()
-s[SESSION_KEY] = str(user.pk); s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"; s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-s.create()
-share = Assignment.objects.filter(unit__code="D16", status="not_started").order_by("indicator__code").first()
-print(s.session_key, share.pk)
+print(Assignment.objects.filter(unit__code="D16", status="not_started").order_by("indicator__code").first().pk)
 """
 
 if __name__ == "__main__":
