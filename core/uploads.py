@@ -98,12 +98,20 @@ def stash_sweep(now=None):
     return removed
 
 
+def upload_refusal(request):
+    """Why the request's upload was cut off (too large), or "" when it was not. Ask after the
+    request's files have been parsed."""
+    if getattr(request, "upload_too_large", False):
+        return _("The file is larger than %(mb)s MB.") % {"mb": settings.EVIDENCE_MAX_UPLOAD_MB}
+    return ""
+
+
 class HashingUploadHandler(TemporaryFileUploadHandler):
     """Every upload goes to a temporary file on disk chunk by chunk (never whole into
     memory), its SHA-256 computed on the way, and stops at the size limit.
 
     The file arrives with `.sha256` and `.size` set; an upload cut off at the limit
-    leaves `request.upload_too_large = True` so the view can say why.
+    leaves `request.upload_too_large = True`, which upload_refusal() turns into words.
     """
 
     def new_file(self, *args, **kwargs):
@@ -116,7 +124,6 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
         self.received += len(raw_data)
         if self.received > self.limit:
             self.request.upload_too_large = True
-            self.request.upload_limit_mb = settings.EVIDENCE_MAX_UPLOAD_MB
             self.file.close()
             raise StopUpload(connection_reset=False)
         self.digest.update(raw_data)

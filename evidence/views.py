@@ -11,6 +11,7 @@ from assignments.models import Assignment
 from core import permissions
 from core.audit import audit_record
 from core.downloads import file_response
+from core.uploads import upload_refusal
 from indicators.models import Indicator
 
 from .filters import ReviewQueueFilter
@@ -51,9 +52,8 @@ def add_files(request, share):
     show a progress bar each, and reads the JSON answer; without script the form posts all."""
     assignment = _share(request.user, share)
     form = FileEvidenceForm(request.POST, request.FILES)  # parses the upload: the size check below needs it done
-    if getattr(request, "upload_too_large", False):
-        message = _("The file is larger than %(mb)s MB.") % {"mb": request.upload_limit_mb}
-        return _answer(request, assignment, False, message)
+    if refusal := upload_refusal(request):
+        return _answer(request, assignment, False, refusal)
     if not form.is_valid():
         return _answer(request, assignment, False, _errors(form))
     results = []
@@ -129,8 +129,8 @@ def detail(request, pk):
 def replace(request, pk):
     evidence = _evidence(request.user, pk, permissions.CONTRIBUTE_UNIT_WORK)
     form = ReplaceForm(request.POST, request.FILES)  # parses the upload first
-    if getattr(request, "upload_too_large", False):
-        messages.error(request, _("The file is larger than %(mb)s MB.") % {"mb": request.upload_limit_mb})
+    if refusal := upload_refusal(request):
+        messages.error(request, refusal)
         return redirect(evidence)
     try:
         if not form.is_valid():
