@@ -4,9 +4,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Unit
 from core.forms import BootstrapForm, QuickSelect
 from indicators.models import Indicator
+from org.models import Unit
 
 from .models import Assignment
 

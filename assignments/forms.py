@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Campaign, Unit
-from core.forms import BootstrapForm
-from indicators.forms import TableUploadForm
+from campaign.models import Campaign
+from core.forms import BootstrapForm, TableUploadForm
+from org.models import Unit
 
 from .models import Assignment
 

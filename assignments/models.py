@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
@@ -41,7 +42,7 @@ class Assignment(BaseModel):
         "indicators.Indicator", verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="assignments"
     )
     unit = models.ForeignKey(
-        "campaign.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments"
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments"
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
@@ -82,7 +83,6 @@ class Assignment(BaseModel):
         return f"{self.indicator_id}:{self.unit_id}:{self.role}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
 
         return reverse("assignments:detail", args=[self.pk])
 
@@ -136,7 +136,7 @@ class ReminderLog(models.Model):
     id = models.BigAutoField(primary_key=True)
     # What the reminder is about: a unit's share, or a rectification item (整改).
     assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders")
-    rectification = models.ForeignKey("campaign.Rectification", null=True, blank=True, on_delete=models.CASCADE, related_name="reminders")
+    rectification = models.ForeignKey("assessment.Rectification", null=True, blank=True, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # The period a reminder belongs to: the deadline it warns about, or the month of a progress prompt.
     period = models.CharField(max_length=20)
@@ -178,7 +178,10 @@ class Circular(BaseModel):
     def __str__(self):
         return self.title
 
+    def listed_unit_codes(self):
+        """The units the notice names: their people may read it (org.permissions.require_listed)."""
+        return [e["unit_code"] for e in self.entries]
+
     def get_absolute_url(self):
-        from django.urls import reverse
 
         return reverse("assignments:circular", args=[self.pk])

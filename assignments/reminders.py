@@ -8,7 +8,6 @@ send twice. A missed day is caught up: the run sends the reminder that applies
 today and records the earlier, superseded ones as skipped.
 """
 
-import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,13 +15,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign.figures_cache import dashboard_touch
 from campaign.selectors import TERMINAL_STAGES
 from core.audit import audit_record
+from core.figures_cache import dashboard_touch
 from core.notifications import notify
+from org.selectors import office_people, unit_people
 
 from .models import Assignment, ReminderLog
-from .services import office_people, share_repr, unit_people
+from .services import share_repr
 
 K = ReminderLog.Kind
 DEADLINE_SERIES = [K.DAYS_7, K.DAYS_3, K.DAYS_1, K.OVERDUE]
@@ -70,6 +70,25 @@ def _skip_earlier(stage, period, claimed, pk, **subject):
             _claim(earlier, period, sent=False, **subject)
 
 
+def claim_series(stage, period, claimed, pk, **subject):
+    """Claim reminder `stage` of a deadline series for `subject`; True when this run sends it.
+    `claimed`: the (pk, kind, period) already in the log, read once per run."""
+    if (pk, stage, period) in claimed or not _claim(stage, period, **subject):
+        return False
+    _skip_earlier(stage, period, claimed, pk, **subject)
+    return True
+
+
+# Reminders of higher floors sent in the same daily run (assessment: rectification items).
+# Each source(today) returns a list of sent items with a .line(); registered in AppConfig.ready().
+REMINDER_SOURCES = []
+
+
+def register_reminder_source(source):
+    if source not in REMINDER_SOURCES:
+        REMINDER_SOURCES.append(source)
+
+
 def reminders_send(*, today=None):
     """Send what is due on `today` (default: the local date). Returns a list of Sent."""
     today = today or timezone.localdate()
@@ -93,50 +112,15 @@ def reminders_send(*, today=None):
         days_left = (a.deadline - today).days
         period = a.deadline.isoformat()
         stage = deadline_stage(days_left)
-        if stage is not None and (a.pk, stage, period) not in claimed and _claim(stage, period, assignment=a):
-            _skip_earlier(stage, period, claimed, a.pk, assignment=a)
+        if stage is not None and claim_series(stage, period, claimed, a.pk, assignment=a):
             sent.append(_send(a, stage, today))
         if days_left <= -escalation_days and (a.pk, K.ESCALATION, period) not in claimed and _claim(K.ESCALATION, period, assignment=a):
             if Assignment.objects.filter(pk=a.pk, escalated_at__isnull=True).update(escalated_at=timezone.now()):
                 dashboard_touch(a.campaign_id)  # the office's figures count escalations
             sent.append(_send(a, K.ESCALATION, today))
-    sent.extend(_rectification_reminders(today))
+    for source in REMINDER_SOURCES:
+        sent.extend(source(today))
     return sent
-
-
-def _rectification_reminders(today):
-    """Open rectification items (整改) get the same deadline series, sent to the owner unit."""
-    from campaign.models import Rectification
-
-    items = Rectification.objects.filter(status=Rectification.Status.OPEN).exclude(campaign__stage__in=TERMINAL_STAGES).select_related(
-        "owner", "assessment__indicator", "campaign")
-    claimed = {(r.rectification_id, r.kind, r.period) for r in ReminderLog.objects.filter(rectification__in=items)}
-    sent = []
-    for item in items:
-        stage = deadline_stage((item.deadline - today).days)
-        period = item.deadline.isoformat()
-        if stage is None or (item.pk, stage, period) in claimed or not _claim(stage, period, rectification=item):
-            continue
-        _skip_earlier(stage, period, claimed, item.pk, rectification=item)
-        code = item.assessment.indicator.code
-        if stage == K.OVERDUE:
-            title = _("Rectification overdue (催办): %(code)s") % {"code": code}
-        else:
-            title = _("Rectification due %(deadline)s: %(code)s") % {"deadline": item.deadline, "code": code}
-        count = notify(unit_people(item.owner), title=title, body=item.measure, link=item.get_absolute_url())
-        sent.append(SentRectification(stage, item, count))
-    return sent
-
-
-@dataclass
-class SentRectification:
-    kind: str
-    item: object
-    recipients: int
-
-    def line(self):
-        i = self.item
-        return f"rectification-{self.kind}\t{i.campaign.slug}\t{i.assessment.indicator.code}\t{i.owner.code} {i.owner.name}\t{i.deadline}\t{self.recipients} recipient(s)"
 
 
 def _send(a, kind, today):
@@ -177,7 +161,3 @@ def reminders_manual(*, assignments, by):
                      after={"deadline": str(a.deadline or ""), "status": a.status})
         count += 1
     return count
-
-
-def escalation_cutoff(today):
-    return today - datetime.timedelta(days=settings.ESCALATION_DAYS)

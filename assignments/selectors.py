@@ -1,12 +1,18 @@
 """Read-only queries about assignments; every list is scoped by core.permissions."""
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.urls import reverse
 
-from core import permissions
+from core import tables
+from core.figures_cache import cached_figures
+from indicators.models import Indicator
+from org import permissions
+from org.models import Unit
 
-from .models import Assignment
+from .models import Assignment, AssignmentEvent
 
 DUE_SOON_DAYS = 14
 
@@ -17,7 +23,7 @@ def assignment_list_for_user(*, user, campaign, units=None):
     qs = Assignment.objects.filter(campaign=campaign)
     if units is not None:
         qs = qs.filter(unit__in=units)
-    qs = permissions.scope(user, permissions.VIEW_UNIT_WORK, qs)
+    qs = permissions.restrict(user, permissions.VIEW_UNIT_WORK, qs)
     # Only the columns the task cards show (code, title, unit): fewer rows joined and
     # values converted on a page of many tasks.
     return qs.select_related("indicator", "unit").only(
@@ -46,9 +52,6 @@ def assignment_bucket(assignment, today):
 def assignment_group_by_deadline(assignments, today):
     """Split shares into returned / overdue / due soon / later / ongoing / submitted / accepted,
     each annotated with days left, and a returned share with the office's latest comment."""
-    from .models import AssignmentEvent
-
-    from django.urls import reverse
 
     groups = {"returned": [], "overdue": [], "due_soon": [], "later": [], "ongoing": [], "submitted": [], "accepted": []}
     # One reverse() for the page, not one per task.
@@ -89,7 +92,6 @@ def office_home_figures(*, campaign, today):
     """The office home's summary and overdue ranking, cached like the dashboard's figures:
     under the campaign's version (bumped after every change to its shares, escalations
     included) and the day."""
-    from campaign.figures_cache import cached_figures
 
     return cached_figures("home-office", campaign.pk, today, lambda: {
         "summary": assignment_deadline_summary(campaign=campaign, today=today),
@@ -99,7 +101,6 @@ def office_home_figures(*, campaign, today):
 
 def unit_overdue_ranking(*, campaign, today, limit=10):
     """Units with the most overdue shares, worst first (the office home's short list)."""
-    from campaign.models import Unit
 
     return (
         Unit.objects.filter(assignments__campaign=campaign, assignments__ongoing=False, assignments__deadline__lt=today,
@@ -118,9 +119,6 @@ def accountability_board(*, campaign, today, items_per_unit=None):
     """Units ranked by overdue, then returned shares, with their open items and a
     red/amber/green rating. Two queries on plain values (a county has thousands
     of shares; model instances for each would cost more than the page)."""
-    from django.urls import reverse
-
-    from campaign.models import Unit
 
     status_labels = dict(Assignment.Status.choices)
     url = reverse("assignments:detail", args=["00000000-0000-0000-0000-000000000000"])
@@ -174,3 +172,61 @@ def board_export_rows(board):
 
 
 BOARD_HEADERS = ["unit_code", "unit", "rating", "overdue", "returned", "escalated", "open_items"]
+
+
+# --- the indicator tree with the division of work ----------------------------------------
+
+@dataclass
+class TreeNode:
+    indicator: Indicator
+    children: list = field(default_factory=list)
+    lead: object = None
+    cooperating: list = field(default_factory=list)
+    deadline: object = None
+    ongoing: bool = False
+
+    @property
+    def level3_count(self):
+        if self.indicator.level == 3:
+            return 1
+        return sum(child.level3_count for child in self.children)
+
+
+def framework_tree(*, framework, campaign=None, query=""):
+    """The framework as nested TreeNodes in code order, with each level-3 node's
+    division of work in `campaign`. A query keeps the level-3 nodes whose code,
+    text or units match it, and their ancestors. Three queries whatever the size."""
+    indicators = sorted(framework.indicators.all(), key=lambda i: tables.code_sort_key(i.code))
+    nodes = {i.pk: TreeNode(i) for i in indicators}
+    if campaign is not None:
+        for a in Assignment.objects.filter(campaign=campaign).select_related("unit").order_by("unit__code"):
+            node = nodes.get(a.indicator_id)
+            if node is None:
+                continue
+            if a.role == Assignment.Role.LEAD:
+                node.lead, node.deadline, node.ongoing = a.unit, a.deadline, a.ongoing
+            else:
+                node.cooperating.append(a.unit)
+    key = tables.norm_key(query)
+    roots = []
+    for i in indicators:
+        node = nodes[i.pk]
+        if i.level == 3 and key and not _matches(node, key):
+            continue
+        if i.parent_id is None:
+            roots.append(node)
+        elif i.parent_id in nodes:
+            nodes[i.parent_id].children.append(node)
+    if key:
+        roots = [r for r in roots if r.level3_count]
+        for r in roots:
+            r.children = [c for c in r.children if c.level3_count]
+    return roots
+
+
+def _matches(node, key):
+    haystack = [node.indicator.code, node.indicator.title]
+    if node.lead is not None:
+        haystack += [node.lead.name, node.lead.short_name]
+    haystack += [u.name for u in node.cooperating] + [u.short_name for u in node.cooperating]
+    return any(key in tables.norm_key(text) for text in haystack)

@@ -3,20 +3,24 @@
 import re
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from campaign.models import Unit
-from core import permissions
-from campaign.figures_cache import dashboard_touch
+from core import tables
 from core.audit import audit_record, changed
-from indicators import tables
+from core.figures_cache import dashboard_touch
+from core.notifications import notify
+from core.tables import ImportRejected
 from indicators.models import Indicator
-from indicators.services import ImportRejected
+from org import permissions
+from org.models import Unit
+from org.selectors import unit_people
 
-from .models import Assignment
+from .models import Assignment, AssignmentEvent, Circular
+from .selectors import accountability_board
 
 # Tables join unit names with the enumeration comma, commas, semicolons, slashes,
 # spaces or line breaks (compared after NFKC, so full-width forms are folded).
@@ -332,7 +336,7 @@ COMMENT_REQUIRED = {_St.RETURNED}
 
 def assignment_moves_for(assignment, user):
     """The statuses this user may move the share to now."""
-    return [to for (frm, to), perm in TRANSITIONS.items() if frm == assignment.status and permissions.has_perm(user, perm, assignment)]
+    return [to for (frm, to), perm in TRANSITIONS.items() if frm == assignment.status and permissions.can(user, perm, assignment)]
 
 
 @transaction.atomic
@@ -343,12 +347,6 @@ def assignment_transition(*, assignment, to_status, by, comment=""):
     acting on the same share at once cannot both succeed.
     """
     dashboard_touch(assignment.campaign_id)
-    from django.core.exceptions import PermissionDenied
-    from django.utils import timezone
-
-    from core.notifications import notify
-
-    from .models import AssignmentEvent
 
     frm = assignment.status
     rule = TRANSITIONS.get((frm, to_status))
@@ -356,7 +354,7 @@ def assignment_transition(*, assignment, to_status, by, comment=""):
         raise ValidationError(
             _("A task cannot move from %(a)s to %(b)s.") % {"a": _St(frm).label, "b": _St(to_status).label}
         )
-    if not permissions.has_perm(by, rule, assignment):
+    if not permissions.can(by, rule, assignment):
         raise PermissionDenied
     comment = (comment or "").strip()
     if to_status in COMMENT_REQUIRED and not comment:
@@ -387,10 +385,8 @@ def assignment_transition(*, assignment, to_status, by, comment=""):
 @transaction.atomic
 def assignment_sign_off(*, assignment, by):
     """The unit leader signs off work the unit submitted for review (审签), once per submission."""
-    from django.core.exceptions import PermissionDenied
-    from django.utils import timezone
 
-    if not permissions.has_perm(by, permissions.SIGNOFF_UNIT_WORK, assignment):
+    if not permissions.can(by, permissions.SIGNOFF_UNIT_WORK, assignment):
         raise PermissionDenied
     if assignment.status != _St.SUBMITTED:
         raise ValidationError(_("Only work submitted for review can be signed off."))
@@ -406,22 +402,6 @@ def assignment_sign_off(*, assignment, by):
 
 def share_repr(assignment):
     return f"{assignment.indicator.code} {assignment.unit}"
-
-
-def unit_people(unit, roles=("liaison", "unit_leader")):
-    """The active people of a unit in `roles` (by default its liaisons and leaders: who
-    hears about its tasks)."""
-    from core.models import User
-
-    return list(User.objects.filter(memberships__unit=unit, memberships__role__in=roles, is_active=True).distinct())
-
-
-def office_people():
-    from campaign.models import Membership
-    from core.models import User
-
-    roles = [Membership.Role.OFFICE_ADMIN, Membership.Role.OFFICE_STAFF]
-    return list(User.objects.filter(memberships__role__in=roles, is_active=True).distinct())
 
 
 def assignment_rollup(assignment):
@@ -507,11 +487,6 @@ def assignment_remove(*, assignment, by):
 def circular_issue(*, campaign, title, body, by, today):
     """Issue a formal notice (通报) listing the units with overdue shares as of today;
     the list is a snapshot and every listed unit's people are told."""
-    from campaign.models import Unit
-    from core.notifications import notify
-
-    from .models import Circular
-    from .selectors import accountability_board
 
     entries = []
     for row in accountability_board(campaign=campaign, today=today):

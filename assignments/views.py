@@ -3,31 +3,48 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaign.models import Campaign, Unit
+from campaign.models import Campaign
 from campaign.selectors import campaign_current
-from core import permissions
 from core.downloads import table_response
+from core.tables import ImportRejected, TableError, export_table, read_table
 from core.uploads import stash_confirm, stash_upload
-from indicators.services import ImportRejected
-from indicators.tables import TableError, export_table, read_table
+from indicators.models import Framework
+from indicators.selectors import framework_level_counts
+from org import permissions
 
-from .admin import AssignmentResource
 from .filters import AssignmentFilter
 from .forms import (
-    AssignmentExportForm, AssignmentImportForm, BulkActionForm, CircularForm, DeadlineForm, TransitionForm, UnitChoiceForm,
+    AssignmentExportForm,
+    AssignmentImportForm,
+    BulkActionForm,
+    CircularForm,
+    DeadlineForm,
+    TransitionForm,
+    UnitChoiceForm,
 )
 from .models import Assignment, Circular
 from .reminders import reminders_manual
-from .selectors import BOARD_HEADERS, accountability_board, board_export_rows
+from .resources import AssignmentResource
+from .selectors import BOARD_HEADERS, accountability_board, board_export_rows, framework_tree
 from .services import (
-    assignment_add_unit, assignment_change_deadline, assignment_sign_off, assignment_export, assignment_import, assignment_moves_for,
-    assignment_plan, assignment_reassign, assignment_remove, assignment_rollup, assignment_transition, circular_issue,
+    assignment_add_unit,
+    assignment_change_deadline,
+    assignment_export,
+    assignment_import,
+    assignment_moves_for,
+    assignment_plan,
+    assignment_reassign,
+    assignment_remove,
+    assignment_rollup,
+    assignment_sign_off,
+    assignment_transition,
+    circular_issue,
 )
 
 REQUIRED_COLUMNS = ("level3", "lead")
@@ -62,7 +79,7 @@ def import_confirm(request):
     permissions.require_global(request.user, permissions.IMPORT_TABLES)
 
     def apply(data, _name, params):
-        campaign = Campaign.objects.filter(pk=params["campaign"]).first()
+        campaign = permissions.restrict(request.user, permissions.IMPORT_TABLES, Campaign).filter(pk=params["campaign"]).first()
         if campaign is None:
             raise ImportRejected([_("The campaign no longer exists.")])
         plan = assignment_import(campaign=campaign, table=read_table(data, sheet=params["sheet"], required=REQUIRED_COLUMNS), by=request.user)
@@ -101,37 +118,16 @@ def detail(request, pk):
         "events": assignment.events.select_related("by")[:50],
         "moves": assignment_moves_for(assignment, request.user),
         "rollup": assignment_rollup(assignment),
-        "can_manage": permissions.has_perm(request.user, permissions.MANAGE_ASSIGNMENTS, assignment),
+        "can_manage": permissions.can(request.user, permissions.MANAGE_ASSIGNMENTS, assignment),
         "can_sign_off": (assignment.status == Assignment.Status.SUBMITTED and assignment.signed_off_at is None
-                         and permissions.has_perm(request.user, permissions.SIGNOFF_UNIT_WORK, assignment)),
+                         and permissions.can(request.user, permissions.SIGNOFF_UNIT_WORK, assignment)),
         "days_left": days_left,
         "days_overdue": -days_left if days_left is not None and days_left < 0 else 0,
         "transition_form": TransitionForm(),
         "deadline_form": DeadlineForm(initial={"deadline": assignment.deadline, "ongoing": assignment.ongoing}),
         "unit_form": UnitChoiceForm(),
-        **_evidence_context(request.user, assignment),
     }
     return render(request, "assignments/detail.html", context)
-
-
-def _evidence_context(user, assignment):
-    """The evidence part of the share page: the list (hidden pieces for the office only) and the upload forms."""
-    from evidence.forms import FileEvidenceForm, LinkEvidenceForm, SummaryEvidenceForm
-    from evidence.services import EDITABLE_SHARE
-
-    office = permissions.has_perm(user, permissions.REVIEW_UNIT_WORK, assignment)
-    items = assignment.evidence.select_related("current_revision").order_by("-created_at")
-    if not office:
-        items = items.filter(hidden_at__isnull=True)
-    can_add = permissions.has_perm(user, permissions.CONTRIBUTE_UNIT_WORK, assignment) and assignment.status in EDITABLE_SHARE
-    return {
-        "evidence_items": items,
-        "can_add_evidence": can_add,
-        # Three forms on one page: distinct element ids so every label finds its field.
-        "file_form": FileEvidenceForm(auto_id="file_%s") if can_add else None,
-        "link_form": LinkEvidenceForm(auto_id="link_%s") if can_add else None,
-        "summary_form": SummaryEvidenceForm(auto_id="summary_%s") if can_add else None,
-    }
 
 
 @login_required
@@ -209,7 +205,7 @@ def _office_list(request):
     campaign = campaign_current()
     if campaign is None:
         raise Http404
-    base = permissions.scope(request.user, permissions.VIEW_UNIT_WORK, _shares().filter(campaign=campaign))
+    base = permissions.restrict(request.user, permissions.VIEW_UNIT_WORK, _shares().filter(campaign=campaign))
     filtered = AssignmentFilter(request.GET, queryset=base, campaign=campaign)
     return campaign, filtered
 
@@ -292,9 +288,23 @@ def circulars(request):
 @require_GET
 def circular(request, pk):
     """A formal notice, printable. Office members see all; a listed unit's people see it too."""
-    notice = get_object_or_404(Circular.objects.select_related("campaign", "issued_by"), pk=pk)
-    listed = {e["unit_code"] for e in notice.entries}
-    mine = set(permissions.scope(request.user, permissions.VIEW_UNIT_WORK, Unit).values_list("code", flat=True))
-    if not (permissions.has_perm(request.user, permissions.MANAGE_ASSIGNMENTS) or listed & mine):
-        raise Http404
+    notice = permissions.require_listed(request.user, Circular.objects.select_related("campaign", "issued_by"), permissions.MANAGE_ASSIGNMENTS, pk=pk)
     return render(request, "assignments/circular.html", {"notice": notice})
+
+
+@login_required
+@require_GET
+def tree(request, pk):
+    """The indicator tree with each level-3 indicator's units and deadline, searchable."""
+    permissions.require_member(request.user)
+    framework = permissions.require(request.user, Framework, permissions.VIEW_CAMPAIGN, view_perm=permissions.VIEW_CAMPAIGN, pk=pk)
+    campaigns = list(permissions.restrict(request.user, permissions.VIEW_CAMPAIGN, Campaign.objects.filter(framework=framework)).order_by("-created_at"))
+    campaign = next((c for c in campaigns if str(c.pk) == request.GET.get("campaign")), campaigns[0] if campaigns else None)
+    query = request.GET.get("q", "")[:100]
+    tree = framework_tree(framework=framework, campaign=campaign, query=query)
+    counts = framework_level_counts(framework)
+    context = {
+        "framework": framework, "tree": tree, "query": query, "campaign": campaign, "campaigns": campaigns, "counts": counts,
+        "can_export": permissions.can(request.user, permissions.VIEW_UNIT_WORK),
+    }
+    return render(request, "assignments/framework_tree.html", context)

@@ -6,12 +6,14 @@ import random
 
 from django.utils import timezone
 
+from assessment.models import Assessment
 from assignments.models import Assignment
-from campaign.models import Assessment, Campaign, Membership, Unit
-from campaign.services import membership_create
+from campaign.models import Campaign
 from core.models import User
 from evidence.models import Evidence
 from indicators.models import Framework, Indicator
+from org.models import Membership, Unit
+from org.services import membership_create
 
 
 def build_county(scale, tag):

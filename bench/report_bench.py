@@ -5,9 +5,9 @@ import time
 
 
 def bench_pdf(report, scale):
+    from county import build_county
     from weasyprint import HTML
 
-    from county import build_county
     from reports import builders
 
     campaign, _user = build_county(scale, f"pdf{scale}")

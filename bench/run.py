@@ -109,8 +109,8 @@ def bare_openpyxl_read(data):
 def import_framework(data, name):
     from django.db import transaction
 
+    from core.tables import read_table
     from indicators.services import framework_import
-    from indicators.tables import read_table
 
     with transaction.atomic():
         framework_import(table=read_table(data), name=name)
@@ -128,13 +128,14 @@ def bench_imports():
 
 def bench_dashboard():
     """The dashboard and my-tasks on a generated county, against a trivial logged-in page."""
+    from county import build_county
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from campaign.models import Campaign, Membership
-    from campaign.services import membership_create
+    from campaign.models import Campaign
     from core.models import User
-    from county import build_county
+    from org.models import Membership
+    from org.services import membership_create
 
     Campaign.objects.all().update(stage="named")  # the generated county is the current campaign
     counts = {}
@@ -162,7 +163,7 @@ def bench_dashboard():
 
 
 def main():
-    from campaign.demo import demo_load
+    from portal.demo import demo_load
 
     # Not setup_test_environment(): its instrumented template rendering would
     # inflate template-heavy pages. The test client only needs its host allowed.

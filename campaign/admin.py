@@ -1,56 +1,6 @@
 from django.contrib import admin
-from import_export import fields, resources, widgets
-from import_export.admin import ImportExportModelAdmin
 
-from .models import Campaign, Membership, Unit
-from .services import membership_create, membership_end
-
-
-class UnitResource(resources.ModelResource):
-    """Columns as in units.csv (code,name,short_name,type,category,law_enforcement,note)."""
-
-    kind = fields.Field(attribute="kind", column_name="type")
-    is_law_enforcement = fields.Field(attribute="is_law_enforcement", column_name="law_enforcement", widget=widgets.BooleanWidget())
-
-    class Meta:
-        model = Unit
-        import_id_fields = ("code",)
-        fields = ("code", "name", "short_name", "kind", "category", "is_law_enforcement", "region", "note", "is_active")
-        skip_unchanged = True
-
-
-@admin.register(Unit)
-class UnitAdmin(ImportExportModelAdmin):
-    resource_classes = [UnitResource]
-    list_display = ("code", "name", "short_name", "kind", "is_law_enforcement", "is_active")
-    list_filter = ("kind", "is_law_enforcement", "is_active")
-    search_fields = ("code", "name", "short_name")
-
-
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    """Memberships go through the services so permissions are granted and revoked with them."""
-
-    list_display = ("user", "unit", "role")
-    list_filter = ("role", "unit__kind")
-    search_fields = ("user__username", "user__full_name", "unit__name")
-    autocomplete_fields = ("user", "unit")
-
-    def get_readonly_fields(self, request, obj=None):
-        # Changing a membership in place would skip the grant/revoke: end it and add a new one.
-        return ("user", "unit", "role") if obj else ()
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            created = membership_create(user=obj.user, unit=obj.unit, role=obj.role, by=request.user)
-            obj.pk = created.pk
-
-    def delete_model(self, request, obj):
-        membership_end(membership=obj, by=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for membership in queryset:
-            membership_end(membership=membership, by=request.user)
+from .models import Campaign
 
 
 @admin.register(Campaign)

@@ -6,7 +6,12 @@ import uuid
 
 from django.db.models import Model
 
-from .models import AuditEvent
+from .models import KEY_VALUE_LABELS, AuditEvent
+
+
+def register_value_labels(key, choices):
+    """Show the codes a payload key carries (e.g. "role") by these labels on the audit page."""
+    KEY_VALUE_LABELS[key] = dict(choices)
 
 
 def _jsonable(value):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from indicators.tables import TableError, read_table
+from core.tables import TableError, read_table
 
 
 def read_path(path):

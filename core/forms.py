@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, PasswordChangeForm
 from django.core.validators import MaxLengthValidator
 from django.forms.utils import flatatt
+from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -87,3 +89,19 @@ class LimitedUserCreationForm(AdminUserCreationForm):
         super().__init__(*args, **kwargs)
         for name in ("password1", "password2"):
             limit_length(self.fields[name], PASSWORD_MAX)
+
+
+class TableUploadForm(BootstrapForm):
+    file = forms.FileField(label=_("Table file"), help_text=_(".xlsx, .xls or .csv, as the county circulates it"))
+    sheet = forms.CharField(label=_("Sheet"), max_length=100, required=False, help_text=_("Leave empty to use the first sheet with a header row"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.TABLE_MAX_UPLOAD_MB * 1024 * 1024
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is %(size)s; the limit is %(limit)s.") % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+            )
+        if upload.size == 0:
+            raise forms.ValidationError(_("The file is empty."))
+        return upload

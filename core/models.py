@@ -1,8 +1,10 @@
 import functools
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +21,7 @@ class BaseModel(models.Model):
 
 
 class User(AbstractUser):
-    """A person who signs in. Roles come from memberships in units (campaign.Membership)."""
+    """A person who signs in. Roles come from memberships in units (org.Membership)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
@@ -93,7 +95,7 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=255, blank=True)
     unit = models.ForeignKey(
-        "campaign.Unit",
+        "org.Unit",
         verbose_name=_("unit"),
         null=True,
         blank=True,
@@ -155,6 +157,9 @@ EXTRA_FIELD_LABELS = {
     "via": _("by way of"),
     "volume": _("volume"),
 }
+# Codes that payload keys carry without a model field to label them, registered by the
+# app that owns them (org registers "role"): core knows no roles or units.
+KEY_VALUE_LABELS = {}
 # Values some payloads carry as codes.
 EXTRA_VALUE_LABELS = {
     ("via", "import"): _("table import"),
@@ -168,8 +173,6 @@ EXTRA_VALUE_LABELS = {
 @functools.lru_cache(maxsize=256)
 def _model_field(object_type, key):
     """The model field an audit payload key names ("app_label.model", "status"), or None."""
-    from django.apps import apps
-    from django.core.exceptions import FieldDoesNotExist
 
     try:
         return apps.get_model(object_type)._meta.get_field(key)
@@ -185,10 +188,8 @@ def _field_label(object_type, key):
 
 def _value_label(object_type, key, value):
     """A stored code shown as its label (状态 “未开始”, not not_started) when the field has choices."""
-    if key == "role" and value:
-        from campaign.models import Membership
-
-        return dict(Membership.Role.choices).get(value, value)
+    if value and isinstance(value, str) and key in KEY_VALUE_LABELS:
+        return KEY_VALUE_LABELS[key].get(value, value)
     if isinstance(value, str) and (key, value) in EXTRA_VALUE_LABELS:
         return EXTRA_VALUE_LABELS[(key, value)]
     if isinstance(value, str) and value:

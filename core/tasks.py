@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from .uploads import stash_sweep
+
 
 @shared_task(name="core.ping", time_limit=30, soft_time_limit=20)
 def ping(value="pong"):
@@ -10,6 +12,5 @@ def ping(value="pong"):
 @shared_task(name="core.sweep_stashes", time_limit=300, soft_time_limit=240)
 def sweep_stashes():
     """Daily: remove uploaded tables whose preview was never confirmed."""
-    from .uploads import stash_sweep
 
     return stash_sweep()

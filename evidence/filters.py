@@ -4,8 +4,8 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Unit
 from core.forms import BootstrapForm, QuickSelect
+from org.models import Unit
 
 from .models import Evidence
 

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -72,7 +73,6 @@ class Evidence(BaseModel):
         return self.title
 
     def get_absolute_url(self):
-        from django.urls import reverse
 
         return reverse("evidence:detail", args=[self.pk])
 

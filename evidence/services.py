@@ -1,32 +1,26 @@
 """Adding, replacing, hiding and reviewing evidence. Each owns its transaction,
 writes the audit trail, and moves the share through the workflow service."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assignments.models import Assignment
-from assignments.services import assignment_transition, unit_people
-from campaign.figures_cache import dashboard_touch
-from core import permissions
+from assignments.services import assignment_transition
 from core.audit import audit_record
+from core.figures_cache import dashboard_touch
 from core.notifications import notify
 from core.uploads import sha256_of
+from org import permissions
+from org.selectors import unit_people
 
 from .models import Evidence, EvidenceRevision, Review
 from .sniff import Refused, clean_filename, sniff
 
-EDITABLE_SHARE = (Assignment.Status.NOT_STARTED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED)
-
-
-def _require(user, perm, obj):
-    if not permissions.has_perm(user, perm, obj):
-        raise PermissionDenied
-
 
 def _check_share_open(assignment):
-    if assignment.status not in EDITABLE_SHARE:
+    if not assignment.is_open:
         raise ValidationError(
             _("The task is %(status)s: withdraw it before changing its evidence.") % {"status": assignment.get_status_display()}
         )
@@ -88,7 +82,7 @@ def _content_revision(evidence, number, url, text, by):
 def evidence_add(*, assignment, kind, title, by, upload=None, url="", text="", issued_on=None, note=""):
     """Add one piece of evidence (a file, a link or a text) to a share."""
     dashboard_touch(assignment.campaign_id)
-    _require(by, permissions.CONTRIBUTE_UNIT_WORK, assignment)
+    permissions.require_perm(by, permissions.CONTRIBUTE_UNIT_WORK, assignment)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     _check_share_open(assignment)
     checked = _checked_file(assignment, upload, kind) if upload is not None else None
@@ -109,7 +103,7 @@ def evidence_add(*, assignment, kind, title, by, upload=None, url="", text="", i
 def evidence_replace(*, evidence, by, upload=None, url="", text=""):
     """A new revision; the old ones stay. The evidence goes back to waiting for review."""
     dashboard_touch(evidence.assignment.campaign_id)
-    _require(by, permissions.CONTRIBUTE_UNIT_WORK, evidence)
+    permissions.require_perm(by, permissions.CONTRIBUTE_UNIT_WORK, evidence)
     evidence = Evidence.objects.select_for_update().select_related("assignment__unit").get(pk=evidence.pk)
     _check_share_open(evidence.assignment)
     number = (evidence.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
@@ -131,7 +125,7 @@ def evidence_replace(*, evidence, by, upload=None, url="", text=""):
 def evidence_hide(*, evidence, by):
     """A liaison's delete: the evidence disappears from the unit's view; files stay."""
     dashboard_touch(evidence.assignment.campaign_id)
-    _require(by, permissions.CONTRIBUTE_UNIT_WORK, evidence)
+    permissions.require_perm(by, permissions.CONTRIBUTE_UNIT_WORK, evidence)
     _check_share_open(evidence.assignment)
     if Evidence.objects.filter(pk=evidence.pk, hidden_at__isnull=True).update(hidden_at=timezone.now(), hidden_by=by):
         audit_record(actor=by, verb="evidence_hidden", obj=evidence, unit=evidence.assignment.unit)
@@ -140,7 +134,7 @@ def evidence_hide(*, evidence, by):
 @transaction.atomic
 def evidence_restore(*, evidence, by):
     dashboard_touch(evidence.assignment.campaign_id)
-    _require(by, permissions.REVIEW_UNIT_WORK, evidence)
+    permissions.require_perm(by, permissions.REVIEW_UNIT_WORK, evidence)
     if Evidence.objects.filter(pk=evidence.pk, hidden_at__isnull=False).update(hidden_at=None, hidden_by=None):
         audit_record(actor=by, verb="evidence_restored", obj=evidence, unit=evidence.assignment.unit)
 
@@ -148,7 +142,7 @@ def evidence_restore(*, evidence, by):
 @transaction.atomic
 def evidence_link_indicators(*, evidence, indicators, by):
     """Let one document prove further level-3 indicators of the same campaign."""
-    _require(by, permissions.CONTRIBUTE_UNIT_WORK, evidence)
+    permissions.require_perm(by, permissions.CONTRIBUTE_UNIT_WORK, evidence)
     campaign = evidence.assignment.campaign
     wrong = [i for i in indicators if i.level != 3 or i.framework_id != campaign.framework_id]
     if wrong:
@@ -163,7 +157,7 @@ def evidence_review(*, evidence, decision, by, comment=""):
     """The office accepts or returns a piece of evidence. A return sends the share
     back to the unit with the comment (through the workflow service)."""
     dashboard_touch(evidence.assignment.campaign_id)
-    _require(by, permissions.REVIEW_UNIT_WORK, evidence)
+    permissions.require_perm(by, permissions.REVIEW_UNIT_WORK, evidence)
     comment = (comment or "").strip()
     if decision not in (Evidence.Review.ACCEPTED, Evidence.Review.RETURNED):
         raise ValidationError(_("Choose accept or return."))

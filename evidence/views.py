@@ -8,17 +8,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assignments.models import Assignment
-from core import permissions
 from core.audit import audit_record
 from core.downloads import file_response
 from core.uploads import upload_refusal
 from indicators.models import Indicator
+from org import permissions
 
 from .filters import ReviewQueueFilter
-from .forms import FILE_ACCEPT, FileEvidenceForm, LinkEvidenceForm, LinkIndicatorsForm, ReplaceForm, ReviewForm, SummaryEvidenceForm
+from .forms import (
+    FILE_ACCEPT,
+    FileEvidenceForm,
+    LinkEvidenceForm,
+    LinkIndicatorsForm,
+    ReplaceForm,
+    ReviewForm,
+    SummaryEvidenceForm,
+)
 from .models import Evidence, EvidenceRevision
 from .services import (
-    EDITABLE_SHARE, evidence_add, evidence_hide, evidence_link_indicators, evidence_replace, evidence_restore, evidence_review,
+    evidence_add,
+    evidence_hide,
+    evidence_link_indicators,
+    evidence_replace,
+    evidence_restore,
+    evidence_review,
 )
 from .sniff import Refused
 
@@ -32,7 +45,7 @@ def _evidence(user, pk, perm=permissions.VIEW_UNIT_WORK):
     """Evidence in the user's scope; hidden evidence only for the office."""
     evidence = permissions.require(user, Evidence.objects.select_related("assignment__unit", "assignment__indicator", "assignment__campaign", "current_revision"),
                                    perm, pk=pk)
-    if evidence.is_hidden and not permissions.has_perm(user, permissions.REVIEW_UNIT_WORK, evidence):
+    if evidence.is_hidden and not permissions.can(user, permissions.REVIEW_UNIT_WORK, evidence):
         raise Http404
     return evidence
 
@@ -117,8 +130,8 @@ def detail(request, pk):
         "revisions": evidence.revisions.select_related("uploaded_by"),
         "reviews": evidence.reviews.select_related("reviewer"),
         "also": also,
-        "can_contribute": permissions.has_perm(user, permissions.CONTRIBUTE_UNIT_WORK, evidence) and evidence.assignment.status in EDITABLE_SHARE,
-        "can_review": permissions.has_perm(user, permissions.REVIEW_UNIT_WORK, evidence),
+        "can_contribute": permissions.can(user, permissions.CONTRIBUTE_UNIT_WORK, evidence) and evidence.assignment.is_open,
+        "can_review": permissions.can(user, permissions.REVIEW_UNIT_WORK, evidence),
         "file_accept": FILE_ACCEPT, "link_form": LinkIndicatorsForm(initial={"codes": ", ".join(i.code for i in also)}),
     }
     return render(request, "evidence/detail.html", context)
@@ -203,7 +216,7 @@ def link(request, pk):
 
 def _revision(user, pk):
     revision = permissions.require(user, EvidenceRevision.objects.select_related("evidence__assignment__unit"), permissions.VIEW_UNIT_WORK, pk=pk)
-    if revision.evidence.is_hidden and not permissions.has_perm(user, permissions.REVIEW_UNIT_WORK, revision):
+    if revision.evidence.is_hidden and not permissions.can(user, permissions.REVIEW_UNIT_WORK, revision):
         raise Http404
     if not revision.file:
         raise Http404

@@ -1,10 +1,10 @@
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
-
-from .tables import CRITERIA_MAX, EVALUATION_METHOD_MAX, TITLE_MAX
+from core.tables import CRITERIA_MAX, EVALUATION_METHOD_MAX, TITLE_MAX
 
 
 class Framework(BaseModel):
@@ -12,6 +12,9 @@ class Framework(BaseModel):
 
     Frozen once a campaign uses it: a re-import then makes a new version.
     """
+
+    # Every member of the county sees every row (org.permissions.restrict).
+    permission_open_to_members = True
 
     name = models.CharField(_("name"), max_length=200)
     version = models.CharField(_("version"), max_length=50)
@@ -30,14 +33,16 @@ class Framework(BaseModel):
         return f"{self.name} ({self.version})"
 
     def get_absolute_url(self):
-        from django.urls import reverse
 
-        return reverse("indicators:tree", args=[self.pk])
+        return reverse("assignments:tree", args=[self.pk])
 
 
 class Indicator(BaseModel):
     """A node of the three-level indicator tree. `code` is the position within
     the parent joined by dots ("1.2.3"); `serial` is the table's own 序号."""
+
+    # Every member of the county sees every row (org.permissions.restrict).
+    permission_open_to_members = True
 
     framework = models.ForeignKey(
         Framework, verbose_name=_("framework"), on_delete=models.CASCADE, related_name="indicators"

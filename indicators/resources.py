@@ -1,6 +1,7 @@
 """django-import-export glue for the Django admin: the county task-table reader as
 an import format, and a resource that turns its rows into the indicator tree."""
 
+import tablib
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -8,7 +9,8 @@ from import_export import fields, resources, widgets
 from import_export.formats.base_formats import Format
 from import_export.forms import ConfirmImportForm, ImportForm
 
-from . import tables
+from core import tables
+
 from .models import Framework, Indicator
 from .services import framework_plan
 
@@ -43,7 +45,6 @@ class TaskTableFormat(Format):
         return False
 
     def create_dataset(self, in_stream):
-        import tablib
 
         try:
             table = tables.read_table(in_stream)

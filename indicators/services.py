@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import tables
 from core.audit import audit_record
+from core.tables import ImportRejected
 
-from . import tables
 from .models import Framework, Indicator
 
 
@@ -27,14 +28,6 @@ class IndicatorRow:
     serial: int | None = None
     criteria: str = ""
     is_veto: bool = False
-
-
-class ImportRejected(Exception):
-    """The table has errors; nothing was written. `errors` are CellErrors or strings."""
-
-    def __init__(self, errors):
-        super().__init__("; ".join(str(e) for e in errors[:5]))
-        self.errors = errors
 
 
 def _code_parts(code):

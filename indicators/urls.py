@@ -8,5 +8,4 @@ urlpatterns = [
     path("", views.framework_list, name="list"),
     path("import/", views.framework_import_upload, name="import"),
     path("import/confirm/", views.framework_import_confirm, name="import_confirm"),
-    path("<uuid:pk>/", views.framework_tree, name="tree"),
 ]

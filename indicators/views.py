@@ -1,44 +1,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaign.models import Campaign
-from core import permissions
+from core.tables import ImportRejected, TableError, read_table
 from core.uploads import stash_confirm, stash_upload
+from org import permissions
 
 from . import selectors
 from .forms import FrameworkImportForm
-from .models import Framework
-from .services import ImportRejected, framework_import, framework_plan
-from .tables import TableError, read_table
+from .services import framework_import, framework_plan
 
 
 @login_required
 @require_GET
 def framework_list(request):
     permissions.require_member(request.user)
-    can_import = permissions.has_perm(request.user, permissions.IMPORT_TABLES)
+    can_import = permissions.can(request.user, permissions.IMPORT_TABLES)
     return render(request, "indicators/framework_list.html", {"frameworks": selectors.framework_list(), "can_import": can_import})
-
-
-@login_required
-@require_GET
-def framework_tree(request, pk):
-    """The indicator tree with each level-3 indicator's units and deadline, searchable."""
-    permissions.require_member(request.user)
-    framework = get_object_or_404(Framework, pk=pk)
-    campaigns = list(Campaign.objects.filter(framework=framework).order_by("-created_at"))
-    campaign = next((c for c in campaigns if str(c.pk) == request.GET.get("campaign")), campaigns[0] if campaigns else None)
-    query = request.GET.get("q", "")[:100]
-    tree = selectors.framework_tree(framework=framework, campaign=campaign, query=query)
-    counts = selectors.framework_level_counts(framework)
-    context = {
-        "framework": framework, "tree": tree, "query": query, "campaign": campaign, "campaigns": campaigns, "counts": counts,
-        "can_export": permissions.has_perm(request.user, permissions.VIEW_UNIT_WORK),
-    }
-    return render(request, "indicators/framework_tree.html", context)
 
 
 @login_required
@@ -70,6 +50,6 @@ def framework_import_confirm(request):
     def apply(data, name, params):
         framework = framework_import(table=read_table(data, sheet=params["sheet"]), name=params["name"], by=request.user, source=name)
         messages.success(request, _("Imported %(framework)s.") % {"framework": framework})
-        return redirect("indicators:tree", pk=framework.pk)
+        return redirect(framework)
 
     return stash_confirm(request, "framework", retry="indicators:import", apply=apply, refusals=(TableError, ImportRejected))

@@ -13,15 +13,19 @@ import shutil
 import zipfile
 from collections import defaultdict
 
+import tablib
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessment.eligibility import eligibility
+from assessment.models import Assessment, Rectification
+from assessment.resources import RectificationResource
 from assignments.models import Assignment
-from campaign.eligibility import eligibility
-from campaign.models import Assessment, Rectification
+from assignments.resources import AssignmentResource
+from core import tables
 from evidence.models import Evidence
-from indicators import tables
+from evidence.resources import EvidenceResource
 from indicators.models import Indicator
 
 from .models import ReportText
@@ -253,11 +257,6 @@ def split_package(package_path, limit, out_dir, stem, progress=_noop):
 def build_xlsx(campaign, out, progress=_noop):
     """Tasks with status, the evidence list and the rectification items, one sheet
     each, through django-import-export resources, formula-escaped."""
-    import tablib
-
-    from assignments.admin import AssignmentResource
-    from campaign.resources import RectificationResource
-    from evidence.admin import EvidenceResource
 
     def sheet(title, resource, queryset):
         data = resource.export(queryset)

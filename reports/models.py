@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
@@ -74,8 +75,11 @@ class Submission(BaseModel):
     """What the county sent to the city office: copies of a finished report and
     package with their checksums and the package manifest. Never changed afterwards."""
 
+    # The city office's reviewers see what is addressed to it (org.permissions.restrict).
+    permission_city_path = "city_office"
+
     campaign = models.ForeignKey("campaign.Campaign", verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="submissions")
-    city_office = models.ForeignKey("campaign.Unit", verbose_name=_("city office"), on_delete=models.PROTECT, related_name="submissions")
+    city_office = models.ForeignKey("org.Unit", verbose_name=_("city office"), on_delete=models.PROTECT, related_name="submissions")
     county = models.CharField(_("county"), max_length=100)
     title = models.CharField(_("title"), max_length=200)
     report = models.FileField(_("report"), upload_to="submissions/%Y/%m/", max_length=200)
@@ -99,6 +103,5 @@ class Submission(BaseModel):
         return self.title
 
     def get_absolute_url(self):
-        from django.urls import reverse
 
         return reverse("reports:submission", args=[self.pk])

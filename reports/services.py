@@ -3,23 +3,30 @@ compare-and-set so a re-delivered task does nothing twice), and submission."""
 
 import contextlib
 import datetime
+import json
 import logging
 import os
 import tempfile
+import zipfile
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from assessment.eligibility import eligibility
 from campaign.models import Campaign
-from core import permissions
+from campaign.services import campaign_move_stage
 from core.audit import audit_record, changed, snapshot
-from core.uploads import sha256_of
 from core.notifications import notify
+from core.uploads import sha256_of
+from org import permissions
+from org.selectors import city_reviewers
 
 from . import builders
 from .models import ReportJob, ReportText, Submission
@@ -42,8 +49,7 @@ BUILDERS = {"pdf": builders.build_pdf, "package": _build_package, "xlsx": builde
 
 def report_request(*, campaign, kind, by):
     """A job for this report, or the one already under way (the second request joins the first)."""
-    if not permissions.has_perm(by, permissions.REVIEW_UNIT_WORK):
-        raise PermissionDenied
+    permissions.require_perm(by, permissions.REVIEW_UNIT_WORK)
     if kind not in ReportJob.Kind.values:
         raise ValidationError(_("Unknown report kind."))
     if campaign.framework_id is None:
@@ -114,7 +120,6 @@ def report_run(job_id):
     job = report_claim(job_id)
     if job is None:
         return None
-    from django.utils import translation
 
     with translation.override(settings.LANGUAGE_CODE):  # reports are Chinese documents, whoever asked
         return _report_build(job)
@@ -156,7 +161,6 @@ def _report_build(job):
 
 def _store_volumes(job, package_path, limit, stem, progress):
     """Split the finished package into volumes and keep them beside it in storage."""
-    from django.core.files.storage import default_storage
 
     stored = []
     with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as tmp:
@@ -168,7 +172,6 @@ def _store_volumes(job, package_path, limit, stem, progress):
 
 
 def _reports_url():
-    from django.urls import reverse
 
     return reverse("reports:index")
 
@@ -211,11 +214,7 @@ def submission_create(*, campaign, by):
     """Freeze the latest finished report and package into a submission to the city
     office: the files are copied (later compilations never change what was sent),
     checksummed, and the campaign moves to the declared stage."""
-    from campaign.eligibility import eligibility
-    from campaign.services import campaign_move_stage
-
-    if not permissions.has_perm(by, permissions.MANAGE_CAMPAIGN):
-        raise PermissionDenied
+    permissions.require_perm(by, permissions.MANAGE_CAMPAIGN)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.city_office_id is None:
         raise ValidationError(_("Set the city office the campaign declares to before submitting."))
@@ -237,17 +236,11 @@ def submission_create(*, campaign, by):
     audit_record(actor=by, verb="submitted", obj=submission, after={"report_sha256": report.sha256, "package_sha256": package.sha256})
     if campaign.stage in (Campaign.Stage.PREPARATION, Campaign.Stage.SELF_ASSESSMENT):
         campaign_move_stage(campaign=campaign, to_stage=Campaign.Stage.DECLARED, by=by, note=_("Submitted to the city office"))
-    from campaign.models import Membership
-    from core.models import User
-
-    reviewers = User.objects.filter(memberships__unit_id=campaign.city_office_id, memberships__role=Membership.Role.CITY_REVIEWER)
-    notify(reviewers, title=_("New submission: %(county)s") % {"county": campaign.county}, link=submission.get_absolute_url())
+    notify(city_reviewers(campaign.city_office), title=_("New submission: %(county)s") % {"county": campaign.county}, link=submission.get_absolute_url())
     return submission
 
 
 def _manifest_of(field):
-    import json
-    import zipfile
 
     with field.open("rb") as fh, zipfile.ZipFile(fh) as zf:
         return json.loads(zf.read("manifest.json"))
@@ -261,7 +254,6 @@ def _sha256_field(field):
 def submission_verify(submission):
     """Check the stored files against the recorded checksums and the package's entries
     against the manifest. Returns a list of problems (empty when all is well)."""
-    import zipfile
 
     problems = []
     for field, recorded, label in ((submission.report, submission.report_sha256, _("report")),
@@ -284,7 +276,6 @@ def submission_verify(submission):
 
 
 def submission_review(*, submission, by, text):
-    if not permissions.has_perm(by, permissions.RECORD_CITY_REVIEW):
-        raise PermissionDenied
+    permissions.require_perm(by, permissions.RECORD_CITY_REVIEW)
     Submission.objects.filter(pk=submission.pk).update(city_review=text[:5000], city_reviewed_by=by, city_reviewed_at=timezone.now())
     audit_record(actor=by, verb="city_reviewed", obj=submission, after={"review": text[:200]})

@@ -7,13 +7,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaign.selectors import campaign_current_or_404
-from core import permissions
 from core.audit import audit_record
 from core.downloads import file_response
+from org import permissions
 
 from .forms import CityReviewForm, ReportTextForm
-from .models import ReportJob, ReportText, Submission
-from .services import latest_job, report_request, report_text_update, submission_create, submission_review, submission_verify
+from .models import ReportJob, ReportText
+from .selectors import submission_list_for
+from .services import (
+    latest_job,
+    report_request,
+    report_text_update,
+    submission_create,
+    submission_review,
+    submission_verify,
+)
 
 
 def _jobs(campaign):
@@ -33,8 +41,8 @@ def index(request):
         messages.success(request, _("Saved."))
         return redirect("reports:index")
     context = {"campaign": campaign, "form": form, "jobs": _jobs(campaign), "kinds": ReportJob.Kind.choices,
-               "submissions": Submission.objects.filter(campaign=campaign).select_related("submitted_by"),
-               "can_submit": permissions.has_perm(request.user, permissions.MANAGE_CAMPAIGN)}
+               "submissions": submission_list_for(request.user).filter(campaign=campaign).select_related("submitted_by"),
+               "can_submit": permissions.can(request.user, permissions.MANAGE_CAMPAIGN)}
     return render(request, "reports/index.html", context)
 
 
@@ -62,8 +70,9 @@ def compile_view(request):
 @require_GET
 def download(request, pk):
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    job = ReportJob.objects.filter(pk=pk, status=ReportJob.Status.DONE).first()
-    if job is None or not job.file:
+    job = permissions.require(request.user, ReportJob.objects.filter(status=ReportJob.Status.DONE), permissions.REVIEW_UNIT_WORK,
+                              view_perm=permissions.REVIEW_UNIT_WORK, pk=pk)
+    if not job.file:
         raise Http404
     if "volume" in request.GET:  # one volume of a split package, numbered from 1
         number = request.GET["volume"]
@@ -80,8 +89,7 @@ def download(request, pk):
 @require_POST
 def submit(request):
     campaign = campaign_current_or_404()
-    if not permissions.has_perm(request.user, permissions.MANAGE_CAMPAIGN):
-        raise PermissionDenied
+    permissions.require_global(request.user, permissions.MANAGE_CAMPAIGN)
     try:
         submission = submission_create(campaign=campaign, by=request.user)
     except ValidationError as exc:
@@ -91,49 +99,38 @@ def submit(request):
     return redirect(submission)
 
 
-def _submissions(user):
-    """Submissions the user may see: the office's own county, or a city office's inbox."""
-    from campaign.models import Membership, Unit
-
-    if permissions.has_perm(user, permissions.REVIEW_UNIT_WORK):
-        return Submission.objects.all()
-    cities = Unit.objects.filter(memberships__user=user, memberships__role=Membership.Role.CITY_REVIEWER)
-    return Submission.objects.filter(city_office__in=cities)
-
-
 @login_required
 @require_GET
 def submission_list(request):
-    items = _submissions(request.user).select_related("city_office", "submitted_by")
-    if not permissions.has_perm(request.user, permissions.REVIEW_UNIT_WORK) and not permissions.has_perm(request.user, permissions.RECORD_CITY_REVIEW):
+    if not (permissions.can(request.user, permissions.REVIEW_UNIT_WORK) or permissions.can(request.user, permissions.RECORD_CITY_REVIEW)):
         raise PermissionDenied
+    items = submission_list_for(request.user).select_related("city_office", "submitted_by")
     return render(request, "reports/submission_list.html", {"items": items})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def submission_detail(request, pk):
-    submission = _submissions(request.user).filter(pk=pk).select_related("city_office", "submitted_by", "city_reviewed_by").first()
-    if submission is None:
-        raise Http404
+    submission = permissions.require(request.user, submission_list_for(request.user).select_related("city_office", "submitted_by", "city_reviewed_by"),
+                                     permissions.REVIEW_UNIT_WORK, view_perm=permissions.REVIEW_UNIT_WORK, pk=pk)
     form = CityReviewForm(request.POST or None, initial={"text": submission.city_review})
     if request.method == "POST":
-        if not permissions.has_perm(request.user, permissions.RECORD_CITY_REVIEW):
-            raise PermissionDenied
+        permissions.require_global(request.user, permissions.RECORD_CITY_REVIEW)
         if form.is_valid():
             submission_review(submission=submission, by=request.user, text=form.cleaned_data["text"])
             messages.success(request, _("Saved."))
             return redirect(submission)
     problems = submission_verify(submission) if request.GET.get("verify") else None
-    can_review = permissions.has_perm(request.user, permissions.RECORD_CITY_REVIEW)
+    can_review = permissions.can(request.user, permissions.RECORD_CITY_REVIEW)
     return render(request, "reports/submission_detail.html", {"s": submission, "problems": problems, "form": form, "can_review": can_review})
 
 
 @login_required
 @require_GET
 def submission_download(request, pk, part):
-    submission = _submissions(request.user).filter(pk=pk).first()
-    if submission is None or part not in ("report", "package"):
+    submission = permissions.require(request.user, submission_list_for(request.user), permissions.REVIEW_UNIT_WORK,
+                                     view_perm=permissions.REVIEW_UNIT_WORK, pk=pk)
+    if part not in ("report", "package"):
         raise Http404
     field = getattr(submission, part)
     audit_record(actor=request.user, verb="downloaded", obj=submission, after={"part": part}, request=request)

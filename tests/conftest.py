@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import pytest
 
 from assignments.models import Assignment
-from campaign.models import Membership, Unit
-from campaign.services import membership_create
+from org.models import Membership, Unit
+from org.services import membership_create
 
 from .factories import CampaignFactory, UnitFactory, UserFactory, make_assignment, make_tree
 

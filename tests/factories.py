@@ -5,9 +5,10 @@ import factory
 from django.utils import timezone
 
 from assignments.models import Assignment
-from campaign.models import Campaign, Unit
+from campaign.models import Campaign
 from core.models import User
 from indicators.models import Framework, Indicator
+from org.models import Unit
 
 _seq = itertools.count(1)
 

@@ -77,10 +77,9 @@ def test_every_form_field_of_ours_is_length_limited():
 @pytest.mark.django_db
 def test_every_filter_field_is_length_limited():
     from assignments.filters import AssignmentFilter
-    from core.filters import AuditEventFilter
-    from evidence.filters import ReviewQueueFilter
-
     from assignments.models import Assignment
+    from org.filters import AuditEventFilter
+    from evidence.filters import ReviewQueueFilter
 
     filtersets = [AuditEventFilter(), ReviewQueueFilter(), AssignmentFilter(queryset=Assignment.objects.none(), campaign=None)]
     assert {type(f).__name__: _unlimited(f.form.fields) for f in filtersets if _unlimited(f.form.fields)} == {}

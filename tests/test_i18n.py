@@ -11,7 +11,7 @@ from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-SOURCES = ["config", "core", "campaign", "indicators", "assignments", "evidence", "reports", "templates", "manage.py"]
+SOURCES = ["config", "core", "org", "indicators", "campaign", "assignments", "evidence", "assessment", "reports", "portal", "templates", "manage.py"]
 
 
 def _entries(po):

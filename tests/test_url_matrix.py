@@ -26,10 +26,10 @@ EXPECTED = {
     "password_change": ("/accounts/password/", {"anonymous": LOGIN, "*": 200}),
     "password_change_done": ("/accounts/password/done/", {"anonymous": LOGIN, "*": 200}),
     "set_language": ("/i18n/setlang/", {"*": 302}),  # a GET changes nothing and redirects
-    "core:home": ("/", {"anonymous": LOGIN, "*": 200}),
-    "core:audit": ("/audit/", {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403}),
+    "portal:home": ("/", {"anonymous": LOGIN, "*": 200}),
+    "org:audit": ("/audit/", {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403}),
     "indicators:list": ("/indicators/", {"anonymous": LOGIN, "nobody": 403, "*": 200}),
-    "indicators:tree": (lambda w: f"/indicators/{w.campaign.framework_id}/", {"anonymous": LOGIN, "nobody": 403, "*": 200}),
+    "assignments:tree": (lambda w: f"/indicators/{w.campaign.framework_id}/", {"anonymous": LOGIN, "nobody": 403, "*": 200}),
     "indicators:import": ("/indicators/import/", {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403}),
     "indicators:import_confirm": ("/indicators/import/confirm/", {"anonymous": LOGIN, "*": 405}),  # POST only
     "assignments:import": ("/assignments/import/", {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403}),
@@ -71,14 +71,14 @@ EXPECTED = {
     "reports:submissions": ("/reports/submissions/", {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "city_reviewer": 200, "*": 403}),
     "reports:submission": (lambda w: _submission(w).get_absolute_url(), {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "city_reviewer": 200, "*": 404}),
     "reports:submission_download": (lambda w: f"{_submission(w).get_absolute_url()}report/", {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "city_reviewer": 200, "*": 404}),
-    "campaign:dashboard": ("/campaigns/dashboard/", {"anonymous": LOGIN, "city_reviewer": 403, "nobody": 403, "*": 200}),
-    "campaign:assessments": ("/campaigns/assessments/", OFFICE_ONLY),
-    "campaign:assessment": (lambda w: f"/campaigns/assessments/{w.indicators[0].pk}/", OFFICE_ONLY),
-    "campaign:assessment_export": ("/campaigns/assessments/export/?format=csv", OFFICE_ONLY),
-    "campaign:assessment_import": ("/campaigns/assessments/import/", OFFICE_ONLY),
-    "campaign:assessment_import_confirm": ("/campaigns/assessments/import/confirm/", {"anonymous": LOGIN, "*": 405}),
-    "campaign:rectifications": ("/campaigns/rectifications/", {"anonymous": LOGIN, "nobody": 403, "city_reviewer": 403, "*": 200}),
-    "campaign:rectification_close": (lambda w: f"/campaigns/rectifications/{w.campaign.pk}/close/", {"anonymous": LOGIN, "*": 405}),
+    "assessment:dashboard": ("/campaigns/dashboard/", {"anonymous": LOGIN, "city_reviewer": 403, "nobody": 403, "*": 200}),
+    "assessment:list": ("/campaigns/assessments/", OFFICE_ONLY),
+    "assessment:edit": (lambda w: f"/campaigns/assessments/{w.indicators[0].pk}/", OFFICE_ONLY),
+    "assessment:export": ("/campaigns/assessments/export/?format=csv", OFFICE_ONLY),
+    "assessment:import": ("/campaigns/assessments/import/", OFFICE_ONLY),
+    "assessment:import_confirm": ("/campaigns/assessments/import/confirm/", {"anonymous": LOGIN, "*": 405}),
+    "assessment:rectifications": ("/campaigns/rectifications/", {"anonymous": LOGIN, "nobody": 403, "city_reviewer": 403, "*": 200}),
+    "assessment:rectification_close": (lambda w: f"/campaigns/rectifications/{w.campaign.pk}/close/", {"anonymous": LOGIN, "*": 405}),
     "evidence:queue": ("/evidence/review/", {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403}),
     "evidence:add_files": (lambda w: f"/evidence/add/{w.shares.a_soon.pk}/files/", {"anonymous": LOGIN, "*": 405}),
     "evidence:add_link": (lambda w: f"/evidence/add/{w.shares.a_soon.pk}/link/", {"anonymous": LOGIN, "*": 405}),
@@ -95,13 +95,13 @@ EXPECTED = {
     "evidence:thumbnail": (lambda w: f"/evidence/file/{_evidence(w).current_revision_id}/thumbnail/", {"anonymous": LOGIN, "*": 404}),
     "core:notifications_read": ("/notifications/read/", {"anonymous": LOGIN, "*": 405}),
     # People: office admins (and IT) manage accounts; nobody else sees the pages.
-    "people:list": ("/people/", ADMIN_ONLY),
-    "people:new": ("/people/new/", ADMIN_ONLY),
-    "people:detail": (lambda w: f"/people/{w.liaison_a.pk}/", ADMIN_ONLY),
-    "people:grant": (lambda w: f"/people/{w.liaison_a.pk}/roles/", {"anonymous": LOGIN, "*": 405}),
-    "people:revoke": (lambda w: f"/people/{w.liaison_a.pk}/roles/{w.liaison_a.memberships.get().pk}/end/", {"anonymous": LOGIN, "*": 405}),
-    "people:active": (lambda w: f"/people/{w.liaison_a.pk}/active/", {"anonymous": LOGIN, "*": 405}),
-    "people:password": (lambda w: f"/people/{w.liaison_a.pk}/password/", {"anonymous": LOGIN, "*": 405}),
+    "org:people": ("/people/", ADMIN_ONLY),
+    "org:person_new": ("/people/new/", ADMIN_ONLY),
+    "org:person": (lambda w: f"/people/{w.liaison_a.pk}/", ADMIN_ONLY),
+    "org:person_grant": (lambda w: f"/people/{w.liaison_a.pk}/roles/", {"anonymous": LOGIN, "*": 405}),
+    "org:person_revoke": (lambda w: f"/people/{w.liaison_a.pk}/roles/{w.liaison_a.memberships.get().pk}/end/", {"anonymous": LOGIN, "*": 405}),
+    "org:person_active": (lambda w: f"/people/{w.liaison_a.pk}/active/", {"anonymous": LOGIN, "*": 405}),
+    "org:person_password": (lambda w: f"/people/{w.liaison_a.pk}/password/", {"anonymous": LOGIN, "*": 405}),
 }
 
 
@@ -238,14 +238,14 @@ def _pdf(name="通知.pdf"):
 
 
 def _framework_table():
-    from tests.tables import builders
+    from tests.core import table_builders as builders
 
     return _upload("指标体系.xlsx", builders.xlsx_bytes(builders.standard))
 
 
 def _division_table(w):
     """The world's own tree, divided between unit A (lead) and unit B."""
-    from tests.tables import builders
+    from tests.core import table_builders as builders
 
     rows = [("一、政府职能依法全面履行", "（一）加大简政放权力度", i.title, "县司法局", "城关镇", "2030年9月底前") for i in w.indicators]
     return _upload("任务分工.xlsx", builders.xlsx_bytes(lambda ws: builders.standard(ws, rows=rows)))
@@ -262,7 +262,7 @@ def _token(client, path, data):
 
 
 def _rectification(w):
-    from campaign.assessments import assessment_save
+    from assessment.services import assessment_save
 
     assessment = assessment_save(campaign=w.campaign, indicator=w.indicators[0], by=None, result="partial",
                                  rectification={"measure": "补齐制度", "owner": w.unit_a, "deadline": w.campaign.created_at.date()})
@@ -317,12 +317,12 @@ POSTS = {
                       lambda w, c: {"name": "改名", "county": "测试县", "slug": w.campaign.slug, "kind": "comprehensive", "threshold": "0.950",
                                     "framework": w.campaign.framework_id}, ADMIN_POST, True),
     "campaign:stage": (lambda w: f"/campaigns/{w.campaign.pk}/stage/", {"to_stage": "self_assessment", "effective_on": "2026-11-26"}, ADMIN_POST, True),
-    "campaign:assessment": (lambda w: f"/campaigns/assessments/{w.indicators[0].pk}/", {"result": "met", "status": "done"}, OFFICE_POST, True),
-    "campaign:assessment_import": ("/campaigns/assessments/import/", lambda w, c: {"file": _assessment_table(w)},
+    "assessment:edit": (lambda w: f"/campaigns/assessments/{w.indicators[0].pk}/", {"result": "met", "status": "done"}, OFFICE_POST, True),
+    "assessment:import": ("/campaigns/assessments/import/", lambda w, c: {"file": _assessment_table(w)},
                                    {**OFFICE_POST, "office_admin": 200, "office_staff": 200, "superuser": 200}, False),
-    "campaign:assessment_import_confirm": ("/campaigns/assessments/import/confirm/",
+    "assessment:import_confirm": ("/campaigns/assessments/import/confirm/",
                                            lambda w, c: _token(c, "/campaigns/assessments/import/", {"file": _assessment_table(w)}), OFFICE_POST, True),
-    "campaign:rectification_close": (lambda w: f"/campaigns/rectifications/{_rectification(w).pk}/close/", {"note": "已补齐"},
+    "assessment:rectification_close": (lambda w: f"/campaigns/rectifications/{_rectification(w).pk}/close/", {"note": "已补齐"},
                                      A_CONTRIBUTE, True),
     "reports:index": ("/reports/", {"basic_facts": "本县基本情况", "highlights": "", "next_steps": ""}, OFFICE_POST, True),
     "reports:compile": ("/reports/compile/", {"kind": "xlsx"}, OFFICE_POST, True),
@@ -341,12 +341,12 @@ POSTS = {
     "evidence:review": (lambda w: f"/evidence/{_evidence(w).pk}/review/", {"decision": "accepted"}, A_MANAGE, True),
     "evidence:link": (lambda w: f"/evidence/{_evidence(w).pk}/link/", lambda w, c: {"codes": w.indicators[2].code}, A_CONTRIBUTE, True),
     # People: a new account shows its temporary password once (200); the rest redirect.
-    "people:new": ("/people/new/", lambda w, c: {"full_name": "王五", "username": "wangwu-ccz", "unit": w.unit_b.pk, "role": "liaison"},
+    "org:person_new": ("/people/new/", lambda w, c: {"full_name": "王五", "username": "wangwu-ccz", "unit": w.unit_b.pk, "role": "liaison"},
                    {**ADMIN_POST, "office_admin": 200, "superuser": 200}, True),
-    "people:grant": (lambda w: f"/people/{w.liaison_a.pk}/roles/", lambda w, c: {"unit": w.unit_b.pk, "role": "liaison"}, ADMIN_POST, True),
-    "people:revoke": (lambda w: f"/people/{w.liaison_a.pk}/roles/{w.liaison_a.memberships.get().pk}/end/", {}, ADMIN_POST, True),
-    "people:active": (lambda w: f"/people/{w.liaison_a.pk}/active/", {"active": "0"}, ADMIN_POST, True),
-    "people:password": (lambda w: f"/people/{w.liaison_a.pk}/password/", {}, {**ADMIN_POST, "office_admin": 200, "superuser": 200}, True),
+    "org:person_grant": (lambda w: f"/people/{w.liaison_a.pk}/roles/", lambda w, c: {"unit": w.unit_b.pk, "role": "liaison"}, ADMIN_POST, True),
+    "org:person_revoke": (lambda w: f"/people/{w.liaison_a.pk}/roles/{w.liaison_a.memberships.get().pk}/end/", {}, ADMIN_POST, True),
+    "org:person_active": (lambda w: f"/people/{w.liaison_a.pk}/active/", {"active": "0"}, ADMIN_POST, True),
+    "org:person_password": (lambda w: f"/people/{w.liaison_a.pk}/password/", {}, {**ADMIN_POST, "office_admin": 200, "superuser": 200}, True),
 }
 
 

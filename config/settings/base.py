@@ -75,12 +75,16 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "axes",
+    # Our apps, by floor (ground first): each imports only its own floor or lower (import-linter).
     "core",
-    "campaign",
+    "org",
     "indicators",
+    "campaign",
     "assignments",
     "evidence",
+    "assessment",
     "reports",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -114,7 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.navigation",
+                "portal.context_processors.navigation",
             ],
         },
     },
@@ -150,7 +154,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 # Idle expiry: the cookie's age is renewed on every request, so a session dies
@@ -315,7 +319,7 @@ from celery.schedules import crontab  # noqa: E402
 # django-celery-beat's database scheduler picks these up; admins can change the time in the admin.
 CELERY_BEAT_SCHEDULE = {
     "send-reminders": {"task": "assignments.send_reminders", "schedule": crontab(hour=8, minute=0)},
-    "take-snapshots": {"task": "campaign.take_snapshots", "schedule": crontab(hour=23, minute=30)},
+    "take-snapshots": {"task": "assessment.take_snapshots", "schedule": crontab(hour=23, minute=30)},
     "requeue-stale-reports": {"task": "reports.requeue_stale", "schedule": crontab(minute="*/5")},
     "sweep-stashed-uploads": {"task": "core.sweep_stashes", "schedule": crontab(hour=3, minute=15)},
 }

@@ -47,7 +47,7 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def demo(transactional_db):
-    from campaign.demo import demo_load
+    from portal.demo import demo_load
 
     return demo_load(county="示范县")
 

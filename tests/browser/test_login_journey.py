@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from campaign.demo import DEMO_PASSWORD
+from portal.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

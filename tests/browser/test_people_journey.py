@@ -5,7 +5,7 @@ phone, sees the township's tasks and sets a password of their own."""
 import pytest
 from playwright.sync_api import expect
 
-from campaign.demo import DEMO_PASSWORD
+from portal.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

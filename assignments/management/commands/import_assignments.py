@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from assignments.services import assignment_import, assignment_plan
 from campaign.models import Campaign
 from core.commands import fail_with_errors, read_table_or_fail
-from indicators.services import ImportRejected
+from core.tables import ImportRejected
 
 
 class Command(BaseCommand):

@@ -2,7 +2,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core.commands import fail_with_errors, read_table_or_fail
-from indicators.services import ImportRejected, framework_import, framework_plan
+from core.tables import ImportRejected
+from indicators.services import framework_import, framework_plan
 
 
 class Command(BaseCommand):

@@ -1,0 +1,114 @@
+"""The county's self-assessment of each level-3 indicator, the rectification items for
+its shortfalls, and the daily figures behind the dashboard's trend."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.models import BaseModel
+
+
+class Assessment(BaseModel):
+    """The county's self-assessment of one level-3 indicator in a campaign.
+
+    `result` (达标 / 基本达标 / 未达标 / 不适用, blank until decided) is kept apart
+    from `status` (the office's progress on writing it up). Eligibility is computed
+    from results by assessment.eligibility.eligibility() only.
+    """
+
+    class Result(models.TextChoices):
+        MET = "met", _("Met (达标)")
+        PARTIAL = "partial", _("Partially met (基本达标)")
+        NOT_MET = "not_met", _("Not met (未达标)")
+        NOT_APPLICABLE = "not_applicable", _("Not applicable (不适用)")
+
+    class Status(models.TextChoices):
+        TODO = "todo", _("To do")
+        IN_REVIEW = "in_review", _("In review")
+        DONE = "done", _("Done")
+
+    campaign = models.ForeignKey("campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="assessments")
+    indicator = models.ForeignKey("indicators.Indicator", verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="assessments")
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.TODO)
+    self_score = models.DecimalField(_("self-score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    veto_triggered = models.BooleanField(_("veto triggered"), default=False)
+    practice = models.TextField(_("what was done (主要做法)"), max_length=5000, blank=True)
+    outcomes = models.TextField(_("results (成效)"), max_length=5000, blank=True)
+    highlights = models.TextField(_("highlights (亮点)"), max_length=5000, blank=True)
+    shortfall = models.TextField(_("shortfall (短板)"), max_length=2000, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        db_table = "campaign_assessment"  # tables predate the assessment app; kept so data stays where it is
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        ordering = ["campaign", "indicator__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "indicator"], name="assessment_unique_indicator"),
+            models.CheckConstraint(condition=Q(self_score__isnull=True) | Q(self_score__gte=0), name="assessment_score_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id}:{self.indicator_id}:{self.result}"
+
+
+class Rectification(BaseModel):
+    """A tracked rectification item (整改) for a shortfall: owner, deadline, closing evidence.
+    The inspection stage (迎检) cannot start while any is open."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    permission_unit_path = "owner"
+
+    campaign = models.ForeignKey("campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="rectifications")
+    assessment = models.ForeignKey(Assessment, verbose_name=_("self-assessment"), on_delete=models.CASCADE, related_name="rectifications")
+    owner = models.ForeignKey("org.Unit", verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="rectifications")
+    measure = models.TextField(_("rectification measure (整改措施)"), max_length=2000)
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    closing_note = models.TextField(_("how it was closed"), max_length=2000, blank=True)
+    closing_evidence = models.ForeignKey("evidence.Evidence", verbose_name=_("closing evidence"), null=True, blank=True,
+                                         on_delete=models.SET_NULL, related_name="+")
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        db_table = "campaign_rectification"
+        verbose_name = _("rectification item")
+        verbose_name_plural = _("rectification items")
+        ordering = ["status", "deadline"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status="open") | Q(closed_at__isnull=False), name="rectification_closed_has_time"),
+        ]
+
+    def __str__(self):
+        return self.measure[:40]
+
+    def get_absolute_url(self):
+
+        return reverse("assessment:rectifications") + f"#r-{self.pk}"
+
+
+class DailySnapshot(models.Model):
+    """One day's figures of a campaign, kept for the dashboard's trend (written by a beat job)."""
+
+    id = models.BigAutoField(primary_key=True)
+    campaign = models.ForeignKey("campaign.Campaign", on_delete=models.CASCADE, related_name="snapshots")
+    day = models.DateField()
+    evidence_accepted = models.PositiveIntegerField(default=0)
+    evidence_total = models.PositiveIntegerField(default=0)
+    shares_accepted = models.PositiveIntegerField(default=0)
+    indicators_met = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "campaign_dailysnapshot"
+        ordering = ["campaign", "day"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "day"], name="snapshot_once_a_day")]
+
+    def __str__(self):
+        return f"{self.campaign_id}@{self.day}"

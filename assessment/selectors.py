@@ -1,0 +1,75 @@
+"""Read-only queries about self-assessments."""
+
+import uuid
+
+from django.db.models import Count, Q
+
+from assignments.models import Assignment
+from core import tables
+from indicators.models import Indicator
+
+from .models import Assessment, Rectification
+
+R = Assessment.Result
+
+
+def assessment_rows(*, campaign, result=None, status=None, level1=None, suggested=None, assessments=None):
+    """The assessment list: every level-3 indicator with its assessment (or none) and the
+    suggested result. Filters: result ("none" = not decided), status, level-1 id, suggestion.
+    `assessments`: the campaign's, when the caller has them already."""
+    indicators = Indicator.objects.filter(framework_id=campaign.framework_id, level=3).select_related("parent__parent")
+    if level1:
+        indicators = indicators.filter(parent__parent_id=level1) if _is_uuid(level1) else indicators.none()
+    if assessments is None:
+        assessments = Assessment.objects.filter(campaign=campaign)
+    by_indicator = {a.indicator_id: a for a in assessments}
+    suggestions = assessment_suggestions(campaign)
+    rows = []
+    for i in sorted(indicators, key=lambda i: tables.code_sort_key(i.code)):
+        a = by_indicator.get(i.pk)
+        row = {"indicator": i, "assessment": a, "result": a.result if a else "", "status": a.status if a else "todo",
+               "suggestion": suggestions.get(i.pk, Assessment.Result.NOT_MET)}
+        if result and (row["result"] or "none") != result:
+            continue
+        if status and row["status"] != status:
+            continue
+        if suggested and row["suggestion"] != suggested:
+            continue
+        rows.append(row)
+    return rows
+
+
+def _is_uuid(value):
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def assessment_suggestions(campaign):
+    """A suggested result per level-3 indicator id, from the state of its work:
+    no accepted evidence → not met (it cannot be shown as met); every share accepted
+    → met; otherwise partially met. The office decides; this only advises."""
+    rows = (
+        Assignment.objects.filter(campaign=campaign)
+        .values("indicator_id")
+        .annotate(
+            shares=Count("id", distinct=True),
+            accepted_shares=Count("id", filter=Q(status=Assignment.Status.ACCEPTED), distinct=True),
+            accepted_evidence=Count("evidence", filter=Q(evidence__review_status="accepted", evidence__hidden_at__isnull=True), distinct=True),
+        )
+    )
+    suggestions = {}
+    for row in rows:
+        if not row["accepted_evidence"]:
+            suggestions[row["indicator_id"]] = R.NOT_MET
+        elif row["accepted_shares"] == row["shares"]:
+            suggestions[row["indicator_id"]] = R.MET
+        else:
+            suggestions[row["indicator_id"]] = R.PARTIAL
+    return suggestions
+
+
+def open_rectifications(campaign):
+    return Rectification.objects.filter(campaign=campaign, status=Rectification.Status.OPEN)

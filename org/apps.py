@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgConfig(AppConfig):
+    name = "org"
+    verbose_name = _("Units and people")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from core.audit import register_value_labels
+
+        from .models import Membership
+
+        # The audit page shows a role code ("liaison") as its label; core knows no roles.
+        register_value_labels("role", Membership.Role.choices)
+        post_migrate.connect(_sync_role_groups, dispatch_uid="sync_role_groups")
+
+
+def _sync_role_groups(app_config=None, **kwargs):
+    # Once per migrate run, after the last app with models has its permissions.
+    from django.apps import apps
+
+    last = [a for a in apps.get_app_configs() if a.models_module is not None][-1]
+    if app_config is not None and app_config.label != last.label:
+        return
+    from .permissions import sync_role_groups
+
+    sync_role_groups()

@@ -1,0 +1,51 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.notifications import notification_unread_count
+from org import permissions
+from org.models import Membership
+from org.selectors import membership_roles
+
+
+def navigation(request):
+    """The navigation bar's entries for the signed-in user's roles."""
+    user = getattr(request, "user", None)
+    if not (user and user.is_authenticated):
+        return {}
+    roles = membership_roles(user)
+    # The bar keeps the daily pages; the rest goes under "More" so it fits a desk screen.
+    office = permissions.can(user, permissions.REVIEW_UNIT_WORK)
+    unit_roles = bool(roles & {"unit_leader", "liaison"})
+    items, more = [(_("Home"), reverse("portal:home"))], []
+    if office or unit_roles:
+        items.append((_("Dashboard"), reverse("assessment:dashboard")))
+    if office:
+        items.append((_("Self-assessment"), reverse("assessment:list")))
+    if permissions.can(user, permissions.MANAGE_ASSIGNMENTS):
+        items.append((_("Tasks"), reverse("assignments:list")))
+        items.append((_("Accountability"), reverse("assignments:board")))
+    if office:
+        items.append((_("Review"), reverse("evidence:queue")))
+        items.append((_("Reports"), reverse("reports:index")))
+    if "city_reviewer" in roles:
+        items.append((_("Submissions"), reverse("reports:submissions")))
+    if permissions.is_member(user):
+        (more if office else items).append((_("Indicators"), reverse("indicators:list")))
+        if office or unit_roles:
+            (more if office else items).append((_("Rectification items"), reverse("assessment:rectifications")))
+        more.append((_("Campaigns"), reverse("campaign:list")))
+    if permissions.can(user, permissions.IMPORT_TABLES):
+        more.append((_("Import task table"), reverse("assignments:import")))
+    if permissions.can(user, permissions.MANAGE_PEOPLE):
+        more.append((_("People"), reverse("org:people")))
+    if permissions.can(user, permissions.VIEW_AUDIT):
+        more.append((_("Audit trail"), reverse("org:audit")))
+    if user.is_superuser:
+        more.append((_("System administration"), reverse("admin:index")))
+    role_labels = sorted({str(label) for value, label in _role_choices() if value in roles})
+    return {"nav_items": items, "nav_more": more, "nav_roles": role_labels, "unread_count": notification_unread_count(user)}
+
+
+def _role_choices():
+
+    return Membership.Role.choices

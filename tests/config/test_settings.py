@@ -1,0 +1,115 @@
+"""Settings are read from the environment; bad values stop the start-up loudly."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_SECRET_KEY": "k" * 20 + "-production-secret-" + "x9Q!z" * 6,
+    "DJANGO_ALLOWED_HOSTS": "fazhi.example.gov.cn",
+    "DATABASE_URL": "postgres://app@db.internal:5432/app",
+    "REDIS_URL": "redis://redis.internal:6379/0",
+}
+
+
+def _run(code, **env):
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_"))}
+    base.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    base["VAR_DIR"] = str(ROOT / "var" / "settings-test")
+    base.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60
+    )
+
+
+SETUP = "import django; django.setup(); from django.conf import settings; "
+
+
+def test_embedded_default_is_sqlite_and_filesystem_broker():
+    result = _run(SETUP + "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_BROKER_URL)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://"]
+
+
+def test_database_and_redis_urls_switch_to_postgres_and_redis():
+    result = _run(
+        SETUP + "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_BROKER_URL)",
+        DATABASE_URL="postgres://u@h:5432/d",
+        REDIS_URL="redis://h:6379/1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.postgresql", "redis://h:6379/1"]
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("DJANGO_DEBUG", "maybe"),
+        ("EVIDENCE_MAX_UPLOAD_MB", "fifty"),
+        ("EVIDENCE_MAX_UPLOAD_MB", "0"),
+        ("SESSION_COOKIE_AGE", "-5"),
+        ("AXES_FAILURE_LIMIT", "many"),
+    ],
+)
+def test_bad_values_fail_loudly(name, value):
+    result = _run(SETUP, **{name: value})
+    assert result.returncode != 0
+    assert name in result.stderr
+
+
+def test_production_without_secret_key_refuses_to_start():
+    env = dict(PRODUCTION_ENV)
+    env.pop("DJANGO_SECRET_KEY")
+    result = _run(SETUP, **env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_without_redis_refuses_to_start():
+    env = dict(PRODUCTION_ENV)
+    env.pop("REDIS_URL")
+    result = _run(SETUP, **env)
+    assert result.returncode != 0 and "REDIS_URL" in result.stderr
+
+
+def test_production_passes_check_deploy_without_warnings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}, **PRODUCTION_ENV},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_demo_data():
+    result = _run(SETUP + "print(settings.DEMO_ALLOWED)", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_env_example_documents_every_variable_the_settings_read():
+    import re
+
+    read = set()
+    for path in (ROOT / "config" / "settings").glob("*.py"):
+        read |= set(re.findall(r'env(?:_bool|_int|\.str|\.list|\.db_url|\.email_url)\(\s*"([A-Z_]+)"', path.read_text()))
+    documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read - documented == set()
+
+
+def test_s3_bucket_switches_evidence_storage_to_django_storages():
+    result = _run(SETUP + "print(settings.STORAGES['default']['BACKEND'], settings.STORAGES['default']['OPTIONS']['default_acl'])",
+                  S3_BUCKET="fazhi-evidence", S3_ENDPOINT_URL="https://minio.internal:9000")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["storages.backends.s3.S3Storage", "private"]
+    result = _run(SETUP + "print(settings.STORAGES['default']['BACKEND'])")
+    assert result.stdout.strip() == "django.core.files.storage.FileSystemStorage"

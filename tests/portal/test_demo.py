@@ -1,0 +1,93 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from assignments.models import Assignment, AssignmentEvent
+from campaign.models import Campaign
+from core.models import AuditEvent, Notification, User
+from indicators.models import Indicator
+from org import permissions
+from org.models import Membership, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return {
+        "units": Unit.objects.count(),
+        "indicators": Indicator.objects.count(),
+        "level3": Indicator.objects.filter(level=3).count(),
+        "campaigns": Campaign.objects.count(),
+        "assignments": Assignment.objects.count(),
+        "users": User.objects.count(),
+        "memberships": Membership.objects.count(),
+        "audit": AuditEvent.objects.count(),
+        "notifications": Notification.objects.count(),
+        "events": AssignmentEvent.objects.count(),
+    }
+
+
+def test_load_demo_loads_the_county_and_is_idempotent(capsys):
+    call_command("load_demo")
+    first = _counts()
+    assert first["units"] == 58  # 42 departments, 15 townships, the city office
+    assert first["level3"] == 100 and first["indicators"] == 141
+    assert first["campaigns"] == 1
+    out = capsys.readouterr().out
+    assert "fazhi-demo-2026" in out and "demo-liaison-T01" in out
+    call_command("load_demo")
+    assert _counts() == first
+
+
+def test_demo_logins_have_their_roles():
+    call_command("load_demo")
+    assert User.objects.get(username="demo-admin").is_superuser
+    roles = dict(Membership.objects.values_list("user__username", "role"))
+    assert roles == {
+        "demo-office": "office_admin",
+        "demo-staff": "office_staff",
+        "demo-city": "city_reviewer",
+        "demo-leader-D16": "unit_leader",
+        "demo-liaison-D16": "liaison",
+        "demo-leader-T01": "unit_leader",
+        "demo-liaison-T01": "liaison",
+    }
+    liaison = User.objects.get(username="demo-liaison-T01")
+    assert liaison.check_password("fazhi-demo-2026")
+    visible = permissions.restrict(liaison, permissions.VIEW_UNIT_WORK, Assignment)
+    assert visible.exists() and set(visible.values_list("unit__code", flat=True)) == {"T01"}
+
+
+def test_demo_deadlines_show_overdue_due_and_later_work():
+    from django.utils import timezone
+
+    call_command("load_demo")
+    today = timezone.localdate()
+    d16 = Assignment.objects.filter(unit__code="D16")
+    assert d16.filter(deadline__lt=today).exists()
+    assert d16.filter(deadline__gte=today).exists()
+    assert Assignment.objects.filter(ongoing=True).exists()
+
+
+def test_demo_group_tokens_expand_to_units():
+    call_command("load_demo")
+    # 县直各行政执法部门 on 1.1.2 expands to the law-enforcement departments, lead excluded.
+    units = set(Assignment.objects.filter(indicator__code="1.1.2", role="cooperating").values_list("unit__code", flat=True))
+    law_enforcement = set(Unit.objects.filter(kind="department", is_law_enforcement=True).values_list("code", flat=True))
+    assert law_enforcement <= units
+    assert "D34" not in units  # the lead, 县行政审批服务局
+
+
+def test_load_demo_refuses_production_settings(settings):
+    settings.DEMO_ALLOWED = False
+    with pytest.raises(CommandError, match="production"):
+        call_command("load_demo")
+    assert not User.objects.exists()
+
+
+def test_demo_shows_every_task_state_and_has_messages():
+    call_command("load_demo")
+    statuses = set(Assignment.objects.filter(unit__code__in=["D16", "T01"]).values_list("status", flat=True))
+    assert statuses == {"not_started", "in_progress", "submitted", "returned", "accepted"}
+    assert Assignment.objects.filter(escalated_at__isnull=False).exists()
+    assert Notification.objects.filter(recipient__username="demo-liaison-D16").exists()
+    assert Notification.objects.filter(recipient__username="demo-office", title__contains="督办").exists()
