@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install sysdeps sysdeps-test messages migrate demo worker bench check-compose backup restore clean
+.PHONY: run test lint install sysdeps sysdeps-test messages migrate demo worker bench check-compose backup restore clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
@@ -47,8 +47,14 @@ run: sysdeps install messages demo
 worker: $(STAMP)
 	$(VENV)/bin/celery -A config worker --beat --loglevel=INFO
 
-test: sysdeps-test install messages
+test: sysdeps-test install messages lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The floors (import-linter), lint and format (ruff): CI fails on an upward import or an unformatted file.
+lint: $(STAMP)
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 bench: install messages
 	@scripts/sysdeps.sh bench

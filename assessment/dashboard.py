@@ -20,7 +20,7 @@ S = Assignment.Status
 
 def evidence_counts(evidence):
     """Visible evidence by review status (one aggregate query)."""
-    return evidence.filter(hidden_at__isnull=True).aggregate(
+    return evidence.visible().aggregate(
         accepted=Count("id", filter=Q(review_status=Evidence.Review.ACCEPTED)),
         pending=Count("id", filter=Q(review_status=Evidence.Review.PENDING)),
         returned=Count("id", filter=Q(review_status=Evidence.Review.RETURNED)),

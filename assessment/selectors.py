@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 
 from assignments.models import Assignment
 from core import tables
+from evidence.models import Evidence
 from indicators.models import Indicator
 
 from .models import Assessment, Rectification
@@ -57,7 +58,7 @@ def assessment_suggestions(campaign):
         .annotate(
             shares=Count("id", distinct=True),
             accepted_shares=Count("id", filter=Q(status=Assignment.Status.ACCEPTED), distinct=True),
-            accepted_evidence=Count("evidence", filter=Q(evidence__review_status="accepted", evidence__hidden_at__isnull=True), distinct=True),
+            accepted_evidence=Count("evidence", filter=Evidence.accepted_q("evidence__"), distinct=True),
         )
     )
     suggestions = {}

@@ -34,7 +34,7 @@ def assessment_list(request):
     """Every level-3 indicator with its result, score, status and the suggestion from the evidence."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
     campaign = campaign_current_or_404()
-    assessments = list(Assessment.objects.filter(campaign=campaign))  # for the rows and the eligibility line
+    assessments = list(permissions.restrict(request.user, permissions.REVIEW_UNIT_WORK, Assessment).filter(campaign=campaign))  # rows + eligibility
     rows = assessment_rows(campaign=campaign, result=request.GET.get("result"), status=request.GET.get("status"),
                            level1=request.GET.get("level1"), suggested=request.GET.get("suggested"), assessments=assessments)
     context = {"campaign": campaign, "rows": rows, "eligibility": eligibility(campaign, assessments=assessments), "results": Assessment.Result.choices,
@@ -49,7 +49,7 @@ def assessment_edit(request, indicator):
     campaign = campaign_current_or_404()
     indicator = permissions.require(request.user, Indicator.objects.select_related("parent__parent").filter(framework_id=campaign.framework_id, level=3),
                                     permissions.REVIEW_UNIT_WORK, view_perm=permissions.REVIEW_UNIT_WORK, pk=indicator)
-    assessment = Assessment.objects.filter(campaign=campaign, indicator=indicator).first()
+    assessment = permissions.restrict(request.user, permissions.REVIEW_UNIT_WORK, Assessment).filter(campaign=campaign, indicator=indicator).first()
     initial = {f: getattr(assessment, f) for f in ASSESSMENT_FIELDS} if assessment else {}
     form = AssessmentForm(request.POST or None, indicator=indicator, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -76,7 +76,7 @@ def assessment_export_view(request):
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
     campaign = campaign_current_or_404()
     fmt = request.GET.get("format") if request.GET.get("format") in ("csv", "xlsx") else "xlsx"
-    return table_response(assessment_export(campaign=campaign, fmt=fmt), f"{campaign.name}-自评表", fmt)
+    return table_response(assessment_export(campaign=campaign, fmt=fmt), f"{campaign.name}-" + _("self-assessment table"), fmt)
 
 
 @login_required

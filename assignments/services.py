@@ -16,7 +16,7 @@ from core.notifications import notify
 from core.tables import ImportRejected
 from indicators.models import Indicator
 from org import permissions
-from org.models import Unit
+from org.models import Membership, Unit
 from org.selectors import unit_people
 
 from .models import Assignment, AssignmentEvent, Circular
@@ -74,6 +74,12 @@ class UnitDirectory:
         return found
 
 
+def require_deadline_or_ongoing(deadline, ongoing):
+    """The one rule for every way a task gets its timing: a deadline, or ongoing work (长期坚持)."""
+    if deadline is None and not ongoing:
+        raise ValidationError(_("A task needs a deadline or must be marked ongoing."))
+
+
 @transaction.atomic
 def assignment_set_for_indicator(*, campaign, indicator, lead, cooperating, deadline=None, ongoing=False, by=None):
     """Make the indicator's division of work match: one lead, these cooperating units.
@@ -85,8 +91,7 @@ def assignment_set_for_indicator(*, campaign, indicator, lead, cooperating, dead
     dashboard_touch(campaign.pk)
     if indicator.level != 3 or indicator.framework_id != campaign.framework_id:
         raise ValidationError(_("Only level-3 indicators of the campaign's framework can be assigned."))
-    if deadline is None and not ongoing:
-        raise ValidationError(_("A task needs a deadline or must be marked ongoing."))
+    require_deadline_or_ongoing(deadline, ongoing)
     if ongoing:
         deadline = None
     wanted = {lead.pk: Assignment.Role.LEAD}
@@ -377,7 +382,7 @@ def assignment_transition(*, assignment, to_status, by, comment=""):
         title = (_("Returned: %(task)s") if to_status == _St.RETURNED else _("Accepted: %(task)s")) % {"task": share_repr(assignment)}
         notify(unit_people(assignment.unit), title=title, body=comment, link=assignment.get_absolute_url())
     elif to_status == _St.SUBMITTED:
-        notify(unit_people(assignment.unit, roles=["unit_leader"]), title=_("To sign off: %(task)s") % {"task": share_repr(assignment)},
+        notify(unit_people(assignment.unit, roles=[Membership.Role.UNIT_LEADER]), title=_("To sign off: %(task)s") % {"task": share_repr(assignment)},
                link=assignment.get_absolute_url())
     return event
 
@@ -418,8 +423,7 @@ def assignment_rollup(assignment):
 @transaction.atomic
 def assignment_change_deadline(*, assignments, deadline=None, ongoing=False, by):
     """Set a deadline (or ongoing) on shares, e.g. a bulk action on a filtered list."""
-    if deadline is None and not ongoing:
-        raise ValidationError(_("A task needs a deadline or must be marked ongoing."))
+    require_deadline_or_ongoing(deadline, ongoing)
     count = 0
     for a in assignments:
         before = {"deadline": str(a.deadline or ""), "ongoing": a.ongoing}
@@ -444,8 +448,7 @@ def assignment_add_unit(*, campaign, indicator, unit, by, deadline=None, ongoing
         raise ValidationError(_("%(unit)s already has a share of this indicator.") % {"unit": unit})
     if deadline is None and not ongoing and lead is not None:
         deadline, ongoing = lead.deadline, lead.ongoing
-    if deadline is None and not ongoing:
-        raise ValidationError(_("A task needs a deadline or must be marked ongoing."))
+    require_deadline_or_ongoing(deadline, ongoing)
     a = Assignment.objects.create(campaign=campaign, indicator=indicator, unit=unit, role=Assignment.Role.COOPERATING,
                                   deadline=None if ongoing else deadline, ongoing=ongoing)
     audit_record(actor=by, verb="created", obj=a, object_repr=share_repr(a), after={"unit": unit.code, "role": a.role}, unit=unit)
@@ -505,5 +508,5 @@ def circular_issue(*, campaign, title, body, by, today):
     circular = Circular.objects.create(campaign=campaign, title=title[:200], body=body[:5000], as_of=today, entries=entries, issued_by=by)
     audit_record(actor=by, verb="circular_issued", obj=circular, after={"units": [e["unit_code"] for e in entries]})
     for unit in Unit.objects.filter(code__in=[e["unit_code"] for e in entries]):
-        notify(unit_people(unit), title=_("Formal notice (通报): %(title)s") % {"title": circular.title}, body=body, link=circular.get_absolute_url())
+        notify(unit_people(unit), title=_("Formal notice: %(title)s") % {"title": circular.title}, body=body, link=circular.get_absolute_url())
     return circular

@@ -510,7 +510,8 @@ def parse_grid(grid, required=("level3",)):
     header_index = _find_header(rows)
     if header_index is None:
         raise TableError(
-            _("No header row found: the table needs a column named 三级指标 (or 评价内容) and the other column names.")
+            _("No header row found: the table needs a column named %(column)s (or %(alternative)s) and the other column names.")
+            % {"column": HEADER_SYNONYMS["level3"][0], "alternative": HEADER_SYNONYMS["level3"][3]}
         )
     columns, first = _combine_two_row_header(rows, header_index)
     missing = [COLUMN_LABELS[k] for k in required if k not in columns]
@@ -679,10 +680,10 @@ def table_codes(table):
         level3.setdefault(k2, []).append((row.row, row.level3_no if row.level3_no is not None else row.serial))
     pos1 = _rank(list(level1.items()))
     pos2 = {}
-    for k1, children in level2.items():
+    for children in level2.values():
         pos2.update(_rank(list(children.items())))
     pos3 = {}
-    for k2, children in level3.items():
+    for children in level3.values():
         pos3.update(_rank(children))
     codes = []
     for row in table.rows:

@@ -20,6 +20,17 @@ def thumbnail_upload_to(instance, filename):
     return f"thumbnails/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.jpg"
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def visible(self):
+        """Not deleted (hidden) by its unit."""
+        return self.filter(hidden_at__isnull=True)
+
+    def accepted(self):
+        """What counts as proof: visible and accepted by the office (the report, the package,
+        the suggestions all read this)."""
+        return self.filter(Evidence.accepted_q())
+
+
 class Evidence(BaseModel):
     """One piece of proof for a unit's share of a level-3 indicator.
 
@@ -28,12 +39,12 @@ class Evidence(BaseModel):
     """
 
     class Kind(models.TextChoices):
-        DOCUMENT = "document", _("Document (文件)")
-        IMAGE = "image", _("Photo (图片)")
-        NEWS_LINK = "news_link", _("News link (新闻链接)")
-        AWARD = "award", _("Award material (获奖材料)")
-        SUMMARY = "summary", _("Situation summary (情况简介)")
-        DATA = "data", _("Data table (台账)")
+        DOCUMENT = "document", _("Document")
+        IMAGE = "image", _("Photo")
+        NEWS_LINK = "news_link", _("News link")
+        AWARD = "award", _("Award material")
+        SUMMARY = "summary", _("Situation summary")
+        DATA = "data", _("Data table")
 
     class Review(models.TextChoices):
         PENDING = "pending", _("Waiting for review")
@@ -42,6 +53,8 @@ class Evidence(BaseModel):
 
     FILE_KINDS = (Kind.DOCUMENT, Kind.IMAGE, Kind.AWARD, Kind.DATA)
     permission_unit_path = "assignment__unit"
+
+    objects = EvidenceQuerySet.as_manager()
 
     assignment = models.ForeignKey("assignments.Assignment", verbose_name=_("task"), on_delete=models.PROTECT, related_name="evidence")
     # The assignment's campaign, copied when the evidence is created (a share never
@@ -73,8 +86,13 @@ class Evidence(BaseModel):
         return self.title
 
     def get_absolute_url(self):
-
         return reverse("evidence:detail", args=[self.pk])
+
+    @staticmethod
+    def accepted_q(prefix=""):
+        """Accepted, visible evidence as a condition, for querysets and for aggregates over a
+        relation (prefix "evidence__")."""
+        return Q(**{f"{prefix}review_status": Evidence.Review.ACCEPTED, f"{prefix}hidden_at__isnull": True})
 
     @property
     def is_hidden(self):

@@ -7,7 +7,7 @@ def evidence_for_share(*, user, assignment):
     """A share's evidence as the user may see it: hidden pieces for the office only."""
     items = assignment.evidence.select_related("current_revision").order_by("-created_at")
     if not permissions.can(user, permissions.REVIEW_UNIT_WORK, assignment):
-        items = items.filter(hidden_at__isnull=True)
+        items = items.visible()
     return items
 
 

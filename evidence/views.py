@@ -77,7 +77,7 @@ def add_files(request, share):
                          note=form.cleaned_data["note"])
             results.append((True, _("%(name)s uploaded.") % {"name": upload.name}))
         except (Refused, ValidationError) as exc:
-            results.append((False, f"{upload.name}：{' '.join(getattr(exc, 'messages', [str(exc)]))}"))
+            results.append((False, _("%(name)s: %(message)s") % {"name": upload.name, "message": " ".join(getattr(exc, "messages", [str(exc)]))}))
     ok = all(r[0] for r in results)
     return _answer(request, assignment, ok, " ".join(r[1] for r in results))
 
@@ -256,7 +256,7 @@ def thumbnail(request, pk):
 def queue(request):
     """The office's review queue: visible evidence waiting for review, oldest first."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    base = Evidence.objects.filter(hidden_at__isnull=True).select_related(
+    base = Evidence.objects.visible().select_related(
         "assignment__unit", "assignment__indicator", "current_revision")
     filtered = ReviewQueueFilter(request.GET, queryset=base)
     page = Paginator(filtered.qs.order_by("created_at"), 30).get_page(request.GET.get("page"))

@@ -109,12 +109,12 @@ def units_from_grid(grid):
             header_at, columns = r, found
             break
     if header_at is None:
-        raise tables.TableError(_("No header row with the columns code and name (编码、名称) was found."))
+        raise tables.TableError(_("No header row with a code column and a name column was found."))
     values, errors, seen = [], [], {}
     for r in range(header_at + 1, len(grid.rows)):
         row = grid.rows[r] + [None] * 20
 
-        def cell(key):
+        def cell(key, row=row):
             return tables.clean_text(row[columns[key]]) if key in columns else ""
 
         if not any(tables.clean_text(v) for v in grid.rows[r]):
@@ -156,9 +156,10 @@ def units_from_grid(grid):
 
 
 @transaction.atomic
-def units_import(*, data, by=None):
-    """Create or update units from a table's bytes, all or nothing. Returns (created, updated)."""
-    rows, errors = units_from_grid(tables.load_grid(data))
+def units_import(*, data=None, grid=None, by=None):
+    """Create or update units from a table (its bytes, or the grid read from them), all or
+    nothing. Returns (created, updated)."""
+    rows, errors = units_from_grid(grid if grid is not None else tables.load_grid(data))
     if errors:
         raise ImportRejected(errors)
     created = updated = 0

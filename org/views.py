@@ -49,7 +49,7 @@ def people_list(request):
     if request.GET.get("inactive") != "1":
         people = people.filter(is_active=True)
     page = Paginator(people.distinct(), 50).get_page(request.GET.get("page"))
-    units = Unit.objects.filter(kind__in=permissions.GRANTABLE_UNIT_KINDS).order_by("kind", "code")
+    units = permissions.restrict(request.user, permissions.MANAGE_PEOPLE, Unit).filter(kind__in=permissions.GRANTABLE_UNIT_KINDS).order_by("kind", "code")
     return render(request, "org/people_list.html", {"page": page, "q": q, "unit": unit, "units": units,
                                                 "inactive": request.GET.get("inactive") == "1"})
 
@@ -59,7 +59,7 @@ def people_list(request):
 @require_http_methods(["GET", "POST"])
 def person_new(request):
     permissions.require_global(request.user, permissions.MANAGE_PEOPLE)
-    unit = Unit.objects.filter(code=request.GET.get("unit", "")[:20]).first()  # from the list's unit filter
+    unit = permissions.restrict(request.user, permissions.MANAGE_PEOPLE, Unit).filter(code=request.GET.get("unit", "")[:20]).first()  # the list's filter
     form = PersonForm(request.POST or None, initial={"role": Membership.Role.LIAISON, "unit": unit.pk if unit else None})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -160,4 +160,4 @@ def _audit_xlsx(events):
          e.unit.name if e.unit else "", json.dumps(e.before, ensure_ascii=False), json.dumps(e.after, ensure_ascii=False), e.ip_address or ""]
         for e in events
     ]
-    return table_response(export_table(["time", "user", "action", "object_type", "object", "unit", "before", "after", "ip"], rows, "xlsx"), "操作日志")
+    return table_response(export_table(["time", "user", "action", "object_type", "object", "unit", "before", "after", "ip"], rows, "xlsx"), _("audit log"))

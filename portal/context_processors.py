@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.notifications import notification_unread_count
 from org import permissions
 from org.models import Membership
-from org.selectors import membership_roles
+from org.selectors import UNIT_ROLES, membership_roles
 
 
 def navigation(request):
@@ -15,7 +15,7 @@ def navigation(request):
     roles = membership_roles(user)
     # The bar keeps the daily pages; the rest goes under "More" so it fits a desk screen.
     office = permissions.can(user, permissions.REVIEW_UNIT_WORK)
-    unit_roles = bool(roles & {"unit_leader", "liaison"})
+    unit_roles = bool(roles & set(UNIT_ROLES))
     items, more = [(_("Home"), reverse("portal:home"))], []
     if office or unit_roles:
         items.append((_("Dashboard"), reverse("assessment:dashboard")))
@@ -27,7 +27,7 @@ def navigation(request):
     if office:
         items.append((_("Review"), reverse("evidence:queue")))
         items.append((_("Reports"), reverse("reports:index")))
-    if "city_reviewer" in roles:
+    if Membership.Role.CITY_REVIEWER in roles:
         items.append((_("Submissions"), reverse("reports:submissions")))
     if permissions.is_member(user):
         (more if office else items).append((_("Indicators"), reverse("indicators:list")))

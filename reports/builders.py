@@ -46,7 +46,7 @@ def report_context(campaign, progress=_noop):
     progress(15, _("Reading the evidence"))
     evidence = defaultdict(list)
     accepted = {}
-    for e in (Evidence.objects.filter(assignment__campaign=campaign, hidden_at__isnull=True, review_status="accepted")
+    for e in (Evidence.objects.accepted().filter(assignment__campaign=campaign)
               .select_related("assignment__unit", "assignment__indicator", "current_revision").order_by("assignment__indicator__code", "created_at")):
         e.linked_from = ""
         evidence[e.assignment.indicator_id].append(e)
@@ -151,7 +151,7 @@ def build_package(campaign, out, progress=_noop, report_file=None):
     stays flat whatever the total size). Returns the manifest rows."""
     nodes = {n.pk: n for n in Indicator.objects.filter(framework_id=campaign.framework_id)}
     items = list(
-        Evidence.objects.filter(assignment__campaign=campaign, hidden_at__isnull=True, review_status="accepted")
+        Evidence.objects.accepted().filter(assignment__campaign=campaign)
         .select_related("assignment__unit", "current_revision").order_by("assignment__indicator__code", "created_at")
     )
     also = defaultdict(list)  # packed once, under its own indicator; the manifest names the others

@@ -11,9 +11,9 @@ class ReportText(BaseModel):
     """The free-text sections of the self-assessment report, edited by the office."""
 
     campaign = models.OneToOneField("campaign.Campaign", on_delete=models.CASCADE, related_name="report_text")
-    basic_facts = models.TextField(_("basic facts and organisation (基本情况)"), max_length=10000, blank=True)
-    highlights = models.TextField(_("distinctive highlights (特色亮点)"), max_length=10000, blank=True)
-    next_steps = models.TextField(_("next steps (下一步打算)"), max_length=10000, blank=True)
+    basic_facts = models.TextField(_("basic facts and organisation"), max_length=10000, blank=True)
+    highlights = models.TextField(_("distinctive highlights"), max_length=10000, blank=True)
+    next_steps = models.TextField(_("next steps"), max_length=10000, blank=True)
 
     class Meta:
         verbose_name = _("report text")

@@ -30,6 +30,7 @@ from org.selectors import city_reviewers
 
 from . import builders
 from .models import ReportJob, ReportText, Submission
+from .selectors import latest_file, latest_job
 
 logger = logging.getLogger(__name__)
 EXTENSIONS = {"pdf": "pdf", "package": "zip", "xlsx": "xlsx"}
@@ -47,9 +48,12 @@ def _build_package(campaign, out, progress):
 BUILDERS = {"pdf": builders.build_pdf, "package": _build_package, "xlsx": builders.build_xlsx}
 
 
-def report_request(*, campaign, kind, by):
-    """A job for this report, or the one already under way (the second request joins the first)."""
-    permissions.require_perm(by, permissions.REVIEW_UNIT_WORK)
+def report_request(*, campaign, kind, by, join=True, enqueue=True):
+    """A job for this report, or the one already under way (the second request joins the first;
+    with join=False it is refused instead). `by` None is the server's command line
+    (compile_report), which needs no right; enqueue=False leaves running the job to the caller."""
+    if by is not None:
+        permissions.require_perm(by, permissions.REVIEW_UNIT_WORK)
     if kind not in ReportJob.Kind.values:
         raise ValidationError(_("Unknown report kind."))
     if campaign.framework_id is None:
@@ -57,12 +61,16 @@ def report_request(*, campaign, kind, by):
     try:
         with transaction.atomic():
             job = ReportJob.objects.create(campaign=campaign, kind=kind, requested_by=by)
-            audit_record(actor=by, verb="report_requested", obj=job, object_repr=f"{campaign.slug} {kind}")
+            audit_record(actor=by, verb="report_requested", obj=job,
+                         object_repr=f"{campaign.slug} {kind}" + ("" if by is not None else " (command line)"))
     except IntegrityError:
+        if not join:
+            raise ValidationError(_("A job for this report is already queued or running; wait for it.")) from None
         return ReportJob.objects.get(campaign=campaign, kind=kind, status__in=ReportJob.ACTIVE)
-    from .tasks import compile_report
+    if enqueue:
+        from .tasks import compile_report  # tasks import this module: imported when first needed
 
-    transaction.on_commit(lambda: compile_report.delay(str(job.pk)))
+        transaction.on_commit(lambda: compile_report.delay(str(job.pk)))
     return job
 
 
@@ -174,18 +182,6 @@ def _store_volumes(job, package_path, limit, stem, progress):
 def _reports_url():
 
     return reverse("reports:index")
-
-
-def latest_job(campaign, kind, done=False):
-    jobs = ReportJob.objects.filter(campaign=campaign, kind=kind)
-    if done:
-        jobs = jobs.filter(status=ReportJob.Status.DONE)
-    return jobs.order_by("-created_at").first()
-
-
-def latest_file(campaign, kind):
-    job = latest_job(campaign, kind, done=True)
-    return job.file if job and job.file else None
 
 
 # --- submission -------------------------------------------------------------------------------

@@ -12,10 +12,9 @@ from core.downloads import file_response
 from org import permissions
 
 from .forms import CityReviewForm, ReportTextForm
-from .models import ReportJob, ReportText
-from .selectors import submission_list_for
+from .models import ReportJob
+from .selectors import latest_job, report_text_of, submission_list_for
 from .services import (
-    latest_job,
     report_request,
     report_text_update,
     submission_create,
@@ -34,8 +33,7 @@ def index(request):
     """The campaign's outputs: the report's free texts, compile jobs with live progress, submission."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
     campaign = campaign_current_or_404()
-    text, _created = ReportText.objects.get_or_create(campaign=campaign)
-    form = ReportTextForm(request.POST or None, instance=text)
+    form = ReportTextForm(request.POST or None, instance=report_text_of(campaign))
     if request.method == "POST" and form.is_valid():
         report_text_update(campaign=campaign, by=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields})
         messages.success(request, _("Saved."))

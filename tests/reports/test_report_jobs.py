@@ -26,7 +26,7 @@ def _wait(job, status, seconds=120):
 
 def _slow_report(world):
     # Enough accepted evidence that laying out the PDF takes seconds, not milliseconds.
-    for n, ind in enumerate(world.indicators):
+    for ind in world.indicators:
         assessment_save(campaign=world.campaign, indicator=ind, by=None, result="met", practice="做法。" * 200)
     Evidence.objects.bulk_create(
         [Evidence(assignment=world.shares.a_soon, campaign=world.campaign, kind="summary", title=f"材料{n}：" + "工作台账" * 10,
