@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,6 @@ from core.tables import TableError
 from core.uploads import stash_confirm, stash_upload
 from indicators.models import Indicator
 from org import permissions
-from org.models import Unit
 
 from .dashboard import county_dashboard, unit_dashboard
 from .eligibility import eligibility
@@ -124,8 +123,7 @@ def assessment_import_confirm(request):
 def rectification_list(request):
     """Rectification items: the office sees all; a unit sees the items it owns; others (the city) have none."""
     permissions.require_member(request.user)
-    if not permissions.restrict(request.user, permissions.VIEW_UNIT_WORK, Unit).exists():
-        raise PermissionDenied
+    permissions.require_unit_scope(request.user)
     campaign = campaign_current_or_404()
     items = permissions.restrict(request.user, permissions.VIEW_UNIT_WORK,
                               Rectification.objects.filter(campaign=campaign).select_related("owner", "assessment__indicator", "closed_by"))
@@ -156,7 +154,5 @@ def dashboard(request):
     campaign = campaign_current_or_404()
     if permissions.can(request.user, permissions.REVIEW_UNIT_WORK):
         return render(request, "assessment/dashboard.html", {"campaign": campaign, **county_dashboard(campaign=campaign)})
-    units = list(permissions.restrict(request.user, permissions.VIEW_UNIT_WORK, Unit))
-    if not units:
-        raise PermissionDenied
+    units = list(permissions.require_unit_scope(request.user))
     return render(request, "assessment/dashboard_unit.html", {"campaign": campaign, "units": units, **unit_dashboard(campaign=campaign, units=units)})

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext, pgettext
 
 from core import tables
 from core.figures_cache import cached_figures
@@ -110,6 +111,17 @@ def unit_overdue_ranking(*, campaign, today, limit=10):
     )
 
 
+def assignment_rollup(assignment):
+    """The lead's view of an indicator: every share of it, and whether the whole is complete
+    (the lead's own part and every cooperating unit's part accepted)."""
+    shares = sorted(
+        Assignment.objects.filter(campaign_id=assignment.campaign_id, indicator_id=assignment.indicator_id).select_related("unit"),
+        key=lambda s: (s.role != Assignment.Role.LEAD, s.unit.code),  # the lead first
+    )
+    accepted = sum(1 for s in shares if s.status == Assignment.Status.ACCEPTED)
+    return {"shares": shares, "accepted": accepted, "total": len(shares), "complete": bool(shares) and accepted == len(shares)}
+
+
 # --- accountability -------------------------------------------------------------------------
 
 RED_OVERDUE = 3  # a unit with this many overdue shares, or any escalated one, is red
@@ -162,11 +174,19 @@ def accountability_board(*, campaign, today, items_per_unit=None):
     return result
 
 
+def _board_item(i):
+    if i["days_overdue"]:
+        return ngettext("%(code)s (%(status)s, %(days)s day overdue)", "%(code)s (%(status)s, %(days)s days overdue)", i["days_overdue"]) % {
+            "code": i["code"], "status": i["status_label"], "days": i["days_overdue"]}
+    return gettext("%(code)s (%(status)s)") % {"code": i["code"], "status": i["status_label"]}
+
+
 def board_export_rows(board):
-    rating = {"red": "红", "amber": "黄", "green": "绿"}
+    rating = {"red": gettext("Red"), "amber": gettext("Amber"), "green": gettext("Green")}
+    separator = pgettext("between list items", "; ")
     rows = []
     for r in board:
-        items = "；".join(f"{i['code']}（{i['status_label']}{'，逾期' + str(i['days_overdue']) + '天' if i['days_overdue'] else ''}）" for i in r["items"])
+        items = separator.join(_board_item(i) for i in r["items"])
         rows.append([r["unit"].code, r["unit"].name, rating[r["rating"]], r["overdue"], r["returned"], r["escalated"], items])
     return rows
 

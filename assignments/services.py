@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -359,8 +359,7 @@ def assignment_transition(*, assignment, to_status, by, comment=""):
         raise ValidationError(
             _("A task cannot move from %(a)s to %(b)s.") % {"a": _St(frm).label, "b": _St(to_status).label}
         )
-    if not permissions.can(by, rule, assignment):
-        raise PermissionDenied
+    permissions.require_perm(by, rule, assignment)
     comment = (comment or "").strip()
     if to_status in COMMENT_REQUIRED and not comment:
         raise ValidationError(_("Say why the task is returned: the unit needs to know what to fix."))
@@ -391,8 +390,7 @@ def assignment_transition(*, assignment, to_status, by, comment=""):
 def assignment_sign_off(*, assignment, by):
     """The unit leader signs off work the unit submitted for review (审签), once per submission."""
 
-    if not permissions.can(by, permissions.SIGNOFF_UNIT_WORK, assignment):
-        raise PermissionDenied
+    permissions.require_perm(by, permissions.SIGNOFF_UNIT_WORK, assignment)
     if assignment.status != _St.SUBMITTED:
         raise ValidationError(_("Only work submitted for review can be signed off."))
     now = timezone.now()
@@ -407,17 +405,6 @@ def assignment_sign_off(*, assignment, by):
 
 def share_repr(assignment):
     return f"{assignment.indicator.code} {assignment.unit}"
-
-
-def assignment_rollup(assignment):
-    """The lead's view of an indicator: every share of it, and whether the whole is complete
-    (the lead's own part and every cooperating unit's part accepted)."""
-    shares = sorted(
-        Assignment.objects.filter(campaign_id=assignment.campaign_id, indicator_id=assignment.indicator_id).select_related("unit"),
-        key=lambda s: (s.role != Assignment.Role.LEAD, s.unit.code),  # the lead first
-    )
-    accepted = sum(1 for s in shares if s.status == _St.ACCEPTED)
-    return {"shares": shares, "accepted": accepted, "total": len(shares), "complete": bool(shares) and accepted == len(shares)}
 
 
 @transaction.atomic

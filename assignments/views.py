@@ -31,7 +31,7 @@ from .forms import (
 from .models import Assignment, Circular
 from .reminders import reminders_manual
 from .resources import AssignmentResource
-from .selectors import BOARD_HEADERS, accountability_board, board_export_rows, framework_tree
+from .selectors import BOARD_HEADERS, accountability_board, assignment_rollup, board_export_rows, framework_tree
 from .services import (
     assignment_add_unit,
     assignment_change_deadline,
@@ -41,7 +41,6 @@ from .services import (
     assignment_plan,
     assignment_reassign,
     assignment_remove,
-    assignment_rollup,
     assignment_sign_off,
     assignment_transition,
     circular_issue,
@@ -98,7 +97,7 @@ def export(request):
     if not form.is_valid():
         raise Http404
     campaign, fmt = form.cleaned_data["campaign"], form.cleaned_data["format"] or "xlsx"
-    return table_response(assignment_export(campaign=campaign, fmt=fmt), f"{campaign.name}-任务分工", fmt)
+    return table_response(assignment_export(campaign=campaign, fmt=fmt), f"{campaign.name}-" + _("task division"), fmt)
 
 
 # --- the task workflow ----------------------------------------------------------------------
@@ -218,7 +217,7 @@ def assignment_list(request):
     campaign, filtered = _office_list(request)
     qs = filtered.qs.order_by("indicator__code", "role", "unit__code")
     if request.GET.get("export") == "xlsx":
-        return table_response(AssignmentResource().export(qs).xlsx, f"{campaign.name}-任务清单")
+        return table_response(AssignmentResource().export(qs).xlsx, f"{campaign.name}-" + _("task list"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     context = {"campaign": campaign, "filter": filtered, "page": page, "today": timezone.localdate(),
                "bulk_form": BulkActionForm(queryset=qs)}
@@ -256,7 +255,7 @@ def board(request):
     today = timezone.localdate()
     if request.GET.get("export") == "xlsx":
         rows = accountability_board(campaign=campaign, today=today)
-        return table_response(export_table(BOARD_HEADERS, board_export_rows(rows), "xlsx"), f"{campaign.name}-督办")
+        return table_response(export_table(BOARD_HEADERS, board_export_rows(rows), "xlsx"), f"{campaign.name}-" + _("accountability board"))
     rows = accountability_board(campaign=campaign, today=today, items_per_unit=BOARD_ITEMS)
     context = {"campaign": campaign, "rows": rows, "today": today, "circular_form": CircularForm(initial={"title": _("Circular on overdue tasks as of %(date)s") % {"date": today}})}
     return render(request, "assignments/board.html", context)

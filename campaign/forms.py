@@ -5,6 +5,9 @@ from core.forms import BootstrapFormMixin
 
 from .models import Campaign
 
+# Sample focus areas in the words counties use (data, shown as it is in every language).
+FOCUS_AREAS_EXAMPLE = "优化法治化营商环境、加强事中事后监管、行政执法“三项制度”"
+
 
 class CampaignForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
@@ -14,9 +17,12 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
         help_texts = {
             "slug": _("Letters, digits and hyphens, used by commands (e.g. 2026-comprehensive)."),
             "single_item_title": _("Required for a single-item application."),
-            "focus_areas": _("e.g. 优化法治化营商环境、加强事中事后监管、行政执法“三项制度”"),
             "threshold": _("Share of applicable level-3 indicators that must be met, e.g. 0.900"),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["focus_areas"].help_text = _("e.g. %(example)s") % {"example": FOCUS_AREAS_EXAMPLE}
 
     def clean(self):
         data = super().clean()

@@ -18,8 +18,8 @@ class Campaign(BaseModel):
     permission_open_to_members = True
 
     class Kind(models.TextChoices):
-        COMPREHENSIVE = "comprehensive", _("Comprehensive (综合示范)")
-        SINGLE_ITEM = "single_item", _("Single item (单项示范)")
+        COMPREHENSIVE = "comprehensive", _("Comprehensive")
+        SINGLE_ITEM = "single_item", _("Single item")
 
     class Stage(models.TextChoices):
         PREPARATION = "preparation", _("Preparation")

@@ -1,6 +1,6 @@
 """Operations on campaigns and their stages. Each owns its transaction and audit."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,13 +70,9 @@ def stage_moves_for(campaign, user):
     """The stages this user may move the campaign to now."""
     return [
         to for (frm, to), perms in STAGE_TRANSITIONS.items()
-        if frm == campaign.stage and _may(user, perms, campaign)
+        if frm == campaign.stage and permissions.can(user, perms, campaign)
     ]
 
-
-def _may(user, perms, obj):
-    perms = (perms,) if isinstance(perms, str) else perms
-    return any(permissions.can(user, p, obj) for p in perms)
 
 
 @transaction.atomic
@@ -88,8 +84,7 @@ def campaign_move_stage(*, campaign, to_stage, by, effective_on=None, note=""):
             _("A campaign cannot move from %(a)s to %(b)s.")
             % {"a": Campaign.Stage(campaign.stage).label, "b": Campaign.Stage(to_stage).label}
         )
-    if not _may(by, rule, campaign):
-        raise PermissionDenied
+    permissions.require_perm(by, rule, campaign)
     for guard in STAGE_GUARDS:
         guard(campaign, to_stage)  # raises ValidationError to refuse the move
     # Compare-and-set: two people moving the same campaign at once cannot both win.

@@ -1,6 +1,7 @@
-"""Cached campaign figures (the dashboard's, the office home's) and their invalidation:
-a version per campaign, bumped after the commit of any change to its shares, evidence,
-assessments or escalations."""
+"""Cached figures (the dashboard's, the office home's) and their invalidation: a version
+per scope id (a campaign's), bumped after the commit of any change the figures read —
+shares, evidence, assessments, escalations. Core knows only the ids; the floors that
+change those rows call dashboard_touch(campaign_id)."""
 
 import uuid
 

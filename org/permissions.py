@@ -123,7 +123,10 @@ def _anchor(obj):
 
 
 def can(user, perm, obj=None):
-    """True when the user holds `perm` county-wide, or on `obj`'s unit / `obj`."""
+    """True when the user holds `perm` (or any one of a tuple of permissions) county-wide,
+    or on `obj`'s unit / `obj`."""
+    if not isinstance(perm, str):
+        return any(can(user, p, obj) for p in perm)
     if not _active(user):
         return False
     if user.is_superuser or user.has_perm(perm):
@@ -184,9 +187,19 @@ def require(user, queryset, perm=VIEW_UNIT_WORK, *, view_perm=VIEW_UNIT_WORK, **
 
 
 def require_perm(user, perm, obj=None):
-    """For services: PermissionDenied unless the user may act with `perm` (on `obj`)."""
+    """For services: PermissionDenied unless the user may act with `perm` (or with any one of
+    a tuple of permissions) on `obj`."""
     if not can(user, perm, obj):
         raise PermissionDenied
+
+
+def require_unit_scope(user):
+    """The units whose work the user sees (all, for the office); 403 for someone who sees none
+    (the city's reviewers, IT without a role)."""
+    units = restrict(user, VIEW_UNIT_WORK, Unit)
+    if not units.exists():
+        raise PermissionDenied
+    return units
 
 
 def require_global(user, perm):

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -100,8 +100,7 @@ def submit(request):
 @login_required
 @require_GET
 def submission_list(request):
-    if not (permissions.can(request.user, permissions.REVIEW_UNIT_WORK) or permissions.can(request.user, permissions.RECORD_CITY_REVIEW)):
-        raise PermissionDenied
+    permissions.require_perm(request.user, (permissions.REVIEW_UNIT_WORK, permissions.RECORD_CITY_REVIEW))
     items = submission_list_for(request.user).select_related("city_office", "submitted_by")
     return render(request, "reports/submission_list.html", {"items": items})
 

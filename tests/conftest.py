@@ -1,4 +1,4 @@
-"""Shared fixtures: the personas of DESIGN.md's role table, each a real user with
+"""Shared fixtures: the personas of the role table in ../shared/DESIGN.md ("Who uses it"), each a real user with
 real memberships granted through the services (so permissions are real too)."""
 
 import os

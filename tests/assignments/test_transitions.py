@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from assignments.models import Assignment, AssignmentEvent
-from assignments.services import TRANSITIONS, assignment_rollup, assignment_transition
+from assignments.selectors import assignment_rollup
+from assignments.services import TRANSITIONS, assignment_transition
 from core.models import Notification
 
 pytestmark = pytest.mark.django_db
