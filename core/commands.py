@@ -51,7 +51,7 @@ class ImportCommand(BaseCommand):
     else apply, all or nothing. Exit status 0 only when everything was imported.
 
     A subclass says how to `load(path, **options)` the file, how to `plan(source, **options)`
-    it (a Plan) and how to `apply(source, plan, **options)` it (the success message).
+    it (a Plan) and how to `apply(source, plan, path=..., **options)` it (the success message).
     """
 
     dry_run_text = "Dry run: {summary}."
@@ -73,7 +73,7 @@ class ImportCommand(BaseCommand):
             self.stdout.write(self.dry_run_text.format(summary=plan.summary))
             return
         try:
-            message = self.apply(source, plan, **options)
+            message = self.apply(source, plan, path=path, **options)
         except ImportRejected as exc:
             fail_with_errors(exc.errors, self.stderr)
         self.stdout.write(self.style.SUCCESS(message))

@@ -30,7 +30,7 @@ from django.http import Http404
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from .models import Membership, Unit
-from .selectors import membership_roles, membership_units
+from .selectors import manageable_people, membership_roles, membership_units
 
 Role = Membership.Role
 
@@ -221,6 +221,12 @@ def require_listed(user, queryset, perm, **lookup):
     if not mine & set(obj.listed_unit_codes()):
         raise Http404
     return obj
+
+
+def require_manageable(person):
+    """The office manages its county's accounts; IT's and the city reviewers' are out of its reach."""
+    if not manageable_people().filter(pk=person.pk).exists():
+        raise PermissionDenied
 
 
 def grant(user, perm, obj=None):

@@ -10,7 +10,7 @@ import re
 import secrets
 
 from django.contrib.auth import get_user_model, password_validation
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,6 @@ from core.tables import ImportRejected
 
 from . import permissions
 from .models import Membership, Unit
-from .selectors import manageable_people
 
 UNIT_FIELDS = ["code", "name", "short_name", "aliases", "kind", "category", "is_law_enforcement", "region", "note"]
 
@@ -196,11 +195,6 @@ def _check_role(unit, role):
         )
 
 
-def _require_manageable(person):
-    if not manageable_people().filter(pk=person.pk).exists():
-        raise PermissionDenied
-
-
 @transaction.atomic
 def person_create(*, by, username, full_name, unit, role, phone="", email=""):
     """A new account with its first role and a temporary password. Returns (user, password)."""
@@ -230,7 +224,7 @@ def person_create(*, by, username, full_name, unit, role, phone="", email=""):
 def person_grant(*, by, person, unit, role):
     """Give an account a (further) role in a unit."""
     permissions.require_global(by, permissions.MANAGE_PEOPLE)
-    _require_manageable(person)
+    permissions.require_manageable(person)
     _check_role(unit, role)
     if Membership.objects.filter(user=person, unit=unit, role=role).exists():
         raise ValidationError(_("%(person)s already has this role in %(unit)s.") % {"person": person, "unit": unit})
@@ -241,7 +235,7 @@ def person_grant(*, by, person, unit, role):
 def person_revoke(*, by, membership):
     """End one role; what the person's other roles give stays."""
     permissions.require_global(by, permissions.MANAGE_PEOPLE)
-    _require_manageable(membership.user)
+    permissions.require_manageable(membership.user)
     if membership.role not in permissions.GRANTABLE_ROLES:
         raise ValidationError(_("The office cannot give this role; ask IT."))
     if membership.user_id == by.pk and membership.role == Membership.Role.OFFICE_ADMIN:
@@ -253,7 +247,7 @@ def person_revoke(*, by, membership):
 def person_set_active(*, by, person, active):
     """Switch an account off (it can no longer sign in; its trail stays) or on again."""
     permissions.require_global(by, permissions.MANAGE_PEOPLE)
-    _require_manageable(person)
+    permissions.require_manageable(person)
     if person.pk == by.pk:
         raise ValidationError(_("You cannot switch off your own account."))
     if person.is_active == active:
@@ -268,7 +262,7 @@ def person_set_active(*, by, person, active):
 def person_reset_password(*, by, person):
     """A new temporary password for someone who forgot theirs. Returns it (shown once)."""
     permissions.require_global(by, permissions.MANAGE_PEOPLE)
-    _require_manageable(person)
+    permissions.require_manageable(person)
     password = temporary_password()
     person.set_password(password)
     person.must_change_password = True

@@ -1,14 +1,17 @@
 """The workflow's pages: my tasks, the share page, the office list, bulk actions,
-the accountability board, formal notices, campaigns and messages."""
+the accountability board, formal notices and messages."""
 
 import datetime
+import io
+import re
+from urllib.parse import quote
 
+import openpyxl
 import pytest
 from django.urls import reverse
 
 from assignments.models import Assignment, Circular
 from assignments.services import assignment_transition
-from campaign.models import Campaign, CampaignStageEvent
 from core.models import AuditEvent, Notification
 from tests.factories import make_assignment
 
@@ -181,6 +184,10 @@ def test_board_ranks_units_and_rates_them(client, world):
     assert rows[0]["rating"] == "red"
     response = client.get(reverse("assignments:board"), {"export": "xlsx"})
     assert response.content[:2] == b"PK"
+    # The export speaks the page's language: its name, the rating and the overdue items.
+    assert quote("-督办-") in response["Content-Disposition"]
+    first = [c.value for c in next(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, max_row=2))]
+    assert first[2] == "红" and re.search(r"（.+，逾期\d+天）", first[6])
 
 
 def test_formal_notice_lists_overdue_units_and_tells_them(client, world):
@@ -200,71 +207,6 @@ def test_formal_notice_with_nothing_overdue_is_refused(client, world):
     client.force_login(world.office_admin)
     response = client.post(reverse("assignments:circulars"), {"title": "x"}, follow=True)
     assert "没有逾期单位" in response.content.decode() and not Circular.objects.exists()
-
-
-def test_office_admin_creates_and_edits_a_campaign(client, world):
-    client.force_login(world.office_admin)
-    data = {"name": "2027年单项示范", "county": "示范县", "slug": "2027-single", "kind": "single_item", "single_item_title": "",
-            "focus_areas": "", "framework": world.campaign.framework.pk, "threshold": "0.900"}
-    response = client.post(reverse("campaign:create"), data)
-    assert "单项示范须填写项目名称" in response.content.decode() and not Campaign.objects.filter(slug="2027-single").exists()
-    data["single_item_title"] = "行政执法“三项制度”"
-    response = client.post(reverse("campaign:create"), data)
-    campaign = Campaign.objects.get(slug="2027-single")
-    assert response.status_code == 302 and campaign.framework.frozen
-    assert CampaignStageEvent.objects.filter(campaign=campaign, to_stage="preparation").exists()
-    data.update(threshold="1.5")
-    response = client.post(reverse("campaign:edit", args=[campaign.pk]), data)
-    assert "0 到 1 之间" in response.content.decode()
-    data.update(threshold="0.950", slug="2027-single")
-    client.post(reverse("campaign:edit", args=[campaign.pk]), data)
-    campaign.refresh_from_db()
-    assert str(campaign.threshold) == "0.950"
-    data.update(city_office=world.city.pk)  # the city it reports to is audited like every other field
-    client.post(reverse("campaign:edit", args=[campaign.pk]), data)
-    event = AuditEvent.objects.filter(verb="updated", object_id=str(campaign.pk)).order_by("-id").first()
-    assert event.after == {"city_office": str(world.city.pk)} and event.before == {"city_office": None}
-
-
-@pytest.mark.parametrize(
-    "persona, frm, to, allowed",
-    [
-        ("office_admin", "preparation", "self_assessment", True),
-        ("office_admin", "preparation", "declared", True),  # a batch that skips self-assessment
-        ("office_admin", "preparation", "named", False),
-        ("office_staff", "preparation", "self_assessment", False),
-        ("liaison_a", "preparation", "self_assessment", False),
-        ("city_reviewer", "declared", "recommended", True),
-        ("city_reviewer", "preparation", "self_assessment", False),
-        ("office_admin", "declared", "recommended", True),
-        ("office_admin", "publicised", "named", True),
-        ("office_admin", "named", "preparation", False),
-    ],
-)
-def test_stage_moves_by_role(client, world, persona, frm, to, allowed):
-    Campaign.objects.filter(pk=world.campaign.pk).update(stage=frm)
-    client.force_login(getattr(world, persona))
-    client.post(reverse("campaign:stage", args=[world.campaign.pk]), {"to_stage": to, "effective_on": "2026-05-01", "note": "市委依法治市办初审通过"})
-    world.campaign.refresh_from_db()
-    assert (world.campaign.stage == to) is allowed
-    assert CampaignStageEvent.objects.filter(campaign=world.campaign, to_stage=to).exists() is allowed
-
-
-def test_stage_service_covers_every_pair(world):
-    from django.core.exceptions import PermissionDenied, ValidationError
-
-    from campaign.services import STAGE_TRANSITIONS, campaign_move_stage
-
-    for frm in Campaign.Stage:
-        for to in Campaign.Stage:
-            Campaign.objects.filter(pk=world.campaign.pk).update(stage=frm)
-            world.campaign.refresh_from_db()
-            try:
-                campaign_move_stage(campaign=world.campaign, to_stage=to, by=world.office_admin)
-            except (ValidationError, PermissionDenied):
-                assert (frm, to) not in STAGE_TRANSITIONS  # the office admin may make every move of the table
-            else:
-                assert (frm, to) in STAGE_TRANSITIONS
 
 
 def test_messages_page_and_read(client, world):
