@@ -19,10 +19,10 @@ class Assessment(BaseModel):
     """
 
     class Result(models.TextChoices):
-        MET = "met", _("Met (达标)")
-        PARTIAL = "partial", _("Partially met (基本达标)")
-        NOT_MET = "not_met", _("Not met (未达标)")
-        NOT_APPLICABLE = "not_applicable", _("Not applicable (不适用)")
+        MET = "met", _("Met")
+        PARTIAL = "partial", _("Partially met")
+        NOT_MET = "not_met", _("Not met")
+        NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
     class Status(models.TextChoices):
         TODO = "todo", _("To do")
@@ -35,10 +35,10 @@ class Assessment(BaseModel):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.TODO)
     self_score = models.DecimalField(_("self-score"), max_digits=6, decimal_places=2, null=True, blank=True)
     veto_triggered = models.BooleanField(_("veto triggered"), default=False)
-    practice = models.TextField(_("what was done (主要做法)"), max_length=5000, blank=True)
-    outcomes = models.TextField(_("results (成效)"), max_length=5000, blank=True)
-    highlights = models.TextField(_("highlights (亮点)"), max_length=5000, blank=True)
-    shortfall = models.TextField(_("shortfall (短板)"), max_length=2000, blank=True)
+    practice = models.TextField(_("what was done"), max_length=5000, blank=True)
+    outcomes = models.TextField(_("results"), max_length=5000, blank=True)
+    highlights = models.TextField(_("highlights"), max_length=5000, blank=True)
+    shortfall = models.TextField(_("shortfall"), max_length=2000, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -68,7 +68,7 @@ class Rectification(BaseModel):
     campaign = models.ForeignKey("campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="rectifications")
     assessment = models.ForeignKey(Assessment, verbose_name=_("self-assessment"), on_delete=models.CASCADE, related_name="rectifications")
     owner = models.ForeignKey("org.Unit", verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="rectifications")
-    measure = models.TextField(_("rectification measure (整改措施)"), max_length=2000)
+    measure = models.TextField(_("rectification measure"), max_length=2000)
     deadline = models.DateField(_("deadline"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     closing_note = models.TextField(_("how it was closed"), max_length=2000, blank=True)

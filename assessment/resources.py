@@ -32,7 +32,7 @@ class ResultWidget(widgets.Widget):
         if not key:
             return ""
         if key not in RESULT_WORDS:
-            raise ValueError(_("%(value)s is not a result: use met, partial, not_met or not_applicable (达标/基本达标/未达标/不适用).") % {"value": value})
+            raise ValueError(_("%(value)s is not a result: use met, partial, not_met or not_applicable.") % {"value": value})
         return RESULT_WORDS[key]
 
     def render(self, value, obj=None, **kwargs):

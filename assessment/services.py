@@ -32,7 +32,7 @@ def clean_values(indicator, values):
     """Check one assessment's values against its indicator; returns cleaned values."""
     result = values.get("result", "")
     if result not in ("", *R.values):
-        raise ValidationError(_("%(value)s is not a result: use met, partial, not_met or not_applicable (达标/基本达标/未达标/不适用).") % {"value": result})
+        raise ValidationError(_("%(value)s is not a result: use met, partial, not_met or not_applicable.") % {"value": result})
     score = values.get("self_score")
     if score is not None:
         score = Decimal(score)
@@ -133,7 +133,7 @@ def rectification_reminders(today):
             continue
         code = item.assessment.indicator.code
         if stage == ReminderLog.Kind.OVERDUE:
-            title = _("Rectification overdue (催办): %(code)s") % {"code": code}
+            title = _("Rectification overdue: %(code)s") % {"code": code}
         else:
             title = _("Rectification due %(deadline)s: %(code)s") % {"deadline": item.deadline, "code": code}
         count = notify(unit_people(item.owner), title=title, body=item.measure, link=item.get_absolute_url())

@@ -28,7 +28,7 @@ class TransitionForm(BootstrapForm):
 
 class DeadlineForm(BootstrapForm):
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    ongoing = forms.BooleanField(label=_("Ongoing (长期坚持)"), required=False)
+    ongoing = forms.BooleanField(label=_("Ongoing"), required=False)
 
     def clean(self):
         data = super().clean()

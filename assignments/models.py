@@ -46,7 +46,7 @@ class Assignment(BaseModel):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
-    ongoing = models.BooleanField(_("ongoing (长期坚持)"), default=False)
+    ongoing = models.BooleanField(_("ongoing"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     # Set when the share has been overdue long enough to be escalated to the office (督办).
@@ -129,8 +129,8 @@ class ReminderLog(models.Model):
         DAYS_7 = "d7", _("7 days before")
         DAYS_3 = "d3", _("3 days before")
         DAYS_1 = "d1", _("1 day before")
-        OVERDUE = "overdue", _("Overdue notice (催办)")
-        ESCALATION = "escalation", _("Escalation (督办)")
+        OVERDUE = "overdue", _("Overdue notice")
+        ESCALATION = "escalation", _("Escalation")
         PROGRESS = "progress", _("Progress prompt")
 
     id = models.BigAutoField(primary_key=True)

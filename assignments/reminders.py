@@ -128,16 +128,16 @@ def _send(a, kind, today):
     link = a.get_absolute_url()
     if kind == K.PROGRESS:
         title = _("Progress check: %(task)s") % {"task": task}
-        body = _("This is ongoing work (长期坚持). Add this month's evidence and keep the record up to date.")
+        body = _("This is ongoing work. Add this month's evidence and keep the record up to date.")
         recipients = unit_people(a.unit)
     elif kind == K.OVERDUE:
         days = (today - a.deadline).days
-        title = _("Overdue (催办): %(task)s") % {"task": task}
+        title = _("Overdue: %(task)s") % {"task": task}
         body = _("The deadline %(deadline)s has passed %(days)s day(s) ago. Submit the evidence now; overdue units are reported to the office.") % {"deadline": a.deadline, "days": days}
         recipients = unit_people(a.unit)
     elif kind == K.ESCALATION:
         days = (today - a.deadline).days
-        title = _("Escalated (督办): %(unit)s — %(task)s") % {"unit": a.unit.name, "task": task}
+        title = _("Escalated: %(unit)s — %(task)s") % {"unit": a.unit.name, "task": task}
         body = _("%(unit)s is %(days)s day(s) overdue on this task (deadline %(deadline)s).") % {"unit": a.unit.name, "days": days, "deadline": a.deadline}
         recipients = office_people()
     else:

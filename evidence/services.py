@@ -173,7 +173,7 @@ def evidence_review(*, evidence, decision, by, comment=""):
     if decision == Evidence.Review.RETURNED:
         if share.status in (Assignment.Status.SUBMITTED, Assignment.Status.ACCEPTED):
             assignment_transition(assignment=share, to_status=Assignment.Status.RETURNED, by=by,
-                                  comment=f"{evidence.title}：{comment}")
+                                  comment=_("%(name)s: %(message)s") % {"name": evidence.title, "message": comment})
         else:
             notify(unit_people(share.unit), title=_("Evidence returned: %(title)s") % {"title": evidence.title},
                    body=comment, link=share.get_absolute_url())

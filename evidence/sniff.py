@@ -91,7 +91,7 @@ def sniff(fh, name):
         guess = filetype.guess(head)
         kind = guess.extension if guess else None
         if kind == "heic" or kind == "avif":
-            raise Refused(_("HEIC photos are not accepted: set the phone camera to save JPEG (兼容性最佳), or convert the photo to JPG."))
+            raise Refused(_("HEIC photos are not accepted: set the phone camera to “Most Compatible” (saves JPEG), or convert the photo to JPG."))
         if kind in ("rar", "7z", "gz", "bz2", "xz", "tar", "zst", "cab"):
             raise Refused(_("Archives (ZIP) are not accepted: upload the documents themselves."))
     if kind not in ALLOWED:

@@ -1,5 +1,7 @@
-"""Every user-facing string has a Simplified Chinese translation."""
+"""Every user-facing string has a Simplified Chinese translation, and the catalogue
+(locale/zh_Hans/LC_MESSAGES/django.po) is the only place translations live."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -11,17 +13,27 @@ from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+# CJK ideographs, radicals, kana, CJK symbols and punctuation, full-width forms.
+CJK = re.compile("[\u2e80-\u2fff\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 SOURCES = ["config", "core", "org", "indicators", "campaign", "assignments", "evidence", "assessment", "reports", "portal", "templates", "manage.py"]
 
 
 def _entries(po):
-    return {e.msgid for e in po if not e.obsolete}
+    return {(e.msgctxt or "", e.msgid) for e in po if not e.obsolete}
 
 
 def test_catalogue_has_no_untranslated_or_fuzzy_entries():
     po = polib.pofile(str(PO))
     assert [e.msgid for e in po.untranslated_entries()] == []
     assert [e.msgid for e in po.fuzzy_entries()] == []
+    assert [e.msgid for e in po.obsolete_entries()] == []
+
+
+def test_msgids_are_english_only():
+    # English is the source language: Chinese belongs in the msgstr ("Photo", not "Photo (图片)").
+    # Chinese data a message shows (header names, examples) goes in through a placeholder.
+    po = polib.pofile(str(PO))
+    assert [e.msgid for e in po if CJK.search(" ".join([e.msgctxt or "", e.msgid, e.msgid_plural or ""]))] == []
 
 
 def test_catalogue_covers_every_string_in_the_code(tmp_path):
