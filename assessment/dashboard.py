@@ -32,7 +32,9 @@ def _bars(rows, label, done, total):
     out = []
     for row in rows:
         t = row[total]
-        out.append({**row, "label": row[label], "done": row[done], "total": t, "pct": round(100 * row[done] / t) if t else 0})
+        out.append(
+            {**row, "label": row[label], "done": row[done], "total": t, "pct": round(100 * row[done] / t) if t else 0}
+        )
     return out
 
 
@@ -59,9 +61,15 @@ def _county_figures(*, campaign, today):
     shares = Assignment.objects.filter(campaign=campaign)
     open_ = Q(status__in=Assignment.OPEN_STATUSES)
     overdue = open_ & Q(ongoing=False, deadline__lt=today)
-    met_ids = set(Assessment.objects.filter(campaign=campaign, result=Assessment.Result.MET).values_list("indicator_id", flat=True))
+    met_ids = set(
+        Assessment.objects.filter(campaign=campaign, result=Assessment.Result.MET).values_list(
+            "indicator_id", flat=True
+        )
+    )
     per_level1 = (
-        shares.values("indicator__parent__parent_id", "indicator__parent__parent__code", "indicator__parent__parent__title")
+        shares.values(
+            "indicator__parent__parent_id", "indicator__parent__parent__code", "indicator__parent__parent__title"
+        )
         .annotate(total=Count("id"), accepted=Count("id", filter=Q(status=S.ACCEPTED)))
         .order_by("indicator__parent__parent__position")
     )
@@ -72,16 +80,30 @@ def _county_figures(*, campaign, today):
     level1 = []
     for row in per_level1:
         ids = level3_by_root.get(row["indicator__parent__parent_id"], [])
-        level1.append({"id": row["indicator__parent__parent_id"], "code": row["indicator__parent__parent__code"],
-                       "title": row["indicator__parent__parent__title"], "accepted": row["accepted"], "total": row["total"],
-                       "met": sum(1 for i in ids if i in met_ids), "indicators": len(ids)})
+        level1.append(
+            {
+                "id": row["indicator__parent__parent_id"],
+                "code": row["indicator__parent__parent__code"],
+                "title": row["indicator__parent__parent__title"],
+                "accepted": row["accepted"],
+                "total": row["total"],
+                "met": sum(1 for i in ids if i in met_ids),
+                "indicators": len(ids),
+            }
+        )
     per_unit = list(
         shares.values("unit_id", "unit__short_name", "unit__kind")
-        .annotate(total=Count("id"), accepted=Count("id", filter=Q(status=S.ACCEPTED)), overdue=Count("id", filter=overdue))
+        .annotate(
+            total=Count("id"), accepted=Count("id", filter=Q(status=S.ACCEPTED)), overdue=Count("id", filter=overdue)
+        )
         .order_by("unit__code")
     )
     since = today - datetime.timedelta(days=60)
-    trend = list(DailySnapshot.objects.filter(campaign=campaign, day__gte=since).values("day", "evidence_accepted", "evidence_total"))
+    trend = list(
+        DailySnapshot.objects.filter(campaign=campaign, day__gte=since).values(
+            "day", "evidence_accepted", "evidence_total"
+        )
+    )
 
     tasks, alist = reverse("assignments:list"), reverse("assessment:list")
     for row in level1:
@@ -90,11 +112,19 @@ def _county_figures(*, campaign, today):
         row["link"] = f"{tasks}?unit={row['unit_id']}"
     return {
         "evidence": evidence_counts(Evidence.objects.filter(campaign=campaign)),
-        "shares": shares.aggregate(total=Count("id"), accepted=Count("id", filter=Q(status=S.ACCEPTED)),
-                                   overdue=Count("id", filter=overdue), submitted=Count("id", filter=Q(status=S.SUBMITTED))),
+        "shares": shares.aggregate(
+            total=Count("id"),
+            accepted=Count("id", filter=Q(status=S.ACCEPTED)),
+            overdue=Count("id", filter=overdue),
+            submitted=Count("id", filter=Q(status=S.SUBMITTED)),
+        ),
         "level1": _bars(level1, "title", "met", "indicators"),
-        "departments": _bars([u for u in per_unit if u["unit__kind"] == Unit.Kind.DEPARTMENT], "unit__short_name", "accepted", "total"),
-        "townships": _bars([u for u in per_unit if u["unit__kind"] == Unit.Kind.TOWNSHIP], "unit__short_name", "accepted", "total"),
+        "departments": _bars(
+            [u for u in per_unit if u["unit__kind"] == Unit.Kind.DEPARTMENT], "unit__short_name", "accepted", "total"
+        ),
+        "townships": _bars(
+            [u for u in per_unit if u["unit__kind"] == Unit.Kind.TOWNSHIP], "unit__short_name", "accepted", "total"
+        ),
         "trend": trend_points(trend),
     }
 
@@ -105,17 +135,35 @@ def unit_dashboard(*, campaign, units, today=None):
     shares = Assignment.objects.filter(campaign=campaign, unit__in=units)
     overdue = Q(status__in=Assignment.OPEN_STATUSES, ongoing=False, deadline__lt=today)
     per_level1 = (
-        shares.values("indicator__parent__parent_id", "indicator__parent__parent__code", "indicator__parent__parent__title")
+        shares.values(
+            "indicator__parent__parent_id", "indicator__parent__parent__code", "indicator__parent__parent__title"
+        )
         .annotate(total=Count("id"), accepted=Count("id", filter=Q(status=S.ACCEPTED)))
         .order_by("indicator__parent__parent__position")
     )
     return {
         "evidence": evidence_counts(Evidence.objects.filter(assignment__in=shares)),
-        "shares": shares.aggregate(total=Count("id"), accepted=Count("id", filter=Q(status=S.ACCEPTED)),
-                                   overdue=Count("id", filter=overdue), submitted=Count("id", filter=Q(status=S.SUBMITTED)),
-                                   returned=Count("id", filter=Q(status=S.RETURNED))),
-        "level1": _bars([{"title": r["indicator__parent__parent__title"], "code": r["indicator__parent__parent__code"],
-                          "accepted": r["accepted"], "total": r["total"]} for r in per_level1], "title", "accepted", "total"),
+        "shares": shares.aggregate(
+            total=Count("id"),
+            accepted=Count("id", filter=Q(status=S.ACCEPTED)),
+            overdue=Count("id", filter=overdue),
+            submitted=Count("id", filter=Q(status=S.SUBMITTED)),
+            returned=Count("id", filter=Q(status=S.RETURNED)),
+        ),
+        "level1": _bars(
+            [
+                {
+                    "title": r["indicator__parent__parent__title"],
+                    "code": r["indicator__parent__parent__code"],
+                    "accepted": r["accepted"],
+                    "total": r["total"],
+                }
+                for r in per_level1
+            ],
+            "title",
+            "accepted",
+            "total",
+        ),
     }
 
 
@@ -125,5 +173,7 @@ def trend_points(rows, width=600, height=160):
         return {"points": "", "max": rows[0]["evidence_accepted"] if rows else 0, "rows": rows}
     top = max(r["evidence_accepted"] for r in rows) or 1
     step = width / (len(rows) - 1)
-    points = " ".join(f"{i * step:.1f},{height - (r['evidence_accepted'] / top) * (height - 10):.1f}" for i, r in enumerate(rows))
+    points = " ".join(
+        f"{i * step:.1f},{height - (r['evidence_accepted'] / top) * (height - 10):.1f}" for i, r in enumerate(rows)
+    )
     return {"points": points, "max": top, "rows": rows, "first": rows[0]["day"], "last": rows[-1]["day"]}

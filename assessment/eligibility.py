@@ -55,9 +55,13 @@ def eligibility(campaign, assessments=None):
     """The eligibility of `campaign` from its level-3 indicators' assessments (one query
     for the indicators, one for the assessments, unless `assessments` are given)."""
 
-    indicators = list(Indicator.objects.filter(framework_id=campaign.framework_id, level=3).only("id", "code", "score", "is_veto"))
+    indicators = list(
+        Indicator.objects.filter(framework_id=campaign.framework_id, level=3).only("id", "code", "score", "is_veto")
+    )
     if assessments is None:
-        assessments = Assessment.objects.filter(campaign=campaign).only("indicator_id", "result", "self_score", "veto_triggered")
+        assessments = Assessment.objects.filter(campaign=campaign).only(
+            "indicator_id", "result", "self_score", "veto_triggered"
+        )
     by_indicator = {a.indicator_id: a for a in assessments}
     result = Eligibility(threshold=campaign.threshold, required=campaign.kind == Campaign.Kind.COMPREHENSIVE)
     counts = {"": 0, R.MET: 0, R.PARTIAL: 0, R.NOT_MET: 0, R.NOT_APPLICABLE: 0}

@@ -9,21 +9,39 @@ from .models import Assessment
 
 
 class AssessmentForm(BootstrapFormMixin, forms.Form):
-    result = forms.ChoiceField(label=_("Result"), choices=[("", _("Not decided"))] + list(Assessment.Result.choices), required=False)
+    result = forms.ChoiceField(
+        label=_("Result"), choices=[("", _("Not decided"))] + list(Assessment.Result.choices), required=False
+    )
     status = forms.ChoiceField(label=_("Status"), choices=Assessment.Status.choices)
     self_score = forms.DecimalField(label=_("Self-score"), required=False, min_value=0, max_digits=6, decimal_places=2)
     veto_triggered = forms.BooleanField(label=_("Veto triggered"), required=False)
-    practice = forms.CharField(label=_("What was done"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    outcomes = forms.CharField(label=_("Results"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    highlights = forms.CharField(label=_("Highlights"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    shortfall = forms.CharField(label=_("Shortfall"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    measure = forms.CharField(label=_("Rectification measure"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    practice = forms.CharField(
+        label=_("What was done"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    outcomes = forms.CharField(
+        label=_("Results"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    highlights = forms.CharField(
+        label=_("Highlights"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    shortfall = forms.CharField(
+        label=_("Shortfall"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    measure = forms.CharField(
+        label=_("Rectification measure"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     owner = forms.ModelChoiceField(label=_("Owner unit"), queryset=None, required=False)
-    deadline = forms.DateField(label=_("Rectification deadline"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=_("Rectification deadline"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
 
     def __init__(self, *args, indicator=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Unit.objects.filter(is_active=True, kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP, Unit.Kind.OFFICE])
+        self.fields["owner"].queryset = Unit.objects.filter(
+            is_active=True, kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP, Unit.Kind.OFFICE]
+        )
         if indicator is not None and indicator.score is not None:
             self.fields["self_score"].validators.append(MaxValueValidator(indicator.score))
             self.fields["self_score"].help_text = _("0 to %(max)s") % {"max": indicator.score}

@@ -29,8 +29,12 @@ class Assessment(BaseModel):
         IN_REVIEW = "in_review", _("In review")
         DONE = "done", _("Done")
 
-    campaign = models.ForeignKey("campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="assessments")
-    indicator = models.ForeignKey("indicators.Indicator", verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="assessments")
+    campaign = models.ForeignKey(
+        "campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="assessments"
+    )
+    indicator = models.ForeignKey(
+        "indicators.Indicator", verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="assessments"
+    )
     result = models.CharField(_("result"), max_length=20, choices=Result.choices, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.TODO)
     self_score = models.DecimalField(_("self-score"), max_digits=6, decimal_places=2, null=True, blank=True)
@@ -39,7 +43,9 @@ class Assessment(BaseModel):
     outcomes = models.TextField(_("results"), max_length=5000, blank=True)
     highlights = models.TextField(_("highlights"), max_length=5000, blank=True)
     shortfall = models.TextField(_("shortfall"), max_length=2000, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         db_table = "campaign_assessment"  # tables predate the assessment app; kept so data stays where it is
@@ -48,7 +54,9 @@ class Assessment(BaseModel):
         ordering = ["campaign", "indicator__code"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "indicator"], name="assessment_unique_indicator"),
-            models.CheckConstraint(condition=Q(self_score__isnull=True) | Q(self_score__gte=0), name="assessment_score_positive"),
+            models.CheckConstraint(
+                condition=Q(self_score__isnull=True) | Q(self_score__gte=0), name="assessment_score_positive"
+            ),
         ]
 
     def __str__(self):
@@ -65,17 +73,31 @@ class Rectification(BaseModel):
 
     permission_unit_path = "owner"
 
-    campaign = models.ForeignKey("campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="rectifications")
-    assessment = models.ForeignKey(Assessment, verbose_name=_("self-assessment"), on_delete=models.CASCADE, related_name="rectifications")
-    owner = models.ForeignKey("org.Unit", verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="rectifications")
+    campaign = models.ForeignKey(
+        "campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="rectifications"
+    )
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("self-assessment"), on_delete=models.CASCADE, related_name="rectifications"
+    )
+    owner = models.ForeignKey(
+        "org.Unit", verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="rectifications"
+    )
     measure = models.TextField(_("rectification measure"), max_length=2000)
     deadline = models.DateField(_("deadline"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     closing_note = models.TextField(_("how it was closed"), max_length=2000, blank=True)
-    closing_evidence = models.ForeignKey("evidence.Evidence", verbose_name=_("closing evidence"), null=True, blank=True,
-                                         on_delete=models.SET_NULL, related_name="+")
+    closing_evidence = models.ForeignKey(
+        "evidence.Evidence",
+        verbose_name=_("closing evidence"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         db_table = "campaign_rectification"
@@ -83,7 +105,9 @@ class Rectification(BaseModel):
         verbose_name_plural = _("rectification items")
         ordering = ["status", "deadline"]
         constraints = [
-            models.CheckConstraint(condition=Q(status="open") | Q(closed_at__isnull=False), name="rectification_closed_has_time"),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(closed_at__isnull=False), name="rectification_closed_has_time"
+            ),
         ]
 
     def __str__(self):

@@ -20,8 +20,12 @@ R = Assessment.Result
 # Codes and the Chinese labels offices type; compared after NFKC and without spaces.
 RESULT_WORDS = {
     **{tables.norm_key(v): v for v in R.values},
-    tables.norm_key("达标"): R.MET, tables.norm_key("基本达标"): R.PARTIAL, tables.norm_key("部分达标"): R.PARTIAL,
-    tables.norm_key("未达标"): R.NOT_MET, tables.norm_key("不达标"): R.NOT_MET, tables.norm_key("不适用"): R.NOT_APPLICABLE,
+    tables.norm_key("达标"): R.MET,
+    tables.norm_key("基本达标"): R.PARTIAL,
+    tables.norm_key("部分达标"): R.PARTIAL,
+    tables.norm_key("未达标"): R.NOT_MET,
+    tables.norm_key("不达标"): R.NOT_MET,
+    tables.norm_key("不适用"): R.NOT_APPLICABLE,
 }
 RESULT_LABELS = {R.MET: "达标", R.PARTIAL: "基本达标", R.NOT_MET: "未达标", R.NOT_APPLICABLE: "不适用"}
 
@@ -32,7 +36,9 @@ class ResultWidget(widgets.Widget):
         if not key:
             return ""
         if key not in RESULT_WORDS:
-            raise ValueError(_("%(value)s is not a result: use met, partial, not_met or not_applicable.") % {"value": value})
+            raise ValueError(
+                _("%(value)s is not a result: use met, partial, not_met or not_applicable.") % {"value": value}
+            )
         return RESULT_WORDS[key]
 
     def render(self, value, obj=None, **kwargs):
@@ -83,7 +89,9 @@ class AssessmentResource(resources.ModelResource):
 
     def indicators(self):
         if self._indicators is None:
-            self._indicators = {i.code: i for i in Indicator.objects.filter(framework_id=self.campaign.framework_id, level=3)}
+            self._indicators = {
+                i.code: i for i in Indicator.objects.filter(framework_id=self.campaign.framework_id, level=3)
+            }
         return self._indicators
 
     def get_queryset(self):
@@ -92,7 +100,9 @@ class AssessmentResource(resources.ModelResource):
     def _indicator(self, row):
         indicator = self.indicators().get(tables.norm_key(row.get("code")))
         if indicator is None:
-            raise ValueError(_("%(code)s is not a level-3 indicator of this campaign.") % {"code": row.get("code") or "—"})
+            raise ValueError(
+                _("%(code)s is not a level-3 indicator of this campaign.") % {"code": row.get("code") or "—"}
+            )
         return indicator
 
     def existing(self):
@@ -120,8 +130,14 @@ class AssessmentResource(resources.ModelResource):
         self.existing()[instance.indicator_id] = instance  # a later row for the same indicator finds it
         if not kwargs.get("dry_run"):
             old, new = changed(getattr(instance, "audit_before", {}), snapshot(instance, ASSESSMENT_FIELDS))
-            audit_record(actor=self.user, verb="assessed", obj=instance, object_repr=f"{self.campaign.slug} {instance.indicator.code}",
-                         before=old, after={**new, "via": "import"})
+            audit_record(
+                actor=self.user,
+                verb="assessed",
+                obj=instance,
+                object_repr=f"{self.campaign.slug} {instance.indicator.code}",
+                before=old,
+                after={**new, "via": "import"},
+            )
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         # A column missing from the file leaves the field as it is.
@@ -137,13 +153,17 @@ def assessment_import_rows(*, campaign, dataset, user, dry_run):
     resource = AssessmentResource(campaign=campaign, user=user)
     if not dry_run:
         dashboard_touch(campaign.pk)
-    result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False, use_transactions=True, collect_failed_rows=True)
+    result = resource.import_data(
+        dataset, dry_run=dry_run, raise_errors=False, use_transactions=True, collect_failed_rows=True
+    )
     errors = []
     for line, row_errors in result.row_errors():
         for error in row_errors:
             errors.append(_("Row %(row)s: %(message)s") % {"row": line + 1, "message": _error_text(error.error)})
     for invalid in result.invalid_rows:
-        errors.append(_("Row %(row)s: %(message)s") % {"row": invalid.number + 1, "message": "; ".join(invalid.error.messages)})
+        errors.append(
+            _("Row %(row)s: %(message)s") % {"row": invalid.number + 1, "message": "; ".join(invalid.error.messages)}
+        )
     for error in result.base_errors:
         errors.append(_error_text(error.error))
     return result, errors
@@ -161,12 +181,14 @@ def assessment_dataset(data):
 
     grid = tables.load_grid(data)
     rows = [[("" if v is None else v) for v in r] for r in grid.rows]
-    header_at = next((i for i, r in enumerate(rows[:tables.HEADER_SEARCH_ROWS]) if "code" in [tables.norm_key(v) for v in r]), None)
+    header_at = next(
+        (i for i, r in enumerate(rows[: tables.HEADER_SEARCH_ROWS]) if "code" in [tables.norm_key(v) for v in r]), None
+    )
     if header_at is None:
         raise tables.TableError(_("No header row with the column code was found."))
     headers = [tables.norm_key(v) for v in rows[header_at]]
     dataset = tablib.Dataset(headers=headers)
-    for r in rows[header_at + 1:]:
+    for r in rows[header_at + 1 :]:
         if any(str(v).strip() for v in r):
             dataset.append((r + [""] * len(headers))[: len(headers)])
     return dataset
@@ -175,14 +197,37 @@ def assessment_dataset(data):
 def assessment_export(*, campaign, fmt):
     """Every level-3 indicator, assessed or not, in code order."""
     by_indicator = {a.indicator_id: a for a in Assessment.objects.filter(campaign=campaign)}
-    indicators = sorted(Indicator.objects.filter(framework_id=campaign.framework_id, level=3), key=lambda i: tables.code_sort_key(i.code))
-    headers = ["code", "level3", "result", "self_score", "max_score", "narrative", "outcomes", "highlights", "shortfall"]
+    indicators = sorted(
+        Indicator.objects.filter(framework_id=campaign.framework_id, level=3),
+        key=lambda i: tables.code_sort_key(i.code),
+    )
+    headers = [
+        "code",
+        "level3",
+        "result",
+        "self_score",
+        "max_score",
+        "narrative",
+        "outcomes",
+        "highlights",
+        "shortfall",
+    ]
     rows = []
     for i in indicators:
         a = by_indicator.get(i.pk)
-        rows.append([i.code, i.title, RESULT_LABELS.get(a.result, "") if a else "", ScoreWidget().render(a.self_score) if a else "",
-                     ScoreWidget().render(i.score), a.practice if a else "", a.outcomes if a else "", a.highlights if a else "",
-                     a.shortfall if a else ""])
+        rows.append(
+            [
+                i.code,
+                i.title,
+                RESULT_LABELS.get(a.result, "") if a else "",
+                ScoreWidget().render(a.self_score) if a else "",
+                ScoreWidget().render(i.score),
+                a.practice if a else "",
+                a.outcomes if a else "",
+                a.highlights if a else "",
+                a.shortfall if a else "",
+            ]
+        )
     return tables.export_table(headers, rows, fmt)
 
 

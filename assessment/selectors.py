@@ -28,8 +28,13 @@ def assessment_rows(*, campaign, result=None, status=None, level1=None, suggeste
     rows = []
     for i in sorted(indicators, key=lambda i: tables.code_sort_key(i.code)):
         a = by_indicator.get(i.pk)
-        row = {"indicator": i, "assessment": a, "result": a.result if a else "", "status": a.status if a else "todo",
-               "suggestion": suggestions.get(i.pk, Assessment.Result.NOT_MET)}
+        row = {
+            "indicator": i,
+            "assessment": a,
+            "result": a.result if a else "",
+            "status": a.status if a else "todo",
+            "suggestion": suggestions.get(i.pk, Assessment.Result.NOT_MET),
+        }
         if result and (row["result"] or "none") != result:
             continue
         if status and row["status"] != status:

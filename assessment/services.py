@@ -32,12 +32,17 @@ def clean_values(indicator, values):
     """Check one assessment's values against its indicator; returns cleaned values."""
     result = values.get("result", "")
     if result not in ("", *R.values):
-        raise ValidationError(_("%(value)s is not a result: use met, partial, not_met or not_applicable.") % {"value": result})
+        raise ValidationError(
+            _("%(value)s is not a result: use met, partial, not_met or not_applicable.") % {"value": result}
+        )
     score = values.get("self_score")
     if score is not None:
         score = Decimal(score)
         if score < 0 or (indicator.score is not None and score > indicator.score):
-            raise ValidationError(_("The self-score must be between 0 and %(max)s.") % {"max": indicator.score if indicator.score is not None else "∞"})
+            raise ValidationError(
+                _("The self-score must be between 0 and %(max)s.")
+                % {"max": indicator.score if indicator.score is not None else "∞"}
+            )
     if values.get("veto_triggered") and not indicator.is_veto:
         raise ValidationError(_("Indicator %(code)s is not a veto indicator.") % {"code": indicator.code})
     return {**values, "self_score": score}
@@ -59,7 +64,14 @@ def assessment_save(*, campaign, indicator, by, rectification=None, **values):
     assessment.save()
     old, new = changed(before, snapshot(assessment, FIELDS))
     if new or created:
-        audit_record(actor=by, verb="assessed", obj=assessment, object_repr=f"{campaign.slug} {indicator.code}", before=old, after=new)
+        audit_record(
+            actor=by,
+            verb="assessed",
+            obj=assessment,
+            object_repr=f"{campaign.slug} {indicator.code}",
+            before=old,
+            after=new,
+        )
     if rectification and rectification.get("measure"):
         rectification_open(assessment=assessment, by=by, **rectification)
     return assessment
@@ -71,10 +83,18 @@ def rectification_open(*, assessment, owner, measure, deadline, by):
         raise ValidationError(_("Rectification is for indicators not fully met."))
     if deadline is None or owner is None:
         raise ValidationError(_("A rectification item needs an owner unit and a deadline."))
-    item = Rectification.objects.create(campaign=assessment.campaign, assessment=assessment, owner=owner, measure=measure[:2000], deadline=deadline)
-    audit_record(actor=by, verb="created", obj=item, unit=owner, after={"measure": item.measure, "deadline": str(deadline)})
-    notify(unit_people(owner), title=_("Rectification assigned: %(code)s") % {"code": assessment.indicator.code},
-           body=f"{item.measure}\n{_('Deadline')}: {deadline}", link=item.get_absolute_url())
+    item = Rectification.objects.create(
+        campaign=assessment.campaign, assessment=assessment, owner=owner, measure=measure[:2000], deadline=deadline
+    )
+    audit_record(
+        actor=by, verb="created", obj=item, unit=owner, after={"measure": item.measure, "deadline": str(deadline)}
+    )
+    notify(
+        unit_people(owner),
+        title=_("Rectification assigned: %(code)s") % {"code": assessment.indicator.code},
+        body=f"{item.measure}\n{_('Deadline')}: {deadline}",
+        link=item.get_absolute_url(),
+    )
     return item
 
 
@@ -83,7 +103,12 @@ def rectification_close(*, item, by, note, evidence=None):
     if not note.strip() and evidence is None:
         raise ValidationError(_("Say how the shortfall was fixed, or link the evidence that shows it."))
     closed = Rectification.objects.filter(pk=item.pk, status=Rectification.Status.OPEN).update(
-        status=Rectification.Status.CLOSED, closing_note=note[:2000], closing_evidence=evidence, closed_at=timezone.now(), closed_by=by)
+        status=Rectification.Status.CLOSED,
+        closing_note=note[:2000],
+        closing_evidence=evidence,
+        closed_at=timezone.now(),
+        closed_by=by,
+    )
     if not closed:
         raise ValidationError(_("This item is already closed."))
     audit_record(actor=by, verb="closed", obj=item, unit=item.owner, after={"note": note[:200]})
@@ -120,10 +145,14 @@ def snapshots_take_all(day=None):
 
 # --- reminders (the daily run of assignments.reminders asks this floor through its hook) ------
 
+
 def rectification_reminders(today):
     """Open rectification items (整改) get the same deadline series, sent to the owner unit."""
-    items = Rectification.objects.filter(status=Rectification.Status.OPEN).exclude(campaign__stage__in=TERMINAL_STAGES).select_related(
-        "owner", "assessment__indicator", "campaign")
+    items = (
+        Rectification.objects.filter(status=Rectification.Status.OPEN)
+        .exclude(campaign__stage__in=TERMINAL_STAGES)
+        .select_related("owner", "assessment__indicator", "campaign")
+    )
     claimed = {(r.rectification_id, r.kind, r.period) for r in ReminderLog.objects.filter(rectification__in=items)}
     sent = []
     for item in items:

@@ -33,11 +33,25 @@ def assessment_list(request):
     """Every level-3 indicator with its result, score, status and the suggestion from the evidence."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
     campaign = campaign_current_or_404()
-    assessments = list(permissions.restrict(request.user, permissions.REVIEW_UNIT_WORK, Assessment).filter(campaign=campaign))  # rows + eligibility
-    rows = assessment_rows(campaign=campaign, result=request.GET.get("result"), status=request.GET.get("status"),
-                           level1=request.GET.get("level1"), suggested=request.GET.get("suggested"), assessments=assessments)
-    context = {"campaign": campaign, "rows": rows, "eligibility": eligibility(campaign, assessments=assessments), "results": Assessment.Result.choices,
-               "statuses": Assessment.Status.choices, "level1s": campaign.framework.indicators.filter(level=1).order_by("position")}
+    assessments = list(
+        permissions.restrict(request.user, permissions.REVIEW_UNIT_WORK, Assessment).filter(campaign=campaign)
+    )  # rows + eligibility
+    rows = assessment_rows(
+        campaign=campaign,
+        result=request.GET.get("result"),
+        status=request.GET.get("status"),
+        level1=request.GET.get("level1"),
+        suggested=request.GET.get("suggested"),
+        assessments=assessments,
+    )
+    context = {
+        "campaign": campaign,
+        "rows": rows,
+        "eligibility": eligibility(campaign, assessments=assessments),
+        "results": Assessment.Result.choices,
+        "statuses": Assessment.Status.choices,
+        "level1s": campaign.framework.indicators.filter(level=1).order_by("position"),
+    }
     return render(request, "assessment/assessment_list.html", context)
 
 
@@ -46,16 +60,29 @@ def assessment_list(request):
 def assessment_edit(request, indicator):
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
     campaign = campaign_current_or_404()
-    indicator = permissions.require(request.user, Indicator.objects.select_related("parent__parent").filter(framework_id=campaign.framework_id, level=3),
-                                    permissions.REVIEW_UNIT_WORK, view_perm=permissions.REVIEW_UNIT_WORK, pk=indicator)
-    assessment = permissions.restrict(request.user, permissions.REVIEW_UNIT_WORK, Assessment).filter(campaign=campaign, indicator=indicator).first()
+    indicator = permissions.require(
+        request.user,
+        Indicator.objects.select_related("parent__parent").filter(framework_id=campaign.framework_id, level=3),
+        permissions.REVIEW_UNIT_WORK,
+        view_perm=permissions.REVIEW_UNIT_WORK,
+        pk=indicator,
+    )
+    assessment = (
+        permissions.restrict(request.user, permissions.REVIEW_UNIT_WORK, Assessment)
+        .filter(campaign=campaign, indicator=indicator)
+        .first()
+    )
     initial = {f: getattr(assessment, f) for f in ASSESSMENT_FIELDS} if assessment else {}
     form = AssessmentForm(request.POST or None, indicator=indicator, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         values = {f: data.get(f) for f in ASSESSMENT_FIELDS}
         values["veto_triggered"] = bool(data.get("veto_triggered"))  # absent from the form of a non-veto indicator
-        rect = {"measure": data["measure"], "owner": data["owner"], "deadline": data["deadline"]} if data.get("measure") else None
+        rect = (
+            {"measure": data["measure"], "owner": data["owner"], "deadline": data["deadline"]}
+            if data.get("measure")
+            else None
+        )
         try:
             assessment_save(campaign=campaign, indicator=indicator, by=request.user, rectification=rect, **values)
         except ValidationError as exc:
@@ -63,9 +90,14 @@ def assessment_edit(request, indicator):
         else:
             messages.success(request, _("Saved."))
             return redirect("assessment:list")
-    context = {"campaign": campaign, "indicator": indicator, "form": form, "assessment": assessment,
-               "suggestion": assessment_suggestions(campaign).get(indicator.pk),
-               "rectifications": assessment.rectifications.select_related("owner") if assessment else []}
+    context = {
+        "campaign": campaign,
+        "indicator": indicator,
+        "form": form,
+        "assessment": assessment,
+        "suggestion": assessment_suggestions(campaign).get(indicator.pk),
+        "rectifications": assessment.rectifications.select_related("owner") if assessment else [],
+    }
     return render(request, "assessment/assessment_edit.html", context)
 
 
@@ -75,7 +107,9 @@ def assessment_export_view(request):
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
     campaign = campaign_current_or_404()
     fmt = request.GET.get("format") if request.GET.get("format") in ("csv", "xlsx") else "xlsx"
-    return table_response(assessment_export(campaign=campaign, fmt=fmt), f"{campaign.name}-" + _("self-assessment table"), fmt)
+    return table_response(
+        assessment_export(campaign=campaign, fmt=fmt), f"{campaign.name}-" + _("self-assessment table"), fmt
+    )
 
 
 @login_required
@@ -96,8 +130,11 @@ def assessment_import_view(request):
             result, errors = assessment_import_rows(campaign=campaign, dataset=dataset, user=request.user, dry_run=True)
             upload.seek(0)
             token = "" if errors else stash_upload(request, upload, "assessments", campaign=str(campaign.pk))
-            return render(request, "assessment/assessment_import_preview.html",
-                          {"campaign": campaign, "errors": errors, "result": result, "token": token, "rows": len(dataset)})
+            return render(
+                request,
+                "assessment/assessment_import_preview.html",
+                {"campaign": campaign, "errors": errors, "result": result, "token": token, "rows": len(dataset)},
+            )
     return render(request, "assessment/assessment_import.html", {"form": form, "campaign": campaign})
 
 
@@ -107,8 +144,16 @@ def assessment_import_confirm(request):
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
 
     def apply(data, _name, params):
-        campaign = permissions.require(request.user, Campaign, permissions.REVIEW_UNIT_WORK, view_perm=permissions.VIEW_CAMPAIGN, pk=params["campaign"])
-        _result, errors = assessment_import_rows(campaign=campaign, dataset=assessment_dataset(data), user=request.user, dry_run=False)
+        campaign = permissions.require(
+            request.user,
+            Campaign,
+            permissions.REVIEW_UNIT_WORK,
+            view_perm=permissions.VIEW_CAMPAIGN,
+            pk=params["campaign"],
+        )
+        _result, errors = assessment_import_rows(
+            campaign=campaign, dataset=assessment_dataset(data), user=request.user, dry_run=False
+        )
         if errors:
             messages.error(request, _("Nothing was imported: %(error)s") % {"error": "; ".join(errors[:5])})
         else:
@@ -125,17 +170,26 @@ def rectification_list(request):
     permissions.require_member(request.user)
     permissions.require_unit_scope(request.user)
     campaign = campaign_current_or_404()
-    items = permissions.restrict(request.user, permissions.VIEW_UNIT_WORK,
-                              Rectification.objects.filter(campaign=campaign).select_related("owner", "assessment__indicator", "closed_by"))
+    items = permissions.restrict(
+        request.user,
+        permissions.VIEW_UNIT_WORK,
+        Rectification.objects.filter(campaign=campaign).select_related("owner", "assessment__indicator", "closed_by"),
+    )
     if request.GET.get("status") in ("open", "closed"):
         items = items.filter(status=request.GET["status"])
-    return render(request, "assessment/rectification_list.html", {"campaign": campaign, "items": items, "today": timezone.localdate()})
+    return render(
+        request,
+        "assessment/rectification_list.html",
+        {"campaign": campaign, "items": items, "today": timezone.localdate()},
+    )
 
 
 @login_required
 @require_POST
 def rectification_close_view(request, pk):
-    item = permissions.require(request.user, Rectification.objects.select_related("owner"), permissions.CONTRIBUTE_UNIT_WORK, pk=pk)
+    item = permissions.require(
+        request.user, Rectification.objects.select_related("owner"), permissions.CONTRIBUTE_UNIT_WORK, pk=pk
+    )
     form = RectificationCloseForm(request.POST)
     try:
         if not form.is_valid():
@@ -153,6 +207,12 @@ def dashboard(request):
     """The office's dashboard for the county; a unit's leader and liaison see their own unit's."""
     campaign = campaign_current_or_404()
     if permissions.can(request.user, permissions.REVIEW_UNIT_WORK):
-        return render(request, "assessment/dashboard.html", {"campaign": campaign, **county_dashboard(campaign=campaign)})
+        return render(
+            request, "assessment/dashboard.html", {"campaign": campaign, **county_dashboard(campaign=campaign)}
+        )
     units = list(permissions.require_unit_scope(request.user))
-    return render(request, "assessment/dashboard_unit.html", {"campaign": campaign, "units": units, **unit_dashboard(campaign=campaign, units=units)})
+    return render(
+        request,
+        "assessment/dashboard_unit.html",
+        {"campaign": campaign, "units": units, **unit_dashboard(campaign=campaign, units=units)},
+    )

@@ -13,14 +13,29 @@ from .models import Assignment
 
 class AssignmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"), max_length=100)
-    level1 = django_filters.ModelChoiceFilter(field_name="indicator__parent__parent", queryset=Indicator.objects.none(), label=_("Level-1"), empty_label=_("All"))
-    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("Unit"), empty_label=_("All"), widget=QuickSelect)
-    unit_kind = django_filters.ChoiceFilter(field_name="unit__kind", choices=[(Unit.Kind.DEPARTMENT, _("Department")), (Unit.Kind.TOWNSHIP, _("Township / subdistrict"))], label=_("Kind"), empty_label=_("All"))
+    level1 = django_filters.ModelChoiceFilter(
+        field_name="indicator__parent__parent",
+        queryset=Indicator.objects.none(),
+        label=_("Level-1"),
+        empty_label=_("All"),
+    )
+    unit = django_filters.ModelChoiceFilter(
+        queryset=Unit.objects.all(), label=_("Unit"), empty_label=_("All"), widget=QuickSelect
+    )
+    unit_kind = django_filters.ChoiceFilter(
+        field_name="unit__kind",
+        choices=[(Unit.Kind.DEPARTMENT, _("Department")), (Unit.Kind.TOWNSHIP, _("Township / subdistrict"))],
+        label=_("Kind"),
+        empty_label=_("All"),
+    )
     status = django_filters.ChoiceFilter(choices=Assignment.Status.choices, label=_("Status"), empty_label=_("All"))
     role = django_filters.ChoiceFilter(choices=Assignment.Role.choices, label=_("Role"), empty_label=_("All"))
     # All or overdue only ("No" would filter nothing, and Django's default says "Unknown").
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue only"),
-                                           widget=forms.Select(choices=[("", _("All")), ("true", _("Yes"))]))
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue",
+        label=_("Overdue only"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes"))]),
+    )
 
     class Meta:
         model = Assignment
@@ -30,10 +45,17 @@ class AssignmentFilter(django_filters.FilterSet):
     def __init__(self, *args, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
         if campaign is not None and campaign.framework_id:
-            self.filters["level1"].queryset = Indicator.objects.filter(framework_id=campaign.framework_id, level=1).order_by("position")
+            self.filters["level1"].queryset = Indicator.objects.filter(
+                framework_id=campaign.framework_id, level=1
+            ).order_by("position")
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(indicator__code__startswith=value) | Q(indicator__title__icontains=value) | Q(unit__name__icontains=value) | Q(unit__short_name__icontains=value))
+        return queryset.filter(
+            Q(indicator__code__startswith=value)
+            | Q(indicator__title__icontains=value)
+            | Q(unit__name__icontains=value)
+            | Q(unit__short_name__icontains=value)
+        )
 
     def filter_overdue(self, queryset, name, value):
         if value:

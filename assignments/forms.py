@@ -10,7 +10,9 @@ from .models import Assignment
 
 class AssignmentImportForm(TableUploadForm):
     campaign = forms.ModelChoiceField(
-        label=_("Campaign"), queryset=Campaign.objects.filter(framework__isnull=False).order_by("-created_at"), empty_label=None
+        label=_("Campaign"),
+        queryset=Campaign.objects.filter(framework__isnull=False).order_by("-created_at"),
+        empty_label=None,
     )
 
     field_order = ["campaign", "file", "sheet"]
@@ -23,11 +25,15 @@ class AssignmentExportForm(forms.Form):
 
 class TransitionForm(BootstrapForm):
     to_status = forms.ChoiceField(choices=Assignment.Status.choices, widget=forms.HiddenInput)
-    comment = forms.CharField(label=_("Comment"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("Comment"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class DeadlineForm(BootstrapForm):
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=_("Deadline"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     ongoing = forms.BooleanField(label=_("Ongoing"), required=False)
 
     def clean(self):
@@ -38,7 +44,12 @@ class DeadlineForm(BootstrapForm):
 
 
 class UnitChoiceForm(BootstrapForm):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.filter(is_active=True, kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP, Unit.Kind.OFFICE]))
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=Unit.objects.filter(
+            is_active=True, kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP, Unit.Kind.OFFICE]
+        ),
+    )
 
 
 class BulkActionForm(DeadlineForm):
@@ -57,7 +68,12 @@ class BulkActionForm(DeadlineForm):
 
     def clean(self):
         data = forms.Form.clean(self)
-        if data.get("action") == "deadline" and not data.get("ongoing") and not data.get("deadline") and not self.errors:
+        if (
+            data.get("action") == "deadline"
+            and not data.get("ongoing")
+            and not data.get("deadline")
+            and not self.errors
+        ):
             raise forms.ValidationError(_("Give a deadline or mark the task ongoing."))
         if not data.get("all_filtered") and not data.get("selected"):
             raise forms.ValidationError(_("Select at least one task."))

@@ -41,9 +41,7 @@ class Assignment(BaseModel):
     indicator = models.ForeignKey(
         "indicators.Indicator", verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="assignments"
     )
-    unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments"
-    )
+    unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     ongoing = models.BooleanField(_("ongoing"), default=False)
@@ -54,8 +52,14 @@ class Assignment(BaseModel):
     # The unit leader's sign-off (审签) of work submitted for review; cleared when the work
     # goes back to the unit, so each submission is signed off again.
     signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
-    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("signed off by"), null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="+")
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed off by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -100,7 +104,9 @@ class AssignmentEvent(models.Model):
     permission_unit_path = "assignment__unit"
 
     id = models.BigAutoField(primary_key=True)
-    assignment = models.ForeignKey(Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="events")
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="events"
+    )
     from_status = models.CharField(_("from"), max_length=20, choices=Assignment.Status.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=Assignment.Status.choices)
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
@@ -135,8 +141,12 @@ class ReminderLog(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     # What the reminder is about: a unit's share, or a rectification item (整改).
-    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders")
-    rectification = models.ForeignKey("assessment.Rectification", null=True, blank=True, on_delete=models.CASCADE, related_name="reminders")
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+    )
+    rectification = models.ForeignKey(
+        "assessment.Rectification", null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # The period a reminder belongs to: the deadline it warns about, or the month of a progress prompt.
     period = models.CharField(max_length=20)
@@ -150,7 +160,8 @@ class ReminderLog(models.Model):
             models.UniqueConstraint(fields=["assignment", "kind", "period"], name="reminder_once_per_period"),
             models.UniqueConstraint(fields=["rectification", "kind", "period"], name="rectification_reminder_once"),
             models.CheckConstraint(
-                condition=Q(assignment__isnull=False, rectification__isnull=True) | Q(assignment__isnull=True, rectification__isnull=False),
+                condition=Q(assignment__isnull=False, rectification__isnull=True)
+                | Q(assignment__isnull=True, rectification__isnull=False),
                 name="reminder_has_one_subject",
             ),
         ]
@@ -162,13 +173,17 @@ class ReminderLog(models.Model):
 class Circular(BaseModel):
     """A formal notice (通报) listing the units behind schedule, kept as a record."""
 
-    campaign = models.ForeignKey("campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="circulars")
+    campaign = models.ForeignKey(
+        "campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="circulars"
+    )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), max_length=5000, blank=True)
     as_of = models.DateField(_("as of"))
     # A snapshot: later progress must not rewrite what was announced.
     entries = models.JSONField(_("units listed"), default=list)
-    issued_by = models.ForeignKey("core.User", verbose_name=_("issued by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    issued_by = models.ForeignKey(
+        "core.User", verbose_name=_("issued by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("formal notice")

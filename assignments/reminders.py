@@ -114,7 +114,11 @@ def reminders_send(*, today=None):
         stage = deadline_stage(days_left)
         if stage is not None and claim_series(stage, period, claimed, a.pk, assignment=a):
             sent.append(_send(a, stage, today))
-        if days_left <= -escalation_days and (a.pk, K.ESCALATION, period) not in claimed and _claim(K.ESCALATION, period, assignment=a):
+        if (
+            days_left <= -escalation_days
+            and (a.pk, K.ESCALATION, period) not in claimed
+            and _claim(K.ESCALATION, period, assignment=a)
+        ):
             if Assignment.objects.filter(pk=a.pk, escalated_at__isnull=True).update(escalated_at=timezone.now()):
                 dashboard_touch(a.campaign_id)  # the office's figures count escalations
             sent.append(_send(a, K.ESCALATION, today))
@@ -133,17 +137,25 @@ def _send(a, kind, today):
     elif kind == K.OVERDUE:
         days = (today - a.deadline).days
         title = _("Overdue: %(task)s") % {"task": task}
-        body = _("The deadline %(deadline)s has passed %(days)s day(s) ago. Submit the evidence now; overdue units are reported to the office.") % {"deadline": a.deadline, "days": days}
+        body = _(
+            "The deadline %(deadline)s has passed %(days)s day(s) ago. Submit the evidence now; overdue units are reported to the office."
+        ) % {"deadline": a.deadline, "days": days}
         recipients = unit_people(a.unit)
     elif kind == K.ESCALATION:
         days = (today - a.deadline).days
         title = _("Escalated: %(unit)s — %(task)s") % {"unit": a.unit.name, "task": task}
-        body = _("%(unit)s is %(days)s day(s) overdue on this task (deadline %(deadline)s).") % {"unit": a.unit.name, "days": days, "deadline": a.deadline}
+        body = _("%(unit)s is %(days)s day(s) overdue on this task (deadline %(deadline)s).") % {
+            "unit": a.unit.name,
+            "days": days,
+            "deadline": a.deadline,
+        }
         recipients = office_people()
     else:
         days = (a.deadline - today).days
         title = _("Due in %(days)s day(s): %(task)s") % {"days": days, "task": task}
-        body = _("Deadline %(deadline)s. Upload the evidence and submit the task for review.") % {"deadline": a.deadline}
+        body = _("Deadline %(deadline)s. Upload the evidence and submit the task for review.") % {
+            "deadline": a.deadline
+        }
         recipients = unit_people(a.unit)
     return Sent(kind, a, notify(recipients, title=title, body=body, link=link))
 
@@ -153,11 +165,20 @@ def reminders_manual(*, assignments, by):
     count = 0
     for a in assignments:
         deadline = a.deadline.isoformat() if a.deadline else _("ongoing")
-        notify(unit_people(a.unit), title=_("Reminder from the office: %(task)s") % {"task": f"{a.indicator.code} {a.indicator.title[:40]}"},
-               body=_("Deadline: %(deadline)s. Please upload the evidence and submit the task.") % {"deadline": deadline},
-               link=a.get_absolute_url())
+        notify(
+            unit_people(a.unit),
+            title=_("Reminder from the office: %(task)s") % {"task": f"{a.indicator.code} {a.indicator.title[:40]}"},
+            body=_("Deadline: %(deadline)s. Please upload the evidence and submit the task.") % {"deadline": deadline},
+            link=a.get_absolute_url(),
+        )
         # Who was reminded of what, and when, is part of holding units to account.
-        audit_record(actor=by, verb="reminded", obj=a, unit=a.unit, object_repr=share_repr(a),
-                     after={"deadline": str(a.deadline or ""), "status": a.status})
+        audit_record(
+            actor=by,
+            verb="reminded",
+            obj=a,
+            unit=a.unit,
+            object_repr=share_repr(a),
+            after={"deadline": str(a.deadline or ""), "status": a.status},
+        )
         count += 1
     return count

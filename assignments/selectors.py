@@ -27,10 +27,26 @@ def assignment_list_for_user(*, user, campaign, units=None):
     qs = permissions.restrict(user, permissions.VIEW_UNIT_WORK, qs)
     # Only the columns the task cards show (code, title, unit): fewer rows joined and
     # values converted on a page of many tasks.
-    return qs.select_related("indicator", "unit").only(
-        "id", "campaign_id", "indicator_id", "unit_id", "role", "deadline", "ongoing", "status", "signed_off_at",
-        "indicator__code", "indicator__title", "unit__code", "unit__name", "unit__short_name",
-    ).order_by("ongoing", "deadline", "indicator__code", "unit__code")
+    return (
+        qs.select_related("indicator", "unit")
+        .only(
+            "id",
+            "campaign_id",
+            "indicator_id",
+            "unit_id",
+            "role",
+            "deadline",
+            "ongoing",
+            "status",
+            "signed_off_at",
+            "indicator__code",
+            "indicator__title",
+            "unit__code",
+            "unit__name",
+            "unit__short_name",
+        )
+        .order_by("ongoing", "deadline", "indicator__code", "unit__code")
+    )
 
 
 def assignment_bucket(assignment, today):
@@ -54,7 +70,15 @@ def assignment_group_by_deadline(assignments, today):
     """Split shares into returned / overdue / due soon / later / ongoing / submitted / accepted,
     each annotated with days left, and a returned share with the office's latest comment."""
 
-    groups = {"returned": [], "overdue": [], "due_soon": [], "later": [], "ongoing": [], "submitted": [], "accepted": []}
+    groups = {
+        "returned": [],
+        "overdue": [],
+        "due_soon": [],
+        "later": [],
+        "ongoing": [],
+        "submitted": [],
+        "accepted": [],
+    }
     # One reverse() for the page, not one per task.
     pattern = reverse("assignments:detail", args=["00000000-0000-0000-0000-000000000000"])
     for a in assignments:
@@ -65,7 +89,9 @@ def assignment_group_by_deadline(assignments, today):
         groups[assignment_bucket(a, today)].append(a)
     if groups["returned"]:
         comments = {}
-        for e in AssignmentEvent.objects.filter(assignment__in=groups["returned"], to_status="returned").order_by("assignment_id", "-at"):
+        for e in AssignmentEvent.objects.filter(assignment__in=groups["returned"], to_status="returned").order_by(
+            "assignment_id", "-at"
+        ):
             comments.setdefault(e.assignment_id, e.comment)
         for a in groups["returned"]:
             a.return_comment = comments.get(a.pk, "")
@@ -94,18 +120,28 @@ def office_home_figures(*, campaign, today):
     under the campaign's version (bumped after every change to its shares, escalations
     included) and the day."""
 
-    return cached_figures("home-office", campaign.pk, today, lambda: {
-        "summary": assignment_deadline_summary(campaign=campaign, today=today),
-        "ranking": list(unit_overdue_ranking(campaign=campaign, today=today)),
-    }, 24 * 3600)
+    return cached_figures(
+        "home-office",
+        campaign.pk,
+        today,
+        lambda: {
+            "summary": assignment_deadline_summary(campaign=campaign, today=today),
+            "ranking": list(unit_overdue_ranking(campaign=campaign, today=today)),
+        },
+        24 * 3600,
+    )
 
 
 def unit_overdue_ranking(*, campaign, today, limit=10):
     """Units with the most overdue shares, worst first (the office home's short list)."""
 
     return (
-        Unit.objects.filter(assignments__campaign=campaign, assignments__ongoing=False, assignments__deadline__lt=today,
-                            assignments__status__in=Assignment.OPEN_STATUSES)
+        Unit.objects.filter(
+            assignments__campaign=campaign,
+            assignments__ongoing=False,
+            assignments__deadline__lt=today,
+            assignments__status__in=Assignment.OPEN_STATUSES,
+        )
         .annotate(overdue=Count("assignments"))
         .order_by("-overdue", "code")[:limit]
     )
@@ -115,11 +151,18 @@ def assignment_rollup(assignment):
     """The lead's view of an indicator: every share of it, and whether the whole is complete
     (the lead's own part and every cooperating unit's part accepted)."""
     shares = sorted(
-        Assignment.objects.filter(campaign_id=assignment.campaign_id, indicator_id=assignment.indicator_id).select_related("unit"),
+        Assignment.objects.filter(
+            campaign_id=assignment.campaign_id, indicator_id=assignment.indicator_id
+        ).select_related("unit"),
         key=lambda s: (s.role != Assignment.Role.LEAD, s.unit.code),  # the lead first
     )
     accepted = sum(1 for s in shares if s.status == Assignment.Status.ACCEPTED)
-    return {"shares": shares, "accepted": accepted, "total": len(shares), "complete": bool(shares) and accepted == len(shares)}
+    return {
+        "shares": shares,
+        "accepted": accepted,
+        "total": len(shares),
+        "complete": bool(shares) and accepted == len(shares),
+    }
 
 
 # --- accountability -------------------------------------------------------------------------
@@ -142,7 +185,9 @@ def accountability_board(*, campaign, today, items_per_unit=None):
     )
     rows = {}
     for a in shares:
-        row = rows.setdefault(a["unit_id"], {"overdue": 0, "returned": 0, "escalated": 0, "submitted": 0, "open": 0, "items": []})
+        row = rows.setdefault(
+            a["unit_id"], {"overdue": 0, "returned": 0, "escalated": 0, "submitted": 0, "open": 0, "items": []}
+        )
         is_open = a["status"] in Assignment.OPEN_STATUSES
         overdue = is_open and not a["ongoing"] and a["deadline"] is not None and a["deadline"] < today
         row["overdue"] += overdue
@@ -152,12 +197,17 @@ def accountability_board(*, campaign, today, items_per_unit=None):
         if is_open:
             row["open"] += 1
             if items_per_unit is None or len(row["items"]) < items_per_unit:
-                row["items"].append({
-                    "code": a["indicator__code"], "title": a["indicator__title"], "status": a["status"],
-                    "status_label": status_labels[a["status"]], "deadline": a["deadline"],
-                    "days_overdue": (today - a["deadline"]).days if overdue else 0,
-                    "url": url.replace("00000000-0000-0000-0000-000000000000", str(a["pk"])),
-                })
+                row["items"].append(
+                    {
+                        "code": a["indicator__code"],
+                        "title": a["indicator__title"],
+                        "status": a["status"],
+                        "status_label": status_labels[a["status"]],
+                        "deadline": a["deadline"],
+                        "days_overdue": (today - a["deadline"]).days if overdue else 0,
+                        "url": url.replace("00000000-0000-0000-0000-000000000000", str(a["pk"])),
+                    }
+                )
     units = Unit.objects.in_bulk(list(rows))
     result = []
     for unit_id, row in rows.items():
@@ -176,8 +226,11 @@ def accountability_board(*, campaign, today, items_per_unit=None):
 
 def _board_item(i):
     if i["days_overdue"]:
-        return ngettext("%(code)s (%(status)s, %(days)s day overdue)", "%(code)s (%(status)s, %(days)s days overdue)", i["days_overdue"]) % {
-            "code": i["code"], "status": i["status_label"], "days": i["days_overdue"]}
+        return ngettext(
+            "%(code)s (%(status)s, %(days)s day overdue)",
+            "%(code)s (%(status)s, %(days)s days overdue)",
+            i["days_overdue"],
+        ) % {"code": i["code"], "status": i["status_label"], "days": i["days_overdue"]}
     return gettext("%(code)s (%(status)s)") % {"code": i["code"], "status": i["status_label"]}
 
 
@@ -187,7 +240,9 @@ def board_export_rows(board):
     rows = []
     for r in board:
         items = separator.join(_board_item(i) for i in r["items"])
-        rows.append([r["unit"].code, r["unit"].name, rating[r["rating"]], r["overdue"], r["returned"], r["escalated"], items])
+        rows.append(
+            [r["unit"].code, r["unit"].name, rating[r["rating"]], r["overdue"], r["returned"], r["escalated"], items]
+        )
     return rows
 
 
@@ -195,6 +250,7 @@ BOARD_HEADERS = ["unit_code", "unit", "rating", "overdue", "returned", "escalate
 
 
 # --- the indicator tree with the division of work ----------------------------------------
+
 
 @dataclass
 class TreeNode:

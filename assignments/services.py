@@ -36,7 +36,10 @@ GROUP_TOKENS = {
     tables.norm_key(token): select
     for tokens, select in (
         (("县直各单位", "县直各部门", "县直单位", "各有关单位"), _department),
-        (("县直各行政执法部门", "各行政执法部门", "县直行政执法部门"), lambda u: _department(u) and u.is_law_enforcement),
+        (
+            ("县直各行政执法部门", "各行政执法部门", "县直行政执法部门"),
+            lambda u: _department(u) and u.is_law_enforcement,
+        ),
         (("各乡镇（街道）", "各乡镇", "各乡镇街道", "各街道"), lambda u: u.kind == Unit.Kind.TOWNSHIP),
     )
     for token in tokens
@@ -99,7 +102,9 @@ def assignment_set_for_indicator(*, campaign, indicator, lead, cooperating, dead
         wanted.setdefault(unit.pk, Assignment.Role.COOPERATING)
     existing = {
         a.unit_id: a
-        for a in Assignment.objects.select_for_update().filter(campaign=campaign, indicator=indicator).select_related("unit")
+        for a in Assignment.objects.select_for_update()
+        .filter(campaign=campaign, indicator=indicator)
+        .select_related("unit")
     }
     before = _division(existing.values())
     removed = [a for unit_id, a in existing.items() if unit_id not in wanted]
@@ -114,7 +119,14 @@ def assignment_set_for_indicator(*, campaign, indicator, lead, cooperating, dead
         a = existing.get(unit_id)
         if a is None:
             to_create.append(
-                Assignment(campaign=campaign, indicator=indicator, unit_id=unit_id, role=role, deadline=deadline, ongoing=ongoing)
+                Assignment(
+                    campaign=campaign,
+                    indicator=indicator,
+                    unit_id=unit_id,
+                    role=role,
+                    deadline=deadline,
+                    ongoing=ongoing,
+                )
             )
         elif (a.role, a.deadline, a.ongoing) != (role, deadline, ongoing):
             a.role, a.deadline, a.ongoing = role, deadline, ongoing
@@ -195,7 +207,9 @@ class IndicatorMatcher:
     by its position code, then by its serial number (序号)."""
 
     def __init__(self, framework):
-        level3 = sorted(Indicator.objects.filter(framework=framework, level=3), key=lambda i: tables.code_sort_key(i.code))
+        level3 = sorted(
+            Indicator.objects.filter(framework=framework, level=3), key=lambda i: tables.code_sort_key(i.code)
+        )
         self.indicators = level3
         self.by_code = {i.code: i for i in level3}
         by_title = {}
@@ -232,12 +246,19 @@ def assignment_plan(*, campaign, table):
         indicator = matcher.match(row, code)
         if indicator is None:
             plan.errors.append(
-                tables.CellError(row.row, tables.COLUMN_LABELS["level3"], _("no indicator of the framework matches this text"))
+                tables.CellError(
+                    row.row, tables.COLUMN_LABELS["level3"], _("no indicator of the framework matches this text")
+                )
             )
             continue
         if indicator.pk in seen:
             plan.errors.append(
-                tables.CellError(row.row, "", _("indicator %(code)s is already divided on row %(other)s") % {"code": indicator.code, "other": seen[indicator.pk]})
+                tables.CellError(
+                    row.row,
+                    "",
+                    _("indicator %(code)s is already divided on row %(other)s")
+                    % {"code": indicator.code, "other": seen[indicator.pk]},
+                )
             )
             continue
         seen[indicator.pk] = row.row
@@ -262,8 +283,12 @@ def assignment_plan(*, campaign, table):
         if not current:
             item.status = "new"
         else:
-            wanted = {"lead": lead.code, "cooperating": sorted(u.code for u in cooperating),
-                      "deadline": str(row.deadline or ""), "ongoing": row.ongoing}
+            wanted = {
+                "lead": lead.code,
+                "cooperating": sorted(u.code for u in cooperating),
+                "deadline": str(row.deadline or ""),
+                "ongoing": row.ongoing,
+            }
             item.status = "unchanged" if _division(current) == wanted else "changed"
         plan.items.append(item)
     plan.unmatched_indicators = [i for i in matcher.indicators if i.pk not in seen]
@@ -312,7 +337,17 @@ def assignment_export_rows(*, campaign):
         lead = next((a for a in mine if a.role == Assignment.Role.LEAD), None)
         cooperating = [a.unit.name for a in mine if a.role == Assignment.Role.COOPERATING]
         deadline = "" if lead is None or lead.ongoing or lead.deadline is None else lead.deadline.isoformat()
-        rows.append([i.code, i.parent.parent.title, i.parent.title, i.title, lead.unit.name if lead else "", "、".join(cooperating), deadline])
+        rows.append(
+            [
+                i.code,
+                i.parent.parent.title,
+                i.parent.title,
+                i.title,
+                lead.unit.name if lead else "",
+                "、".join(cooperating),
+                deadline,
+            ]
+        )
     return rows
 
 
@@ -341,7 +376,11 @@ COMMENT_REQUIRED = {_St.RETURNED}
 
 def assignment_moves_for(assignment, user):
     """The statuses this user may move the share to now."""
-    return [to for (frm, to), perm in TRANSITIONS.items() if frm == assignment.status and permissions.can(user, perm, assignment)]
+    return [
+        to
+        for (frm, to), perm in TRANSITIONS.items()
+        if frm == assignment.status and permissions.can(user, perm, assignment)
+    ]
 
 
 @transaction.atomic
@@ -373,16 +412,29 @@ def assignment_transition(*, assignment, to_status, by, comment=""):
         raise ValidationError(_("Someone else changed this task meanwhile; reload the page."))
     for name, value in changes.items():
         setattr(assignment, name, value)
-    event = AssignmentEvent.objects.create(assignment=assignment, from_status=frm, to_status=to_status, comment=comment[:2000], by=by)
-    audit_record(actor=by, verb="status_changed", obj=assignment, object_repr=share_repr(assignment),
-                 before={"status": frm}, after={"status": to_status, **({"comment": comment} if comment else {})},
-                 unit=assignment.unit)
+    event = AssignmentEvent.objects.create(
+        assignment=assignment, from_status=frm, to_status=to_status, comment=comment[:2000], by=by
+    )
+    audit_record(
+        actor=by,
+        verb="status_changed",
+        obj=assignment,
+        object_repr=share_repr(assignment),
+        before={"status": frm},
+        after={"status": to_status, **({"comment": comment} if comment else {})},
+        unit=assignment.unit,
+    )
     if to_status in (_St.RETURNED, _St.ACCEPTED):
-        title = (_("Returned: %(task)s") if to_status == _St.RETURNED else _("Accepted: %(task)s")) % {"task": share_repr(assignment)}
+        title = (_("Returned: %(task)s") if to_status == _St.RETURNED else _("Accepted: %(task)s")) % {
+            "task": share_repr(assignment)
+        }
         notify(unit_people(assignment.unit), title=title, body=comment, link=assignment.get_absolute_url())
     elif to_status == _St.SUBMITTED:
-        notify(unit_people(assignment.unit, roles=[Membership.Role.UNIT_LEADER]), title=_("To sign off: %(task)s") % {"task": share_repr(assignment)},
-               link=assignment.get_absolute_url())
+        notify(
+            unit_people(assignment.unit, roles=[Membership.Role.UNIT_LEADER]),
+            title=_("To sign off: %(task)s") % {"task": share_repr(assignment)},
+            link=assignment.get_absolute_url(),
+        )
     return event
 
 
@@ -395,11 +447,18 @@ def assignment_sign_off(*, assignment, by):
         raise ValidationError(_("Only work submitted for review can be signed off."))
     now = timezone.now()
     if not Assignment.objects.filter(pk=assignment.pk, status=_St.SUBMITTED, signed_off_at__isnull=True).update(
-            signed_off_at=now, signed_off_by=by, updated_at=now):
+        signed_off_at=now, signed_off_by=by, updated_at=now
+    ):
         raise ValidationError(_("This submission is already signed off, or it changed meanwhile; reload the page."))
     assignment.signed_off_at, assignment.signed_off_by = now, by
-    audit_record(actor=by, verb="signed_off", obj=assignment, object_repr=share_repr(assignment),
-                 after={"signed_off_by": str(by)}, unit=assignment.unit)
+    audit_record(
+        actor=by,
+        verb="signed_off",
+        obj=assignment,
+        object_repr=share_repr(assignment),
+        after={"signed_off_by": str(by)},
+        unit=assignment.unit,
+    )
     return assignment
 
 
@@ -421,7 +480,9 @@ def assignment_change_deadline(*, assignments, deadline=None, ongoing=False, by)
             a.escalated_at = None
             a.save(update_fields=["deadline", "ongoing", "escalated_at", "updated_at"])
             dashboard_touch(a.campaign_id)
-            audit_record(actor=by, verb="updated", obj=a, object_repr=share_repr(a), before=before, after=after, unit=a.unit)
+            audit_record(
+                actor=by, verb="updated", obj=a, object_repr=share_repr(a), before=before, after=after, unit=a.unit
+            )
             count += 1
     return count
 
@@ -436,9 +497,17 @@ def assignment_add_unit(*, campaign, indicator, unit, by, deadline=None, ongoing
     if deadline is None and not ongoing and lead is not None:
         deadline, ongoing = lead.deadline, lead.ongoing
     require_deadline_or_ongoing(deadline, ongoing)
-    a = Assignment.objects.create(campaign=campaign, indicator=indicator, unit=unit, role=Assignment.Role.COOPERATING,
-                                  deadline=None if ongoing else deadline, ongoing=ongoing)
-    audit_record(actor=by, verb="created", obj=a, object_repr=share_repr(a), after={"unit": unit.code, "role": a.role}, unit=unit)
+    a = Assignment.objects.create(
+        campaign=campaign,
+        indicator=indicator,
+        unit=unit,
+        role=Assignment.Role.COOPERATING,
+        deadline=None if ongoing else deadline,
+        ongoing=ongoing,
+    )
+    audit_record(
+        actor=by, verb="created", obj=a, object_repr=share_repr(a), after={"unit": unit.code, "role": a.role}, unit=unit
+    )
     return a
 
 
@@ -446,13 +515,22 @@ def assignment_add_unit(*, campaign, indicator, unit, by, deadline=None, ongoing
 def assignment_reassign(*, assignment, unit, by):
     """Hand a share to another unit; its status starts again."""
     dashboard_touch(assignment.campaign_id)
-    if Assignment.objects.filter(campaign_id=assignment.campaign_id, indicator_id=assignment.indicator_id, unit=unit).exists():
+    if Assignment.objects.filter(
+        campaign_id=assignment.campaign_id, indicator_id=assignment.indicator_id, unit=unit
+    ).exists():
         raise ValidationError(_("%(unit)s already has a share of this indicator.") % {"unit": unit})
     old = assignment.unit
     assignment.unit, assignment.status, assignment.escalated_at = unit, _St.NOT_STARTED, None
     assignment.save(update_fields=["unit", "status", "escalated_at", "updated_at"])
-    audit_record(actor=by, verb="updated", obj=assignment, object_repr=share_repr(assignment),
-                 before={"unit": old.code}, after={"unit": unit.code}, unit=unit)
+    audit_record(
+        actor=by,
+        verb="updated",
+        obj=assignment,
+        object_repr=share_repr(assignment),
+        before={"unit": old.code},
+        after={"unit": unit.code},
+        unit=unit,
+    )
     return assignment
 
 
@@ -465,11 +543,22 @@ def assignment_remove(*, assignment, by):
     held = assignment.evidence.count()
     if held:
         # Evidence is never deleted: a share that holds some is handed to another unit instead.
-        raise ValidationError(ngettext(
-            "This share holds %(n)s piece of evidence; reassign it to another unit instead of removing it.",
-            "This share holds %(n)s pieces of evidence; reassign it to another unit instead of removing it.", held) % {"n": held})
-    audit_record(actor=by, verb="deleted", obj=assignment, object_repr=share_repr(assignment),
-                 before={"unit": assignment.unit.code, "role": assignment.role, "status": assignment.status}, unit=assignment.unit)
+        raise ValidationError(
+            ngettext(
+                "This share holds %(n)s piece of evidence; reassign it to another unit instead of removing it.",
+                "This share holds %(n)s pieces of evidence; reassign it to another unit instead of removing it.",
+                held,
+            )
+            % {"n": held}
+        )
+    audit_record(
+        actor=by,
+        verb="deleted",
+        obj=assignment,
+        object_repr=share_repr(assignment),
+        before={"unit": assignment.unit.code, "role": assignment.role, "status": assignment.status},
+        unit=assignment.unit,
+    )
     assignment.delete()
 
 
@@ -482,18 +571,35 @@ def circular_issue(*, campaign, title, body, by, today):
     for row in accountability_board(campaign=campaign, today=today):
         if not row["overdue"]:
             continue
-        entries.append({
-            "unit_code": row["unit"].code,
-            "unit": row["unit"].name,
-            "overdue": row["overdue"],
-            "escalated": row["escalated"],
-            "items": [{"code": i["code"], "title": i["title"], "deadline": str(i["deadline"]), "days_overdue": i["days_overdue"]}
-                      for i in row["items"] if i["days_overdue"]],
-        })
+        entries.append(
+            {
+                "unit_code": row["unit"].code,
+                "unit": row["unit"].name,
+                "overdue": row["overdue"],
+                "escalated": row["escalated"],
+                "items": [
+                    {
+                        "code": i["code"],
+                        "title": i["title"],
+                        "deadline": str(i["deadline"]),
+                        "days_overdue": i["days_overdue"],
+                    }
+                    for i in row["items"]
+                    if i["days_overdue"]
+                ],
+            }
+        )
     if not entries:
         raise ValidationError(_("No unit is overdue: there is nothing to announce."))
-    circular = Circular.objects.create(campaign=campaign, title=title[:200], body=body[:5000], as_of=today, entries=entries, issued_by=by)
+    circular = Circular.objects.create(
+        campaign=campaign, title=title[:200], body=body[:5000], as_of=today, entries=entries, issued_by=by
+    )
     audit_record(actor=by, verb="circular_issued", obj=circular, after={"units": [e["unit_code"] for e in entries]})
     for unit in Unit.objects.filter(code__in=[e["unit_code"] for e in entries]):
-        notify(unit_people(unit), title=_("Formal notice: %(title)s") % {"title": circular.title}, body=body, link=circular.get_absolute_url())
+        notify(
+            unit_people(unit),
+            title=_("Formal notice: %(title)s") % {"title": circular.title},
+            body=body,
+            link=circular.get_absolute_url(),
+        )
     return circular

@@ -65,7 +65,11 @@ def import_upload(request):
         else:
             upload.seek(0)
             plan = assignment_plan(campaign=campaign, table=table)
-            token = stash_upload(request, upload, "assignments", campaign=str(campaign.pk), sheet=table.sheet) if plan.ok else ""
+            token = (
+                stash_upload(request, upload, "assignments", campaign=str(campaign.pk), sheet=table.sheet)
+                if plan.ok
+                else ""
+            )
             context = {"plan": plan, "campaign": campaign, "token": token, "upload_name": upload.name}
             return render(request, "assignments/import_preview.html", context)
     return render(request, "assignments/import_upload.html", {"form": form})
@@ -78,14 +82,22 @@ def import_confirm(request):
     permissions.require_global(request.user, permissions.IMPORT_TABLES)
 
     def apply(data, _name, params):
-        campaign = permissions.restrict(request.user, permissions.IMPORT_TABLES, Campaign).filter(pk=params["campaign"]).first()
+        campaign = (
+            permissions.restrict(request.user, permissions.IMPORT_TABLES, Campaign)
+            .filter(pk=params["campaign"])
+            .first()
+        )
         if campaign is None:
             raise ImportRejected([_("The campaign no longer exists.")])
-        plan = assignment_import(campaign=campaign, table=read_table(data, sheet=params["sheet"], required=REQUIRED_COLUMNS), by=request.user)
+        plan = assignment_import(
+            campaign=campaign, table=read_table(data, sheet=params["sheet"], required=REQUIRED_COLUMNS), by=request.user
+        )
         messages.success(request, _("The task division of %(n)s indicators was imported.") % {"n": len(plan.items)})
         return redirect(f"{campaign.framework.get_absolute_url()}?campaign={campaign.pk}")
 
-    return stash_confirm(request, "assignments", retry="assignments:import", apply=apply, refusals=(TableError, ImportRejected))
+    return stash_confirm(
+        request, "assignments", retry="assignments:import", apply=apply, refusals=(TableError, ImportRejected)
+    )
 
 
 @login_required
@@ -101,6 +113,7 @@ def export(request):
 
 
 # --- the task workflow ----------------------------------------------------------------------
+
 
 def _shares():
     return Assignment.objects.select_related("campaign", "indicator__parent__parent", "unit", "signed_off_by")
@@ -118,8 +131,11 @@ def detail(request, pk):
         "moves": assignment_moves_for(assignment, request.user),
         "rollup": assignment_rollup(assignment),
         "can_manage": permissions.can(request.user, permissions.MANAGE_ASSIGNMENTS, assignment),
-        "can_sign_off": (assignment.status == Assignment.Status.SUBMITTED and assignment.signed_off_at is None
-                         and permissions.can(request.user, permissions.SIGNOFF_UNIT_WORK, assignment)),
+        "can_sign_off": (
+            assignment.status == Assignment.Status.SUBMITTED
+            and assignment.signed_off_at is None
+            and permissions.can(request.user, permissions.SIGNOFF_UNIT_WORK, assignment)
+        ),
         "days_left": days_left,
         "days_overdue": -days_left if days_left is not None and days_left < 0 else 0,
         "transition_form": TransitionForm(),
@@ -137,8 +153,12 @@ def move(request, pk):
     form = TransitionForm(request.POST)
     if form.is_valid():
         try:
-            assignment_transition(assignment=assignment, to_status=form.cleaned_data["to_status"], by=request.user,
-                                  comment=form.cleaned_data["comment"])
+            assignment_transition(
+                assignment=assignment,
+                to_status=form.cleaned_data["to_status"],
+                by=request.user,
+                comment=form.cleaned_data["comment"],
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -168,8 +188,12 @@ def change_deadline(request, pk):
     assignment = permissions.require(request.user, _shares(), permissions.MANAGE_ASSIGNMENTS, pk=pk)
     form = DeadlineForm(request.POST)
     if form.is_valid():
-        assignment_change_deadline(assignments=[assignment], deadline=form.cleaned_data["deadline"],
-                                   ongoing=form.cleaned_data["ongoing"], by=request.user)
+        assignment_change_deadline(
+            assignments=[assignment],
+            deadline=form.cleaned_data["deadline"],
+            ongoing=form.cleaned_data["ongoing"],
+            by=request.user,
+        )
         messages.success(request, _("The deadline was changed."))
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
@@ -193,7 +217,9 @@ def change_unit(request, pk, action):
         if action == "reassign":
             assignment_reassign(assignment=assignment, unit=unit, by=request.user)
         else:
-            assignment_add_unit(campaign=assignment.campaign, indicator=assignment.indicator, unit=unit, by=request.user)
+            assignment_add_unit(
+                campaign=assignment.campaign, indicator=assignment.indicator, unit=unit, by=request.user
+            )
         messages.success(request, _("The division of work was changed."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -219,8 +245,13 @@ def assignment_list(request):
     if request.GET.get("export") == "xlsx":
         return table_response(AssignmentResource().export(qs).xlsx, f"{campaign.name}-" + _("task list"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    context = {"campaign": campaign, "filter": filtered, "page": page, "today": timezone.localdate(),
-               "bulk_form": BulkActionForm(queryset=qs)}
+    context = {
+        "campaign": campaign,
+        "filter": filtered,
+        "page": page,
+        "today": timezone.localdate(),
+        "bulk_form": BulkActionForm(queryset=qs),
+    }
     return render(request, "assignments/list.html", context)
 
 
@@ -236,7 +267,12 @@ def bulk(request):
         return redirect(back)
     targets = list(form.targets())
     if form.cleaned_data["action"] == "deadline":
-        n = assignment_change_deadline(assignments=targets, deadline=form.cleaned_data["deadline"], ongoing=form.cleaned_data["ongoing"], by=request.user)
+        n = assignment_change_deadline(
+            assignments=targets,
+            deadline=form.cleaned_data["deadline"],
+            ongoing=form.cleaned_data["ongoing"],
+            by=request.user,
+        )
         messages.success(request, _("Deadline set on %(n)s task(s).") % {"n": n})
     else:
         n = reminders_manual(assignments=targets, by=request.user)
@@ -255,9 +291,19 @@ def board(request):
     today = timezone.localdate()
     if request.GET.get("export") == "xlsx":
         rows = accountability_board(campaign=campaign, today=today)
-        return table_response(export_table(BOARD_HEADERS, board_export_rows(rows), "xlsx"), f"{campaign.name}-" + _("accountability board"))
+        return table_response(
+            export_table(BOARD_HEADERS, board_export_rows(rows), "xlsx"),
+            f"{campaign.name}-" + _("accountability board"),
+        )
     rows = accountability_board(campaign=campaign, today=today, items_per_unit=BOARD_ITEMS)
-    context = {"campaign": campaign, "rows": rows, "today": today, "circular_form": CircularForm(initial={"title": _("Circular on overdue tasks as of %(date)s") % {"date": today}})}
+    context = {
+        "campaign": campaign,
+        "rows": rows,
+        "today": today,
+        "circular_form": CircularForm(
+            initial={"title": _("Circular on overdue tasks as of %(date)s") % {"date": today}}
+        ),
+    }
     return render(request, "assignments/board.html", context)
 
 
@@ -271,8 +317,13 @@ def circulars(request):
         form = CircularForm(request.POST)
         if form.is_valid() and campaign is not None:
             try:
-                circular = circular_issue(campaign=campaign, title=form.cleaned_data["title"], body=form.cleaned_data["body"],
-                                          by=request.user, today=timezone.localdate())
+                circular = circular_issue(
+                    campaign=campaign,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    by=request.user,
+                    today=timezone.localdate(),
+                )
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
                 return redirect("assignments:board")
@@ -287,7 +338,9 @@ def circulars(request):
 @require_GET
 def circular(request, pk):
     """A formal notice, printable. Office members see all; a listed unit's people see it too."""
-    notice = permissions.require_listed(request.user, Circular.objects.select_related("campaign", "issued_by"), permissions.MANAGE_ASSIGNMENTS, pk=pk)
+    notice = permissions.require_listed(
+        request.user, Circular.objects.select_related("campaign", "issued_by"), permissions.MANAGE_ASSIGNMENTS, pk=pk
+    )
     return render(request, "assignments/circular.html", {"notice": notice})
 
 
@@ -296,14 +349,27 @@ def circular(request, pk):
 def tree(request, pk):
     """The indicator tree with each level-3 indicator's units and deadline, searchable."""
     permissions.require_member(request.user)
-    framework = permissions.require(request.user, Framework, permissions.VIEW_CAMPAIGN, view_perm=permissions.VIEW_CAMPAIGN, pk=pk)
-    campaigns = list(permissions.restrict(request.user, permissions.VIEW_CAMPAIGN, Campaign.objects.filter(framework=framework)).order_by("-created_at"))
-    campaign = next((c for c in campaigns if str(c.pk) == request.GET.get("campaign")), campaigns[0] if campaigns else None)
+    framework = permissions.require(
+        request.user, Framework, permissions.VIEW_CAMPAIGN, view_perm=permissions.VIEW_CAMPAIGN, pk=pk
+    )
+    campaigns = list(
+        permissions.restrict(
+            request.user, permissions.VIEW_CAMPAIGN, Campaign.objects.filter(framework=framework)
+        ).order_by("-created_at")
+    )
+    campaign = next(
+        (c for c in campaigns if str(c.pk) == request.GET.get("campaign")), campaigns[0] if campaigns else None
+    )
     query = request.GET.get("q", "")[:100]
     tree = framework_tree(framework=framework, campaign=campaign, query=query)
     counts = framework_level_counts(framework)
     context = {
-        "framework": framework, "tree": tree, "query": query, "campaign": campaign, "campaigns": campaigns, "counts": counts,
+        "framework": framework,
+        "tree": tree,
+        "query": query,
+        "campaign": campaign,
+        "campaigns": campaigns,
+        "counts": counts,
         "can_export": permissions.can(request.user, permissions.VIEW_UNIT_WORK),
     }
     return render(request, "assignments/framework_tree.html", context)

@@ -50,8 +50,13 @@ def migrate_and_load_demo(env):
 def demo_env(work, **extra):
     """The environment of child processes on their own SQLite database under `work`
     (embedded broker, no Redis), migrated and with the demo county loaded."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "VAR_DIR": str(work),
-           "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}", **extra}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "VAR_DIR": str(work),
+        "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
+        **extra,
+    }
     env.pop("REDIS_URL", None)
     migrate_and_load_demo(env)
     return env
@@ -70,8 +75,21 @@ def write_random_file(path, mb, header=b"%PDF-1.4\n", block=None):
 def gunicorn(env, *options):
     """gunicorn on a free loopback port until the block ends; yields (port, process)."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                               "--log-level", "warning", *options], cwd=ROOT, env=env)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            *options,
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         wait_for_port(port)
         yield port, server

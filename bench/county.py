@@ -24,33 +24,81 @@ def build_county(scale, tag):
     for a in range(1, 11):
         root = Indicator.objects.create(framework=fw, level=1, code=f"{a}", position=a, title=f"一级指标{a}")
         for b in range(1, 4):
-            mid = Indicator.objects.create(framework=fw, parent=root, level=2, code=f"{a}.{b}", position=b, title=f"二级指标{a}.{b}")
+            mid = Indicator.objects.create(
+                framework=fw, parent=root, level=2, code=f"{a}.{b}", position=b, title=f"二级指标{a}.{b}"
+            )
             for c in range(1, 6):
-                level3.append(Indicator(framework=fw, parent=mid, level=3, code=f"{a}.{b}.{c}", position=c, title=f"三级指标{a}.{b}.{c}",
-                                        score=1))
+                level3.append(
+                    Indicator(
+                        framework=fw,
+                        parent=mid,
+                        level=3,
+                        code=f"{a}.{b}.{c}",
+                        position=c,
+                        title=f"三级指标{a}.{b}.{c}",
+                        score=1,
+                    )
+                )
     Indicator.objects.bulk_create(level3)
-    campaign = Campaign.objects.create(county="基准县", name=f"基准{tag}", slug=f"bench-{tag}", framework=fw, stage="self_assessment")
+    campaign = Campaign.objects.create(
+        county="基准县", name=f"基准{tag}", slug=f"bench-{tag}", framework=fw, stage="self_assessment"
+    )
     units = Unit.objects.bulk_create(
-        [Unit(code=f"B{tag}{n:03d}", name=f"{tag}单位{n}", short_name=f"{tag}单位{n}", kind="department" if n < 45 else "township")
-         for n in range(60)])
+        [
+            Unit(
+                code=f"B{tag}{n:03d}",
+                name=f"{tag}单位{n}",
+                short_name=f"{tag}单位{n}",
+                kind="department" if n < 45 else "township",
+            )
+            for n in range(60)
+        ]
+    )
     shares_per_indicator = max(1, round(10 * scale / 20))
     shares = []
     for i, ind in enumerate(level3):
         for k in range(shares_per_indicator):
             unit = units[(i * 7 + k) % 60]
-            shares.append(Assignment(campaign=campaign, indicator=ind, unit=unit, role="lead" if k == 0 else "cooperating",
-                                     deadline=today + datetime.timedelta(days=rng.randint(-30, 60)),
-                                     status=rng.choice(["not_started", "in_progress", "submitted", "accepted", "returned"])))
+            shares.append(
+                Assignment(
+                    campaign=campaign,
+                    indicator=ind,
+                    unit=unit,
+                    role="lead" if k == 0 else "cooperating",
+                    deadline=today + datetime.timedelta(days=rng.randint(-30, 60)),
+                    status=rng.choice(["not_started", "in_progress", "submitted", "accepted", "returned"]),
+                )
+            )
     Assignment.objects.bulk_create(shares, batch_size=2000)
     evidence_count = 1000 * scale
     Evidence.objects.bulk_create(
-        [Evidence(assignment=shares[n % len(shares)], campaign=campaign, kind="document", title=f"材料{n}",
-                  review_status=rng.choice(["pending", "accepted", "accepted", "returned"])) for n in range(evidence_count)],
-        batch_size=5000)
+        [
+            Evidence(
+                assignment=shares[n % len(shares)],
+                campaign=campaign,
+                kind="document",
+                title=f"材料{n}",
+                review_status=rng.choice(["pending", "accepted", "accepted", "returned"]),
+            )
+            for n in range(evidence_count)
+        ],
+        batch_size=5000,
+    )
     Assessment.objects.bulk_create(
-        [Assessment(campaign=campaign, indicator=ind, result=rng.choice(["met", "met", "met", "partial", "not_applicable", ""]))
-         for ind in level3])
-    users = User.objects.bulk_create([User(username=f"bench-{tag}-{n}", full_name=f"用户{n}") for n in range(10 * scale)])
+        [
+            Assessment(
+                campaign=campaign,
+                indicator=ind,
+                result=rng.choice(["met", "met", "met", "partial", "not_applicable", ""]),
+            )
+            for ind in level3
+        ]
+    )
+    users = User.objects.bulk_create(
+        [User(username=f"bench-{tag}-{n}", full_name=f"用户{n}") for n in range(10 * scale)]
+    )
     for n, user in enumerate(users[:120]):
-        membership_create(user=user, unit=units[n % 60], role=Membership.Role.LIAISON if n < 60 else Membership.Role.UNIT_LEADER)
+        membership_create(
+            user=user, unit=units[n % 60], role=Membership.Role.LIAISON if n < 60 else Membership.Role.UNIT_LEADER
+        )
     return campaign, users[0]

@@ -17,8 +17,12 @@ DB = "fazhi_load"
 
 
 def wrk(url, cookie, seconds):
-    out = subprocess.run(["wrk", "-t2", "-c32", f"-d{seconds}s", "--timeout", "10s", "-H", f"Cookie: {cookie}", url],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", "-c32", f"-d{seconds}s", "--timeout", "10s", "-H", f"Cookie: {cookie}", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|connect|read|write|timeout):? (\d+)", out))
     return rps, errors
@@ -32,15 +36,31 @@ def main():
     url = base.rsplit("/", 1)[0] + f"/{DB}"
     subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", DB], check=True)
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB], check=True)
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test", "VAR_DIR": str(ROOT / "var" / "bench-load")}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "VAR_DIR": str(ROOT / "var" / "bench-load"),
+    }
     py = sys.executable
     migrate_and_load_demo(env)
-    prod = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.production", "DJANGO_SECRET_KEY": "load-run-" + "x" * 50,
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "false"}
+    prod = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "load-run-" + "x" * 50,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+    }
     subprocess.run([py, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=prod, check=True)
     # Sessions signed with the server's own secret key.
-    sessions = subprocess.run([py, "-c", SESSION_SCRIPT, "demo-office", "demo-liaison-D16"], cwd=ROOT, env=prod, check=True,
-                              capture_output=True, text=True).stdout.split()
+    sessions = subprocess.run(
+        [py, "-c", SESSION_SCRIPT, "demo-office", "demo-liaison-D16"],
+        cwd=ROOT,
+        env=prod,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     office, liaison = f"sessionid={sessions[-2]}", f"sessionid={sessions[-1]}"
     try:
         with gunicorn(prod, "--workers", "2") as (port, _server):
@@ -53,8 +73,12 @@ def main():
                     print(f"bench load failed: {path} answered {status} to a logged-in client", file=sys.stderr)
                     return 1
             results = {}
-            for name, path, cookie in (("trivial", "/accounts/password/done/", office), ("dashboard", "/campaigns/dashboard/", office),
-                                       ("liaison_home", "/", liaison), ("office_tasks", "/assignments/", office)):
+            for name, path, cookie in (
+                ("trivial", "/accounts/password/done/", office),
+                ("dashboard", "/campaigns/dashboard/", office),
+                ("liaison_home", "/", liaison),
+                ("office_tasks", "/assignments/", office),
+            ):
                 results[name] = wrk(site + path, cookie, 15)
     finally:
         subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", DB])

@@ -20,7 +20,12 @@ def main():
     py = sys.executable
     block = os.urandom(1 << 20)
     for n in range(FILES):
-        write_random_file(WORK / "media" / "evidence" / f"big{n:02d}.pdf", FILE_MB, header=b"%PDF-1.4\n" + n.to_bytes(4, "big"), block=block)
+        write_random_file(
+            WORK / "media" / "evidence" / f"big{n:02d}.pdf",
+            FILE_MB,
+            header=b"%PDF-1.4\n" + n.to_bytes(4, "big"),
+            block=block,
+        )
     subprocess.run([py, "-c", SETUP], cwd=ROOT, env=env, check=True)
     start = time.perf_counter()
     subprocess.run(["zip", "-0", "-q", "-r", str(WORK / "baseline.zip"), "evidence"], cwd=WORK / "media", check=True)
@@ -36,7 +41,9 @@ def main():
     # The same job for an upload portal taking 500 MB a file: the package, then its
     # volumes written again from it (about twice the writing, memory still flat).
     start = time.perf_counter()
-    child = subprocess.run([py, "-c", RUN], cwd=ROOT, env={**env, "PACKAGE_VOLUME_MB": "500"}, check=True, capture_output=True, text=True)
+    child = subprocess.run(
+        [py, "-c", RUN], cwd=ROOT, env={**env, "PACKAGE_VOLUME_MB": "500"}, check=True, capture_output=True, text=True
+    )
     split_seconds = time.perf_counter() - start
     volumes, split_peak = (int(v) for v in child.stdout.split()[-2:])
     split_peak_mb, split_ratio = split_peak / 1024, split_seconds / zip_seconds

@@ -85,8 +85,18 @@ def generated_table(rows):
                 if serial >= rows:
                     break
                 serial += 1
-                ws.append([f"{a}、一级指标{a}" if c == 1 else None, f"（{b}）二级指标{a}-{b}" if c == 1 else None, serial,
-                           f"第{serial}项三级指标：依法履行职责，落实工作要求。", "县司法局", "县直各行政执法部门、各乡镇（街道）", "2025年9月底前", None])
+                ws.append(
+                    [
+                        f"{a}、一级指标{a}" if c == 1 else None,
+                        f"（{b}）二级指标{a}-{b}" if c == 1 else None,
+                        serial,
+                        f"第{serial}项三级指标：依法履行职责，落实工作要求。",
+                        "县司法局",
+                        "县直各行政执法部门、各乡镇（街道）",
+                        "2025年9月底前",
+                        None,
+                    ]
+                )
             if ws.max_row > first:
                 ws.merge_cells(start_row=first, start_column=2, end_row=ws.max_row, end_column=2)
         if ws.max_row > top:
@@ -118,8 +128,10 @@ def import_framework(data, name):
 
 
 def bench_imports():
-    for label, data in (("task_table_100", (ROOT / "tests" / "fixtures" / "task-table.xlsx").read_bytes()),
-                        ("task_table_5000", generated_table(5000))):
+    for label, data in (
+        ("task_table_100", (ROOT / "tests" / "fixtures" / "task-table.xlsx").read_bytes()),
+        ("task_table_5000", generated_table(5000)),
+    ):
         repeat = 15 if label.endswith("100") else 3
         baseline = timed(lambda: bare_openpyxl_read(data), repeat=repeat, warmup=1)
         value = timed(lambda: import_framework(data, label), repeat=repeat, warmup=1)
@@ -146,14 +158,22 @@ def bench_dashboard():
         office_client, liaison_client = Client(), Client()
         office_client.force_login(office)
         liaison_client.force_login(liaison)
-        for name, client, path in (("dashboard", office_client, "/campaigns/dashboard/"), ("my_tasks", liaison_client, "/")):
+        for name, client, path in (
+            ("dashboard", office_client, "/campaigns/dashboard/"),
+            ("my_tasks", liaison_client, "/"),
+        ):
             get_ok(client, path)
             with CaptureQueriesContext(connection) as ctx:
                 get_ok(client, path)
             counts[(name, scale)] = len(ctx.captured_queries)
         if scale == 20:
             trivial = timed(lambda: get_ok(office_client, "/accounts/password/done/"))
-            report("dashboard_20x_vs_trivial_logged_in", timed(lambda: get_ok(office_client, "/campaigns/dashboard/")) / trivial, "<=", 3)
+            report(
+                "dashboard_20x_vs_trivial_logged_in",
+                timed(lambda: get_ok(office_client, "/campaigns/dashboard/")) / trivial,
+                "<=",
+                3,
+            )
             report("my_tasks_20x_vs_trivial_logged_in", timed(lambda: get_ok(liaison_client, "/")) / trivial, "<=", 3)
         Campaign.objects.filter(pk=campaign.pk).update(stage="named")
     for name in ("dashboard", "my_tasks"):

@@ -37,9 +37,12 @@ def main():
     env = demo_env(WORK, EVIDENCE_MAX_UPLOAD_MB="300", FILE_UPLOAD_TEMP_DIR=str(WORK / "tmp"))
     py = sys.executable
     # A session for the demo liaison, and a share it may add evidence to.
-    session_key = subprocess.run([py, "-c", SESSION_SCRIPT, "demo-liaison-D16"], cwd=ROOT, env=env, check=True,
-                                 capture_output=True, text=True).stdout.split()[-1]
-    share_id = subprocess.run([py, "-c", SHARE], cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.split()[-1]
+    session_key = subprocess.run(
+        [py, "-c", SESSION_SCRIPT, "demo-liaison-D16"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout.split()[-1]
+    share_id = subprocess.run(
+        [py, "-c", SHARE], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout.split()[-1]
 
     big = WORK / "big.pdf"
     write_random_file(big, SIZE_MB)
@@ -58,16 +61,22 @@ def main():
         assert conn.getresponse().read() and True
         worker = children(server.pid)[0]
         before = vm_kib(worker, "VmHWM")
-        head = (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\ndocument\r\n"
-                f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"大文件.pdf\"\r\n"
-                "Content-Type: application/pdf\r\n\r\n").encode()
+        head = (
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="kind"\r\n\r\ndocument\r\n'
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="大文件.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
         tail = f"\r\n--{BOUNDARY}--\r\n".encode()
         length = len(head) + big.stat().st_size + len(tail)
         start = time.perf_counter()
         conn.putrequest("POST", f"/evidence/add/{share_id}/files/")
-        for name, value in (("Cookie", cookies), ("X-CSRFToken", "benchtoken0123456789benchtoken01"),
-                            ("X-Requested-With", "XMLHttpRequest"), ("Content-Type", f"multipart/form-data; boundary={BOUNDARY}"),
-                            ("Content-Length", str(length))):
+        for name, value in (
+            ("Cookie", cookies),
+            ("X-CSRFToken", "benchtoken0123456789benchtoken01"),
+            ("X-Requested-With", "XMLHttpRequest"),
+            ("Content-Type", f"multipart/form-data; boundary={BOUNDARY}"),
+            ("Content-Length", str(length)),
+        ):
             conn.putheader(name, value)
         conn.endheaders()
         conn.send(head)

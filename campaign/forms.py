@@ -12,7 +12,17 @@ FOCUS_AREAS_EXAMPLE = "优化法治化营商环境、加强事中事后监管、
 class CampaignForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["name", "county", "slug", "kind", "single_item_title", "focus_areas", "framework", "threshold", "city_office"]
+        fields = [
+            "name",
+            "county",
+            "slug",
+            "kind",
+            "single_item_title",
+            "focus_areas",
+            "framework",
+            "threshold",
+            "city_office",
+        ]
         widgets = {"focus_areas": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "slug": _("Letters, digits and hyphens, used by commands (e.g. 2026-comprehensive)."),

@@ -50,8 +50,15 @@ class Campaign(BaseModel):
     )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.PREPARATION)
     # The city office the county declares to: its reviewers see this campaign's submissions.
-    city_office = models.ForeignKey("org.Unit", verbose_name=_("city office"), null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="declared_campaigns", limit_choices_to={"kind": "city_office"})
+    city_office = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("city office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="declared_campaigns",
+        limit_choices_to={"kind": "city_office"},
+    )
 
     class Meta:
         verbose_name = _("campaign")
@@ -62,9 +69,7 @@ class Campaign(BaseModel):
             ("record_city_review", _("Can record the city's decision on a declared campaign")),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(threshold__gt=0) & Q(threshold__lte=1), name="campaign_threshold_range"
-            ),
+            models.CheckConstraint(condition=Q(threshold__gt=0) & Q(threshold__lte=1), name="campaign_threshold_range"),
             models.CheckConstraint(
                 condition=Q(kind="comprehensive") | ~Q(single_item_title=""),
                 name="campaign_single_item_has_title",
@@ -83,12 +88,16 @@ class CampaignStageEvent(models.Model):
     """One move of a campaign from stage to stage: when it took effect and who made it."""
 
     id = models.BigAutoField(primary_key=True)
-    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="stage_events")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="stage_events"
+    )
     from_stage = models.CharField(_("from"), max_length=20, choices=Campaign.Stage.choices, blank=True)
     to_stage = models.CharField(_("to"), max_length=20, choices=Campaign.Stage.choices)
     effective_on = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=500, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:

@@ -11,7 +11,18 @@ from org import permissions
 
 from .models import Campaign, CampaignStageEvent
 
-CAMPAIGN_FIELDS = ["county", "name", "slug", "kind", "single_item_title", "focus_areas", "framework", "threshold", "city_office", "stage"]
+CAMPAIGN_FIELDS = [
+    "county",
+    "name",
+    "slug",
+    "kind",
+    "single_item_title",
+    "focus_areas",
+    "framework",
+    "threshold",
+    "city_office",
+    "stage",
+]
 
 
 @transaction.atomic
@@ -22,7 +33,9 @@ def campaign_create(*, by, **values):
     campaign.save()
     if campaign.framework is not None:
         framework_freeze(campaign.framework)
-    CampaignStageEvent.objects.create(campaign=campaign, to_stage=campaign.stage, effective_on=timezone.localdate(), by=by)
+    CampaignStageEvent.objects.create(
+        campaign=campaign, to_stage=campaign.stage, effective_on=timezone.localdate(), by=by
+    )
     audit_record(actor=by, verb="created", obj=campaign, after=snapshot(campaign, CAMPAIGN_FIELDS))
     return campaign
 
@@ -69,10 +82,10 @@ def stage_moves_from(campaign):
 def stage_moves_for(campaign, user):
     """The stages this user may move the campaign to now."""
     return [
-        to for (frm, to), perms in STAGE_TRANSITIONS.items()
+        to
+        for (frm, to), perms in STAGE_TRANSITIONS.items()
         if frm == campaign.stage and permissions.can(user, perms, campaign)
     ]
-
 
 
 @transaction.atomic
@@ -88,14 +101,22 @@ def campaign_move_stage(*, campaign, to_stage, by, effective_on=None, note=""):
     for guard in STAGE_GUARDS:
         guard(campaign, to_stage)  # raises ValidationError to refuse the move
     # Compare-and-set: two people moving the same campaign at once cannot both win.
-    moved = Campaign.objects.filter(pk=campaign.pk, stage=campaign.stage).update(stage=to_stage, updated_at=timezone.now())
+    moved = Campaign.objects.filter(pk=campaign.pk, stage=campaign.stage).update(
+        stage=to_stage, updated_at=timezone.now()
+    )
     if not moved:
         raise ValidationError(_("Someone else changed the stage meanwhile; reload the page."))
     event = CampaignStageEvent.objects.create(
-        campaign=campaign, from_stage=campaign.stage, to_stage=to_stage,
-        effective_on=effective_on or timezone.localdate(), note=note[:500], by=by,
+        campaign=campaign,
+        from_stage=campaign.stage,
+        to_stage=to_stage,
+        effective_on=effective_on or timezone.localdate(),
+        note=note[:500],
+        by=by,
     )
-    audit_record(actor=by, verb="stage_changed", obj=campaign, before={"stage": campaign.stage}, after={"stage": to_stage})
+    audit_record(
+        actor=by, verb="stage_changed", obj=campaign, before={"stage": campaign.stage}, after={"stage": to_stage}
+    )
     campaign.stage = to_stage
     return event
 

@@ -19,7 +19,9 @@ from .services import campaign_create, campaign_move_stage, campaign_update, sta
 @require_GET
 def campaign_list(request):
     permissions.require_member(request.user)
-    campaigns = permissions.restrict(request.user, permissions.VIEW_CAMPAIGN, Campaign.objects.select_related("framework")).order_by("-created_at")
+    campaigns = permissions.restrict(
+        request.user, permissions.VIEW_CAMPAIGN, Campaign.objects.select_related("framework")
+    ).order_by("-created_at")
     can_create = permissions.can(request.user, permissions.ADD_CAMPAIGN)
     return render(request, "campaign/list.html", {"campaigns": campaigns, "can_create": can_create})
 
@@ -29,8 +31,13 @@ def campaign_list(request):
 def campaign_detail(request, pk):
     """A campaign's details and its stage timeline, with the moves the user may make."""
     permissions.require_member(request.user)
-    campaign = permissions.require(request.user, Campaign.objects.select_related("framework"), permissions.VIEW_CAMPAIGN,
-                                   view_perm=permissions.VIEW_CAMPAIGN, pk=pk)
+    campaign = permissions.require(
+        request.user,
+        Campaign.objects.select_related("framework"),
+        permissions.VIEW_CAMPAIGN,
+        view_perm=permissions.VIEW_CAMPAIGN,
+        pk=pk,
+    )
     moves = stage_moves_for(campaign, request.user)
     context = {
         "campaign": campaign,
@@ -47,7 +54,13 @@ def campaign_detail(request, pk):
 def campaign_edit(request, pk=None):
     """Create (pk None) or edit a campaign: office admins."""
     permissions.require_global(request.user, permissions.MANAGE_CAMPAIGN)
-    campaign = permissions.require(request.user, Campaign, permissions.MANAGE_CAMPAIGN, view_perm=permissions.VIEW_CAMPAIGN, pk=pk) if pk else None
+    campaign = (
+        permissions.require(
+            request.user, Campaign, permissions.MANAGE_CAMPAIGN, view_perm=permissions.VIEW_CAMPAIGN, pk=pk
+        )
+        if pk
+        else None
+    )
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
         values = {f: form.cleaned_data[f] for f in form.Meta.fields}
@@ -68,15 +81,22 @@ def campaign_edit(request, pk=None):
 @require_POST
 def campaign_stage(request, pk):
     permissions.require_member(request.user)
-    campaign = permissions.require(request.user, Campaign, permissions.VIEW_CAMPAIGN, view_perm=permissions.VIEW_CAMPAIGN, pk=pk)
+    campaign = permissions.require(
+        request.user, Campaign, permissions.VIEW_CAMPAIGN, view_perm=permissions.VIEW_CAMPAIGN, pk=pk
+    )
     # Every move the table allows from here: the service answers 403 to a user who may not make it.
     form = StageForm(request.POST, moves=stage_moves_from(campaign))
     if not form.is_valid():
         messages.error(request, _("This stage change is not possible."))
         return redirect(campaign)
     try:
-        campaign_move_stage(campaign=campaign, to_stage=form.cleaned_data["to_stage"], by=request.user,
-                            effective_on=form.cleaned_data["effective_on"], note=form.cleaned_data["note"])
+        campaign_move_stage(
+            campaign=campaign,
+            to_stage=form.cleaned_data["to_stage"],
+            by=request.user,
+            effective_on=form.cleaned_data["effective_on"],
+            note=form.cleaned_data["note"],
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

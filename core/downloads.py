@@ -28,7 +28,10 @@ def file_response(field, name, *, content_type=None, attachment=True):
     return response
 
 
-TABLE_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+TABLE_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def table_response(data, stem, fmt="xlsx"):

@@ -31,10 +31,16 @@ class QuickSelect(forms.Select):
         widget = self.get_context(name, value, attrs)["widget"]
         parts = []
         for group, options, _index in widget["optgroups"]:
-            html = format_html_join("", self.option_html,
-                                    ((o["value"], " selected" if o["selected"] else "", o["label"]) for o in options))
+            html = format_html_join(
+                "", self.option_html, ((o["value"], " selected" if o["selected"] else "", o["label"]) for o in options)
+            )
             parts.append(format_html('<optgroup label="{}">{}</optgroup>', group, html) if group else html)
-        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), format_html_join("", "{}", ((p,) for p in parts)))
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            format_html_join("", "{}", ((p,) for p in parts)),
+        )
 
 
 class BootstrapFormMixin:
@@ -93,14 +99,20 @@ class LimitedUserCreationForm(AdminUserCreationForm):
 
 class TableUploadForm(BootstrapForm):
     file = forms.FileField(label=_("Table file"), help_text=_(".xlsx, .xls or .csv, as the county circulates it"))
-    sheet = forms.CharField(label=_("Sheet"), max_length=100, required=False, help_text=_("Leave empty to use the first sheet with a header row"))
+    sheet = forms.CharField(
+        label=_("Sheet"),
+        max_length=100,
+        required=False,
+        help_text=_("Leave empty to use the first sheet with a header row"),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         limit = settings.TABLE_MAX_UPLOAD_MB * 1024 * 1024
         if upload.size > limit:
             raise forms.ValidationError(
-                _("The file is %(size)s; the limit is %(limit)s.") % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+                _("The file is %(size)s; the limit is %(limit)s.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
             )
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty."))

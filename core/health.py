@@ -37,4 +37,3 @@ def broker_ok(timeout=2.0):
 def health_status():
     status = {"database": database_ok(), "broker": broker_ok()}
     return status, all(status.values())
-

@@ -15,8 +15,12 @@ class PasswordChangeRequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated and user.must_change_password
-                and not request.path.startswith(ALLOWED_PREFIXES)):
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.must_change_password
+            and not request.path.startswith(ALLOWED_PREFIXES)
+        ):
             messages.info(request, _("You signed in with a temporary password. Choose your own password first."))
             return redirect(reverse("password_change"))
         return self.get_response(request)

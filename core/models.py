@@ -128,8 +128,11 @@ class AuditEvent(models.Model):
         """(label, before, after) for every field the event touched, labelled in the user's language."""
         keys = list(dict.fromkeys([*self.before, *self.after]))
         return [
-            (_field_label(self.object_type, k), _value_label(self.object_type, k, self.before.get(k, "")),
-             _value_label(self.object_type, k, self.after.get(k, "")))
+            (
+                _field_label(self.object_type, k),
+                _value_label(self.object_type, k, self.before.get(k, "")),
+                _value_label(self.object_type, k, self.after.get(k, "")),
+            )
             for k in keys
         ]
 

@@ -38,8 +38,13 @@ MAX_COLUMNS = 60
 TITLE_MAX = 1000
 EVALUATION_METHOD_MAX = 200
 CRITERIA_MAX = 5000
-TEXT_LIMITS = {"level1": TITLE_MAX, "level2": TITLE_MAX, "level3": TITLE_MAX,
-               "evaluation_method": EVALUATION_METHOD_MAX, "criteria": CRITERIA_MAX}
+TEXT_LIMITS = {
+    "level1": TITLE_MAX,
+    "level2": TITLE_MAX,
+    "level3": TITLE_MAX,
+    "evaluation_method": EVALUATION_METHOD_MAX,
+    "criteria": CRITERIA_MAX,
+}
 HEADER_SEARCH_ROWS = 30
 
 # Column key -> header texts (compared after normalisation, see header_key()).
@@ -74,7 +79,20 @@ COLUMN_LABELS = {
 FOOTNOTE_PREFIXES = ("注:", "注：", "说明:", "说明：", "备注:", "备注：", "附注")
 ONGOING_WORDS = ("长期坚持", "持续推进", "长期", "持续", "常态化", "经常性")
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_NUM = "[零〇一二两三四五六七八九十百]+"
 _NUMBERING = [
     # （一） (一) （1） (1)
@@ -213,7 +231,7 @@ def _split_numbering(text):
         match = pattern.match(spaced)
         if match and match.end() < len(spaced):
             try:
-                return cn_to_int(match.group("n")), clean_text(spaced[match.end():])
+                return cn_to_int(match.group("n")), clean_text(spaced[match.end() :])
             except ValueError:
                 continue
     return None, clean_text(spaced)
@@ -434,7 +452,9 @@ def _load_csv(data, sheet):
 
 def _check_size(rows):
     if len(rows) > MAX_ROWS:
-        raise TableError(_("The table has more than %(max)s rows; split it or remove the empty rows.") % {"max": MAX_ROWS})
+        raise TableError(
+            _("The table has more than %(max)s rows; split it or remove the empty rows.") % {"max": MAX_ROWS}
+        )
     if not any(any(v not in (None, "") for v in row) for row in rows):
         raise TableError(_("The file is empty."))
     return rows
@@ -510,7 +530,9 @@ def parse_grid(grid, required=("level3",)):
     header_index = _find_header(rows)
     if header_index is None:
         raise TableError(
-            _("No header row found: the table needs a column named %(column)s (or %(alternative)s) and the other column names.")
+            _(
+                "No header row found: the table needs a column named %(column)s (or %(alternative)s) and the other column names."
+            )
             % {"column": HEADER_SYNONYMS["level3"][0], "alternative": HEADER_SYNONYMS["level3"][3]}
         )
     columns, first = _combine_two_row_header(rows, header_index)

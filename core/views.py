@@ -41,6 +41,8 @@ def notification_read(request):
         items = items.filter(pk=pk)
     items.update(read_at=timezone.now())
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = reverse("core:notifications")
     return redirect(target)

@@ -11,7 +11,11 @@ class EvidenceAdmin(ExportActionModelAdmin):
     list_display = ("title", "kind", "review_status", "assignment", "created_at")
     list_filter = ("kind", "review_status")
     search_fields = ("title",)
-    list_select_related = ("assignment__indicator", "assignment__unit", "current_revision")  # what the list and the export read
+    list_select_related = (
+        "assignment__indicator",
+        "assignment__unit",
+        "current_revision",
+    )  # what the list and the export read
 
     def has_add_permission(self, request):
         return False  # evidence comes through the upload service, which sniffs and hashes it

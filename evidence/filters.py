@@ -11,12 +11,26 @@ from .models import Evidence
 
 
 class ReviewQueueFilter(django_filters.FilterSet):
-    code = django_filters.CharFilter(field_name="assignment__indicator__code", lookup_expr="startswith", label=_("Indicator code"), max_length=20)
-    unit = django_filters.ModelChoiceFilter(field_name="assignment__unit", queryset=Unit.objects.all(), label=_("Unit"), empty_label=_("All"), widget=QuickSelect)
+    code = django_filters.CharFilter(
+        field_name="assignment__indicator__code", lookup_expr="startswith", label=_("Indicator code"), max_length=20
+    )
+    unit = django_filters.ModelChoiceFilter(
+        field_name="assignment__unit",
+        queryset=Unit.objects.all(),
+        label=_("Unit"),
+        empty_label=_("All"),
+        widget=QuickSelect,
+    )
     kind = django_filters.ChoiceFilter(choices=Evidence.Kind.choices, label=_("Kind"), empty_label=_("All"))
-    review = django_filters.ChoiceFilter(field_name="review_status", choices=Evidence.Review.choices, label=_("Review"), empty_label=None)
-    waiting = django_filters.ChoiceFilter(method="filter_waiting", label=_("Waiting"), empty_label=_("All"),
-                                          choices=[("3", _("3 days or more")), ("7", _("7 days or more")), ("14", _("14 days or more"))])
+    review = django_filters.ChoiceFilter(
+        field_name="review_status", choices=Evidence.Review.choices, label=_("Review"), empty_label=None
+    )
+    waiting = django_filters.ChoiceFilter(
+        method="filter_waiting",
+        label=_("Waiting"),
+        empty_label=_("All"),
+        choices=[("3", _("3 days or more")), ("7", _("7 days or more")), ("14", _("14 days or more"))],
+    )
 
     class Meta:
         model = Evidence

@@ -6,7 +6,9 @@ from core.forms import BootstrapForm
 
 from .models import Evidence
 
-FILE_ACCEPT = ".pdf,.ofd,.doc,.docx,.xls,.xlsx,.wps,.et,.dps,.ppt,.pptx,.jpg,.jpeg,.png,image/jpeg,image/png,application/pdf"
+FILE_ACCEPT = (
+    ".pdf,.ofd,.doc,.docx,.xls,.xlsx,.wps,.et,.dps,.ppt,.pptx,.jpg,.jpeg,.png,image/jpeg,image/png,application/pdf"
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -33,16 +35,24 @@ class FileEvidenceForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=[(k, Evidence.Kind(k).label) for k in Evidence.FILE_KINDS])
     files = MultipleFileField(label=_("Files"), help_text=_("PDF, OFD, Word, Excel, WPS, JPG or PNG; several at once"))
     title = forms.CharField(label=_("Title"), max_length=200, required=False, help_text=_("Empty: the file name"))
-    issued_on = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    issued_on = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
 class LinkEvidenceForm(BootstrapForm):
-    url = forms.URLField(label=_("Link"), max_length=1000, assume_scheme="https",
-                         validators=[URLValidator(schemes=["http", "https"])],
-                         help_text=_("The news report's address, starting with http:// or https://"))
+    url = forms.URLField(
+        label=_("Link"),
+        max_length=1000,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("The news report's address, starting with http:// or https://"),
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
-    issued_on = forms.DateField(label=_("Date published"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    issued_on = forms.DateField(
+        label=_("Date published"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
@@ -51,22 +61,46 @@ SUMMARY_MAX = 5000
 
 class SummaryEvidenceForm(BootstrapForm):
     title = forms.CharField(label=_("Title"), max_length=200)
-    text = forms.CharField(label=_("Text"), max_length=SUMMARY_MAX, widget=forms.Textarea(attrs={"rows": 8, "data-counter": SUMMARY_MAX}))
-    issued_on = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    text = forms.CharField(
+        label=_("Text"), max_length=SUMMARY_MAX, widget=forms.Textarea(attrs={"rows": 8, "data-counter": SUMMARY_MAX})
+    )
+    issued_on = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
 
 
 class ReplaceForm(BootstrapForm):
-    file = forms.FileField(label=_("New file"), required=False, widget=forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT}))
-    url = forms.URLField(label=_("New link"), max_length=1000, required=False, assume_scheme="https",
-                         validators=[URLValidator(schemes=["http", "https"])])
-    text = forms.CharField(label=_("New text"), max_length=SUMMARY_MAX, required=False, widget=forms.Textarea(attrs={"rows": 6, "data-counter": SUMMARY_MAX}))
+    file = forms.FileField(
+        label=_("New file"), required=False, widget=forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT})
+    )
+    url = forms.URLField(
+        label=_("New link"),
+        max_length=1000,
+        required=False,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+    text = forms.CharField(
+        label=_("New text"),
+        max_length=SUMMARY_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "data-counter": SUMMARY_MAX}),
+    )
 
 
 class ReviewForm(BootstrapForm):
-    decision = forms.ChoiceField(choices=[("accepted", _("Accept")), ("returned", _("Return"))], widget=forms.HiddenInput)
-    comment = forms.CharField(label=_("Comment"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    decision = forms.ChoiceField(
+        choices=[("accepted", _("Accept")), ("returned", _("Return"))], widget=forms.HiddenInput
+    )
+    comment = forms.CharField(
+        label=_("Comment"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class LinkIndicatorsForm(BootstrapForm):
-    codes = forms.CharField(label=_("Also proves (indicator codes)"), max_length=500, required=False,
-                            help_text=_("Level-3 codes separated by commas, e.g. 2.1.1, 3.2.4"))
+    codes = forms.CharField(
+        label=_("Also proves (indicator codes)"),
+        max_length=500,
+        required=False,
+        help_text=_("Level-3 codes separated by commas, e.g. 2.1.1, 3.2.4"),
+    )

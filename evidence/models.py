@@ -56,20 +56,32 @@ class Evidence(BaseModel):
 
     objects = EvidenceQuerySet.as_manager()
 
-    assignment = models.ForeignKey("assignments.Assignment", verbose_name=_("task"), on_delete=models.PROTECT, related_name="evidence")
+    assignment = models.ForeignKey(
+        "assignments.Assignment", verbose_name=_("task"), on_delete=models.PROTECT, related_name="evidence"
+    )
     # The assignment's campaign, copied when the evidence is created (a share never
     # changes campaign): the dashboard counts a campaign's evidence from one index.
-    campaign = models.ForeignKey("campaign.Campaign", on_delete=models.CASCADE, related_name="+", null=True, editable=False)
-    also_proves = models.ManyToManyField("indicators.Indicator", verbose_name=_("also proves"), blank=True, related_name="+")
+    campaign = models.ForeignKey(
+        "campaign.Campaign", on_delete=models.CASCADE, related_name="+", null=True, editable=False
+    )
+    also_proves = models.ManyToManyField(
+        "indicators.Indicator", verbose_name=_("also proves"), blank=True, related_name="+"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     issued_on = models.DateField(_("date"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     review_status = models.CharField(_("review"), max_length=20, choices=Review.choices, default=Review.PENDING)
-    current_revision = models.ForeignKey("EvidenceRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    current_revision = models.ForeignKey(
+        "EvidenceRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     hidden_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
-    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("evidence")
@@ -116,7 +128,9 @@ class EvidenceRevision(models.Model):
     size = models.BigIntegerField(_("size"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     thumbnail = models.FileField(upload_to=thumbnail_upload_to, max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -150,9 +164,13 @@ class Review(models.Model):
     id = models.BigAutoField(primary_key=True)
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="reviews")
     revision = models.ForeignKey(EvidenceRevision, on_delete=models.PROTECT, null=True, related_name="+")
-    status = models.CharField(_("decision"), max_length=20, choices=[("accepted", _("Accepted")), ("returned", _("Returned"))])
+    status = models.CharField(
+        _("decision"), max_length=20, choices=[("accepted", _("Accepted")), ("returned", _("Returned"))]
+    )
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), null=True, on_delete=models.SET_NULL, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:

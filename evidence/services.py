@@ -22,7 +22,8 @@ from .sniff import Refused, clean_filename, sniff
 def _check_share_open(assignment):
     if not assignment.is_open:
         raise ValidationError(
-            _("The task is %(status)s: withdraw it before changing its evidence.") % {"status": assignment.get_status_display()}
+            _("The task is %(status)s: withdraw it before changing its evidence.")
+            % {"status": assignment.get_status_display()}
         )
 
 
@@ -43,12 +44,15 @@ def _checked_file(assignment, upload, kind):
     digest = getattr(upload, "sha256", None) or sha256_of(upload)  # the upload handler hashed it on the way in
     duplicate = (
         EvidenceRevision.objects.filter(sha256=digest, evidence__assignment__campaign_id=assignment.campaign_id)
-        .select_related("evidence__assignment__unit", "evidence__assignment__indicator").first()
+        .select_related("evidence__assignment__unit", "evidence__assignment__indicator")
+        .first()
     )
     if duplicate is not None:
         e = duplicate.evidence
         raise Refused(
-            _("This file was already uploaded as “%(title)s” (%(unit)s, %(code)s). Link that evidence to this indicator instead of uploading it again.")
+            _(
+                "This file was already uploaded as “%(title)s” (%(unit)s, %(code)s). Link that evidence to this indicator instead of uploading it again."
+            )
             % {"title": e.title, "unit": e.assignment.unit, "code": e.assignment.indicator.code}
         )
     if kind == Evidence.Kind.IMAGE and not sniffed.is_image:
@@ -59,8 +63,13 @@ def _checked_file(assignment, upload, kind):
 def _file_revision(evidence, number, upload, checked, by):
     sniffed, name, digest = checked
     revision = EvidenceRevision(
-        evidence=evidence, number=number, original_name=name, content_type=sniffed.content_type,
-        size=upload.size, sha256=digest, uploaded_by=by,
+        evidence=evidence,
+        number=number,
+        original_name=name,
+        content_type=sniffed.content_type,
+        size=upload.size,
+        sha256=digest,
+        uploaded_by=by,
     )
     # Storage streams the temporary file into place under a generated name.
     revision.file.save(upload.name, upload, save=False)
@@ -74,8 +83,15 @@ def _file_revision(evidence, number, upload, checked, by):
 
 def _content_revision(evidence, number, url, text, by):
     """A revision of a news link or a written summary."""
-    return EvidenceRevision.objects.create(evidence=evidence, number=number, url=url, text=text, uploaded_by=by,
-                                           content_type="text/uri-list" if url else "text/plain", size=len(url or text))
+    return EvidenceRevision.objects.create(
+        evidence=evidence,
+        number=number,
+        url=url,
+        text=text,
+        uploaded_by=by,
+        content_type="text/uri-list" if url else "text/plain",
+        size=len(url or text),
+    )
 
 
 @transaction.atomic
@@ -87,14 +103,28 @@ def evidence_add(*, assignment, kind, title, by, upload=None, url="", text="", i
     _check_share_open(assignment)
     checked = _checked_file(assignment, upload, kind) if upload is not None else None
     evidence = Evidence.objects.create(
-        assignment=assignment, campaign_id=assignment.campaign_id, kind=kind, title=(title or (upload.name if upload else ""))[:200], issued_on=issued_on,
-        note=note[:500], created_by=by,
+        assignment=assignment,
+        campaign_id=assignment.campaign_id,
+        kind=kind,
+        title=(title or (upload.name if upload else ""))[:200],
+        issued_on=issued_on,
+        note=note[:500],
+        created_by=by,
     )
-    revision = _file_revision(evidence, 1, upload, checked, by) if upload is not None else _content_revision(evidence, 1, url, text, by)
+    revision = (
+        _file_revision(evidence, 1, upload, checked, by)
+        if upload is not None
+        else _content_revision(evidence, 1, url, text, by)
+    )
     evidence.current_revision = revision
     evidence.save(update_fields=["current_revision"])
-    audit_record(actor=by, verb="evidence_added", obj=evidence, unit=assignment.unit,
-                 after={"kind": kind, "title": evidence.title, "file": revision.original_name, "sha256": revision.sha256})
+    audit_record(
+        actor=by,
+        verb="evidence_added",
+        obj=evidence,
+        unit=assignment.unit,
+        after={"kind": kind, "title": evidence.title, "file": revision.original_name, "sha256": revision.sha256},
+    )
     _start_work(assignment, by)
     return evidence
 
@@ -108,7 +138,9 @@ def evidence_replace(*, evidence, by, upload=None, url="", text=""):
     _check_share_open(evidence.assignment)
     number = (evidence.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     if upload is not None:
-        revision = _file_revision(evidence, number, upload, _checked_file(evidence.assignment, upload, evidence.kind), by)
+        revision = _file_revision(
+            evidence, number, upload, _checked_file(evidence.assignment, upload, evidence.kind), by
+        )
     elif url or text:
         revision = _content_revision(evidence, number, url, text, by)
     else:
@@ -116,8 +148,13 @@ def evidence_replace(*, evidence, by, upload=None, url="", text=""):
     evidence.current_revision = revision
     evidence.review_status = Evidence.Review.PENDING
     evidence.save(update_fields=["current_revision", "review_status", "updated_at"])
-    audit_record(actor=by, verb="evidence_replaced", obj=evidence, unit=evidence.assignment.unit,
-                 after={"revision": number, "file": revision.original_name, "sha256": revision.sha256})
+    audit_record(
+        actor=by,
+        verb="evidence_replaced",
+        obj=evidence,
+        unit=evidence.assignment.unit,
+        after={"revision": number, "file": revision.original_name, "sha256": revision.sha256},
+    )
     return revision
 
 
@@ -148,8 +185,13 @@ def evidence_link_indicators(*, evidence, indicators, by):
     if wrong:
         raise ValidationError(_("Only level-3 indicators of the same campaign can be linked."))
     evidence.also_proves.set([i for i in indicators if i.pk != evidence.assignment.indicator_id])
-    audit_record(actor=by, verb="evidence_linked", obj=evidence, unit=evidence.assignment.unit,
-                 after={"indicators": sorted(i.code for i in indicators)})
+    audit_record(
+        actor=by,
+        verb="evidence_linked",
+        obj=evidence,
+        unit=evidence.assignment.unit,
+        after={"indicators": sorted(i.code for i in indicators)},
+    )
 
 
 @transaction.atomic
@@ -163,18 +205,37 @@ def evidence_review(*, evidence, decision, by, comment=""):
         raise ValidationError(_("Choose accept or return."))
     if decision == Evidence.Review.RETURNED and not comment:
         raise ValidationError(_("Say why the evidence is returned: the unit needs to know what to fix."))
-    evidence = Evidence.objects.select_for_update().select_related("assignment__unit", "assignment__indicator").get(pk=evidence.pk)
-    review = Review.objects.create(evidence=evidence, revision=evidence.current_revision, status=decision, comment=comment[:2000], reviewer=by)
+    evidence = (
+        Evidence.objects.select_for_update()
+        .select_related("assignment__unit", "assignment__indicator")
+        .get(pk=evidence.pk)
+    )
+    review = Review.objects.create(
+        evidence=evidence, revision=evidence.current_revision, status=decision, comment=comment[:2000], reviewer=by
+    )
     evidence.review_status = decision
     evidence.save(update_fields=["review_status", "updated_at"])
-    audit_record(actor=by, verb="evidence_reviewed", obj=evidence, unit=evidence.assignment.unit,
-                 after={"decision": decision, **({"comment": comment} if comment else {})})
+    audit_record(
+        actor=by,
+        verb="evidence_reviewed",
+        obj=evidence,
+        unit=evidence.assignment.unit,
+        after={"decision": decision, **({"comment": comment} if comment else {})},
+    )
     share = evidence.assignment
     if decision == Evidence.Review.RETURNED:
         if share.status in (Assignment.Status.SUBMITTED, Assignment.Status.ACCEPTED):
-            assignment_transition(assignment=share, to_status=Assignment.Status.RETURNED, by=by,
-                                  comment=_("%(name)s: %(message)s") % {"name": evidence.title, "message": comment})
+            assignment_transition(
+                assignment=share,
+                to_status=Assignment.Status.RETURNED,
+                by=by,
+                comment=_("%(name)s: %(message)s") % {"name": evidence.title, "message": comment},
+            )
         else:
-            notify(unit_people(share.unit), title=_("Evidence returned: %(title)s") % {"title": evidence.title},
-                   body=comment, link=share.get_absolute_url())
+            notify(
+                unit_people(share.unit),
+                title=_("Evidence returned: %(title)s") % {"title": evidence.title},
+                body=comment,
+                link=share.get_absolute_url(),
+            )
     return review

@@ -27,8 +27,14 @@ ALLOWED = {
     "jpg": ("image/jpeg", {"jpg", "jpeg"}),
     "png": ("image/png", {"png"}),
 }
-OLE2_TYPES = {"doc": "application/msword", "xls": "application/vnd.ms-excel", "ppt": "application/vnd.ms-powerpoint",
-              "wps": "application/vnd.ms-works", "et": "application/vnd.ms-excel", "dps": "application/vnd.ms-powerpoint"}
+OLE2_TYPES = {
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "ppt": "application/vnd.ms-powerpoint",
+    "wps": "application/vnd.ms-works",
+    "et": "application/vnd.ms-excel",
+    "dps": "application/vnd.ms-powerpoint",
+}
 IMAGE_KINDS = {"jpg", "png"}
 
 
@@ -76,7 +82,11 @@ def sniff(fh, name):
     stripped = head.lstrip()[:512].lower()
     if head[:2] == b"MZ" or head[:4] == b"\x7fELF" or head[:4] in (b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe"):
         raise Refused(_("This is a program, not a document: it is not accepted."))
-    if stripped.startswith((b"<!doctype", b"<html", b"<svg", b"<?xml", b"<script", b"<")) or b"<svg" in stripped or b"<script" in stripped:
+    if (
+        stripped.startswith((b"<!doctype", b"<html", b"<svg", b"<?xml", b"<script", b"<"))
+        or b"<svg" in stripped
+        or b"<script" in stripped
+    ):
         raise Refused(_("Web pages, SVG and other markup files are not accepted: save the page as PDF."))
     if head[:4] == b"%PDF":
         kind = "pdf"
@@ -91,7 +101,11 @@ def sniff(fh, name):
         guess = filetype.guess(head)
         kind = guess.extension if guess else None
         if kind == "heic" or kind == "avif":
-            raise Refused(_("HEIC photos are not accepted: set the phone camera to “Most Compatible” (saves JPEG), or convert the photo to JPG."))
+            raise Refused(
+                _(
+                    "HEIC photos are not accepted: set the phone camera to “Most Compatible” (saves JPEG), or convert the photo to JPG."
+                )
+            )
         if kind in ("rar", "7z", "gz", "bz2", "xz", "tar", "zst", "cab"):
             raise Refused(_("Archives (ZIP) are not accepted: upload the documents themselves."))
     if kind not in ALLOWED:

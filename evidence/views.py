@@ -37,14 +37,24 @@ from .sniff import Refused
 
 
 def _share(user, pk):
-    return permissions.require(user, Assignment.objects.select_related("unit", "indicator", "campaign"),
-                               permissions.CONTRIBUTE_UNIT_WORK, pk=pk)
+    return permissions.require(
+        user,
+        Assignment.objects.select_related("unit", "indicator", "campaign"),
+        permissions.CONTRIBUTE_UNIT_WORK,
+        pk=pk,
+    )
 
 
 def _evidence(user, pk, perm=permissions.VIEW_UNIT_WORK):
     """Evidence in the user's scope; hidden evidence only for the office."""
-    evidence = permissions.require(user, Evidence.objects.select_related("assignment__unit", "assignment__indicator", "assignment__campaign", "current_revision"),
-                                   perm, pk=pk)
+    evidence = permissions.require(
+        user,
+        Evidence.objects.select_related(
+            "assignment__unit", "assignment__indicator", "assignment__campaign", "current_revision"
+        ),
+        perm,
+        pk=pk,
+    )
     if evidence.is_hidden and not permissions.can(user, permissions.REVIEW_UNIT_WORK, evidence):
         raise Http404
     return evidence
@@ -72,12 +82,24 @@ def add_files(request, share):
     results = []
     for upload in form.cleaned_data["files"]:
         try:
-            evidence_add(assignment=assignment, kind=form.cleaned_data["kind"], upload=upload, by=request.user,
-                         title=form.cleaned_data["title"] or upload.name, issued_on=form.cleaned_data["issued_on"],
-                         note=form.cleaned_data["note"])
+            evidence_add(
+                assignment=assignment,
+                kind=form.cleaned_data["kind"],
+                upload=upload,
+                by=request.user,
+                title=form.cleaned_data["title"] or upload.name,
+                issued_on=form.cleaned_data["issued_on"],
+                note=form.cleaned_data["note"],
+            )
             results.append((True, _("%(name)s uploaded.") % {"name": upload.name}))
         except (Refused, ValidationError) as exc:
-            results.append((False, _("%(name)s: %(message)s") % {"name": upload.name, "message": " ".join(getattr(exc, "messages", [str(exc)]))}))
+            results.append(
+                (
+                    False,
+                    _("%(name)s: %(message)s")
+                    % {"name": upload.name, "message": " ".join(getattr(exc, "messages", [str(exc)]))},
+                )
+            )
     ok = all(r[0] for r in results)
     return _answer(request, assignment, ok, " ".join(r[1] for r in results))
 
@@ -95,7 +117,14 @@ def add_link(request, share):
     assignment = _share(request.user, share)
     form = LinkEvidenceForm(request.POST)
     if form.is_valid():
-        return _add_other(request, assignment, Evidence.Kind.NEWS_LINK, form, url=form.cleaned_data["url"], note=form.cleaned_data["note"])
+        return _add_other(
+            request,
+            assignment,
+            Evidence.Kind.NEWS_LINK,
+            form,
+            url=form.cleaned_data["url"],
+            note=form.cleaned_data["note"],
+        )
     return _answer(request, assignment, False, _errors(form))
 
 
@@ -111,8 +140,14 @@ def add_summary(request, share):
 
 def _add_other(request, assignment, kind, form, **content):
     try:
-        evidence_add(assignment=assignment, kind=kind, title=form.cleaned_data["title"], by=request.user,
-                     issued_on=form.cleaned_data["issued_on"], **content)
+        evidence_add(
+            assignment=assignment,
+            kind=kind,
+            title=form.cleaned_data["title"],
+            by=request.user,
+            issued_on=form.cleaned_data["issued_on"],
+            **content,
+        )
     except ValidationError as exc:
         return _answer(request, assignment, False, " ".join(exc.messages))
     return _answer(request, assignment, True, _("Saved."))
@@ -130,9 +165,11 @@ def detail(request, pk):
         "revisions": evidence.revisions.select_related("uploaded_by"),
         "reviews": evidence.reviews.select_related("reviewer"),
         "also": also,
-        "can_contribute": permissions.can(user, permissions.CONTRIBUTE_UNIT_WORK, evidence) and evidence.assignment.is_open,
+        "can_contribute": permissions.can(user, permissions.CONTRIBUTE_UNIT_WORK, evidence)
+        and evidence.assignment.is_open,
         "can_review": permissions.can(user, permissions.REVIEW_UNIT_WORK, evidence),
-        "file_accept": FILE_ACCEPT, "link_form": LinkIndicatorsForm(initial={"codes": ", ".join(i.code for i in also)}),
+        "file_accept": FILE_ACCEPT,
+        "link_form": LinkIndicatorsForm(initial={"codes": ", ".join(i.code for i in also)}),
     }
     return render(request, "evidence/detail.html", context)
 
@@ -148,7 +185,13 @@ def replace(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError(_errors(form))
-        evidence_replace(evidence=evidence, by=request.user, upload=form.cleaned_data["file"], url=form.cleaned_data["url"], text=form.cleaned_data["text"])
+        evidence_replace(
+            evidence=evidence,
+            by=request.user,
+            upload=form.cleaned_data["file"],
+            url=form.cleaned_data["url"],
+            text=form.cleaned_data["text"],
+        )
         messages.success(request, _("A new revision was saved; the old ones are kept."))
     except (Refused, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
@@ -185,7 +228,12 @@ def review(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError(_errors(form))
-        evidence_review(evidence=evidence, decision=form.cleaned_data["decision"], comment=form.cleaned_data["comment"], by=request.user)
+        evidence_review(
+            evidence=evidence,
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+            by=request.user,
+        )
         messages.success(request, _("Review saved."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -202,8 +250,12 @@ def link(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError(_errors(form))
-        codes = [c.strip() for c in form.cleaned_data["codes"].replace("，", ",").replace("、", ",").split(",") if c.strip()]
-        found = list(Indicator.objects.filter(framework_id=evidence.assignment.campaign.framework_id, level=3, code__in=codes))
+        codes = [
+            c.strip() for c in form.cleaned_data["codes"].replace("，", ",").replace("、", ",").split(",") if c.strip()
+        ]
+        found = list(
+            Indicator.objects.filter(framework_id=evidence.assignment.campaign.framework_id, level=3, code__in=codes)
+        )
         unknown = sorted(set(codes) - {i.code for i in found})
         if unknown:
             raise ValidationError(_("No level-3 indicator %(codes)s in this campaign.") % {"codes": "、".join(unknown)})
@@ -215,7 +267,9 @@ def link(request, pk):
 
 
 def _revision(user, pk):
-    revision = permissions.require(user, EvidenceRevision.objects.select_related("evidence__assignment__unit"), permissions.VIEW_UNIT_WORK, pk=pk)
+    revision = permissions.require(
+        user, EvidenceRevision.objects.select_related("evidence__assignment__unit"), permissions.VIEW_UNIT_WORK, pk=pk
+    )
     if revision.evidence.is_hidden and not permissions.can(user, permissions.REVIEW_UNIT_WORK, revision):
         raise Http404
     if not revision.file:
@@ -228,9 +282,17 @@ def _revision(user, pk):
 def download(request, pk):
     """The file as uploaded, under its original (Chinese) name, always as an attachment."""
     revision = _revision(request.user, pk)
-    audit_record(actor=request.user, verb="downloaded", obj=revision.evidence, unit=revision.evidence.assignment.unit,
-                 after={"revision": revision.number}, request=request)
-    return file_response(revision.file, revision.original_name, content_type=revision.content_type or "application/octet-stream")
+    audit_record(
+        actor=request.user,
+        verb="downloaded",
+        obj=revision.evidence,
+        unit=revision.evidence.assignment.unit,
+        after={"revision": revision.number},
+        request=request,
+    )
+    return file_response(
+        revision.file, revision.original_name, content_type=revision.content_type or "application/octet-stream"
+    )
 
 
 @login_required
@@ -238,8 +300,12 @@ def download(request, pk):
 def preview(request, pk):
     """Images and PDFs inline (after sniffing at upload); anything else downloads."""
     revision = _revision(request.user, pk)
-    return file_response(revision.file, revision.original_name, content_type=revision.content_type or "application/octet-stream",
-                         attachment=not revision.inline_ok)
+    return file_response(
+        revision.file,
+        revision.original_name,
+        content_type=revision.content_type or "application/octet-stream",
+        attachment=not revision.inline_ok,
+    )
 
 
 @login_required
@@ -256,11 +322,7 @@ def thumbnail(request, pk):
 def queue(request):
     """The office's review queue: visible evidence waiting for review, oldest first."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    base = Evidence.objects.visible().select_related(
-        "assignment__unit", "assignment__indicator", "current_revision")
+    base = Evidence.objects.visible().select_related("assignment__unit", "assignment__indicator", "current_revision")
     filtered = ReviewQueueFilter(request.GET, queryset=base)
     page = Paginator(filtered.qs.order_by("created_at"), 30).get_page(request.GET.get("page"))
     return render(request, "evidence/queue.html", {"filter": filtered, "page": page})
-
-
-

@@ -14,7 +14,18 @@ from core import tables
 from .models import Framework, Indicator
 from .services import framework_plan
 
-CANONICAL_HEADERS = ["code", "level1", "level2", "level3", "serial", "score", "evaluation_method", "lead_unit", "cooperating_units", "deadline"]
+CANONICAL_HEADERS = [
+    "code",
+    "level1",
+    "level2",
+    "level3",
+    "serial",
+    "score",
+    "evaluation_method",
+    "lead_unit",
+    "cooperating_units",
+    "deadline",
+]
 
 
 class TaskTableFormat(Format):
@@ -57,8 +68,20 @@ class TaskTableFormat(Format):
         dataset = tablib.Dataset(headers=CANONICAL_HEADERS)
         for row, code in zip(table.rows, codes):
             deadline = "" if row.ongoing or row.deadline is None else row.deadline.isoformat()
-            dataset.append([code, row.level1, row.level2, row.level3, row.serial or "", row.score if row.score is not None else "",
-                            row.evaluation_method, row.lead, row.cooperating, deadline])
+            dataset.append(
+                [
+                    code,
+                    row.level1,
+                    row.level2,
+                    row.level3,
+                    row.serial or "",
+                    row.score if row.score is not None else "",
+                    row.evaluation_method,
+                    row.lead,
+                    row.cooperating,
+                    deadline,
+                ]
+            )
         return dataset
 
 
@@ -113,11 +136,21 @@ class IndicatorResource(resources.ModelResource):
             raise ValueError(_("Give the framework a name."))
         table = tables.ParsedTable(sheet="", sheets=[], columns={"code": 0})
         for n, values in enumerate(dataset.dict, start=2):
-            table.rows.append(tables.TaskRow(row=n, level1=values["level1"], level2=values["level2"], level3=values["level3"], code=values["code"]))
+            table.rows.append(
+                tables.TaskRow(
+                    row=n,
+                    level1=values["level1"],
+                    level2=values["level2"],
+                    level3=values["level3"],
+                    code=values["code"],
+                )
+            )
         plan = framework_plan(table=table, name=self.framework_name)
         if not plan.ok:
             raise ValueError("; ".join(str(e) for e in plan.errors[:20]))
-        self.framework = plan.target or Framework.objects.create(name=self.framework_name, version=plan.new_version, source="admin import")
+        self.framework = plan.target or Framework.objects.create(
+            name=self.framework_name, version=plan.new_version, source="admin import"
+        )
         Indicator.objects.filter(framework=self.framework, level=3, code__in=plan.removed).delete()
         existing = {i.code: i for i in Indicator.objects.filter(framework=self.framework, level__lt=3)}
         for row in plan.rows:
@@ -125,8 +158,14 @@ class IndicatorResource(resources.ModelResource):
             for level, code, title, parent in ((1, p1, row.level1, None), (2, f"{p1}.{p2}", row.level2, p1)):
                 node = existing.get(code)
                 if node is None:
-                    node = Indicator.objects.create(framework=self.framework, level=level, code=code, position=int(code.split(".")[-1]),
-                                                    title=title, parent=existing.get(parent))
+                    node = Indicator.objects.create(
+                        framework=self.framework,
+                        level=level,
+                        code=code,
+                        position=int(code.split(".")[-1]),
+                        title=title,
+                        parent=existing.get(parent),
+                    )
                     existing[code] = node
                 elif node.title != title:
                     node.title = title

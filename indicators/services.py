@@ -89,7 +89,9 @@ def framework_create_from_rows(*, name, version, rows, source="", by=None):
     framework.full_clean()
     framework.save()
     nodes = _build_tree(framework, rows)
-    audit_record(actor=by, verb="created", obj=framework, after={"indicators": sum(n.level == 3 for n in nodes.values())})
+    audit_record(
+        actor=by, verb="created", obj=framework, after={"indicators": sum(n.level == 3 for n in nodes.values())}
+    )
     return framework
 
 
@@ -125,7 +127,11 @@ def framework_plan(*, table, name):
             continue
         if code in seen:
             plan.errors.append(
-                tables.CellError(row.row, "", _("indicator %(code)s already given on row %(other)s") % {"code": code, "other": seen[code]})
+                tables.CellError(
+                    row.row,
+                    "",
+                    _("indicator %(code)s already given on row %(other)s") % {"code": code, "other": seen[code]},
+                )
             )
             continue
         seen[code] = row.row
@@ -133,7 +139,12 @@ def framework_plan(*, table, name):
         for titles, key, title in ((level1_titles, p1, row.level1), (level2_titles, f"{p1}.{p2}", row.level2)):
             if titles.setdefault(key, title) != title and tables.title_key(titles[key]) != tables.title_key(title):
                 plan.errors.append(
-                    tables.CellError(row.row, "", _("indicator %(code)s has two titles: %(a)s / %(b)s") % {"code": key, "a": titles[key], "b": title})
+                    tables.CellError(
+                        row.row,
+                        "",
+                        _("indicator %(code)s has two titles: %(a)s / %(b)s")
+                        % {"code": key, "a": titles[key], "b": title},
+                    )
                 )
         plan.rows.append(
             IndicatorRow(
@@ -158,8 +169,12 @@ def framework_plan(*, table, name):
         plan.added = sorted(set(incoming) - set(existing), key=tables.code_sort_key)
         plan.removed = sorted(set(existing) - set(incoming), key=tables.code_sort_key)
         plan.changed = sorted(
-            (c for c in set(incoming) & set(existing) if tables.title_key(incoming[c].level3) != tables.title_key(existing[c].title)
-             or incoming[c].score != existing[c].score),
+            (
+                c
+                for c in set(incoming) & set(existing)
+                if tables.title_key(incoming[c].level3) != tables.title_key(existing[c].title)
+                or incoming[c].score != existing[c].score
+            ),
             key=tables.code_sort_key,
         )
     else:
@@ -196,7 +211,9 @@ def framework_import(*, table, name, by=None, source=""):
             _build_tree(target, plan.rows)
         except ValidationError as exc:
             raise ImportRejected(exc.messages) from exc
-        audit_record(actor=by, verb="updated", obj=target, before={"indicators": before}, after={"indicators": len(plan.rows)})
+        audit_record(
+            actor=by, verb="updated", obj=target, before={"indicators": before}, after={"indicators": len(plan.rows)}
+        )
         return target
     try:
         return framework_create_from_rows(name=name, version=plan.new_version, rows=plan.rows, source=source, by=by)

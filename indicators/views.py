@@ -18,7 +18,9 @@ from .services import framework_import, framework_plan
 def framework_list(request):
     permissions.require_member(request.user)
     can_import = permissions.can(request.user, permissions.IMPORT_TABLES)
-    return render(request, "indicators/framework_list.html", {"frameworks": selectors.framework_list(), "can_import": can_import})
+    return render(
+        request, "indicators/framework_list.html", {"frameworks": selectors.framework_list(), "can_import": can_import}
+    )
 
 
 @login_required
@@ -36,8 +38,16 @@ def framework_import_upload(request):
         else:
             upload.seek(0)
             plan = framework_plan(table=table, name=form.cleaned_data["name"])
-            token = stash_upload(request, upload, "framework", name=form.cleaned_data["name"], sheet=table.sheet) if plan.ok else ""
-            return render(request, "indicators/import_preview.html", {"plan": plan, "table": table, "token": token, "upload_name": upload.name})
+            token = (
+                stash_upload(request, upload, "framework", name=form.cleaned_data["name"], sheet=table.sheet)
+                if plan.ok
+                else ""
+            )
+            return render(
+                request,
+                "indicators/import_preview.html",
+                {"plan": plan, "table": table, "token": token, "upload_name": upload.name},
+            )
     return render(request, "indicators/import_upload.html", {"form": form})
 
 
@@ -48,8 +58,12 @@ def framework_import_confirm(request):
     permissions.require_global(request.user, permissions.IMPORT_TABLES)
 
     def apply(data, name, params):
-        framework = framework_import(table=read_table(data, sheet=params["sheet"]), name=params["name"], by=request.user, source=name)
+        framework = framework_import(
+            table=read_table(data, sheet=params["sheet"]), name=params["name"], by=request.user, source=name
+        )
         messages.success(request, _("Imported %(framework)s.") % {"framework": framework})
         return redirect(framework)
 
-    return stash_confirm(request, "framework", retry="indicators:import", apply=apply, refusals=(TableError, ImportRejected))
+    return stash_confirm(
+        request, "framework", retry="indicators:import", apply=apply, refusals=(TableError, ImportRejected)
+    )

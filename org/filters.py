@@ -16,13 +16,23 @@ def _verb_choices():
 class AuditEventFilter(django_filters.FilterSet):
     actor = django_filters.CharFilter(field_name="actor_name", lookup_expr="icontains", label=_("User"), max_length=150)
     verb = django_filters.ChoiceFilter(choices=_verb_choices, label=_("Action"), empty_label=_("All"))
-    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("Unit"), empty_label=_("All"), widget=QuickSelect)
-    object = django_filters.CharFilter(field_name="object_repr", lookup_expr="icontains", label=_("Object"), max_length=100)
+    unit = django_filters.ModelChoiceFilter(
+        queryset=Unit.objects.all(), label=_("Unit"), empty_label=_("All"), widget=QuickSelect
+    )
+    object = django_filters.CharFilter(
+        field_name="object_repr", lookup_expr="icontains", label=_("Object"), max_length=100
+    )
     date_from = django_filters.DateFilter(
-        field_name="at", lookup_expr="date__gte", label=_("From"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+        field_name="at",
+        lookup_expr="date__gte",
+        label=_("From"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
-        field_name="at", lookup_expr="date__lte", label=_("To"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+        field_name="at",
+        lookup_expr="date__lte",
+        label=_("To"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
     class Meta:

@@ -26,10 +26,16 @@ class GrantForm(BootstrapFormMixin, forms.Form):
 
 
 class PersonForm(GrantForm):
-    username = forms.RegexField(label=_("User name"), max_length=150, regex=r"^[\w.@+-]+\Z",
-                                help_text=_("Letters, digits and . @ + - _ ; used to sign in, e.g. zhangsan-sfj"))
+    username = forms.RegexField(
+        label=_("User name"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
+        help_text=_("Letters, digits and . @ + - _ ; used to sign in, e.g. zhangsan-sfj"),
+    )
     full_name = forms.CharField(label=_("Full name"), max_length=50)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False, help_text=_("Reminders are also sent here."))
+    email = forms.EmailField(
+        label=_("E-mail"), max_length=254, required=False, help_text=_("Reminders are also sent here.")
+    )
 
     field_order = ["full_name", "username", "unit", "role", "phone", "email"]

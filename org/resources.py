@@ -9,7 +9,9 @@ class UnitResource(resources.ModelResource):
     """Columns as in units.csv (code,name,short_name,type,category,law_enforcement,note)."""
 
     kind = fields.Field(attribute="kind", column_name="type")
-    is_law_enforcement = fields.Field(attribute="is_law_enforcement", column_name="law_enforcement", widget=widgets.BooleanWidget())
+    is_law_enforcement = fields.Field(
+        attribute="is_law_enforcement", column_name="law_enforcement", widget=widgets.BooleanWidget()
+    )
 
     class Meta:
         model = Unit

@@ -67,9 +67,7 @@ def membership_end(*, membership, by=None):
     user, unit, role = membership.user, membership.unit, membership.role
     membership.delete()
     permissions.revoke_role(user, role, unit)
-    audit_record(
-        actor=by, verb="membership_revoked", obj=user, before={"unit": unit.code, "role": role}, unit=unit
-    )
+    audit_record(actor=by, verb="membership_revoked", obj=user, before={"unit": unit.code, "role": role}, unit=unit)
 
 
 UNIT_HEADERS = {
@@ -84,11 +82,19 @@ UNIT_HEADERS = {
     "note": ["note", "备注"],
 }
 UNIT_KIND_WORDS = {
-    "department": Unit.Kind.DEPARTMENT, "部门": Unit.Kind.DEPARTMENT, "县直部门": Unit.Kind.DEPARTMENT,
-    "township": Unit.Kind.TOWNSHIP, "乡镇": Unit.Kind.TOWNSHIP, "街道": Unit.Kind.TOWNSHIP,
-    "乡镇(街道)": Unit.Kind.TOWNSHIP, "镇": Unit.Kind.TOWNSHIP, "乡": Unit.Kind.TOWNSHIP,
-    "office": Unit.Kind.OFFICE, "依法治县办": Unit.Kind.OFFICE,
-    "city_office": Unit.Kind.CITY_OFFICE, "市委依法治市办": Unit.Kind.CITY_OFFICE,
+    "department": Unit.Kind.DEPARTMENT,
+    "部门": Unit.Kind.DEPARTMENT,
+    "县直部门": Unit.Kind.DEPARTMENT,
+    "township": Unit.Kind.TOWNSHIP,
+    "乡镇": Unit.Kind.TOWNSHIP,
+    "街道": Unit.Kind.TOWNSHIP,
+    "乡镇(街道)": Unit.Kind.TOWNSHIP,
+    "镇": Unit.Kind.TOWNSHIP,
+    "乡": Unit.Kind.TOWNSHIP,
+    "office": Unit.Kind.OFFICE,
+    "依法治县办": Unit.Kind.OFFICE,
+    "city_office": Unit.Kind.CITY_OFFICE,
+    "市委依法治市办": Unit.Kind.CITY_OFFICE,
 }
 _TRUE_WORDS = {"1", "true", "yes", "是", "y"}
 _FALSE_WORDS = {"", "0", "false", "no", "否", "n"}
@@ -98,7 +104,7 @@ def units_from_grid(grid):
     """Rows of a units table as upsert values, plus row-numbered errors. Writes nothing."""
     index = {tables.norm_key(s): key for key, synonyms in UNIT_HEADERS.items() for s in synonyms}
     header_at, columns = None, {}
-    for r, row in enumerate(grid.rows[:tables.HEADER_SEARCH_ROWS]):
+    for r, row in enumerate(grid.rows[: tables.HEADER_SEARCH_ROWS]):
         found = {}
         for c, value in enumerate(row):
             key = index.get(tables.norm_key(value))
@@ -127,12 +133,18 @@ def units_from_grid(grid):
             problems.append(tables.CellError(number, "name", _("empty")))
         kind = UNIT_KIND_WORDS.get(tables.norm_key(cell("kind")) or "department")
         if kind is None:
-            problems.append(tables.CellError(number, "type", _("%(value)s is not a unit type") % {"value": cell("kind")}))
+            problems.append(
+                tables.CellError(number, "type", _("%(value)s is not a unit type") % {"value": cell("kind")})
+            )
         flag = tables.norm_key(cell("law_enforcement"))
         if flag not in _TRUE_WORDS | _FALSE_WORDS:
             problems.append(tables.CellError(number, "law_enforcement", _("%(value)s is not yes/no") % {"value": flag}))
         if code in seen:
-            problems.append(tables.CellError(number, "code", _("%(code)s already given on row %(other)s") % {"code": code, "other": seen[code]}))
+            problems.append(
+                tables.CellError(
+                    number, "code", _("%(code)s already given on row %(other)s") % {"code": code, "other": seen[code]}
+                )
+            )
         seen[code] = number
         if problems:
             errors.extend(problems)
@@ -175,6 +187,7 @@ def units_import(*, data=None, grid=None, by=None):
 
 # --- people ----------------------------------------------------------------------------
 
+
 def temporary_password():
     """12 random characters people can read out over the phone (no 0/O, 1/l/I)."""
     alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -191,7 +204,11 @@ def _check_role(unit, role):
     if unit.kind not in kinds or not unit.is_active:
         raise ValidationError(
             _("%(role)s is a role in %(kinds)s, not in %(unit)s.")
-            % {"role": Membership.Role(role).label, "kinds": "、".join(str(Unit.Kind(k).label) for k in kinds), "unit": unit}
+            % {
+                "role": Membership.Role(role).label,
+                "kinds": "、".join(str(Unit.Kind(k).label) for k in kinds),
+                "unit": unit,
+            }
         )
 
 
@@ -204,7 +221,13 @@ def person_create(*, by, username, full_name, unit, role, phone="", email=""):
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(_("The user name %(name)s is taken.") % {"name": username})
-    user = User(username=username, full_name=full_name.strip(), phone=phone.strip(), email=email.strip(), must_change_password=True)
+    user = User(
+        username=username,
+        full_name=full_name.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+        must_change_password=True,
+    )
     password = temporary_password()
     password_validation.validate_password(password, user)
     user.set_password(password)
@@ -214,8 +237,13 @@ def person_create(*, by, username, full_name, unit, role, phone="", email=""):
             user.save()
     except IntegrityError:
         raise ValidationError(_("The user name %(name)s is taken.") % {"name": username}) from None
-    audit_record(actor=by, verb="created", obj=user, unit=unit,
-                 after={"username": user.username, "full_name": user.full_name, "unit": unit.code, "role": role})
+    audit_record(
+        actor=by,
+        verb="created",
+        obj=user,
+        unit=unit,
+        after={"username": user.username, "full_name": user.full_name, "unit": unit.code, "role": role},
+    )
     membership_create(user=user, unit=unit, role=role, by=by)
     return user, password
 
@@ -253,7 +281,9 @@ def person_set_active(*, by, person, active):
     if person.is_active == active:
         return person
     get_user_model().objects.filter(pk=person.pk).update(is_active=active)
-    audit_record(actor=by, verb="updated", obj=person, before={"is_active": person.is_active}, after={"is_active": active})
+    audit_record(
+        actor=by, verb="updated", obj=person, before={"is_active": person.is_active}, after={"is_active": active}
+    )
     person.is_active = active
     return person
 

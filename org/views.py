@@ -49,9 +49,16 @@ def people_list(request):
     if request.GET.get("inactive") != "1":
         people = people.filter(is_active=True)
     page = Paginator(people.distinct(), 50).get_page(request.GET.get("page"))
-    units = permissions.restrict(request.user, permissions.MANAGE_PEOPLE, Unit).filter(kind__in=permissions.GRANTABLE_UNIT_KINDS).order_by("kind", "code")
-    return render(request, "org/people_list.html", {"page": page, "q": q, "unit": unit, "units": units,
-                                                "inactive": request.GET.get("inactive") == "1"})
+    units = (
+        permissions.restrict(request.user, permissions.MANAGE_PEOPLE, Unit)
+        .filter(kind__in=permissions.GRANTABLE_UNIT_KINDS)
+        .order_by("kind", "code")
+    )
+    return render(
+        request,
+        "org/people_list.html",
+        {"page": page, "q": q, "unit": unit, "units": units, "inactive": request.GET.get("inactive") == "1"},
+    )
 
 
 @never_cache  # the answer carries a password: no browser or proxy keeps it
@@ -59,13 +66,26 @@ def people_list(request):
 @require_http_methods(["GET", "POST"])
 def person_new(request):
     permissions.require_global(request.user, permissions.MANAGE_PEOPLE)
-    unit = permissions.restrict(request.user, permissions.MANAGE_PEOPLE, Unit).filter(code=request.GET.get("unit", "")[:20]).first()  # the list's filter
-    form = PersonForm(request.POST or None, initial={"role": Membership.Role.LIAISON, "unit": unit.pk if unit else None})
+    unit = (
+        permissions.restrict(request.user, permissions.MANAGE_PEOPLE, Unit)
+        .filter(code=request.GET.get("unit", "")[:20])
+        .first()
+    )  # the list's filter
+    form = PersonForm(
+        request.POST or None, initial={"role": Membership.Role.LIAISON, "unit": unit.pk if unit else None}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            person, password = person_create(by=request.user, username=data["username"], full_name=data["full_name"], unit=data["unit"],
-                                             role=data["role"], phone=data["phone"], email=data["email"])
+            person, password = person_create(
+                by=request.user,
+                username=data["username"],
+                full_name=data["full_name"],
+                unit=data["unit"],
+                role=data["role"],
+                phone=data["phone"],
+                email=data["email"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -79,8 +99,16 @@ def person_new(request):
 def person_detail(request, pk):
     permissions.require_global(request.user, permissions.MANAGE_PEOPLE)
     person = _person(request.user, pk)
-    return render(request, "org/person_detail.html", {"person": person, "grant_form": GrantForm(initial={"role": Membership.Role.LIAISON}), "me": person.pk == request.user.pk,
-                                                  "grantable": set(permissions.GRANTABLE_ROLES)})
+    return render(
+        request,
+        "org/person_detail.html",
+        {
+            "person": person,
+            "grant_form": GrantForm(initial={"role": Membership.Role.LIAISON}),
+            "me": person.pk == request.user.pk,
+            "grantable": set(permissions.GRANTABLE_ROLES),
+        },
+    )
 
 
 def _act(request, person, action, done):
@@ -102,8 +130,14 @@ def person_grant_view(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose a unit and a role."))
         return redirect("org:person", pk=person.pk)
-    return _act(request, person, lambda: person_grant(by=request.user, person=person, unit=form.cleaned_data["unit"], role=form.cleaned_data["role"]),
-                _("The role was given."))
+    return _act(
+        request,
+        person,
+        lambda: person_grant(
+            by=request.user, person=person, unit=form.cleaned_data["unit"], role=form.cleaned_data["role"]
+        ),
+        _("The role was given."),
+    )
 
 
 @login_required
@@ -111,8 +145,13 @@ def person_grant_view(request, pk):
 def person_revoke_view(request, pk, membership):
     permissions.require_global(request.user, permissions.MANAGE_PEOPLE)
     person = _person(request.user, pk)
-    item = permissions.require(request.user, Membership.objects.select_related("user", "unit").filter(user=person), permissions.MANAGE_PEOPLE,
-                               view_perm=permissions.MANAGE_PEOPLE, pk=membership)
+    item = permissions.require(
+        request.user,
+        Membership.objects.select_related("user", "unit").filter(user=person),
+        permissions.MANAGE_PEOPLE,
+        view_perm=permissions.MANAGE_PEOPLE,
+        pk=membership,
+    )
     return _act(request, person, lambda: person_revoke(by=request.user, membership=item), _("The role was ended."))
 
 
@@ -138,6 +177,7 @@ def person_password_view(request, pk):
 
 # --- the audit trail ------------------------------------------------------------------------
 
+
 @login_required
 @require_GET
 def audit_list(request):
@@ -156,8 +196,22 @@ AUDIT_EXPORT_LIMIT = 100_000
 def _audit_xlsx(events):
     """The filtered trail as a workbook (formula-escaped: actors and objects are user text)."""
     rows = [
-        [timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, str(e.verb_label), e.object_type, e.object_repr,
-         e.unit.name if e.unit else "", json.dumps(e.before, ensure_ascii=False), json.dumps(e.after, ensure_ascii=False), e.ip_address or ""]
+        [
+            timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+            e.actor_name,
+            str(e.verb_label),
+            e.object_type,
+            e.object_repr,
+            e.unit.name if e.unit else "",
+            json.dumps(e.before, ensure_ascii=False),
+            json.dumps(e.after, ensure_ascii=False),
+            e.ip_address or "",
+        ]
         for e in events
     ]
-    return table_response(export_table(["time", "user", "action", "object_type", "object", "unit", "before", "after", "ip"], rows, "xlsx"), _("audit log"))
+    return table_response(
+        export_table(
+            ["time", "user", "action", "object_type", "object", "unit", "before", "after", "ip"], rows, "xlsx"
+        ),
+        _("audit log"),
+    )

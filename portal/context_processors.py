@@ -43,7 +43,12 @@ def navigation(request):
     if user.is_superuser:
         more.append((_("System administration"), reverse("admin:index")))
     role_labels = sorted({str(label) for value, label in _role_choices() if value in roles})
-    return {"nav_items": items, "nav_more": more, "nav_roles": role_labels, "unread_count": notification_unread_count(user)}
+    return {
+        "nav_items": items,
+        "nav_more": more,
+        "nav_roles": role_labels,
+        "unread_count": notification_unread_count(user),
+    }
 
 
 def _role_choices():

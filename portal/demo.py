@@ -64,8 +64,13 @@ def load_units():
             is_law_enforcement=row["law_enforcement"] == "1",
             note=row["note"][:255],
         )
-    unit_upsert(code=CITY_OFFICE["code"], name=CITY_OFFICE["name"], short_name=CITY_OFFICE["short_name"],
-                kind=Unit.Kind.CITY_OFFICE, category="市级")
+    unit_upsert(
+        code=CITY_OFFICE["code"],
+        name=CITY_OFFICE["name"],
+        short_name=CITY_OFFICE["short_name"],
+        kind=Unit.Kind.CITY_OFFICE,
+        category="市级",
+    )
 
 
 def load_framework():
@@ -106,12 +111,20 @@ def load_campaign(framework, county):
         Campaign.objects.filter(pk=campaign.pk).update(city_office=Unit.objects.get(code=CITY_OFFICE["code"]))
         campaign.refresh_from_db()
     if not campaign.stage_events.exists():
-
         start = timezone.localdate() - datetime.timedelta(days=60)
-        CampaignStageEvent.objects.create(campaign=campaign, to_stage=Campaign.Stage.PREPARATION, effective_on=start,
-                                          note="印发《法治政府建设示范创建活动实施方案》")
-        CampaignStageEvent.objects.create(campaign=campaign, from_stage=Campaign.Stage.PREPARATION, to_stage=Campaign.Stage.SELF_ASSESSMENT,
-                                          effective_on=start + datetime.timedelta(days=30), note="对照指标体系开展自查自评")
+        CampaignStageEvent.objects.create(
+            campaign=campaign,
+            to_stage=Campaign.Stage.PREPARATION,
+            effective_on=start,
+            note="印发《法治政府建设示范创建活动实施方案》",
+        )
+        CampaignStageEvent.objects.create(
+            campaign=campaign,
+            from_stage=Campaign.Stage.PREPARATION,
+            to_stage=Campaign.Stage.SELF_ASSESSMENT,
+            effective_on=start + datetime.timedelta(days=30),
+            note="对照指标体系开展自查自评",
+        )
     return campaign
 
 
@@ -174,8 +187,10 @@ def _demo_files(n, title):
     page = Image.new("RGB", (595, 842), (255, 255, 255))
     ImageDraw.Draw(page).rectangle((60, 60 + 4 * n, 535, 120 + 4 * n), fill=(179, 38, 30))
     page.save(pdf, "PDF")
-    return (SimpleUploadedFile(f"{title}.pdf", pdf.getvalue(), "application/pdf"),
-            SimpleUploadedFile(f"{title}现场照片.jpg", jpeg.getvalue(), "image/jpeg"))
+    return (
+        SimpleUploadedFile(f"{title}.pdf", pdf.getvalue(), "application/pdf"),
+        SimpleUploadedFile(f"{title}现场照片.jpg", jpeg.getvalue(), "image/jpeg"),
+    )
 
 
 def load_progress(campaign):
@@ -185,13 +200,24 @@ def load_progress(campaign):
     User = get_user_model()
     staff = User.objects.get(username="demo-staff")
     for n, (unit_code, index, steps, comment) in enumerate(DEMO_PROGRESS):
-        shares = list(Assignment.objects.filter(campaign=campaign, unit__code=unit_code).select_related("unit", "indicator").order_by("indicator__code"))
+        shares = list(
+            Assignment.objects.filter(campaign=campaign, unit__code=unit_code)
+            .select_related("unit", "indicator")
+            .order_by("indicator__code")
+        )
         share = shares[index]
         if share.events.exists():
             continue
         liaison = User.objects.get(username=f"demo-liaison-{unit_code}")
         pdf, photo = _demo_files(n, f"{share.unit.short_name}{share.indicator.code}工作方案")
-        document = evidence_add(assignment=share, kind="document", title=pdf.name[:-4], upload=pdf, by=liaison, issued_on=timezone.localdate())
+        document = evidence_add(
+            assignment=share,
+            kind="document",
+            title=pdf.name[:-4],
+            upload=pdf,
+            by=liaison,
+            issued_on=timezone.localdate(),
+        )
         photo_ev = evidence_add(assignment=share, kind="image", title=photo.name[:-4], upload=photo, by=liaison)
         share.refresh_from_db()
         for step in steps:
@@ -216,25 +242,42 @@ def load_assessments(campaign, today):
         return
     office = get_user_model().objects.get(username="demo-office")
     units = {u.code: u for u in Unit.objects.filter(code__in=["D16", "T01"])}
-    indicators = sorted(Indicator.objects.filter(framework=campaign.framework, level=3), key=lambda i: [int(p) for p in i.code.split(".")])
+    indicators = sorted(
+        Indicator.objects.filter(framework=campaign.framework, level=3),
+        key=lambda i: [int(p) for p in i.code.split(".")],
+    )
     for n, indicator in enumerate(indicators):
         if n % 25 == 7:
             values = {"result": Assessment.Result.NOT_APPLICABLE, "status": Assessment.Status.DONE}
         elif n % 11 == 3:
-            values = {"result": Assessment.Result.PARTIAL, "status": Assessment.Status.IN_REVIEW, "shortfall": "佐证材料不够完整，部分工作尚未形成制度。"}
+            values = {
+                "result": Assessment.Result.PARTIAL,
+                "status": Assessment.Status.IN_REVIEW,
+                "shortfall": "佐证材料不够完整，部分工作尚未形成制度。",
+            }
         elif n >= 88:
             continue  # not yet assessed
         else:
-            values = {"result": Assessment.Result.MET, "status": Assessment.Status.DONE, "self_score": indicator.score,
-                      "practice": f"围绕“{indicator.title[:20]}”，制定工作方案，明确责任分工，按期推进落实。"}
+            values = {
+                "result": Assessment.Result.MET,
+                "status": Assessment.Status.DONE,
+                "self_score": indicator.score,
+                "practice": f"围绕“{indicator.title[:20]}”，制定工作方案，明确责任分工，按期推进落实。",
+            }
         rect = None
         if values["result"] == Assessment.Result.PARTIAL and n < 40:
-            rect = {"measure": "补充完善相关制度文件并报送佐证材料", "owner": units["D16" if n % 2 else "T01"],
-                    "deadline": today + datetime.timedelta(days=n % 20 - 5)}
+            rect = {
+                "measure": "补充完善相关制度文件并报送佐证材料",
+                "owner": units["D16" if n % 2 else "T01"],
+                "deadline": today + datetime.timedelta(days=n % 20 - 5),
+            }
         assessment_save(campaign=campaign, indicator=indicator, by=office, rectification=rect, **values)
     for back in range(30, 0, -1):
-        DailySnapshot.objects.get_or_create(campaign=campaign, day=today - datetime.timedelta(days=back),
-                                            defaults={"evidence_accepted": max(0, 40 - back) * 3, "evidence_total": max(0, 40 - back) * 4})
+        DailySnapshot.objects.get_or_create(
+            campaign=campaign,
+            day=today - datetime.timedelta(days=back),
+            defaults={"evidence_accepted": max(0, 40 - back) * 3, "evidence_total": max(0, 40 - back) * 4},
+        )
 
 
 @transaction.atomic

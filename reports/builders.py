@@ -41,26 +41,37 @@ def _noop(pct, step):
 def report_context(campaign, progress=_noop):
     """Everything the report shows, in a fixed number of queries."""
     progress(5, _("Reading the indicators"))
-    nodes = sorted(Indicator.objects.filter(framework_id=campaign.framework_id), key=lambda i: tables.code_sort_key(i.code))
+    nodes = sorted(
+        Indicator.objects.filter(framework_id=campaign.framework_id), key=lambda i: tables.code_sort_key(i.code)
+    )
     assessments = {a.indicator_id: a for a in Assessment.objects.filter(campaign=campaign).select_related("indicator")}
     progress(15, _("Reading the evidence"))
     evidence = defaultdict(list)
     accepted = {}
-    for e in (Evidence.objects.accepted().filter(assignment__campaign=campaign)
-              .select_related("assignment__unit", "assignment__indicator", "current_revision").order_by("assignment__indicator__code", "created_at")):
+    for e in (
+        Evidence.objects.accepted()
+        .filter(assignment__campaign=campaign)
+        .select_related("assignment__unit", "assignment__indicator", "current_revision")
+        .order_by("assignment__indicator__code", "created_at")
+    ):
         e.linked_from = ""
         evidence[e.assignment.indicator_id].append(e)
         accepted[e.pk] = e
     # A piece linked to further indicators is listed under them too, pointing back to its own.
-    for evidence_id, indicator_id in Evidence.also_proves.through.objects.filter(evidence_id__in=accepted).values_list("evidence_id", "indicator_id"):
+    for evidence_id, indicator_id in Evidence.also_proves.through.objects.filter(evidence_id__in=accepted).values_list(
+        "evidence_id", "indicator_id"
+    ):
         e = accepted[evidence_id]
         linked = copy.copy(e)
         linked.linked_from = e.assignment.indicator.code
         evidence[indicator_id].append(linked)
     photos = {}  # indicator id -> thumbnails (data: URLs) of its own accepted photos, at most PHOTOS_PER_INDICATOR
     for indicator_id, items in evidence.items():
-        revisions = [e.current_revision for e in items
-                     if not e.linked_from and e.current_revision and e.current_revision.is_image and e.current_revision.thumbnail]
+        revisions = [
+            e.current_revision
+            for e in items
+            if not e.linked_from and e.current_revision and e.current_revision.is_image and e.current_revision.thumbnail
+        ]
         photos[indicator_id] = [src for src in map(_thumbnail_src, revisions[:PHOTOS_PER_INDICATOR]) if src]
     tree, by_id = [], {}
     for n in nodes:
@@ -78,8 +89,15 @@ def report_context(campaign, progress=_noop):
                 counts[l3["assessment"].result if l3["assessment"] else ""] += 1
         summary.append({"node": l1["node"], **{k or "none": v for k, v in counts.items()}})
     text = ReportText.objects.filter(campaign=campaign).first()
-    shortfalls = [a for a in sorted(assessments.values(), key=lambda a: tables.code_sort_key(a.indicator.code))
-                  if a.result in (Assessment.Result.PARTIAL, Assessment.Result.NOT_MET)] if assessments else []
+    shortfalls = (
+        [
+            a
+            for a in sorted(assessments.values(), key=lambda a: tables.code_sort_key(a.indicator.code))
+            if a.result in (Assessment.Result.PARTIAL, Assessment.Result.NOT_MET)
+        ]
+        if assessments
+        else []
+    )
     progress(30, _("Writing the report"))
     result = eligibility(campaign, assessments=assessments.values())
     return {
@@ -92,7 +110,9 @@ def report_context(campaign, progress=_noop):
         "eligibility": result,
         "text": text,
         "shortfalls": shortfalls,
-        "rectifications": Rectification.objects.filter(campaign=campaign).select_related("owner", "assessment__indicator").order_by("deadline"),
+        "rectifications": Rectification.objects.filter(campaign=campaign)
+        .select_related("owner", "assessment__indicator")
+        .order_by("deadline"),
     }
 
 
@@ -127,7 +147,7 @@ def safe_name(text, limit=60):
     """A file or folder name every system accepts: no separators or reserved characters, bounded length."""
     name = _UNSAFE.sub("_", tables.clean_text(text)).strip(". ")
     # A cut title does not end on a comma or an opening bracket ("依法行政，" reads as unfinished).
-    return (name[:limit].rstrip(". ,;，、；：:（(“") or "_")
+    return name[:limit].rstrip(". ,;，、；：:（(“") or "_"
 
 
 def _unique(name, taken):
@@ -151,15 +171,19 @@ def build_package(campaign, out, progress=_noop, report_file=None):
     stays flat whatever the total size). Returns the manifest rows."""
     nodes = {n.pk: n for n in Indicator.objects.filter(framework_id=campaign.framework_id)}
     items = list(
-        Evidence.objects.accepted().filter(assignment__campaign=campaign)
-        .select_related("assignment__unit", "current_revision").order_by("assignment__indicator__code", "created_at")
+        Evidence.objects.accepted()
+        .filter(assignment__campaign=campaign)
+        .select_related("assignment__unit", "current_revision")
+        .order_by("assignment__indicator__code", "created_at")
     )
     also = defaultdict(list)  # packed once, under its own indicator; the manifest names the others
-    for evidence_id, code in (Evidence.also_proves.through.objects.filter(evidence_id__in=[e.pk for e in items])
-                              .values_list("evidence_id", "indicator__code")):
+    for evidence_id, code in Evidence.also_proves.through.objects.filter(
+        evidence_id__in=[e.pk for e in items]
+    ).values_list("evidence_id", "indicator__code"):
         also[evidence_id].append(code)
     manifest, taken = [], set()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+
         def add(path, source, meta):
             digest, size = hashlib.sha256(), 0
             info = zipfile.ZipInfo(path, date_time=timezone.localtime().timetuple()[:6])
@@ -171,15 +195,30 @@ def build_package(campaign, out, progress=_noop, report_file=None):
             manifest.append({"path": path, "size": size, "sha256": digest.hexdigest(), **meta})
 
         if report_file is not None:
-            add(_("Self-assessment report") + ".pdf", report_file.chunks(COPY_CHUNK), {"indicator": "", "unit": "", "kind": "report"})
+            add(
+                _("Self-assessment report") + ".pdf",
+                report_file.chunks(COPY_CHUNK),
+                {"indicator": "", "unit": "", "kind": "report"},
+            )
         for n, e in enumerate(items, start=1):
             l3 = nodes[e.assignment.indicator_id]
             l2 = nodes[l3.parent_id]
             l1 = nodes[l2.parent_id]
-            folder = "/".join([f"{l1.code} {safe_name(l1.title, 30)}", f"{l2.code} {safe_name(l2.title, 30)}", f"{l3.code} {safe_name(l3.title, 30)}"])
+            folder = "/".join(
+                [
+                    f"{l1.code} {safe_name(l1.title, 30)}",
+                    f"{l2.code} {safe_name(l2.title, 30)}",
+                    f"{l3.code} {safe_name(l3.title, 30)}",
+                ]
+            )
             r = e.current_revision
-            meta = {"indicator": l3.code, "unit": e.assignment.unit.name, "kind": e.kind, "title": e.title,
-                    "also": "、".join(sorted(also[e.pk], key=tables.code_sort_key))}
+            meta = {
+                "indicator": l3.code,
+                "unit": e.assignment.unit.name,
+                "kind": e.kind,
+                "title": e.title,
+                "also": "、".join(sorted(also[e.pk], key=tables.code_sort_key)),
+            }
             stem = safe_name(f"{e.assignment.unit.short_name or e.assignment.unit.name}-{e.title}")
             if r is not None and r.file:
                 ext = r.original_name.rsplit(".", 1)[-1].lower() if "." in r.original_name else "bin"
@@ -193,15 +232,24 @@ def build_package(campaign, out, progress=_noop, report_file=None):
             elif r is not None:
                 add(f"{folder}/{_unique(f'{stem}.txt', taken)}", [r.text.encode("utf-8")], meta)
             if n % 20 == 0:
-                progress(5 + int(85 * n / max(1, len(items))), _("Packing evidence %(n)s of %(total)s") % {"n": n, "total": len(items)})
+                progress(
+                    5 + int(85 * n / max(1, len(items))),
+                    _("Packing evidence %(n)s of %(total)s") % {"n": n, "total": len(items)},
+                )
         progress(92, _("Writing the manifest"))
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=["path", "indicator", "also", "unit", "kind", "title", "size", "sha256"], extrasaction="ignore")
+        writer = csv.DictWriter(
+            buffer,
+            fieldnames=["path", "indicator", "also", "unit", "kind", "title", "size", "sha256"],
+            extrasaction="ignore",
+        )
         writer.writeheader()
         writer.writerows([{**m, "title": m.get("title", ""), "also": m.get("also", "")} for m in manifest])
         zf.writestr("manifest.csv", "\ufeff" + buffer.getvalue())
         zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-        zf.writestr("index.html", render_to_string("reports/package_index.html", {"campaign": campaign, "manifest": manifest}))
+        zf.writestr(
+            "index.html", render_to_string("reports/package_index.html", {"campaign": campaign, "manifest": manifest})
+        )
     return manifest
 
 
@@ -237,10 +285,14 @@ def split_package(package_path, limit, out_dir, stem, progress=_noop):
     into memory. Returns [(volume file name, path), …]."""
     written = []
     with zipfile.ZipFile(package_path) as src:
-        infos = sorted(src.infolist(), key=lambda i: i.filename not in VOLUME_FRONT)  # stable: the rest keep their order
+        infos = sorted(
+            src.infolist(), key=lambda i: i.filename not in VOLUME_FRONT
+        )  # stable: the rest keep their order
         plan = plan_volumes(infos, limit)
         for number, infos in enumerate(plan, start=1):
-            name = safe_name(f"{stem}-" + _("volume %(n)s of %(total)s") % {"n": number, "total": len(plan)}, 120) + ".zip"
+            name = (
+                safe_name(f"{stem}-" + _("volume %(n)s of %(total)s") % {"n": number, "total": len(plan)}, 120) + ".zip"
+            )
             path = os.path.join(out_dir, f"volume-{number}.zip")
             with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as dest:
                 for info in infos:
@@ -248,11 +300,15 @@ def split_package(package_path, limit, out_dir, stem, progress=_noop):
                     with src.open(info) as fin, dest.open(target, "w", force_zip64=True) as fout:
                         shutil.copyfileobj(fin, fout, COPY_CHUNK)
             written.append((name, path))
-            progress(95 + int(4 * number / len(plan)), _("Writing volume %(n)s of %(total)s") % {"n": number, "total": len(plan)})
+            progress(
+                95 + int(4 * number / len(plan)),
+                _("Writing volume %(n)s of %(total)s") % {"n": number, "total": len(plan)},
+            )
     return written
 
 
 # --- the workbook -------------------------------------------------------------------------
+
 
 def build_xlsx(campaign, out, progress=_noop):
     """Tasks with status, the evidence list and the rectification items, one sheet
@@ -265,12 +321,29 @@ def build_xlsx(campaign, out, progress=_noop):
             escaped.append([tables.neutralise(v) if isinstance(v, str) else v for v in row])
         return escaped
 
-    book = tablib.Databook([
-        sheet(_("Tasks"), AssignmentResource(), Assignment.objects.filter(campaign=campaign)
-              .select_related("campaign", "indicator", "unit").order_by("indicator__code", "role", "unit__code")),
-        sheet(_("Evidence"), EvidenceResource(), Evidence.objects.filter(assignment__campaign=campaign)
-              .select_related("assignment__indicator", "assignment__unit", "current_revision").order_by("assignment__indicator__code")),
-        sheet(_("Rectification"), RectificationResource(), Rectification.objects.filter(campaign=campaign)
-              .select_related("owner", "assessment__indicator").order_by("deadline")),
-    ])
+    book = tablib.Databook(
+        [
+            sheet(
+                _("Tasks"),
+                AssignmentResource(),
+                Assignment.objects.filter(campaign=campaign)
+                .select_related("campaign", "indicator", "unit")
+                .order_by("indicator__code", "role", "unit__code"),
+            ),
+            sheet(
+                _("Evidence"),
+                EvidenceResource(),
+                Evidence.objects.filter(assignment__campaign=campaign)
+                .select_related("assignment__indicator", "assignment__unit", "current_revision")
+                .order_by("assignment__indicator__code"),
+            ),
+            sheet(
+                _("Rectification"),
+                RectificationResource(),
+                Rectification.objects.filter(campaign=campaign)
+                .select_related("owner", "assessment__indicator")
+                .order_by("deadline"),
+            ),
+        ]
+    )
     out.write(book.export("xlsx"))

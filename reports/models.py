@@ -40,7 +40,9 @@ class ReportJob(BaseModel):
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
-    campaign = models.ForeignKey("campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="report_jobs")
+    campaign = models.ForeignKey(
+        "campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="report_jobs"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
@@ -53,7 +55,9 @@ class ReportJob(BaseModel):
     volumes = models.JSONField(_("volumes"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
@@ -63,7 +67,9 @@ class ReportJob(BaseModel):
         ordering = ["-created_at"]
         constraints = [
             # Two requests for the same report while one is under way make one job.
-            models.UniqueConstraint(fields=["campaign", "kind"], condition=Q(status__in=["queued", "running"]), name="one_active_report_job"),
+            models.UniqueConstraint(
+                fields=["campaign", "kind"], condition=Q(status__in=["queued", "running"]), name="one_active_report_job"
+            ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent"),
         ]
 
@@ -78,8 +84,12 @@ class Submission(BaseModel):
     # The city office's reviewers see what is addressed to it (org.permissions.restrict).
     permission_city_path = "city_office"
 
-    campaign = models.ForeignKey("campaign.Campaign", verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="submissions")
-    city_office = models.ForeignKey("org.Unit", verbose_name=_("city office"), on_delete=models.PROTECT, related_name="submissions")
+    campaign = models.ForeignKey(
+        "campaign.Campaign", verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    city_office = models.ForeignKey(
+        "org.Unit", verbose_name=_("city office"), on_delete=models.PROTECT, related_name="submissions"
+    )
     county = models.CharField(_("county"), max_length=100)
     title = models.CharField(_("title"), max_length=200)
     report = models.FileField(_("report"), upload_to="submissions/%Y/%m/", max_length=200)
@@ -89,9 +99,13 @@ class Submission(BaseModel):
     package_size = models.BigIntegerField(default=0)
     manifest = models.JSONField(_("manifest"), default=list)
     eligibility = models.JSONField(_("eligibility at submission"), default=dict)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     city_review = models.TextField(_("city's initial review"), max_length=5000, blank=True)
-    city_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    city_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     city_reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -61,8 +61,12 @@ def report_request(*, campaign, kind, by, join=True, enqueue=True):
     try:
         with transaction.atomic():
             job = ReportJob.objects.create(campaign=campaign, kind=kind, requested_by=by)
-            audit_record(actor=by, verb="report_requested", obj=job,
-                         object_repr=f"{campaign.slug} {kind}" + ("" if by is not None else " (command line)"))
+            audit_record(
+                actor=by,
+                verb="report_requested",
+                obj=job,
+                object_repr=f"{campaign.slug} {kind}" + ("" if by is not None else " (command line)"),
+            )
     except IntegrityError:
         if not join:
             raise ValidationError(_("A job for this report is already queued or running; wait for it.")) from None
@@ -86,10 +90,12 @@ def report_requeue_stale():
     them, so sending one twice is harmless. Returns how many were sent."""
     from .tasks import compile_report
 
-    stale = list(ReportJob.objects.filter(
-        Q(status=ReportJob.Status.RUNNING, started_at__lt=_stale_before())
-        | Q(status=ReportJob.Status.QUEUED, created_at__lt=_stale_before())
-    ).values_list("pk", flat=True))
+    stale = list(
+        ReportJob.objects.filter(
+            Q(status=ReportJob.Status.RUNNING, started_at__lt=_stale_before())
+            | Q(status=ReportJob.Status.QUEUED, created_at__lt=_stale_before())
+        ).values_list("pk", flat=True)
+    )
     for pk in stale:
         compile_report.delay(str(pk))
     return len(stale)
@@ -97,15 +103,25 @@ def report_requeue_stale():
 
 def report_fail(job_id, exc):
     ReportJob.objects.filter(pk=job_id, status__in=ReportJob.ACTIVE).update(
-        status=ReportJob.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now())
+        status=ReportJob.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
+    )
 
 
 def report_claim(job_id):
     """Take the job: queued → running, or reclaim a running job whose worker died.
     Returns the job, or None when another run has it or it is finished."""
-    claimed = ReportJob.objects.filter(pk=job_id).filter(
-        Q(status=ReportJob.Status.QUEUED) | Q(status=ReportJob.Status.RUNNING, started_at__lt=_stale_before())
-    ).update(status=ReportJob.Status.RUNNING, started_at=timezone.now(), progress=0, step="", error="", attempts=F("attempts") + 1)
+    claimed = (
+        ReportJob.objects.filter(pk=job_id)
+        .filter(Q(status=ReportJob.Status.QUEUED) | Q(status=ReportJob.Status.RUNNING, started_at__lt=_stale_before()))
+        .update(
+            status=ReportJob.Status.RUNNING,
+            started_at=timezone.now(),
+            progress=0,
+            step="",
+            error="",
+            attempts=F("attempts") + 1,
+        )
+    )
     if not claimed:
         return None
     return ReportJob.objects.select_related("campaign").get(pk=job_id)
@@ -117,7 +133,9 @@ def _progress(job_id):
     def report(pct, step):
         if pct != last["pct"]:
             last["pct"] = pct
-            ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING).update(progress=min(pct, 99), step=str(step)[:200])
+            ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING).update(
+                progress=min(pct, 99), step=str(step)[:200]
+            )
 
     return report
 
@@ -149,11 +167,21 @@ def _report_build(job):
         if job.kind == ReportJob.Kind.PACKAGE and limit and size > limit:
             volumes = _store_volumes(job, path, limit, name.rsplit(".", 1)[0], progress)
         done = ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(
-            status=ReportJob.Status.DONE, progress=100, step="", file=job.file.name, file_name=name,
-            size=size, sha256=digest, volumes=volumes, finished_at=timezone.now())
+            status=ReportJob.Status.DONE,
+            progress=100,
+            step="",
+            file=job.file.name,
+            file_name=name,
+            size=size,
+            sha256=digest,
+            volumes=volumes,
+            finished_at=timezone.now(),
+        )
     except TRANSIENT:
         # Storage or network hiccup: give the job back; the task retries with back-off.
-        ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(status=ReportJob.Status.QUEUED, started_at=None)
+        ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(
+            status=ReportJob.Status.QUEUED, started_at=None
+        )
         raise
     except Exception as exc:  # the job row must say what went wrong, whatever it was
         logger.exception("report job %s failed", job.pk)
@@ -163,7 +191,11 @@ def _report_build(job):
         if os.path.exists(path):
             os.unlink(path)
     if done and job.requested_by_id:
-        notify([job.requested_by], title=_("Ready: %(kind)s") % {"kind": ReportJob.Kind(job.kind).label}, link=_reports_url())
+        notify(
+            [job.requested_by],
+            title=_("Ready: %(kind)s") % {"kind": ReportJob.Kind(job.kind).label},
+            link=_reports_url(),
+        )
     return ReportJob.Status.DONE if done else None
 
 
@@ -201,7 +233,9 @@ def report_text_update(*, campaign, by, **values):
     text.save()
     old, new = changed(before, snapshot(text, REPORT_TEXT_FIELDS))
     if new:
-        audit_record(actor=by, verb="updated", obj=text, object_repr=f"{campaign.slug} report text", before=old, after=new)
+        audit_record(
+            actor=by, verb="updated", obj=text, object_repr=f"{campaign.slug} report text", before=old, after=new
+        )
     return text
 
 
@@ -217,22 +251,46 @@ def submission_create(*, campaign, by):
     report, package = latest_job(campaign, "pdf", done=True), latest_job(campaign, "package", done=True)
     if report is None or package is None:
         raise ValidationError(_("Compile the report (PDF) and the evidence package (ZIP) first."))
-    submission = Submission(campaign=campaign, city_office_id=campaign.city_office_id, county=campaign.county, title=campaign.name,
-                            submitted_by=by, report_sha256=report.sha256, package_sha256=package.sha256, package_size=package.size)
+    submission = Submission(
+        campaign=campaign,
+        city_office_id=campaign.city_office_id,
+        county=campaign.county,
+        title=campaign.name,
+        submitted_by=by,
+        report_sha256=report.sha256,
+        package_sha256=package.sha256,
+        package_size=package.size,
+    )
     for field, job in (("report", report), ("package", package)):
         with job.file.open("rb") as fh:
             getattr(submission, field).save(job.file_name, File(fh), save=False)
     submission.manifest = _manifest_of(submission.package)
     e = eligibility(campaign)
-    submission.eligibility = {"met": e.met, "applicable": e.applicable, "percent": str(e.percent) if e.percent is not None else None,
-                              "threshold": str(e.threshold), "eligible": e.eligible}
+    submission.eligibility = {
+        "met": e.met,
+        "applicable": e.applicable,
+        "percent": str(e.percent) if e.percent is not None else None,
+        "threshold": str(e.threshold),
+        "eligible": e.eligible,
+    }
     submission.save()
     if _sha256_field(submission.report) != report.sha256 or _sha256_field(submission.package) != package.sha256:
         raise ValidationError(_("The copied files do not match their checksums; nothing was submitted."))
-    audit_record(actor=by, verb="submitted", obj=submission, after={"report_sha256": report.sha256, "package_sha256": package.sha256})
+    audit_record(
+        actor=by,
+        verb="submitted",
+        obj=submission,
+        after={"report_sha256": report.sha256, "package_sha256": package.sha256},
+    )
     if campaign.stage in (Campaign.Stage.PREPARATION, Campaign.Stage.SELF_ASSESSMENT):
-        campaign_move_stage(campaign=campaign, to_stage=Campaign.Stage.DECLARED, by=by, note=_("Submitted to the city office"))
-    notify(city_reviewers(campaign.city_office), title=_("New submission: %(county)s") % {"county": campaign.county}, link=submission.get_absolute_url())
+        campaign_move_stage(
+            campaign=campaign, to_stage=Campaign.Stage.DECLARED, by=by, note=_("Submitted to the city office")
+        )
+    notify(
+        city_reviewers(campaign.city_office),
+        title=_("New submission: %(county)s") % {"county": campaign.county},
+        link=submission.get_absolute_url(),
+    )
     return submission
 
 
@@ -252,8 +310,10 @@ def submission_verify(submission):
     against the manifest. Returns a list of problems (empty when all is well)."""
 
     problems = []
-    for field, recorded, label in ((submission.report, submission.report_sha256, _("report")),
-                                   (submission.package, submission.package_sha256, _("package"))):
+    for field, recorded, label in (
+        (submission.report, submission.report_sha256, _("report")),
+        (submission.package, submission.package_sha256, _("package")),
+    ):
         try:
             if _sha256_field(field) != recorded:
                 problems.append(_("The %(file)s file does not match its checksum.") % {"file": label})
@@ -273,5 +333,7 @@ def submission_verify(submission):
 
 def submission_review(*, submission, by, text):
     permissions.require_perm(by, permissions.RECORD_CITY_REVIEW)
-    Submission.objects.filter(pk=submission.pk).update(city_review=text[:5000], city_reviewed_by=by, city_reviewed_at=timezone.now())
+    Submission.objects.filter(pk=submission.pk).update(
+        city_review=text[:5000], city_reviewed_by=by, city_reviewed_at=timezone.now()
+    )
     audit_record(actor=by, verb="city_reviewed", obj=submission, after={"review": text[:200]})

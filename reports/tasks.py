@@ -3,8 +3,15 @@ from celery import shared_task
 from .services import TRANSIENT, report_fail, report_requeue_stale, report_run
 
 
-@shared_task(name="reports.compile", bind=True, acks_late=True, reject_on_worker_lost=True,
-             time_limit=3600, soft_time_limit=3300, max_retries=3)
+@shared_task(
+    name="reports.compile",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=3600,
+    soft_time_limit=3300,
+    max_retries=3,
+)
 def compile_report(self, job_id):
     """Thin: the job row is claimed with a compare-and-set inside report_run, so a
     message delivered twice (acks_late, a worker lost mid-job, the stale sweeper)
@@ -15,7 +22,7 @@ def compile_report(self, job_id):
         if self.request.retries >= self.max_retries:
             report_fail(job_id, exc)
             return "failed"
-        raise self.retry(exc=exc, countdown=10 * 2 ** self.request.retries) from exc
+        raise self.retry(exc=exc, countdown=10 * 2**self.request.retries) from exc
 
 
 @shared_task(name="reports.requeue_stale", time_limit=60, soft_time_limit=50)

@@ -38,9 +38,14 @@ def index(request):
         report_text_update(campaign=campaign, by=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields})
         messages.success(request, _("Saved."))
         return redirect("reports:index")
-    context = {"campaign": campaign, "form": form, "jobs": _jobs(campaign), "kinds": ReportJob.Kind.choices,
-               "submissions": submission_list_for(request.user).filter(campaign=campaign).select_related("submitted_by"),
-               "can_submit": permissions.can(request.user, permissions.MANAGE_CAMPAIGN)}
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "jobs": _jobs(campaign),
+        "kinds": ReportJob.Kind.choices,
+        "submissions": submission_list_for(request.user).filter(campaign=campaign).select_related("submitted_by"),
+        "can_submit": permissions.can(request.user, permissions.MANAGE_CAMPAIGN),
+    }
     return render(request, "reports/index.html", context)
 
 
@@ -50,7 +55,9 @@ def jobs(request):
     """The jobs panel alone, polled by htmx while a job runs."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
     campaign = campaign_current_or_404()
-    return render(request, "reports/_jobs.html", {"campaign": campaign, "jobs": _jobs(campaign), "kinds": ReportJob.Kind.choices})
+    return render(
+        request, "reports/_jobs.html", {"campaign": campaign, "jobs": _jobs(campaign), "kinds": ReportJob.Kind.choices}
+    )
 
 
 @login_required
@@ -68,8 +75,13 @@ def compile_view(request):
 @require_GET
 def download(request, pk):
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    job = permissions.require(request.user, ReportJob.objects.filter(status=ReportJob.Status.DONE), permissions.REVIEW_UNIT_WORK,
-                              view_perm=permissions.REVIEW_UNIT_WORK, pk=pk)
+    job = permissions.require(
+        request.user,
+        ReportJob.objects.filter(status=ReportJob.Status.DONE),
+        permissions.REVIEW_UNIT_WORK,
+        view_perm=permissions.REVIEW_UNIT_WORK,
+        pk=pk,
+    )
     if not job.file:
         raise Http404
     if "volume" in request.GET:  # one volume of a split package, numbered from 1
@@ -77,7 +89,14 @@ def download(request, pk):
         if not number.isdigit() or not 1 <= int(number) <= len(job.volumes):
             raise Http404
         volume = job.volumes[int(number) - 1]
-        audit_record(actor=request.user, verb="downloaded", obj=job, object_repr=volume["name"], after={"volume": int(number)}, request=request)
+        audit_record(
+            actor=request.user,
+            verb="downloaded",
+            obj=job,
+            object_repr=volume["name"],
+            after={"volume": int(number)},
+            request=request,
+        )
         return file_response(volume["path"], volume["name"], content_type="application/zip")
     audit_record(actor=request.user, verb="downloaded", obj=job, object_repr=job.file_name, request=request)
     return file_response(job.file, job.file_name)
@@ -108,8 +127,13 @@ def submission_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def submission_detail(request, pk):
-    submission = permissions.require(request.user, submission_list_for(request.user).select_related("city_office", "submitted_by", "city_reviewed_by"),
-                                     permissions.REVIEW_UNIT_WORK, view_perm=permissions.REVIEW_UNIT_WORK, pk=pk)
+    submission = permissions.require(
+        request.user,
+        submission_list_for(request.user).select_related("city_office", "submitted_by", "city_reviewed_by"),
+        permissions.REVIEW_UNIT_WORK,
+        view_perm=permissions.REVIEW_UNIT_WORK,
+        pk=pk,
+    )
     form = CityReviewForm(request.POST or None, initial={"text": submission.city_review})
     if request.method == "POST":
         permissions.require_global(request.user, permissions.RECORD_CITY_REVIEW)
@@ -119,17 +143,28 @@ def submission_detail(request, pk):
             return redirect(submission)
     problems = submission_verify(submission) if request.GET.get("verify") else None
     can_review = permissions.can(request.user, permissions.RECORD_CITY_REVIEW)
-    return render(request, "reports/submission_detail.html", {"s": submission, "problems": problems, "form": form, "can_review": can_review})
+    return render(
+        request,
+        "reports/submission_detail.html",
+        {"s": submission, "problems": problems, "form": form, "can_review": can_review},
+    )
 
 
 @login_required
 @require_GET
 def submission_download(request, pk, part):
-    submission = permissions.require(request.user, submission_list_for(request.user), permissions.REVIEW_UNIT_WORK,
-                                     view_perm=permissions.REVIEW_UNIT_WORK, pk=pk)
+    submission = permissions.require(
+        request.user,
+        submission_list_for(request.user),
+        permissions.REVIEW_UNIT_WORK,
+        view_perm=permissions.REVIEW_UNIT_WORK,
+        pk=pk,
+    )
     if part not in ("report", "package"):
         raise Http404
     field = getattr(submission, part)
     audit_record(actor=request.user, verb="downloaded", obj=submission, after={"part": part}, request=request)
     ext = "pdf" if part == "report" else "zip"
-    return file_response(field, f"{submission.county}-{submission.title}-{_('report') if part == 'report' else _('package')}.{ext}")
+    return file_response(
+        field, f"{submission.county}-{submission.title}-{_('report') if part == 'report' else _('package')}.{ext}"
+    )

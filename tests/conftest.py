@@ -28,8 +28,12 @@ def media_root(settings, tmp_path):
 def world(db):
     """Two units (A: a department, B: a township), the office, the city office, a campaign
     with shares for A and B, and one user per role."""
-    office = UnitFactory(code="D06", name="县委全面依法治县委员会办公室", short_name="县委依法治县办", kind=Unit.Kind.OFFICE)
-    city = UnitFactory(code="C01", name="市委全面依法治市委员会办公室", short_name="市委依法治市办", kind=Unit.Kind.CITY_OFFICE)
+    office = UnitFactory(
+        code="D06", name="县委全面依法治县委员会办公室", short_name="县委依法治县办", kind=Unit.Kind.OFFICE
+    )
+    city = UnitFactory(
+        code="C01", name="市委全面依法治市委员会办公室", short_name="市委依法治市办", kind=Unit.Kind.CITY_OFFICE
+    )
     unit_a = UnitFactory(code="D16", name="县司法局", short_name="县司法局")
     unit_b = UnitFactory(code="T01", name="城关镇", short_name="城关镇", kind=Unit.Kind.TOWNSHIP)
     campaign = CampaignFactory()
@@ -91,17 +95,39 @@ def start_worker(transactional_db, settings):
     else:
         auth = f"{db['USER'] or ''}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}"
         url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": url,
-           "VAR_DIR": str(settings.VAR_DIR), "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": url,
+        "VAR_DIR": str(settings.VAR_DIR),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
     previous = app.conf.task_default_queue
     app.conf.task_default_queue = queue
     procs = []
 
     def start(wait=True, **extra_env):
-        proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
-                                 "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING",
-                                 "-n", f"{queue}-{len(procs)}@%h"],
-                                cwd=Path(__file__).resolve().parents[1], env={**env, **extra_env})
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "-Q",
+                queue,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=WARNING",
+                "-n",
+                f"{queue}-{len(procs)}@%h",
+            ],
+            cwd=Path(__file__).resolve().parents[1],
+            env={**env, **extra_env},
+        )
         procs.append(proc)
         if wait:
             ping.apply_async(args=["ready"], queue=queue).get(timeout=60)

@@ -61,7 +61,11 @@ def _has_objects(node):
 def _inside_permissions_call(node, parents):
     while node in parents:
         node = parents[node]
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and _chain_root(node.func) == "permissions":
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and _chain_root(node.func) == "permissions"
+        ):
             return True
     return False
 
@@ -80,8 +84,13 @@ def _violations(path, scoped):
             found.append(f"{where} {name}")
         elif name == "has_perm":
             found.append(f"{where} has_perm")
-        elif (isinstance(func, ast.Attribute) and name in LOADERS and _has_objects(func)
-              and _chain_root(func) in scoped and not _inside_permissions_call(node, parents)):
+        elif (
+            isinstance(func, ast.Attribute)
+            and name in LOADERS
+            and _has_objects(func)
+            and _chain_root(func) in scoped
+            and not _inside_permissions_call(node, parents)
+        ):
             found.append(f"{where} {_chain_root(func)}.objects…{name}()")
     return found
 
@@ -134,8 +143,11 @@ def test_every_view_decides_access_through_the_permission_module():
         app = path.parent.name
         tree = ast.parse(path.read_text())
         # Module helpers (`_share(user, pk)`) that call the module count for the views using them.
-        helpers = {n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.decorator_list
-                   and _calls_permissions(n, set())}
+        helpers = {
+            n.name
+            for n in tree.body
+            if isinstance(n, ast.FunctionDef) and not n.decorator_list and _calls_permissions(n, set())
+        }
         for func in _view_functions(path):
             if (app, func.name) not in OPEN_VIEWS and not _calls_permissions(func, helpers):
                 missing.append(f"{app}.views.{func.name}")
@@ -148,5 +160,7 @@ def test_open_views_exist():
 
 
 def test_apps_import_only_their_own_floor_or_lower():
-    result = subprocess.run([str(Path(sys.executable).parent / "lint-imports")], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports")], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout[-3000:]

@@ -15,7 +15,9 @@ from django.urls import get_resolver
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ("core", "campaign", "indicators", "assignments", "evidence", "reports")
 SOURCES = [p for d in (*APPS, "config") for p in (ROOT / d).rglob("*.py") if "migrations" not in p.parts]
-TEMPLATES = list((ROOT / "templates").rglob("*.html")) + [p for d in APPS for p in (ROOT / d).rglob("templates/**/*.html")]
+TEMPLATES = list((ROOT / "templates").rglob("*.html")) + [
+    p for d in APPS for p in (ROOT / d).rglob("templates/**/*.html")
+]
 
 
 def _unlimited(form_class_or_fields):
@@ -24,9 +26,14 @@ def _unlimited(form_class_or_fields):
     fields = form_class_or_fields
     if not isinstance(fields, dict):
         fields = _instance(form_class_or_fields).fields
-    return sorted(name for name, f in fields.items()
-                  if isinstance(f, forms.CharField) and not isinstance(f, forms.JSONField) and f.max_length is None
-                  and not f.disabled)
+    return sorted(
+        name
+        for name, f in fields.items()
+        if isinstance(f, forms.CharField)
+        and not isinstance(f, forms.JSONField)
+        and f.max_length is None
+        and not f.disabled
+    )
 
 
 def _instance(form_class):
@@ -61,7 +68,11 @@ def _project_forms():
     for pattern in get_resolver().url_patterns:
         view_class = getattr(getattr(pattern, "callback", None), "view_class", None)
         initkwargs = getattr(getattr(pattern, "callback", None), "view_initkwargs", {})
-        form_class = initkwargs.get("authentication_form") or initkwargs.get("form_class") or getattr(view_class, "form_class", None)
+        form_class = (
+            initkwargs.get("authentication_form")
+            or initkwargs.get("form_class")
+            or getattr(view_class, "form_class", None)
+        )
         if form_class is not None:
             found[f"view {pattern.pattern}"] = form_class
     assert any(issubclass(f, PasswordChangeForm) for f in found.values())
@@ -78,10 +89,14 @@ def test_every_form_field_of_ours_is_length_limited():
 def test_every_filter_field_is_length_limited():
     from assignments.filters import AssignmentFilter
     from assignments.models import Assignment
-    from org.filters import AuditEventFilter
     from evidence.filters import ReviewQueueFilter
+    from org.filters import AuditEventFilter
 
-    filtersets = [AuditEventFilter(), ReviewQueueFilter(), AssignmentFilter(queryset=Assignment.objects.none(), campaign=None)]
+    filtersets = [
+        AuditEventFilter(),
+        ReviewQueueFilter(),
+        AssignmentFilter(queryset=Assignment.objects.none(), campaign=None),
+    ]
     assert {type(f).__name__: _unlimited(f.form.fields) for f in filtersets if _unlimited(f.form.fields)} == {}
 
 
@@ -97,7 +112,11 @@ def test_every_admin_form_field_is_length_limited(world):
             continue
         instance = model._default_manager.first()
         for obj in [None] + ([instance] if instance is not None else []):
-            allowed = model_admin.has_add_permission(request) if obj is None else model_admin.has_change_permission(request, obj)
+            allowed = (
+                model_admin.has_add_permission(request)
+                if obj is None
+                else model_admin.has_change_permission(request, obj)
+            )
             if not allowed:
                 continue
             readonly = set(model_admin.get_readonly_fields(request, obj))
@@ -112,8 +131,11 @@ def test_over_long_input_is_a_form_error_not_a_500(client, world):
     from evidence.models import Evidence
 
     client.force_login(world.liaison_a)
-    response = client.post(f"/evidence/add/{world.shares.a_soon.pk}/summary/", {"title": "总结", "text": "字" * 5001},
-                           headers={"X-Requested-With": "XMLHttpRequest"})
+    response = client.post(
+        f"/evidence/add/{world.shares.a_soon.pk}/summary/",
+        {"title": "总结", "text": "字" * 5001},
+        headers={"X-Requested-With": "XMLHttpRequest"},
+    )
     assert response.status_code == 400 and "5000" in response.json()["message"]
     assert not Evidence.objects.exists()
 
@@ -122,15 +144,23 @@ SAFE_MARKERS = re.compile(r"\|\s*safe\b|\|\s*safeseq\b|{%\s*autoescape\s+off")
 
 
 def test_templates_never_mark_content_safe():
-    hits = [f"{p.relative_to(ROOT)}:{n}" for p in TEMPLATES for n, line in enumerate(p.read_text().splitlines(), 1)
-            if SAFE_MARKERS.search(line)]
+    hits = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in TEMPLATES
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if SAFE_MARKERS.search(line)
+    ]
     assert hits == []
 
 
 def test_python_never_marks_strings_safe_by_hand():
     """format_html escapes its arguments; mark_safe / SafeString on built strings would not."""
-    hits = [f"{p.relative_to(ROOT)}:{n}" for p in SOURCES for n, line in enumerate(p.read_text().splitlines(), 1)
-            if re.search(r"\bmark_safe\(|\bSafeString\(|\bSafeText\(", line)]
+    hits = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in SOURCES
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if re.search(r"\bmark_safe\(|\bSafeString\(|\bSafeText\(", line)
+    ]
     assert hits == []
 
 
@@ -144,7 +174,12 @@ RAW_SQL = re.compile(r"\.raw\(|\.extra\(|RawSQL\(|\.execute\(")
 
 def test_no_raw_sql_built_from_strings():
     """The ORM everywhere; the only statement we write by hand is the health check's constant."""
-    hits = [f"{p.relative_to(ROOT)}:{line.strip()}" for p in SOURCES for line in p.read_text().splitlines() if RAW_SQL.search(line)]
+    hits = [
+        f"{p.relative_to(ROOT)}:{line.strip()}"
+        for p in SOURCES
+        for line in p.read_text().splitlines()
+        if RAW_SQL.search(line)
+    ]
     assert hits == ['core/health.py:cursor.execute("SELECT 1")']
 
 
@@ -163,7 +198,9 @@ def test_user_text_is_escaped_on_the_pages_that_show_it(client, world):
     from evidence.services import evidence_add
 
     hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-    evidence_add(assignment=world.shares.a_soon, kind=Evidence.Kind.SUMMARY, title=hostile, text=hostile, by=world.liaison_a)
+    evidence_add(
+        assignment=world.shares.a_soon, kind=Evidence.Kind.SUMMARY, title=hostile, text=hostile, by=world.liaison_a
+    )
     evidence = Evidence.objects.get()
     client.force_login(world.office_staff)
     for path in (world.shares.a_soon.get_absolute_url(), evidence.get_absolute_url(), "/evidence/review/", "/audit/"):
@@ -186,7 +223,11 @@ def test_ids_in_urls_are_uuids():
             elif isinstance(p, URLPattern):
                 yield prefix + str(p.pattern), p.pattern.converters
 
-    found = {path: {name: type(c).__name__ for name, c in converters.items() if not isinstance(c, UUIDConverter)}
-             for path, converters in walk(get_resolver())}
-    assert {k: v for k, v in found.items() if v} == {"reports/submissions/<uuid:pk>/<str:part>/": {"part": "StringConverter"}}
+    found = {
+        path: {name: type(c).__name__ for name, c in converters.items() if not isinstance(c, UUIDConverter)}
+        for path, converters in walk(get_resolver())
+    }
+    assert {k: v for k, v in found.items() if v} == {
+        "reports/submissions/<uuid:pk>/<str:part>/": {"part": "StringConverter"}
+    }
     assert sum(1 for _p, c in walk(get_resolver()) if c) >= 15

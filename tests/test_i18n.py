@@ -15,7 +15,20 @@ ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 # CJK ideographs, radicals, kana, CJK symbols and punctuation, full-width forms.
 CJK = re.compile("[\u2e80-\u2fff\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-SOURCES = ["config", "core", "org", "indicators", "campaign", "assignments", "evidence", "assessment", "reports", "portal", "templates", "manage.py"]
+SOURCES = [
+    "config",
+    "core",
+    "org",
+    "indicators",
+    "campaign",
+    "assignments",
+    "evidence",
+    "assessment",
+    "reports",
+    "portal",
+    "templates",
+    "manage.py",
+]
 
 
 def _entries(po):
@@ -51,7 +64,11 @@ def test_catalogue_covers_every_string_in_the_code(tmp_path):
         capture_output=True,
         text=True,
         timeout=120,
-        env={"PATH": "/usr/bin:/bin:/usr/local/bin", "DJANGO_SETTINGS_MODULE": "config.settings.test", "VAR_DIR": str(tmp_path / "var")},
+        env={
+            "PATH": "/usr/bin:/bin:/usr/local/bin",
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "VAR_DIR": str(tmp_path / "var"),
+        },
     )
     assert result.returncode == 0, result.stderr
     fresh = _entries(polib.pofile(str(tmp_path / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po")))

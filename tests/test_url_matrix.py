@@ -9,8 +9,16 @@ from django.urls import URLPattern, URLResolver, get_resolver
 pytestmark = pytest.mark.django_db
 
 PERSONAS = [
-    "anonymous", "liaison_a", "liaison_b", "leader_a", "leader_b",
-    "office_staff", "office_admin", "city_reviewer", "superuser", "nobody",
+    "anonymous",
+    "liaison_a",
+    "liaison_b",
+    "leader_a",
+    "leader_b",
+    "office_staff",
+    "office_admin",
+    "city_reviewer",
+    "superuser",
+    "nobody",
 ]
 LOGIN = "login"  # anonymous is redirected to the login page
 # Unit A's objects: its people, the office and IT see them; for everyone else they do not exist.
@@ -29,19 +37,34 @@ EXPECTED = {
     "portal:home": ("/", {"anonymous": LOGIN, "*": 200}),
     "org:audit": ("/audit/", {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403}),
     "indicators:list": ("/indicators/", {"anonymous": LOGIN, "nobody": 403, "*": 200}),
-    "assignments:tree": (lambda w: f"/indicators/{w.campaign.framework_id}/", {"anonymous": LOGIN, "nobody": 403, "*": 200}),
+    "assignments:tree": (
+        lambda w: f"/indicators/{w.campaign.framework_id}/",
+        {"anonymous": LOGIN, "nobody": 403, "*": 200},
+    ),
     "indicators:import": ("/indicators/import/", {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403}),
     "indicators:import_confirm": ("/indicators/import/confirm/", {"anonymous": LOGIN, "*": 405}),  # POST only
-    "assignments:import": ("/assignments/import/", {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403}),
+    "assignments:import": (
+        "/assignments/import/",
+        {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403},
+    ),
     "assignments:import_confirm": ("/assignments/import/confirm/", {"anonymous": LOGIN, "*": 405}),
     "assignments:export": (
         lambda w: f"/assignments/export/?campaign={w.campaign.pk}&format=csv",
         {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403},
     ),
-    "assignments:list": ("/assignments/", {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403}),
+    "assignments:list": (
+        "/assignments/",
+        {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403},
+    ),
     "assignments:bulk": ("/assignments/bulk/", {"anonymous": LOGIN, "*": 405}),
-    "assignments:board": ("/assignments/board/", {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403}),
-    "assignments:circulars": ("/assignments/circulars/", {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403}),
+    "assignments:board": (
+        "/assignments/board/",
+        {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403},
+    ),
+    "assignments:circulars": (
+        "/assignments/circulars/",
+        {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403},
+    ),
     "assignments:circular": (
         lambda w: _circular(w).get_absolute_url(),
         # Unit A is listed (it has an overdue share); unit B and the others are not.
@@ -52,15 +75,30 @@ EXPECTED = {
         {"anonymous": LOGIN, "liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404, "*": 200},
     ),
     "assignments:move": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/move/", {"anonymous": LOGIN, "*": 405}),
-    "assignments:sign_off": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/sign-off/", {"anonymous": LOGIN, "*": 405}),
-    "assignments:deadline": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/deadline/", {"anonymous": LOGIN, "*": 405}),
-    "assignments:reassign": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/reassign/", {"anonymous": LOGIN, "*": 405}),
-    "assignments:add_unit": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/add-unit/", {"anonymous": LOGIN, "*": 405}),
+    "assignments:sign_off": (
+        lambda w: f"/assignments/{w.shares.a_overdue.pk}/sign-off/",
+        {"anonymous": LOGIN, "*": 405},
+    ),
+    "assignments:deadline": (
+        lambda w: f"/assignments/{w.shares.a_overdue.pk}/deadline/",
+        {"anonymous": LOGIN, "*": 405},
+    ),
+    "assignments:reassign": (
+        lambda w: f"/assignments/{w.shares.a_overdue.pk}/reassign/",
+        {"anonymous": LOGIN, "*": 405},
+    ),
+    "assignments:add_unit": (
+        lambda w: f"/assignments/{w.shares.a_overdue.pk}/add-unit/",
+        {"anonymous": LOGIN, "*": 405},
+    ),
     "assignments:remove": (lambda w: f"/assignments/{w.shares.a_soon.pk}/remove/", {"anonymous": LOGIN, "*": 405}),
     "campaign:list": ("/campaigns/", {"anonymous": LOGIN, "nobody": 403, "*": 200}),
     "campaign:create": ("/campaigns/new/", {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403}),
     "campaign:detail": (lambda w: w.campaign.get_absolute_url(), {"anonymous": LOGIN, "nobody": 403, "*": 200}),
-    "campaign:edit": (lambda w: f"/campaigns/{w.campaign.pk}/edit/", {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403}),
+    "campaign:edit": (
+        lambda w: f"/campaigns/{w.campaign.pk}/edit/",
+        {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403},
+    ),
     "campaign:stage": (lambda w: f"/campaigns/{w.campaign.pk}/stage/", {"anonymous": LOGIN, "*": 405}),
     "core:notifications": ("/notifications/", {"anonymous": LOGIN, "*": 200}),
     "reports:index": ("/reports/", OFFICE_ONLY),
@@ -68,18 +106,60 @@ EXPECTED = {
     "reports:compile": ("/reports/compile/", {"anonymous": LOGIN, "*": 405}),
     "reports:download": (lambda w: f"/reports/jobs/{_job(w).pk}/download/", OFFICE_ONLY),
     "reports:submit": ("/reports/submit/", {"anonymous": LOGIN, "*": 405}),
-    "reports:submissions": ("/reports/submissions/", {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "city_reviewer": 200, "*": 403}),
-    "reports:submission": (lambda w: _submission(w).get_absolute_url(), {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "city_reviewer": 200, "*": 404}),
-    "reports:submission_download": (lambda w: f"{_submission(w).get_absolute_url()}report/", {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "city_reviewer": 200, "*": 404}),
-    "assessment:dashboard": ("/campaigns/dashboard/", {"anonymous": LOGIN, "city_reviewer": 403, "nobody": 403, "*": 200}),
+    "reports:submissions": (
+        "/reports/submissions/",
+        {
+            "anonymous": LOGIN,
+            "office_admin": 200,
+            "office_staff": 200,
+            "superuser": 200,
+            "city_reviewer": 200,
+            "*": 403,
+        },
+    ),
+    "reports:submission": (
+        lambda w: _submission(w).get_absolute_url(),
+        {
+            "anonymous": LOGIN,
+            "office_admin": 200,
+            "office_staff": 200,
+            "superuser": 200,
+            "city_reviewer": 200,
+            "*": 404,
+        },
+    ),
+    "reports:submission_download": (
+        lambda w: f"{_submission(w).get_absolute_url()}report/",
+        {
+            "anonymous": LOGIN,
+            "office_admin": 200,
+            "office_staff": 200,
+            "superuser": 200,
+            "city_reviewer": 200,
+            "*": 404,
+        },
+    ),
+    "assessment:dashboard": (
+        "/campaigns/dashboard/",
+        {"anonymous": LOGIN, "city_reviewer": 403, "nobody": 403, "*": 200},
+    ),
     "assessment:list": ("/campaigns/assessments/", OFFICE_ONLY),
     "assessment:edit": (lambda w: f"/campaigns/assessments/{w.indicators[0].pk}/", OFFICE_ONLY),
     "assessment:export": ("/campaigns/assessments/export/?format=csv", OFFICE_ONLY),
     "assessment:import": ("/campaigns/assessments/import/", OFFICE_ONLY),
     "assessment:import_confirm": ("/campaigns/assessments/import/confirm/", {"anonymous": LOGIN, "*": 405}),
-    "assessment:rectifications": ("/campaigns/rectifications/", {"anonymous": LOGIN, "nobody": 403, "city_reviewer": 403, "*": 200}),
-    "assessment:rectification_close": (lambda w: f"/campaigns/rectifications/{w.campaign.pk}/close/", {"anonymous": LOGIN, "*": 405}),
-    "evidence:queue": ("/evidence/review/", {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403}),
+    "assessment:rectifications": (
+        "/campaigns/rectifications/",
+        {"anonymous": LOGIN, "nobody": 403, "city_reviewer": 403, "*": 200},
+    ),
+    "assessment:rectification_close": (
+        lambda w: f"/campaigns/rectifications/{w.campaign.pk}/close/",
+        {"anonymous": LOGIN, "*": 405},
+    ),
+    "evidence:queue": (
+        "/evidence/review/",
+        {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403},
+    ),
     "evidence:add_files": (lambda w: f"/evidence/add/{w.shares.a_soon.pk}/files/", {"anonymous": LOGIN, "*": 405}),
     "evidence:add_link": (lambda w: f"/evidence/add/{w.shares.a_soon.pk}/link/", {"anonymous": LOGIN, "*": 405}),
     "evidence:add_summary": (lambda w: f"/evidence/add/{w.shares.a_soon.pk}/summary/", {"anonymous": LOGIN, "*": 405}),
@@ -89,17 +169,29 @@ EXPECTED = {
     "evidence:restore": (lambda w: f"/evidence/{_evidence(w).pk}/restore/", {"anonymous": LOGIN, "*": 405}),
     "evidence:review": (lambda w: f"/evidence/{_evidence(w).pk}/review/", {"anonymous": LOGIN, "*": 405}),
     "evidence:link": (lambda w: f"/evidence/{_evidence(w).pk}/link/", {"anonymous": LOGIN, "*": 405}),
-    "evidence:download": (lambda w: f"/evidence/file/{_evidence(w).current_revision_id}/download/", {"anonymous": LOGIN, **UNIT_A_ONLY}),
-    "evidence:preview": (lambda w: f"/evidence/file/{_evidence(w).current_revision_id}/preview/", {"anonymous": LOGIN, **UNIT_A_ONLY}),
+    "evidence:download": (
+        lambda w: f"/evidence/file/{_evidence(w).current_revision_id}/download/",
+        {"anonymous": LOGIN, **UNIT_A_ONLY},
+    ),
+    "evidence:preview": (
+        lambda w: f"/evidence/file/{_evidence(w).current_revision_id}/preview/",
+        {"anonymous": LOGIN, **UNIT_A_ONLY},
+    ),
     # A PDF has no thumbnail: 404 for everyone, which also proves nothing leaks.
-    "evidence:thumbnail": (lambda w: f"/evidence/file/{_evidence(w).current_revision_id}/thumbnail/", {"anonymous": LOGIN, "*": 404}),
+    "evidence:thumbnail": (
+        lambda w: f"/evidence/file/{_evidence(w).current_revision_id}/thumbnail/",
+        {"anonymous": LOGIN, "*": 404},
+    ),
     "core:notifications_read": ("/notifications/read/", {"anonymous": LOGIN, "*": 405}),
     # People: office admins (and IT) manage accounts; nobody else sees the pages.
     "org:people": ("/people/", ADMIN_ONLY),
     "org:person_new": ("/people/new/", ADMIN_ONLY),
     "org:person": (lambda w: f"/people/{w.liaison_a.pk}/", ADMIN_ONLY),
     "org:person_grant": (lambda w: f"/people/{w.liaison_a.pk}/roles/", {"anonymous": LOGIN, "*": 405}),
-    "org:person_revoke": (lambda w: f"/people/{w.liaison_a.pk}/roles/{w.liaison_a.memberships.get().pk}/end/", {"anonymous": LOGIN, "*": 405}),
+    "org:person_revoke": (
+        lambda w: f"/people/{w.liaison_a.pk}/roles/{w.liaison_a.memberships.get().pk}/end/",
+        {"anonymous": LOGIN, "*": 405},
+    ),
     "org:person_active": (lambda w: f"/people/{w.liaison_a.pk}/active/", {"anonymous": LOGIN, "*": 405}),
     "org:person_password": (lambda w: f"/people/{w.liaison_a.pk}/password/", {"anonymous": LOGIN, "*": 405}),
 }
@@ -114,7 +206,9 @@ def _evidence(w):
     e = Evidence.objects.filter(assignment=w.shares.a_soon).first()
     if e is None:
         e = Evidence.objects.create(assignment=w.shares.a_soon, campaign=w.campaign, kind="document", title="通知")
-        r = EvidenceRevision(evidence=e, number=1, original_name="通知.pdf", content_type="application/pdf", size=8, sha256="0" * 64)
+        r = EvidenceRevision(
+            evidence=e, number=1, original_name="通知.pdf", content_type="application/pdf", size=8, sha256="0" * 64
+        )
         r.file.save("x.pdf", ContentFile(b"%PDF-1.4"), save=False)
         r.save()
         e.current_revision = r
@@ -142,7 +236,14 @@ def _submission(w):
 
     s = Submission.objects.filter(campaign=w.campaign).first()
     if s is None:
-        s = Submission(campaign=w.campaign, city_office=w.city, county="测试县", title="报送", report_sha256="0", package_sha256="0")
+        s = Submission(
+            campaign=w.campaign,
+            city_office=w.city,
+            county="测试县",
+            title="报送",
+            report_sha256="0",
+            package_sha256="0",
+        )
         s.report.save("r.pdf", ContentFile(b"%PDF"), save=False)
         s.package.save("p.zip", ContentFile(b"PK"), save=False)
         s.save()
@@ -154,8 +255,12 @@ def _circular(w):
 
     from assignments.models import Circular
 
-    return Circular.objects.create(campaign=w.campaign, title="通报", as_of=datetime.date.today(),
-                                   entries=[{"unit_code": w.unit_a.code, "unit": w.unit_a.name, "overdue": 1, "items": []}])
+    return Circular.objects.create(
+        campaign=w.campaign,
+        title="通报",
+        as_of=datetime.date.today(),
+        entries=[{"unit_code": w.unit_a.code, "unit": w.unit_a.name, "overdue": 1, "items": []}],
+    )
 
 
 # The admin site carries its own is_staff checks; only IT (superuser) gets in.
@@ -217,8 +322,18 @@ def test_admin_site_is_for_it_only(client, world, persona):
 
 DENIED = (LOGIN, 403, 404)
 # Unit A's share or evidence: its liaison contributes, the office manages or reviews.
-A_CONTRIBUTE = {"anonymous": LOGIN, "liaison_a": 302, "superuser": 302, "leader_a": 403, "office_staff": 403, "office_admin": 403,
-                "liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404}
+A_CONTRIBUTE = {
+    "anonymous": LOGIN,
+    "liaison_a": 302,
+    "superuser": 302,
+    "leader_a": 403,
+    "office_staff": 403,
+    "office_admin": 403,
+    "liaison_b": 404,
+    "leader_b": 404,
+    "city_reviewer": 404,
+    "nobody": 404,
+}
 A_MANAGE = {**A_CONTRIBUTE, "liaison_a": 403, "office_staff": 302, "office_admin": 302}
 OFFICE_POST = {"anonymous": LOGIN, "office_admin": 302, "office_staff": 302, "superuser": 302, "*": 403}
 ADMIN_POST = {"anonymous": LOGIN, "office_admin": 302, "superuser": 302, "*": 403}
@@ -247,7 +362,10 @@ def _division_table(w):
     """The world's own tree, divided between unit A (lead) and unit B."""
     from tests.core import table_builders as builders
 
-    rows = [("一、政府职能依法全面履行", "（一）加大简政放权力度", i.title, "县司法局", "城关镇", "2030年9月底前") for i in w.indicators]
+    rows = [
+        ("一、政府职能依法全面履行", "（一）加大简政放权力度", i.title, "县司法局", "城关镇", "2030年9月底前")
+        for i in w.indicators
+    ]
     return _upload("任务分工.xlsx", builders.xlsx_bytes(lambda ws: builders.standard(ws, rows=rows)))
 
 
@@ -264,8 +382,13 @@ def _token(client, path, data):
 def _rectification(w):
     from assessment.services import assessment_save
 
-    assessment = assessment_save(campaign=w.campaign, indicator=w.indicators[0], by=None, result="partial",
-                                 rectification={"measure": "补齐制度", "owner": w.unit_a, "deadline": w.campaign.created_at.date()})
+    assessment = assessment_save(
+        campaign=w.campaign,
+        indicator=w.indicators[0],
+        by=None,
+        result="partial",
+        rectification={"measure": "补齐制度", "owner": w.unit_a, "deadline": w.campaign.created_at.date()},
+    )
     return assessment.rectifications.get()
 
 
@@ -287,66 +410,210 @@ POSTS = {
     # Signing in and out, the password, the language: no audit rule here (test_auth covers their trail).
     "login": ("/accounts/login/", {"username": "liaison-a", "password": "wrong"}, {"anonymous": 200, "*": 302}, None),
     "logout": ("/accounts/logout/", {}, {"*": 302}, None),
-    "password_change": ("/accounts/password/", {"old_password": "wrong", "new_password1": "x", "new_password2": "x"},
-                        {"anonymous": LOGIN, "*": 200}, None),
+    "password_change": (
+        "/accounts/password/",
+        {"old_password": "wrong", "new_password1": "x", "new_password2": "x"},
+        {"anonymous": LOGIN, "*": 200},
+        None,
+    ),
     "set_language": ("/i18n/setlang/", {"language": "en", "next": "/"}, {"*": 302}, None),
     "core:notifications_read": ("/notifications/read/", {}, MEMBERS, False),
-    "indicators:import": ("/indicators/import/", lambda w, c: {"name": "新指标体系", "file": _framework_table()},
-                          {**ADMIN_POST, "office_admin": 200, "superuser": 200}, False),
-    "indicators:import_confirm": ("/indicators/import/confirm/",
-                                  lambda w, c: _token(c, "/indicators/import/", {"name": "新指标体系", "file": _framework_table()}), ADMIN_POST, True),
-    "assignments:import": ("/assignments/import/", lambda w, c: {"campaign": w.campaign.pk, "file": _division_table(w)},
-                           {**ADMIN_POST, "office_admin": 200, "superuser": 200}, False),
-    "assignments:import_confirm": ("/assignments/import/confirm/",
-                                   lambda w, c: _token(c, "/assignments/import/", {"campaign": w.campaign.pk, "file": _division_table(w)}),
-                                   ADMIN_POST, True),
+    "indicators:import": (
+        "/indicators/import/",
+        lambda w, c: {"name": "新指标体系", "file": _framework_table()},
+        {**ADMIN_POST, "office_admin": 200, "superuser": 200},
+        False,
+    ),
+    "indicators:import_confirm": (
+        "/indicators/import/confirm/",
+        lambda w, c: _token(c, "/indicators/import/", {"name": "新指标体系", "file": _framework_table()}),
+        ADMIN_POST,
+        True,
+    ),
+    "assignments:import": (
+        "/assignments/import/",
+        lambda w, c: {"campaign": w.campaign.pk, "file": _division_table(w)},
+        {**ADMIN_POST, "office_admin": 200, "superuser": 200},
+        False,
+    ),
+    "assignments:import_confirm": (
+        "/assignments/import/confirm/",
+        lambda w, c: _token(c, "/assignments/import/", {"campaign": w.campaign.pk, "file": _division_table(w)}),
+        ADMIN_POST,
+        True,
+    ),
     "assignments:bulk": ("/assignments/bulk/", {"action": "remind", "all_filtered": "on"}, OFFICE_POST, True),
     "assignments:circulars": ("/assignments/circulars/", {"title": "关于逾期任务的通报"}, OFFICE_POST, True),
-    "assignments:move": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/move/", {"to_status": "submitted"}, A_CONTRIBUTE, True),
+    "assignments:move": (
+        lambda w: f"/assignments/{w.shares.a_overdue.pk}/move/",
+        {"to_status": "submitted"},
+        A_CONTRIBUTE,
+        True,
+    ),
     # The unit's leader signs off work submitted for review (审签).
-    "assignments:sign_off": (lambda w: f"/assignments/{_submitted(w.shares.a_overdue).pk}/sign-off/", {},
-                             {**A_CONTRIBUTE, "liaison_a": 403, "leader_a": 302}, True),
-    "assignments:deadline": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/deadline/", {"deadline": "2030-01-01"}, A_MANAGE, True),
-    "assignments:reassign": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/reassign/", lambda w, c: {"unit": w.unit_b.pk}, A_MANAGE, True),
-    "assignments:add_unit": (lambda w: f"/assignments/{w.shares.a_overdue.pk}/add-unit/", lambda w, c: {"unit": w.unit_b.pk}, A_MANAGE, True),
+    "assignments:sign_off": (
+        lambda w: f"/assignments/{_submitted(w.shares.a_overdue).pk}/sign-off/",
+        {},
+        {**A_CONTRIBUTE, "liaison_a": 403, "leader_a": 302},
+        True,
+    ),
+    "assignments:deadline": (
+        lambda w: f"/assignments/{w.shares.a_overdue.pk}/deadline/",
+        {"deadline": "2030-01-01"},
+        A_MANAGE,
+        True,
+    ),
+    "assignments:reassign": (
+        lambda w: f"/assignments/{w.shares.a_overdue.pk}/reassign/",
+        lambda w, c: {"unit": w.unit_b.pk},
+        A_MANAGE,
+        True,
+    ),
+    "assignments:add_unit": (
+        lambda w: f"/assignments/{w.shares.a_overdue.pk}/add-unit/",
+        lambda w, c: {"unit": w.unit_b.pk},
+        A_MANAGE,
+        True,
+    ),
     "assignments:remove": (lambda w: f"/assignments/{w.shares.a_soon.pk}/remove/", {}, A_MANAGE, True),
-    "campaign:create": ("/campaigns/new/", lambda w, c: {"name": "2027年示范创建", "county": "测试县", "slug": "2027-new", "kind": "comprehensive",
-                                                         "threshold": "0.900", "framework": w.campaign.framework_id},
-                        {**ADMIN_POST, "office_staff": 403}, True),
-    "campaign:edit": (lambda w: f"/campaigns/{w.campaign.pk}/edit/",
-                      lambda w, c: {"name": "改名", "county": "测试县", "slug": w.campaign.slug, "kind": "comprehensive", "threshold": "0.950",
-                                    "framework": w.campaign.framework_id}, ADMIN_POST, True),
-    "campaign:stage": (lambda w: f"/campaigns/{w.campaign.pk}/stage/", {"to_stage": "self_assessment", "effective_on": "2026-11-26"}, ADMIN_POST, True),
-    "assessment:edit": (lambda w: f"/campaigns/assessments/{w.indicators[0].pk}/", {"result": "met", "status": "done"}, OFFICE_POST, True),
-    "assessment:import": ("/campaigns/assessments/import/", lambda w, c: {"file": _assessment_table(w)},
-                                   {**OFFICE_POST, "office_admin": 200, "office_staff": 200, "superuser": 200}, False),
-    "assessment:import_confirm": ("/campaigns/assessments/import/confirm/",
-                                           lambda w, c: _token(c, "/campaigns/assessments/import/", {"file": _assessment_table(w)}), OFFICE_POST, True),
-    "assessment:rectification_close": (lambda w: f"/campaigns/rectifications/{_rectification(w).pk}/close/", {"note": "已补齐"},
-                                     A_CONTRIBUTE, True),
-    "reports:index": ("/reports/", {"basic_facts": "本县基本情况", "highlights": "", "next_steps": ""}, OFFICE_POST, True),
+    "campaign:create": (
+        "/campaigns/new/",
+        lambda w, c: {
+            "name": "2027年示范创建",
+            "county": "测试县",
+            "slug": "2027-new",
+            "kind": "comprehensive",
+            "threshold": "0.900",
+            "framework": w.campaign.framework_id,
+        },
+        {**ADMIN_POST, "office_staff": 403},
+        True,
+    ),
+    "campaign:edit": (
+        lambda w: f"/campaigns/{w.campaign.pk}/edit/",
+        lambda w, c: {
+            "name": "改名",
+            "county": "测试县",
+            "slug": w.campaign.slug,
+            "kind": "comprehensive",
+            "threshold": "0.950",
+            "framework": w.campaign.framework_id,
+        },
+        ADMIN_POST,
+        True,
+    ),
+    "campaign:stage": (
+        lambda w: f"/campaigns/{w.campaign.pk}/stage/",
+        {"to_stage": "self_assessment", "effective_on": "2026-11-26"},
+        ADMIN_POST,
+        True,
+    ),
+    "assessment:edit": (
+        lambda w: f"/campaigns/assessments/{w.indicators[0].pk}/",
+        {"result": "met", "status": "done"},
+        OFFICE_POST,
+        True,
+    ),
+    "assessment:import": (
+        "/campaigns/assessments/import/",
+        lambda w, c: {"file": _assessment_table(w)},
+        {**OFFICE_POST, "office_admin": 200, "office_staff": 200, "superuser": 200},
+        False,
+    ),
+    "assessment:import_confirm": (
+        "/campaigns/assessments/import/confirm/",
+        lambda w, c: _token(c, "/campaigns/assessments/import/", {"file": _assessment_table(w)}),
+        OFFICE_POST,
+        True,
+    ),
+    "assessment:rectification_close": (
+        lambda w: f"/campaigns/rectifications/{_rectification(w).pk}/close/",
+        {"note": "已补齐"},
+        A_CONTRIBUTE,
+        True,
+    ),
+    "reports:index": (
+        "/reports/",
+        {"basic_facts": "本县基本情况", "highlights": "", "next_steps": ""},
+        OFFICE_POST,
+        True,
+    ),
     "reports:compile": ("/reports/compile/", {"kind": "xlsx"}, OFFICE_POST, True),
     # Nothing compiled yet: the office admin is told so (no change); everyone else may not submit.
     "reports:submit": ("/reports/submit/", {}, ADMIN_POST, False),
-    "reports:submission": (lambda w: _submission(w).get_absolute_url(), {"text": "材料齐全，同意推荐"},
-                           {"anonymous": LOGIN, "city_reviewer": 302, "superuser": 302, "office_admin": 403, "office_staff": 403, "*": 404}, True),
-    "evidence:add_files": (lambda w: f"/evidence/add/{w.shares.a_soon.pk}/files/", lambda w, c: {"kind": "document", "files": _pdf()}, A_CONTRIBUTE, True),
-    "evidence:add_link": (lambda w: f"/evidence/add/{w.shares.a_soon.pk}/link/",
-                          {"url": "https://www.example.gov.cn/news/1.html", "title": "县政府网报道", "issued_on": "2026-11-01"}, A_CONTRIBUTE, True),
-    "evidence:add_summary": (lambda w: f"/evidence/add/{w.shares.a_soon.pk}/summary/", {"title": "工作总结", "text": "一年来……"}, A_CONTRIBUTE, True),
-    "evidence:replace": (lambda w: f"/evidence/{_evidence(w).pk}/replace/", lambda w, c: {"file": _pdf("通知（修订）.pdf")}, A_CONTRIBUTE, True),
+    "reports:submission": (
+        lambda w: _submission(w).get_absolute_url(),
+        {"text": "材料齐全，同意推荐"},
+        {
+            "anonymous": LOGIN,
+            "city_reviewer": 302,
+            "superuser": 302,
+            "office_admin": 403,
+            "office_staff": 403,
+            "*": 404,
+        },
+        True,
+    ),
+    "evidence:add_files": (
+        lambda w: f"/evidence/add/{w.shares.a_soon.pk}/files/",
+        lambda w, c: {"kind": "document", "files": _pdf()},
+        A_CONTRIBUTE,
+        True,
+    ),
+    "evidence:add_link": (
+        lambda w: f"/evidence/add/{w.shares.a_soon.pk}/link/",
+        {"url": "https://www.example.gov.cn/news/1.html", "title": "县政府网报道", "issued_on": "2026-11-01"},
+        A_CONTRIBUTE,
+        True,
+    ),
+    "evidence:add_summary": (
+        lambda w: f"/evidence/add/{w.shares.a_soon.pk}/summary/",
+        {"title": "工作总结", "text": "一年来……"},
+        A_CONTRIBUTE,
+        True,
+    ),
+    "evidence:replace": (
+        lambda w: f"/evidence/{_evidence(w).pk}/replace/",
+        lambda w, c: {"file": _pdf("通知（修订）.pdf")},
+        A_CONTRIBUTE,
+        True,
+    ),
     "evidence:hide": (lambda w: f"/evidence/{_evidence(w).pk}/delete/", {}, A_CONTRIBUTE, True),
     # Deleted (hidden) evidence: only the office restores it.
     "evidence:restore": (lambda w: f"/evidence/{_hidden_evidence(w).pk}/restore/", {}, A_MANAGE, True),
     "evidence:review": (lambda w: f"/evidence/{_evidence(w).pk}/review/", {"decision": "accepted"}, A_MANAGE, True),
-    "evidence:link": (lambda w: f"/evidence/{_evidence(w).pk}/link/", lambda w, c: {"codes": w.indicators[2].code}, A_CONTRIBUTE, True),
+    "evidence:link": (
+        lambda w: f"/evidence/{_evidence(w).pk}/link/",
+        lambda w, c: {"codes": w.indicators[2].code},
+        A_CONTRIBUTE,
+        True,
+    ),
     # People: a new account shows its temporary password once (200); the rest redirect.
-    "org:person_new": ("/people/new/", lambda w, c: {"full_name": "王五", "username": "wangwu-ccz", "unit": w.unit_b.pk, "role": "liaison"},
-                   {**ADMIN_POST, "office_admin": 200, "superuser": 200}, True),
-    "org:person_grant": (lambda w: f"/people/{w.liaison_a.pk}/roles/", lambda w, c: {"unit": w.unit_b.pk, "role": "liaison"}, ADMIN_POST, True),
-    "org:person_revoke": (lambda w: f"/people/{w.liaison_a.pk}/roles/{w.liaison_a.memberships.get().pk}/end/", {}, ADMIN_POST, True),
+    "org:person_new": (
+        "/people/new/",
+        lambda w, c: {"full_name": "王五", "username": "wangwu-ccz", "unit": w.unit_b.pk, "role": "liaison"},
+        {**ADMIN_POST, "office_admin": 200, "superuser": 200},
+        True,
+    ),
+    "org:person_grant": (
+        lambda w: f"/people/{w.liaison_a.pk}/roles/",
+        lambda w, c: {"unit": w.unit_b.pk, "role": "liaison"},
+        ADMIN_POST,
+        True,
+    ),
+    "org:person_revoke": (
+        lambda w: f"/people/{w.liaison_a.pk}/roles/{w.liaison_a.memberships.get().pk}/end/",
+        {},
+        ADMIN_POST,
+        True,
+    ),
     "org:person_active": (lambda w: f"/people/{w.liaison_a.pk}/active/", {"active": "0"}, ADMIN_POST, True),
-    "org:person_password": (lambda w: f"/people/{w.liaison_a.pk}/password/", {}, {**ADMIN_POST, "office_admin": 200, "superuser": 200}, True),
+    "org:person_password": (
+        lambda w: f"/people/{w.liaison_a.pk}/password/",
+        {},
+        {**ADMIN_POST, "office_admin": 200, "superuser": 200},
+        True,
+    ),
 }
 
 
@@ -391,14 +658,20 @@ def _check_post(client, world, name, persona):
     elif writes:
         assert AuditEvent.objects.count() > audit_before, "an allowed change leaves no audit event"
     # Whatever the events hold, the audit page can name: each changed field has a label.
-    unlabelled = {(e.object_type, label) for e in AuditEvent.objects.order_by("id")[audit_before:] for label, _b, _a in e.change_rows()
-                  if label in {*e.before, *e.after}}
+    unlabelled = {
+        (e.object_type, label)
+        for e in AuditEvent.objects.order_by("id")[audit_before:]
+        for label, _b, _a in e.change_rows()
+        if label in {*e.before, *e.after}
+    }
     assert unlabelled == set()
 
 
 def test_every_post_endpoint_has_an_entry(client, world):
     """Ask every URL with a POST as IT (who may do anything): whatever does not answer 405 needs a row above."""
-    paths = {name: path(world) if callable(path) else path for name, (path, _table) in EXPECTED.items()}  # objects first
+    paths = {
+        name: path(world) if callable(path) else path for name, (path, _table) in EXPECTED.items()
+    }  # objects first
     accepting = set()
     for name, path in paths.items():
         client.force_login(world.superuser)
@@ -433,6 +706,7 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(world, name):
 # is the township's liaison and "liaison_b" the department's. Only the rows whose answer depends
 # on the unit are run again.
 
+
 def _unit_scoped(table):
     return any(_expected(table, f"{role}_a") != _expected(table, f"{role}_b") for role in ("liaison", "leader"))
 
@@ -450,9 +724,18 @@ def mirrored(world):
         a_ongoing=make_assignment(world.campaign, i3, world.unit_b, ongoing=True),
         b_lead=make_assignment(world.campaign, i2, world.unit_a, days=30),
     )
-    return SimpleNamespace(**{**vars(world), "unit_a": world.unit_b, "unit_b": world.unit_a, "shares": shares,
-                              "liaison_a": world.liaison_b, "liaison_b": world.liaison_a,
-                              "leader_a": world.leader_b, "leader_b": world.leader_a})
+    return SimpleNamespace(
+        **{
+            **vars(world),
+            "unit_a": world.unit_b,
+            "unit_b": world.unit_a,
+            "shares": shares,
+            "liaison_a": world.liaison_b,
+            "liaison_b": world.liaison_a,
+            "leader_a": world.leader_b,
+            "leader_b": world.leader_a,
+        }
+    )
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -473,10 +756,30 @@ def test_the_mirror_covers_the_unit_scoped_rows():
 
 
 HOSTILE_QUERY = {
-    "page": "-1", "unit": "not-a-uuid", "level1": "' OR 1=1 --", "verb": "<script>", "status": "nonsense", "role": "x",
-    "date_from": "2025-02-30", "date_to": "yesterday", "q": "查" * 101, "code": "1" * 30, "kind": "exe", "review": "?",
-    "waiting": "forever", "overdue": "maybe", "campaign": "0", "format": "exe", "export": "pdf", "verify": "1", "result": "?",
-    "suggested": "?", "unit_kind": "city", "actor": "a" * 151, "object": "%", "next": "https://evil.example/",
+    "page": "-1",
+    "unit": "not-a-uuid",
+    "level1": "' OR 1=1 --",
+    "verb": "<script>",
+    "status": "nonsense",
+    "role": "x",
+    "date_from": "2025-02-30",
+    "date_to": "yesterday",
+    "q": "查" * 101,
+    "code": "1" * 30,
+    "kind": "exe",
+    "review": "?",
+    "waiting": "forever",
+    "overdue": "maybe",
+    "campaign": "0",
+    "format": "exe",
+    "export": "pdf",
+    "verify": "1",
+    "result": "?",
+    "suggested": "?",
+    "unit_kind": "city",
+    "actor": "a" * 151,
+    "object": "%",
+    "next": "https://evil.example/",
 }
 
 
@@ -499,7 +802,9 @@ def _garbage(value):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     if isinstance(value, SimpleUploadedFile):
-        return SimpleUploadedFile("\x00../../etc/passwd.pdf", b"MZ\x90\x00" + b"\x00" * 64, content_type="application/pdf")
+        return SimpleUploadedFile(
+            "\x00../../etc/passwd.pdf", b"MZ\x90\x00" + b"\x00" * 64, content_type="application/pdf"
+        )
     return "\x00<script>alert(1)</script>" + "字" * 6000
 
 

@@ -4,40 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessment', '0001_initial'),
+        ("assessment", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='assessment',
-            name='highlights',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='highlights'),
+            model_name="assessment",
+            name="highlights",
+            field=models.TextField(blank=True, max_length=5000, verbose_name="highlights"),
         ),
         migrations.AlterField(
-            model_name='assessment',
-            name='outcomes',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='results'),
+            model_name="assessment",
+            name="outcomes",
+            field=models.TextField(blank=True, max_length=5000, verbose_name="results"),
         ),
         migrations.AlterField(
-            model_name='assessment',
-            name='practice',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='what was done'),
+            model_name="assessment",
+            name="practice",
+            field=models.TextField(blank=True, max_length=5000, verbose_name="what was done"),
         ),
         migrations.AlterField(
-            model_name='assessment',
-            name='result',
-            field=models.CharField(blank=True, choices=[('met', 'Met'), ('partial', 'Partially met'), ('not_met', 'Not met'), ('not_applicable', 'Not applicable')], max_length=20, verbose_name='result'),
+            model_name="assessment",
+            name="result",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("met", "Met"),
+                    ("partial", "Partially met"),
+                    ("not_met", "Not met"),
+                    ("not_applicable", "Not applicable"),
+                ],
+                max_length=20,
+                verbose_name="result",
+            ),
         ),
         migrations.AlterField(
-            model_name='assessment',
-            name='shortfall',
-            field=models.TextField(blank=True, max_length=2000, verbose_name='shortfall'),
+            model_name="assessment",
+            name="shortfall",
+            field=models.TextField(blank=True, max_length=2000, verbose_name="shortfall"),
         ),
         migrations.AlterField(
-            model_name='rectification',
-            name='measure',
-            field=models.TextField(max_length=2000, verbose_name='rectification measure'),
+            model_name="rectification",
+            name="measure",
+            field=models.TextField(max_length=2000, verbose_name="rectification measure"),
         ),
     ]

@@ -6,27 +6,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('role', models.CharField(choices=[('lead', 'Lead unit'), ('cooperating', 'Cooperating unit')], max_length=20, verbose_name='role')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='deadline')),
-                ('ongoing', models.BooleanField(default=False, verbose_name='ongoing (长期坚持)')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "Lead unit"), ("cooperating", "Cooperating unit")],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="deadline")),
+                ("ongoing", models.BooleanField(default=False, verbose_name="ongoing (长期坚持)")),
             ],
             options={
-                'verbose_name': 'assignment',
-                'verbose_name_plural': 'assignments',
-                'ordering': ['indicator__code', 'role', 'unit__code'],
+                "verbose_name": "assignment",
+                "verbose_name_plural": "assignments",
+                "ordering": ["indicator__code", "role", "unit__code"],
             },
         ),
     ]

@@ -5,45 +5,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assignments', '0001_initial'),
-        ('campaign', '0001_initial'),
-        ('indicators', '0001_initial'),
+        ("assignments", "0001_initial"),
+        ("campaign", "0001_initial"),
+        ("indicators", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignment',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='campaign.campaign', verbose_name='campaign'),
+            model_name="assignment",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assignments",
+                to="campaign.campaign",
+                verbose_name="campaign",
+            ),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='indicator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='indicators.indicator', verbose_name='indicator'),
+            model_name="assignment",
+            name="indicator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assignments",
+                to="indicators.indicator",
+                verbose_name="indicator",
+            ),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='campaign.unit', verbose_name='unit'),
+            model_name="assignment",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assignments",
+                to="campaign.unit",
+                verbose_name="unit",
+            ),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['unit', 'campaign', 'deadline'], name='assignment_unit_deadline_idx'),
+            model_name="assignment",
+            index=models.Index(fields=["unit", "campaign", "deadline"], name="assignment_unit_deadline_idx"),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(fields=('campaign', 'indicator', 'unit'), name='assignment_unique_unit'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(fields=("campaign", "indicator", "unit"), name="assignment_unique_unit"),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('role', 'lead')), fields=('campaign', 'indicator'), name='assignment_one_lead'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("role", "lead")), fields=("campaign", "indicator"), name="assignment_one_lead"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.CheckConstraint(condition=models.Q(('ongoing', True), ('deadline__isnull', False), _connector='OR'), name='assignment_deadline_or_ongoing'),
+            model_name="assignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ongoing", True), ("deadline__isnull", False), _connector="OR"),
+                name="assignment_deadline_or_ongoing",
+            ),
         ),
     ]

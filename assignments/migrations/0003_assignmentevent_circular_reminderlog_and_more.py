@@ -8,111 +8,186 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assignments', '0002_initial'),
-        ('campaign', '0003_alter_campaign_options_campaignstageevent'),
-        ('indicators', '0001_initial'),
+        ("assignments", "0002_initial"),
+        ("campaign", "0003_alter_campaign_options_campaignstageevent"),
+        ("indicators", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AssignmentEvent',
+            name="AssignmentEvent",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('from_status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('submitted', 'Submitted'), ('returned', 'Returned'), ('accepted', 'Accepted')], max_length=20, verbose_name='from')),
-                ('to_status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('submitted', 'Submitted'), ('returned', 'Returned'), ('accepted', 'Accepted')], max_length=20, verbose_name='to')),
-                ('comment', models.TextField(blank=True, max_length=2000, verbose_name='comment')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='time')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("submitted", "Submitted"),
+                            ("returned", "Returned"),
+                            ("accepted", "Accepted"),
+                        ],
+                        max_length=20,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("submitted", "Submitted"),
+                            ("returned", "Returned"),
+                            ("accepted", "Accepted"),
+                        ],
+                        max_length=20,
+                        verbose_name="to",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, max_length=2000, verbose_name="comment")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="time")),
             ],
             options={
-                'verbose_name': 'status change',
-                'verbose_name_plural': 'status changes',
-                'ordering': ['assignment', '-at', '-id'],
+                "verbose_name": "status change",
+                "verbose_name_plural": "status changes",
+                "ordering": ["assignment", "-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Circular',
+            name="Circular",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('body', models.TextField(blank=True, max_length=5000, verbose_name='text')),
-                ('as_of', models.DateField(verbose_name='as of')),
-                ('entries', models.JSONField(default=list, verbose_name='units listed')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("body", models.TextField(blank=True, max_length=5000, verbose_name="text")),
+                ("as_of", models.DateField(verbose_name="as of")),
+                ("entries", models.JSONField(default=list, verbose_name="units listed")),
             ],
             options={
-                'verbose_name': 'formal notice',
-                'verbose_name_plural': 'formal notices',
-                'ordering': ['-created_at'],
+                "verbose_name": "formal notice",
+                "verbose_name_plural": "formal notices",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReminderLog',
+            name="ReminderLog",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('d7', '7 days before'), ('d3', '3 days before'), ('d1', '1 day before'), ('overdue', 'Overdue notice (催办)'), ('escalation', 'Escalation (督办)'), ('progress', 'Progress prompt')], max_length=20)),
-                ('period', models.CharField(max_length=20)),
-                ('sent', models.BooleanField(default=True)),
-                ('at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("d7", "7 days before"),
+                            ("d3", "3 days before"),
+                            ("d1", "1 day before"),
+                            ("overdue", "Overdue notice (催办)"),
+                            ("escalation", "Escalation (督办)"),
+                            ("progress", "Progress prompt"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("period", models.CharField(max_length=20)),
+                ("sent", models.BooleanField(default=True)),
+                ("at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'reminder',
-                'verbose_name_plural': 'reminders',
+                "verbose_name": "reminder",
+                "verbose_name_plural": "reminders",
             },
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='escalated_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='escalated at'),
+            model_name="assignment",
+            name="escalated_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="escalated at"),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='status',
-            field=models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('submitted', 'Submitted'), ('returned', 'Returned'), ('accepted', 'Accepted')], default='not_started', max_length=20, verbose_name='status'),
+            model_name="assignment",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("not_started", "Not started"),
+                    ("in_progress", "In progress"),
+                    ("submitted", "Submitted"),
+                    ("returned", "Returned"),
+                    ("accepted", "Accepted"),
+                ],
+                default="not_started",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='status_changed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='status changed at'),
+            model_name="assignment",
+            name="status_changed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="status changed at"),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['campaign', 'status', 'deadline'], name='assignment_status_deadline_idx'),
+            model_name="assignment",
+            index=models.Index(fields=["campaign", "status", "deadline"], name="assignment_status_deadline_idx"),
         ),
         migrations.AddField(
-            model_name='assignmentevent',
-            name='assignment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='assignments.assignment', verbose_name='assignment'),
+            model_name="assignmentevent",
+            name="assignment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="events",
+                to="assignments.assignment",
+                verbose_name="assignment",
+            ),
         ),
         migrations.AddField(
-            model_name='assignmentevent',
-            name='by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by'),
+            model_name="assignmentevent",
+            name="by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="by",
+            ),
         ),
         migrations.AddField(
-            model_name='circular',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='circulars', to='campaign.campaign', verbose_name='campaign'),
+            model_name="circular",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="circulars",
+                to="campaign.campaign",
+                verbose_name="campaign",
+            ),
         ),
         migrations.AddField(
-            model_name='circular',
-            name='issued_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='issued by'),
+            model_name="circular",
+            name="issued_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="issued by",
+            ),
         ),
         migrations.AddField(
-            model_name='reminderlog',
-            name='assignment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='assignments.assignment'),
+            model_name="reminderlog",
+            name="assignment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="reminders", to="assignments.assignment"
+            ),
         ),
         migrations.AddIndex(
-            model_name='assignmentevent',
-            index=models.Index(fields=['assignment', '-at'], name='assignment_event_recent_idx'),
+            model_name="assignmentevent",
+            index=models.Index(fields=["assignment", "-at"], name="assignment_event_recent_idx"),
         ),
         migrations.AddConstraint(
-            model_name='reminderlog',
-            constraint=models.UniqueConstraint(fields=('assignment', 'kind', 'period'), name='reminder_once_per_period'),
+            model_name="reminderlog",
+            constraint=models.UniqueConstraint(
+                fields=("assignment", "kind", "period"), name="reminder_once_per_period"
+            ),
         ),
     ]

@@ -5,29 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assignments', '0003_assignmentevent_circular_reminderlog_and_more'),
-        ('campaign', '0004_assessment_dailysnapshot_rectification_and_more'),
+        ("assignments", "0003_assignmentevent_circular_reminderlog_and_more"),
+        ("campaign", "0004_assessment_dailysnapshot_rectification_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reminderlog',
-            name='rectification',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='campaign.rectification'),
+            model_name="reminderlog",
+            name="rectification",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reminders",
+                to="campaign.rectification",
+            ),
         ),
         migrations.AlterField(
-            model_name='reminderlog',
-            name='assignment',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='assignments.assignment'),
+            model_name="reminderlog",
+            name="assignment",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reminders",
+                to="assignments.assignment",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminderlog',
-            constraint=models.UniqueConstraint(fields=('rectification', 'kind', 'period'), name='rectification_reminder_once'),
+            model_name="reminderlog",
+            constraint=models.UniqueConstraint(
+                fields=("rectification", "kind", "period"), name="rectification_reminder_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminderlog',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('assignment__isnull', False), ('rectification__isnull', True)), models.Q(('assignment__isnull', True), ('rectification__isnull', False)), _connector='OR'), name='reminder_has_one_subject'),
+            model_name="reminderlog",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("assignment__isnull", False), ("rectification__isnull", True)),
+                    models.Q(("assignment__isnull", True), ("rectification__isnull", False)),
+                    _connector="OR",
+                ),
+                name="reminder_has_one_subject",
+            ),
         ),
     ]

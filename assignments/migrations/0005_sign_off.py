@@ -6,21 +6,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assignments', '0004_reminderlog_rectification_and_more'),
+        ("assignments", "0004_reminderlog_rectification_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignment',
-            name='signed_off_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='signed off at'),
+            model_name="assignment",
+            name="signed_off_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="signed off at"),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='signed_off_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='signed off by'),
+            model_name="assignment",
+            name="signed_off_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="signed off by",
+            ),
         ),
     ]

@@ -5,25 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessment', '0001_initial'),
-        ('assignments', '0005_sign_off'),
-        ('org', '0001_initial'),
+        ("assessment", "0001_initial"),
+        ("assignments", "0005_sign_off"),
+        ("org", "0001_initial"),
     ]
 
     # The tables stay where they are (db_table): only Django's idea of which app owns
     # the models moves, so no row is copied or lost.
     state_operations = [
         migrations.AlterField(
-            model_name='assignment',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='org.unit', verbose_name='unit'),
+            model_name="assignment",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assignments",
+                to="org.unit",
+                verbose_name="unit",
+            ),
         ),
         migrations.AlterField(
-            model_name='reminderlog',
-            name='rectification',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='assessment.rectification'),
+            model_name="reminderlog",
+            name="rectification",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reminders",
+                to="assessment.rectification",
+            ),
         ),
     ]
 

@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assignments', '0006_alter_assignment_unit_and_more'),
+        ("assignments", "0006_alter_assignment_unit_and_more"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='assignment',
-            name='ongoing',
-            field=models.BooleanField(default=False, verbose_name='ongoing'),
+            model_name="assignment",
+            name="ongoing",
+            field=models.BooleanField(default=False, verbose_name="ongoing"),
         ),
         migrations.AlterField(
-            model_name='reminderlog',
-            name='kind',
-            field=models.CharField(choices=[('d7', '7 days before'), ('d3', '3 days before'), ('d1', '1 day before'), ('overdue', 'Overdue notice'), ('escalation', 'Escalation'), ('progress', 'Progress prompt')], max_length=20),
+            model_name="reminderlog",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("d7", "7 days before"),
+                    ("d3", "3 days before"),
+                    ("d1", "1 day before"),
+                    ("overdue", "Overdue notice"),
+                    ("escalation", "Escalation"),
+                    ("progress", "Progress prompt"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

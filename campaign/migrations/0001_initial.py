@@ -8,72 +8,150 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('indicators', '0001_initial'),
+        ("indicators", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('role', models.CharField(choices=[('office_admin', 'Office admin'), ('office_staff', 'Office staff'), ('unit_leader', 'Unit leader'), ('liaison', 'Liaison'), ('city_reviewer', 'City reviewer')], max_length=20, verbose_name='role')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("office_admin", "Office admin"),
+                            ("office_staff", "Office staff"),
+                            ("unit_leader", "Unit leader"),
+                            ("liaison", "Liaison"),
+                            ("city_reviewer", "City reviewer"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['unit__code', 'role'],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["unit__code", "role"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=50, verbose_name='short name')),
-                ('aliases', models.JSONField(blank=True, default=list, verbose_name='aliases')),
-                ('kind', models.CharField(choices=[('department', 'Department'), ('township', 'Township / subdistrict'), ('office', 'Rule-of-law office'), ('city_office', 'City office')], max_length=20, verbose_name='kind')),
-                ('category', models.CharField(blank=True, max_length=50, verbose_name='category')),
-                ('is_law_enforcement', models.BooleanField(default=False, verbose_name='administrative law-enforcement unit')),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='region')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='note')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("short_name", models.CharField(blank=True, max_length=50, verbose_name="short name")),
+                ("aliases", models.JSONField(blank=True, default=list, verbose_name="aliases")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("department", "Department"),
+                            ("township", "Township / subdistrict"),
+                            ("office", "Rule-of-law office"),
+                            ("city_office", "City office"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("category", models.CharField(blank=True, max_length=50, verbose_name="category")),
+                (
+                    "is_law_enforcement",
+                    models.BooleanField(default=False, verbose_name="administrative law-enforcement unit"),
+                ),
+                ("region", models.CharField(blank=True, max_length=100, verbose_name="region")),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="note")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'unit',
-                'verbose_name_plural': 'units',
-                'ordering': ['code'],
-                'permissions': [('view_unit_work', "Can see the unit's tasks and evidence"), ('contribute_unit_work', "Can upload evidence and submit the unit's tasks"), ('signoff_unit_work', "Can sign off the unit's submissions"), ('review_unit_work', "Can review the unit's evidence")],
+                "verbose_name": "unit",
+                "verbose_name_plural": "units",
+                "ordering": ["code"],
+                "permissions": [
+                    ("view_unit_work", "Can see the unit's tasks and evidence"),
+                    ("contribute_unit_work", "Can upload evidence and submit the unit's tasks"),
+                    ("signoff_unit_work", "Can sign off the unit's submissions"),
+                    ("review_unit_work", "Can review the unit's evidence"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('county', models.CharField(max_length=100, verbose_name='county')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='short code')),
-                ('kind', models.CharField(choices=[('comprehensive', 'Comprehensive (综合示范)'), ('single_item', 'Single item (单项示范)')], default='comprehensive', max_length=20, verbose_name='kind')),
-                ('single_item_title', models.CharField(blank=True, max_length=200, verbose_name='single-item project title')),
-                ('focus_areas', models.TextField(blank=True, verbose_name='focus areas')),
-                ('threshold', models.DecimalField(decimal_places=3, default=Decimal('0.900'), max_digits=4, verbose_name='eligibility threshold')),
-                ('stage', models.CharField(choices=[('preparation', 'Preparation'), ('self_assessment', 'Self-assessment'), ('declared', 'Declared to the city'), ('recommended', 'Recommended'), ('inspection', 'Inspection readiness'), ('publicised', 'Publicised'), ('named', 'Named'), ('not_named', 'Not named')], default='preparation', max_length=20, verbose_name='stage')),
-                ('framework', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='campaigns', to='indicators.framework', verbose_name='indicator framework')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("county", models.CharField(max_length=100, verbose_name="county")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="short code")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("comprehensive", "Comprehensive (综合示范)"),
+                            ("single_item", "Single item (单项示范)"),
+                        ],
+                        default="comprehensive",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "single_item_title",
+                    models.CharField(blank=True, max_length=200, verbose_name="single-item project title"),
+                ),
+                ("focus_areas", models.TextField(blank=True, verbose_name="focus areas")),
+                (
+                    "threshold",
+                    models.DecimalField(
+                        decimal_places=3, default=Decimal("0.900"), max_digits=4, verbose_name="eligibility threshold"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("preparation", "Preparation"),
+                            ("self_assessment", "Self-assessment"),
+                            ("declared", "Declared to the city"),
+                            ("recommended", "Recommended"),
+                            ("inspection", "Inspection readiness"),
+                            ("publicised", "Publicised"),
+                            ("named", "Named"),
+                            ("not_named", "Not named"),
+                        ],
+                        default="preparation",
+                        max_length=20,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="campaigns",
+                        to="indicators.framework",
+                        verbose_name="indicator framework",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'campaign',
-                'verbose_name_plural': 'campaigns',
-                'ordering': ['-created_at'],
+                "verbose_name": "campaign",
+                "verbose_name_plural": "campaigns",
+                "ordering": ["-created_at"],
             },
         ),
     ]

@@ -6,33 +6,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaign', '0002_initial'),
+        ("campaign", "0002_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='campaign',
-            options={'ordering': ['-created_at'], 'permissions': [('manage_assignments', 'Can change the division of work, deadlines and send reminders'), ('record_city_review', "Can record the city's decision on a declared campaign")], 'verbose_name': 'campaign', 'verbose_name_plural': 'campaigns'},
+            name="campaign",
+            options={
+                "ordering": ["-created_at"],
+                "permissions": [
+                    ("manage_assignments", "Can change the division of work, deadlines and send reminders"),
+                    ("record_city_review", "Can record the city's decision on a declared campaign"),
+                ],
+                "verbose_name": "campaign",
+                "verbose_name_plural": "campaigns",
+            },
         ),
         migrations.CreateModel(
-            name='CampaignStageEvent',
+            name="CampaignStageEvent",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('from_stage', models.CharField(blank=True, choices=[('preparation', 'Preparation'), ('self_assessment', 'Self-assessment'), ('declared', 'Declared to the city'), ('recommended', 'Recommended'), ('inspection', 'Inspection readiness'), ('publicised', 'Publicised'), ('named', 'Named'), ('not_named', 'Not named')], max_length=20, verbose_name='from')),
-                ('to_stage', models.CharField(choices=[('preparation', 'Preparation'), ('self_assessment', 'Self-assessment'), ('declared', 'Declared to the city'), ('recommended', 'Recommended'), ('inspection', 'Inspection readiness'), ('publicised', 'Publicised'), ('named', 'Named'), ('not_named', 'Not named')], max_length=20, verbose_name='to')),
-                ('effective_on', models.DateField(verbose_name='date')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stage_events', to='campaign.campaign', verbose_name='campaign')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                (
+                    "from_stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("preparation", "Preparation"),
+                            ("self_assessment", "Self-assessment"),
+                            ("declared", "Declared to the city"),
+                            ("recommended", "Recommended"),
+                            ("inspection", "Inspection readiness"),
+                            ("publicised", "Publicised"),
+                            ("named", "Named"),
+                            ("not_named", "Not named"),
+                        ],
+                        max_length=20,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_stage",
+                    models.CharField(
+                        choices=[
+                            ("preparation", "Preparation"),
+                            ("self_assessment", "Self-assessment"),
+                            ("declared", "Declared to the city"),
+                            ("recommended", "Recommended"),
+                            ("inspection", "Inspection readiness"),
+                            ("publicised", "Publicised"),
+                            ("named", "Named"),
+                            ("not_named", "Not named"),
+                        ],
+                        max_length=20,
+                        verbose_name="to",
+                    ),
+                ),
+                ("effective_on", models.DateField(verbose_name="date")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="recorded at")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stage_events",
+                        to="campaign.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stage change',
-                'verbose_name_plural': 'stage changes',
-                'ordering': ['campaign', 'at', 'id'],
+                "verbose_name": "stage change",
+                "verbose_name_plural": "stage changes",
+                "ordering": ["campaign", "at", "id"],
             },
         ),
     ]

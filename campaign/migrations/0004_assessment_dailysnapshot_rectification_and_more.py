@@ -8,91 +8,203 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaign', '0003_alter_campaign_options_campaignstageevent'),
-        ('evidence', '0001_initial'),
-        ('indicators', '0001_initial'),
+        ("campaign", "0003_alter_campaign_options_campaignstageevent"),
+        ("evidence", "0001_initial"),
+        ("indicators", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('result', models.CharField(blank=True, choices=[('met', 'Met (达标)'), ('partial', 'Partially met (基本达标)'), ('not_met', 'Not met (未达标)'), ('not_applicable', 'Not applicable (不适用)')], max_length=20, verbose_name='result')),
-                ('status', models.CharField(choices=[('todo', 'To do'), ('in_review', 'In review'), ('done', 'Done')], default='todo', max_length=20, verbose_name='status')),
-                ('self_score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='self-score')),
-                ('veto_triggered', models.BooleanField(default=False, verbose_name='veto triggered')),
-                ('practice', models.TextField(blank=True, max_length=5000, verbose_name='what was done (主要做法)')),
-                ('outcomes', models.TextField(blank=True, max_length=5000, verbose_name='results (成效)')),
-                ('highlights', models.TextField(blank=True, max_length=5000, verbose_name='highlights (亮点)')),
-                ('shortfall', models.TextField(blank=True, max_length=2000, verbose_name='shortfall (短板)')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='campaign.campaign', verbose_name='campaign')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='indicators.indicator', verbose_name='indicator')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "result",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("met", "Met (达标)"),
+                            ("partial", "Partially met (基本达标)"),
+                            ("not_met", "Not met (未达标)"),
+                            ("not_applicable", "Not applicable (不适用)"),
+                        ],
+                        max_length=20,
+                        verbose_name="result",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("todo", "To do"), ("in_review", "In review"), ("done", "Done")],
+                        default="todo",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "self_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=6, null=True, verbose_name="self-score"
+                    ),
+                ),
+                ("veto_triggered", models.BooleanField(default=False, verbose_name="veto triggered")),
+                ("practice", models.TextField(blank=True, max_length=5000, verbose_name="what was done (主要做法)")),
+                ("outcomes", models.TextField(blank=True, max_length=5000, verbose_name="results (成效)")),
+                ("highlights", models.TextField(blank=True, max_length=5000, verbose_name="highlights (亮点)")),
+                ("shortfall", models.TextField(blank=True, max_length=2000, verbose_name="shortfall (短板)")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessments",
+                        to="campaign.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="indicators.indicator",
+                        verbose_name="indicator",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'self-assessment',
-                'verbose_name_plural': 'self-assessments',
-                'ordering': ['campaign', 'indicator__code'],
+                "verbose_name": "self-assessment",
+                "verbose_name_plural": "self-assessments",
+                "ordering": ["campaign", "indicator__code"],
             },
         ),
         migrations.CreateModel(
-            name='DailySnapshot',
+            name="DailySnapshot",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('day', models.DateField()),
-                ('evidence_accepted', models.PositiveIntegerField(default=0)),
-                ('evidence_total', models.PositiveIntegerField(default=0)),
-                ('shares_accepted', models.PositiveIntegerField(default=0)),
-                ('indicators_met', models.PositiveIntegerField(default=0)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='campaign.campaign')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("day", models.DateField()),
+                ("evidence_accepted", models.PositiveIntegerField(default=0)),
+                ("evidence_total", models.PositiveIntegerField(default=0)),
+                ("shares_accepted", models.PositiveIntegerField(default=0)),
+                ("indicators_met", models.PositiveIntegerField(default=0)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="snapshots", to="campaign.campaign"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['campaign', 'day'],
+                "ordering": ["campaign", "day"],
             },
         ),
         migrations.CreateModel(
-            name='Rectification',
+            name="Rectification",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('measure', models.TextField(max_length=2000, verbose_name='rectification measure (整改措施)')),
-                ('deadline', models.DateField(verbose_name='deadline')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=20, verbose_name='status')),
-                ('closing_note', models.TextField(blank=True, max_length=2000, verbose_name='how it was closed')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rectifications', to='campaign.assessment', verbose_name='self-assessment')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rectifications', to='campaign.campaign', verbose_name='campaign')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('closing_evidence', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='evidence.evidence', verbose_name='closing evidence')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rectifications', to='campaign.unit', verbose_name='owner unit')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("measure", models.TextField(max_length=2000, verbose_name="rectification measure (整改措施)")),
+                ("deadline", models.DateField(verbose_name="deadline")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("closing_note", models.TextField(blank=True, max_length=2000, verbose_name="how it was closed")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed at")),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rectifications",
+                        to="campaign.assessment",
+                        verbose_name="self-assessment",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rectifications",
+                        to="campaign.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "closing_evidence",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="evidence.evidence",
+                        verbose_name="closing evidence",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rectifications",
+                        to="campaign.unit",
+                        verbose_name="owner unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rectification item',
-                'verbose_name_plural': 'rectification items',
-                'ordering': ['status', 'deadline'],
+                "verbose_name": "rectification item",
+                "verbose_name_plural": "rectification items",
+                "ordering": ["status", "deadline"],
             },
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.UniqueConstraint(fields=('campaign', 'indicator'), name='assessment_unique_indicator'),
+            model_name="assessment",
+            constraint=models.UniqueConstraint(fields=("campaign", "indicator"), name="assessment_unique_indicator"),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.CheckConstraint(condition=models.Q(('self_score__isnull', True), ('self_score__gte', 0), _connector='OR'), name='assessment_score_positive'),
+            model_name="assessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("self_score__isnull", True), ("self_score__gte", 0), _connector="OR"),
+                name="assessment_score_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dailysnapshot',
-            constraint=models.UniqueConstraint(fields=('campaign', 'day'), name='snapshot_once_a_day'),
+            model_name="dailysnapshot",
+            constraint=models.UniqueConstraint(fields=("campaign", "day"), name="snapshot_once_a_day"),
         ),
         migrations.AddConstraint(
-            model_name='rectification',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'open'), ('closed_at__isnull', False), _connector='OR'), name='rectification_closed_has_time'),
+            model_name="rectification",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "open"), ("closed_at__isnull", False), _connector="OR"),
+                name="rectification_closed_has_time",
+            ),
         ),
     ]

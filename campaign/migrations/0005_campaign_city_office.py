@@ -5,15 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaign', '0004_assessment_dailysnapshot_rectification_and_more'),
+        ("campaign", "0004_assessment_dailysnapshot_rectification_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='city_office',
-            field=models.ForeignKey(blank=True, limit_choices_to={'kind': 'city_office'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='declared_campaigns', to='campaign.unit', verbose_name='city office'),
+            model_name="campaign",
+            name="city_office",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"kind": "city_office"},
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="declared_campaigns",
+                to="campaign.unit",
+                verbose_name="city office",
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaign', '0005_campaign_city_office'),
+        ("campaign", "0005_campaign_city_office"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='campaign',
-            name='focus_areas',
-            field=models.TextField(blank=True, max_length=2000, verbose_name='focus areas'),
+            model_name="campaign",
+            name="focus_areas",
+            field=models.TextField(blank=True, max_length=2000, verbose_name="focus areas"),
         ),
     ]

@@ -5,69 +5,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assignments', '0006_alter_assignment_unit_and_more'),
-        ('campaign', '0006_text_limits'),
-        ('core', '0004_alter_auditevent_unit'),
-        ('org', '0001_initial'),
-        ('reports', '0003_alter_submission_city_office'),
+        ("assignments", "0006_alter_assignment_unit_and_more"),
+        ("campaign", "0006_text_limits"),
+        ("core", "0004_alter_auditevent_unit"),
+        ("org", "0001_initial"),
+        ("reports", "0003_alter_submission_city_office"),
     ]
 
     # The tables stay where they are (db_table): only Django's idea of which app owns
     # the models moves, so no row is copied or lost.
     state_operations = [
         migrations.RemoveField(
-            model_name='rectification',
-            name='assessment',
+            model_name="rectification",
+            name="assessment",
         ),
         migrations.RemoveField(
-            model_name='dailysnapshot',
-            name='campaign',
+            model_name="dailysnapshot",
+            name="campaign",
         ),
         migrations.RemoveField(
-            model_name='membership',
-            name='unit',
+            model_name="membership",
+            name="unit",
         ),
         migrations.RemoveField(
-            model_name='membership',
-            name='user',
+            model_name="membership",
+            name="user",
         ),
         migrations.RemoveField(
-            model_name='rectification',
-            name='campaign',
+            model_name="rectification",
+            name="campaign",
         ),
         migrations.RemoveField(
-            model_name='rectification',
-            name='closed_by',
+            model_name="rectification",
+            name="closed_by",
         ),
         migrations.RemoveField(
-            model_name='rectification',
-            name='closing_evidence',
+            model_name="rectification",
+            name="closing_evidence",
         ),
         migrations.RemoveField(
-            model_name='rectification',
-            name='owner',
+            model_name="rectification",
+            name="owner",
         ),
         migrations.AlterField(
-            model_name='campaign',
-            name='city_office',
-            field=models.ForeignKey(blank=True, limit_choices_to={'kind': 'city_office'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='declared_campaigns', to='org.unit', verbose_name='city office'),
+            model_name="campaign",
+            name="city_office",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"kind": "city_office"},
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="declared_campaigns",
+                to="org.unit",
+                verbose_name="city office",
+            ),
         ),
         migrations.DeleteModel(
-            name='Assessment',
+            name="Assessment",
         ),
         migrations.DeleteModel(
-            name='DailySnapshot',
+            name="DailySnapshot",
         ),
         migrations.DeleteModel(
-            name='Membership',
+            name="Membership",
         ),
         migrations.DeleteModel(
-            name='Rectification',
+            name="Rectification",
         ),
         migrations.DeleteModel(
-            name='Unit',
+            name="Unit",
         ),
     ]
 

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaign', '0007_move_units_and_assessments_out'),
+        ("campaign", "0007_move_units_and_assessments_out"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='campaign',
-            name='kind',
-            field=models.CharField(choices=[('comprehensive', 'Comprehensive'), ('single_item', 'Single item')], default='comprehensive', max_length=20, verbose_name='kind'),
+            model_name="campaign",
+            name="kind",
+            field=models.CharField(
+                choices=[("comprehensive", "Comprehensive"), ("single_item", "Single item")],
+                default="comprehensive",
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -21,7 +21,6 @@ if (BASE_DIR / ".env").is_file():
     env.read_env(str(BASE_DIR / ".env"), overwrite=False)
 
 
-
 def env_bool(name, default):
     """A strict boolean reader.
 
@@ -125,11 +124,7 @@ TEMPLATES = [
 ]
 
 # --- database -----------------------------------------------------------------
-DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
@@ -245,9 +240,7 @@ else:
     # files in one folder. No server, but a real worker process, so a new user
     # sees background jobs exactly as in production (~0.5 s polling latency).
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-    CELERY_RESULT_BACKEND = env.str(
-        "CELERY_RESULT_BACKEND", default=f"file://{CELERY_BROKER_DIR / 'results'}"
-    )
+    CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=f"file://{CELERY_BROKER_DIR / 'results'}")
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
@@ -267,7 +260,11 @@ else:
 # process keeps its own.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("CACHE_URL", default=REDIS_URL), "KEY_PREFIX": "fazhi"}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
+            "KEY_PREFIX": "fazhi",
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fazhi"}
     )

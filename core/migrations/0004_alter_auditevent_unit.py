@@ -5,19 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_must_change_password'),
-        ('org', '0001_initial'),
+        ("core", "0003_must_change_password"),
+        ("org", "0001_initial"),
     ]
 
     # The tables stay where they are (db_table): only Django's idea of which app owns
     # the models moves, so no row is copied or lost.
     state_operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.unit', verbose_name='unit'),
+            model_name="auditevent",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="org.unit",
+                verbose_name="unit",
+            ),
         ),
     ]
 

@@ -10,98 +10,215 @@ import evidence.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assignments', '0003_assignmentevent_circular_reminderlog_and_more'),
-        ('indicators', '0001_initial'),
+        ("assignments", "0003_assignmentevent_circular_reminderlog_and_more"),
+        ("indicators", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kind', models.CharField(choices=[('document', 'Document (文件)'), ('image', 'Photo (图片)'), ('news_link', 'News link (新闻链接)'), ('award', 'Award material (获奖材料)'), ('summary', 'Situation summary (情况简介)'), ('data', 'Data table (台账)')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('review_status', models.CharField(choices=[('pending', 'Waiting for review'), ('accepted', 'Accepted'), ('returned', 'Returned')], default='pending', max_length=20, verbose_name='review')),
-                ('hidden_at', models.DateTimeField(blank=True, null=True, verbose_name='deleted at')),
-                ('also_proves', models.ManyToManyField(blank=True, related_name='+', to='indicators.indicator', verbose_name='also proves')),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='assignments.assignment', verbose_name='task')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
-                ('hidden_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("document", "Document (文件)"),
+                            ("image", "Photo (图片)"),
+                            ("news_link", "News link (新闻链接)"),
+                            ("award", "Award material (获奖材料)"),
+                            ("summary", "Situation summary (情况简介)"),
+                            ("data", "Data table (台账)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="date")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                (
+                    "review_status",
+                    models.CharField(
+                        choices=[("pending", "Waiting for review"), ("accepted", "Accepted"), ("returned", "Returned")],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="review",
+                    ),
+                ),
+                ("hidden_at", models.DateTimeField(blank=True, null=True, verbose_name="deleted at")),
+                (
+                    "also_proves",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="indicators.indicator", verbose_name="also proves"
+                    ),
+                ),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence",
+                        to="assignments.assignment",
+                        verbose_name="task",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
+                (
+                    "hidden_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evidence',
-                'verbose_name_plural': 'evidence',
-                'ordering': ['assignment', '-created_at'],
+                "verbose_name": "evidence",
+                "verbose_name_plural": "evidence",
+                "ordering": ["assignment", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceRevision',
+            name="EvidenceRevision",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('number', models.PositiveIntegerField(verbose_name='revision')),
-                ('file', models.FileField(blank=True, max_length=200, upload_to=evidence.models.revision_upload_to, verbose_name='file')),
-                ('url', models.URLField(blank=True, max_length=1000, verbose_name='link')),
-                ('text', models.TextField(blank=True, max_length=20000, verbose_name='text')),
-                ('original_name', models.CharField(blank=True, max_length=200, verbose_name='file name')),
-                ('content_type', models.CharField(blank=True, max_length=120, verbose_name='content type')),
-                ('size', models.BigIntegerField(default=0, verbose_name='size')),
-                ('sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),
-                ('thumbnail', models.FileField(blank=True, max_length=200, upload_to=evidence.models.thumbnail_upload_to)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
-                ('evidence', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revisions', to='evidence.evidence')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("number", models.PositiveIntegerField(verbose_name="revision")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, max_length=200, upload_to=evidence.models.revision_upload_to, verbose_name="file"
+                    ),
+                ),
+                ("url", models.URLField(blank=True, max_length=1000, verbose_name="link")),
+                ("text", models.TextField(blank=True, max_length=20000, verbose_name="text")),
+                ("original_name", models.CharField(blank=True, max_length=200, verbose_name="file name")),
+                ("content_type", models.CharField(blank=True, max_length=120, verbose_name="content type")),
+                ("size", models.BigIntegerField(default=0, verbose_name="size")),
+                ("sha256", models.CharField(blank=True, max_length=64, verbose_name="SHA-256")),
+                (
+                    "thumbnail",
+                    models.FileField(blank=True, max_length=200, upload_to=evidence.models.thumbnail_upload_to),
+                ),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded at")),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="revisions", to="evidence.evidence"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evidence revision',
-                'verbose_name_plural': 'evidence revisions',
-                'ordering': ['evidence', '-number'],
+                "verbose_name": "evidence revision",
+                "verbose_name_plural": "evidence revisions",
+                "ordering": ["evidence", "-number"],
             },
         ),
         migrations.AddField(
-            model_name='evidence',
-            name='current_revision',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='evidence.evidencerevision'),
+            model_name="evidence",
+            name="current_revision",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="evidence.evidencerevision",
+            ),
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('status', models.CharField(choices=[('accepted', 'Accepted'), ('returned', 'Returned')], max_length=20, verbose_name='decision')),
-                ('comment', models.TextField(blank=True, max_length=2000, verbose_name='comment')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='time')),
-                ('evidence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='evidence.evidence')),
-                ('reviewer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewer')),
-                ('revision', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evidence.evidencerevision')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("accepted", "Accepted"), ("returned", "Returned")],
+                        max_length=20,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, max_length=2000, verbose_name="comment")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="time")),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reviews", to="evidence.evidence"
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewer",
+                    ),
+                ),
+                (
+                    "revision",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="evidence.evidencerevision",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'review',
-                'verbose_name_plural': 'reviews',
-                'ordering': ['evidence', '-at'],
+                "verbose_name": "review",
+                "verbose_name_plural": "reviews",
+                "ordering": ["evidence", "-at"],
             },
         ),
         migrations.AddIndex(
-            model_name='evidencerevision',
-            index=models.Index(fields=['sha256'], name='revision_sha256_idx'),
+            model_name="evidencerevision",
+            index=models.Index(fields=["sha256"], name="revision_sha256_idx"),
         ),
         migrations.AddConstraint(
-            model_name='evidencerevision',
-            constraint=models.UniqueConstraint(fields=('evidence', 'number'), name='revision_unique_number'),
+            model_name="evidencerevision",
+            constraint=models.UniqueConstraint(fields=("evidence", "number"), name="revision_unique_number"),
         ),
         migrations.AddConstraint(
-            model_name='evidencerevision',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('file', ''), _negated=True), models.Q(('url', ''), _negated=True), models.Q(('text', ''), _negated=True), _connector='OR'), name='revision_has_content'),
+            model_name="evidencerevision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("file", ""), _negated=True),
+                    models.Q(("url", ""), _negated=True),
+                    models.Q(("text", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="revision_has_content",
+            ),
         ),
         migrations.AddIndex(
-            model_name='evidence',
-            index=models.Index(fields=['review_status', 'created_at'], name='evidence_review_queue_idx'),
+            model_name="evidence",
+            index=models.Index(fields=["review_status", "created_at"], name="evidence_review_queue_idx"),
         ),
     ]

@@ -13,26 +13,30 @@ def copy_campaign(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assignments', '0004_reminderlog_rectification_and_more'),
-        ('campaign', '0004_assessment_dailysnapshot_rectification_and_more'),
-        ('evidence', '0001_initial'),
-        ('indicators', '0001_initial'),
+        ("assignments", "0004_reminderlog_rectification_and_more"),
+        ("campaign", "0004_assessment_dailysnapshot_rectification_and_more"),
+        ("evidence", "0001_initial"),
+        ("indicators", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         # (data step below) existing evidence takes its assignment's campaign
         migrations.AddField(
-            model_name='evidence',
-            name='campaign',
-            field=models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.campaign'),
+            model_name="evidence",
+            name="campaign",
+            field=models.ForeignKey(
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="campaign.campaign",
+            ),
         ),
         migrations.AddIndex(
-            model_name='evidence',
-            index=models.Index(fields=['campaign', 'review_status', 'hidden_at'], name='evidence_campaign_counts_idx'),
+            model_name="evidence",
+            index=models.Index(fields=["campaign", "review_status", "hidden_at"], name="evidence_campaign_counts_idx"),
         ),
         migrations.RunPython(copy_campaign, migrations.RunPython.noop),
     ]
-

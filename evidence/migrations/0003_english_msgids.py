@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0002_evidence_campaign'),
+        ("evidence", "0002_evidence_campaign"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='evidence',
-            name='kind',
-            field=models.CharField(choices=[('document', 'Document'), ('image', 'Photo'), ('news_link', 'News link'), ('award', 'Award material'), ('summary', 'Situation summary'), ('data', 'Data table')], max_length=20, verbose_name='kind'),
+            model_name="evidence",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("document", "Document"),
+                    ("image", "Photo"),
+                    ("news_link", "News link"),
+                    ("award", "Award material"),
+                    ("summary", "Situation summary"),
+                    ("data", "Data table"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -7,55 +7,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Framework',
+            name="Framework",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('version', models.CharField(max_length=50, verbose_name='version')),
-                ('source', models.CharField(blank=True, max_length=255, verbose_name='source')),
-                ('frozen', models.BooleanField(default=False, verbose_name='frozen')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("version", models.CharField(max_length=50, verbose_name="version")),
+                ("source", models.CharField(blank=True, max_length=255, verbose_name="source")),
+                ("frozen", models.BooleanField(default=False, verbose_name="frozen")),
             ],
             options={
-                'verbose_name': 'indicator framework',
-                'verbose_name_plural': 'indicator frameworks',
-                'ordering': ['name', '-created_at'],
-                'constraints': [models.UniqueConstraint(fields=('name', 'version'), name='framework_unique_version')],
+                "verbose_name": "indicator framework",
+                "verbose_name_plural": "indicator frameworks",
+                "ordering": ["name", "-created_at"],
+                "constraints": [models.UniqueConstraint(fields=("name", "version"), name="framework_unique_version")],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('level', models.PositiveSmallIntegerField(verbose_name='level')),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
-                ('position', models.PositiveIntegerField(verbose_name='position')),
-                ('serial', models.PositiveIntegerField(blank=True, null=True, verbose_name='serial number')),
-                ('title', models.TextField(verbose_name='title')),
-                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='score')),
-                ('evaluation_method', models.CharField(blank=True, max_length=200, verbose_name='evaluation method')),
-                ('criteria', models.TextField(blank=True, verbose_name='criteria')),
-                ('is_veto', models.BooleanField(default=False, verbose_name='veto indicator')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='indicators.framework', verbose_name='framework')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='indicators.indicator', verbose_name='parent')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("level", models.PositiveSmallIntegerField(verbose_name="level")),
+                ("code", models.CharField(max_length=20, verbose_name="code")),
+                ("position", models.PositiveIntegerField(verbose_name="position")),
+                ("serial", models.PositiveIntegerField(blank=True, null=True, verbose_name="serial number")),
+                ("title", models.TextField(verbose_name="title")),
+                (
+                    "score",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name="score"),
+                ),
+                ("evaluation_method", models.CharField(blank=True, max_length=200, verbose_name="evaluation method")),
+                ("criteria", models.TextField(blank=True, verbose_name="criteria")),
+                ("is_veto", models.BooleanField(default=False, verbose_name="veto indicator")),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="indicators.framework",
+                        verbose_name="framework",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="indicators.indicator",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicator',
-                'verbose_name_plural': 'indicators',
-                'ordering': ['framework', 'level', 'position'],
-                'indexes': [models.Index(fields=['framework', 'level', 'code'], name='indicator_fw_level_code_idx')],
-                'constraints': [models.UniqueConstraint(fields=('framework', 'code'), name='indicator_unique_code'), models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 3)), name='indicator_level_range'), models.CheckConstraint(condition=models.Q(models.Q(('level', 1), ('parent__isnull', True)), models.Q(('level__gt', 1), ('parent__isnull', False)), _connector='OR'), name='indicator_parent_matches_level'), models.CheckConstraint(condition=models.Q(('score__isnull', True), ('score__gte', 0), _connector='OR'), name='indicator_score_positive')],
+                "verbose_name": "indicator",
+                "verbose_name_plural": "indicators",
+                "ordering": ["framework", "level", "position"],
+                "indexes": [models.Index(fields=["framework", "level", "code"], name="indicator_fw_level_code_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("framework", "code"), name="indicator_unique_code"),
+                    models.CheckConstraint(
+                        condition=models.Q(("level__gte", 1), ("level__lte", 3)), name="indicator_level_range"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("level", 1), ("parent__isnull", True)),
+                            models.Q(("level__gt", 1), ("parent__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="indicator_parent_matches_level",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("score__isnull", True), ("score__gte", 0), _connector="OR"),
+                        name="indicator_score_positive",
+                    ),
+                ],
             },
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0001_initial'),
+        ("indicators", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='indicator',
-            name='criteria',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='criteria'),
+            model_name="indicator",
+            name="criteria",
+            field=models.TextField(blank=True, max_length=5000, verbose_name="criteria"),
         ),
         migrations.AlterField(
-            model_name='indicator',
-            name='title',
-            field=models.TextField(max_length=1000, verbose_name='title'),
+            model_name="indicator",
+            name="title",
+            field=models.TextField(max_length=1000, verbose_name="title"),
         ),
     ]

@@ -8,85 +8,174 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaign', '0005_campaign_city_office'),
+        ("campaign", "0005_campaign_city_office"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReportText',
+            name="ReportText",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('basic_facts', models.TextField(blank=True, max_length=10000, verbose_name='basic facts and organisation (基本情况)')),
-                ('highlights', models.TextField(blank=True, max_length=10000, verbose_name='distinctive highlights (特色亮点)')),
-                ('next_steps', models.TextField(blank=True, max_length=10000, verbose_name='next steps (下一步打算)')),
-                ('campaign', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='report_text', to='campaign.campaign')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "basic_facts",
+                    models.TextField(
+                        blank=True, max_length=10000, verbose_name="basic facts and organisation (基本情况)"
+                    ),
+                ),
+                (
+                    "highlights",
+                    models.TextField(blank=True, max_length=10000, verbose_name="distinctive highlights (特色亮点)"),
+                ),
+                ("next_steps", models.TextField(blank=True, max_length=10000, verbose_name="next steps (下一步打算)")),
+                (
+                    "campaign",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="report_text", to="campaign.campaign"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report text',
-                'verbose_name_plural': 'report texts',
+                "verbose_name": "report text",
+                "verbose_name_plural": "report texts",
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('county', models.CharField(max_length=100, verbose_name='county')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('report', models.FileField(max_length=200, upload_to='submissions/%Y/%m/', verbose_name='report')),
-                ('report_sha256', models.CharField(max_length=64)),
-                ('package', models.FileField(max_length=200, upload_to='submissions/%Y/%m/', verbose_name='package')),
-                ('package_sha256', models.CharField(max_length=64)),
-                ('package_size', models.BigIntegerField(default=0)),
-                ('manifest', models.JSONField(default=list, verbose_name='manifest')),
-                ('eligibility', models.JSONField(default=dict, verbose_name='eligibility at submission')),
-                ('city_review', models.TextField(blank=True, max_length=5000, verbose_name="city's initial review")),
-                ('city_reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='campaign.campaign', verbose_name='campaign')),
-                ('city_office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='campaign.unit', verbose_name='city office')),
-                ('city_reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("county", models.CharField(max_length=100, verbose_name="county")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("report", models.FileField(max_length=200, upload_to="submissions/%Y/%m/", verbose_name="report")),
+                ("report_sha256", models.CharField(max_length=64)),
+                ("package", models.FileField(max_length=200, upload_to="submissions/%Y/%m/", verbose_name="package")),
+                ("package_sha256", models.CharField(max_length=64)),
+                ("package_size", models.BigIntegerField(default=0)),
+                ("manifest", models.JSONField(default=list, verbose_name="manifest")),
+                ("eligibility", models.JSONField(default=dict, verbose_name="eligibility at submission")),
+                ("city_review", models.TextField(blank=True, max_length=5000, verbose_name="city's initial review")),
+                ("city_reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="campaign.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
+                (
+                    "city_office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="campaign.unit",
+                        verbose_name="city office",
+                    ),
+                ),
+                (
+                    "city_reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="submitted by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'submission',
-                'verbose_name_plural': 'submissions',
-                'ordering': ['-created_at'],
+                "verbose_name": "submission",
+                "verbose_name_plural": "submissions",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReportJob',
+            name="ReportJob",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kind', models.CharField(choices=[('pdf', 'Self-assessment report (PDF)'), ('package', 'Evidence package (ZIP)'), ('xlsx', 'Workbook (XLSX)')], max_length=20, verbose_name='kind')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=20, verbose_name='status')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress')),
-                ('step', models.CharField(blank=True, max_length=200, verbose_name='step')),
-                ('file', models.FileField(blank=True, max_length=200, upload_to='reports/%Y/%m/', verbose_name='file')),
-                ('file_name', models.CharField(blank=True, max_length=200, verbose_name='file name')),
-                ('size', models.BigIntegerField(default=0, verbose_name='size')),
-                ('sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='report_jobs', to='campaign.campaign', verbose_name='campaign')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("pdf", "Self-assessment report (PDF)"),
+                            ("package", "Evidence package (ZIP)"),
+                            ("xlsx", "Workbook (XLSX)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+                        default="queued",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="progress")),
+                ("step", models.CharField(blank=True, max_length=200, verbose_name="step")),
+                ("file", models.FileField(blank=True, max_length=200, upload_to="reports/%Y/%m/", verbose_name="file")),
+                ("file_name", models.CharField(blank=True, max_length=200, verbose_name="file name")),
+                ("size", models.BigIntegerField(default=0, verbose_name="size")),
+                ("sha256", models.CharField(blank=True, max_length=64, verbose_name="SHA-256")),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="started at")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished at")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="report_jobs",
+                        to="campaign.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report job',
-                'verbose_name_plural': 'report jobs',
-                'ordering': ['-created_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['queued', 'running'])), fields=('campaign', 'kind'), name='one_active_report_job'), models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='report_progress_percent')],
+                "verbose_name": "report job",
+                "verbose_name_plural": "report jobs",
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["queued", "running"])),
+                        fields=("campaign", "kind"),
+                        name="one_active_report_job",
+                    ),
+                    models.CheckConstraint(condition=models.Q(("progress__lte", 100)), name="report_progress_percent"),
+                ],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0001_initial'),
+        ("reports", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reportjob',
-            name='volumes',
-            field=models.JSONField(blank=True, default=list, verbose_name='volumes'),
+            model_name="reportjob",
+            name="volumes",
+            field=models.JSONField(blank=True, default=list, verbose_name="volumes"),
         ),
     ]

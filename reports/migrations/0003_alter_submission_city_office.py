@@ -5,19 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0001_initial'),
-        ('reports', '0002_package_volumes'),
+        ("org", "0001_initial"),
+        ("reports", "0002_package_volumes"),
     ]
 
     # The tables stay where they are (db_table): only Django's idea of which app owns
     # the models moves, so no row is copied or lost.
     state_operations = [
         migrations.AlterField(
-            model_name='submission',
-            name='city_office',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='org.unit', verbose_name='city office'),
+            model_name="submission",
+            name="city_office",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="submissions",
+                to="org.unit",
+                verbose_name="city office",
+            ),
         ),
     ]
 

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0003_alter_submission_city_office'),
+        ("reports", "0003_alter_submission_city_office"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='reporttext',
-            name='basic_facts',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='basic facts and organisation'),
+            model_name="reporttext",
+            name="basic_facts",
+            field=models.TextField(blank=True, max_length=10000, verbose_name="basic facts and organisation"),
         ),
         migrations.AlterField(
-            model_name='reporttext',
-            name='highlights',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='distinctive highlights'),
+            model_name="reporttext",
+            name="highlights",
+            field=models.TextField(blank=True, max_length=10000, verbose_name="distinctive highlights"),
         ),
         migrations.AlterField(
-            model_name='reporttext',
-            name='next_steps',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='next steps'),
+            model_name="reporttext",
+            name="next_steps",
+            field=models.TextField(blank=True, max_length=10000, verbose_name="next steps"),
         ),
     ]

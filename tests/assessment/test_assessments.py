@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from assessment.models import Assessment, DailySnapshot, Rectification
-from assessment.services import assessment_save, rectification_close, snapshot_take
 from assessment.selectors import assessment_suggestions
+from assessment.services import assessment_save, rectification_close, snapshot_take
 from assignments.models import Assignment
 from assignments.reminders import reminders_send
 from campaign.models import Campaign
@@ -24,7 +24,9 @@ R = Assessment.Result
 
 
 def _evidence(share, status="accepted"):
-    return Evidence.objects.create(assignment=share, campaign_id=share.campaign_id, kind="summary", title="简介", review_status=status)
+    return Evidence.objects.create(
+        assignment=share, campaign_id=share.campaign_id, kind="summary", title="简介", review_status=status
+    )
 
 
 def test_suggestions_follow_the_evidence(world):
@@ -45,18 +47,32 @@ def test_score_above_the_indicators_score_is_refused(world):
     i1.score = Decimal("1.5")
     i1.save()
     with pytest.raises(ValidationError, match="0 到 1.5"):
-        assessment_save(campaign=world.campaign, indicator=i1, by=world.office_staff, result=R.MET, self_score=Decimal("2"))
+        assessment_save(
+            campaign=world.campaign, indicator=i1, by=world.office_staff, result=R.MET, self_score=Decimal("2")
+        )
     with pytest.raises(ValidationError):
-        assessment_save(campaign=world.campaign, indicator=i1, by=world.office_staff, result=R.NOT_MET, veto_triggered=True)
+        assessment_save(
+            campaign=world.campaign, indicator=i1, by=world.office_staff, result=R.NOT_MET, veto_triggered=True
+        )
     assert not Assessment.objects.exists()
 
 
 def test_shortfall_becomes_a_rectification_item_that_blocks_inspection(world):
     i1 = world.indicators[0]
     rect = {"measure": "补充制定审批服务清单", "owner": world.unit_b, "deadline": datetime.date(2026, 3, 31)}
-    assessment_save(campaign=world.campaign, indicator=i1, by=world.office_staff, result=R.PARTIAL, shortfall="清单未公开", rectification=rect)
+    assessment_save(
+        campaign=world.campaign,
+        indicator=i1,
+        by=world.office_staff,
+        result=R.PARTIAL,
+        shortfall="清单未公开",
+        rectification=rect,
+    )
     item = Rectification.objects.get()
-    assert item.owner == world.unit_b and Notification.objects.filter(recipient=world.liaison_b, title__contains="整改").exists()
+    assert (
+        item.owner == world.unit_b
+        and Notification.objects.filter(recipient=world.liaison_b, title__contains="整改").exists()
+    )
     from django.core.exceptions import ValidationError
 
     Campaign.objects.filter(pk=world.campaign.pk).update(stage="recommended")
@@ -70,7 +86,13 @@ def test_shortfall_becomes_a_rectification_item_that_blocks_inspection(world):
 
 def test_rectification_reminders_go_once_to_the_owner(world):
     assessment = Assessment.objects.create(campaign=world.campaign, indicator=world.indicators[0], result=R.NOT_MET)
-    Rectification.objects.create(campaign=world.campaign, assessment=assessment, owner=world.unit_b, measure="整改", deadline=datetime.date(2026, 3, 10))
+    Rectification.objects.create(
+        campaign=world.campaign,
+        assessment=assessment,
+        owner=world.unit_b,
+        measure="整改",
+        deadline=datetime.date(2026, 3, 10),
+    )
     Assignment.objects.all().delete()
     assert [s.kind for s in reminders_send(today=datetime.date(2026, 3, 9))] == ["d1"]
     assert reminders_send(today=datetime.date(2026, 3, 9)) == []
@@ -80,7 +102,13 @@ def test_rectification_reminders_go_once_to_the_owner(world):
 
 def test_unit_closes_its_own_rectification_but_not_another_units(client, world):
     assessment = Assessment.objects.create(campaign=world.campaign, indicator=world.indicators[0], result=R.NOT_MET)
-    item = Rectification.objects.create(campaign=world.campaign, assessment=assessment, owner=world.unit_b, measure="整改", deadline=datetime.date(2030, 1, 1))
+    item = Rectification.objects.create(
+        campaign=world.campaign,
+        assessment=assessment,
+        owner=world.unit_b,
+        measure="整改",
+        deadline=datetime.date(2030, 1, 1),
+    )
     client.force_login(world.liaison_a)
     assert client.post(reverse("assessment:rectification_close", args=[item.pk]), {"note": "完成"}).status_code == 404
     assert item.pk not in [r.pk for r in client.get(reverse("assessment:rectifications")).context["items"]]
@@ -113,17 +141,30 @@ def _table(rows, encoding="utf-8"):
 
 def test_excel_import_previews_then_writes_all(client, world):
     client.force_login(world.office_staff)
-    data = _table([["1.1.1", "达标", "", "做法一"], ["1.1.2", "基本达标", "", ""], ["1.1.3", "not_applicable", "", ""]], "gbk")
+    data = _table(
+        [["1.1.1", "达标", "", "做法一"], ["1.1.2", "基本达标", "", ""], ["1.1.3", "not_applicable", "", ""]], "gbk"
+    )
     response = client.post(reverse("assessment:import"), {"file": SimpleUploadedFile("自评.csv", data)})
     assert "新增 3" in response.content.decode() and not Assessment.objects.exists()
     client.post(reverse("assessment:import_confirm"), {"token": response.context["token"]})
-    assert dict(Assessment.objects.values_list("indicator__code", "result")) == {"1.1.1": "met", "1.1.2": "partial", "1.1.3": "not_applicable"}
+    assert dict(Assessment.objects.values_list("indicator__code", "result")) == {
+        "1.1.1": "met",
+        "1.1.2": "partial",
+        "1.1.3": "not_applicable",
+    }
     assert Assessment.objects.get(indicator__code="1.1.1").practice == "做法一"
 
 
 def test_excel_import_with_bad_rows_shows_row_numbers_and_writes_nothing(client, world):
     client.force_login(world.office_staff)
-    data = _table([["1.1.1", "达标", "", ""], ["9.9.9", "达标", "", ""], ["1.1.2", "差不多", "", ""], ["1.1.3", "达标", "abc", ""]])
+    data = _table(
+        [
+            ["1.1.1", "达标", "", ""],
+            ["9.9.9", "达标", "", ""],
+            ["1.1.2", "差不多", "", ""],
+            ["1.1.3", "达标", "abc", ""],
+        ]
+    )
     response = client.post(reverse("assessment:import"), {"file": SimpleUploadedFile("自评.csv", data)})
     body = response.content.decode()
     assert "第 3 行" in body and "9.9.9" in body and "第 4 行" in body and "差不多" in body and "第 5 行" in body
@@ -150,10 +191,19 @@ def test_dashboard_numbers_equal_the_lists_they_drill_into(client, world):
     client.force_login(world.office_admin)
     ctx = client.get(reverse("assessment:dashboard")).context
     alist = reverse("assessment:list")
-    for key, query in (("met", "met"), ("not_met", "not_met"), ("partial", "partial"), ("not_applicable", "not_applicable"), ("", "none")):
+    for key, query in (
+        ("met", "met"),
+        ("not_met", "not_met"),
+        ("partial", "partial"),
+        ("not_applicable", "not_applicable"),
+        ("", "none"),
+    ):
         assert ctx["eligibility"].counts[key] == len(client.get(alist, {"result": query}).context["rows"])
     for key in ("accepted", "pending", "returned"):
-        assert ctx["evidence"][key] == client.get(reverse("evidence:queue"), {"review": key}).context["page"].paginator.count
+        assert (
+            ctx["evidence"][key]
+            == client.get(reverse("evidence:queue"), {"review": key}).context["page"].paginator.count
+        )
     tasks = reverse("assignments:list")
     assert ctx["shares"]["overdue"] == client.get(tasks, {"overdue": "true"}).context["page"].paginator.count
     assert ctx["shares"]["accepted"] == client.get(tasks, {"status": "accepted"}).context["page"].paginator.count
@@ -168,7 +218,9 @@ def test_unit_view_shows_only_the_units_work(client, world):
     assert response.context["shares"]["total"] == 1
 
 
-def test_dashboard_query_count_is_constant_as_data_grows(client, world, django_assert_max_num_queries, django_capture_on_commit_callbacks):
+def test_dashboard_query_count_is_constant_as_data_grows(
+    client, world, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
     client.force_login(world.office_admin)
     with django_assert_max_num_queries(25) as small:
         client.get(reverse("assessment:dashboard"))
@@ -176,7 +228,9 @@ def test_dashboard_query_count_is_constant_as_data_grows(client, world, django_a
 
     mid = world.indicators[0].parent
     for n in range(20, 80):
-        ind = Indicator.objects.create(framework=world.campaign.framework, parent=mid, level=3, code=f"1.1.{n}", position=n, title=f"追加{n}")
+        ind = Indicator.objects.create(
+            framework=world.campaign.framework, parent=mid, level=3, code=f"1.1.{n}", position=n, title=f"追加{n}"
+        )
         share = make_assignment(world.campaign, ind, world.unit_b if n % 2 else world.unit_a, days=n - 50)
         _evidence(share)
         assessment_save(campaign=world.campaign, indicator=ind, by=None, result=R.MET)
@@ -191,8 +245,12 @@ def test_dashboard_query_count_is_constant_as_data_grows(client, world, django_a
 def test_dashboard_figures_are_cached_until_a_change_commits(client, world, django_capture_on_commit_callbacks):
     client.force_login(world.office_admin)
     before = client.get(reverse("assessment:dashboard")).context["evidence"]["accepted"]
-    Evidence.objects.create(assignment=world.shares.a_soon, campaign=world.campaign, kind="summary", title="x", review_status="accepted")
-    assert client.get(reverse("assessment:dashboard")).context["evidence"]["accepted"] == before  # nothing told the cache
+    Evidence.objects.create(
+        assignment=world.shares.a_soon, campaign=world.campaign, kind="summary", title="x", review_status="accepted"
+    )
+    assert (
+        client.get(reverse("assessment:dashboard")).context["evidence"]["accepted"] == before
+    )  # nothing told the cache
     from core.figures_cache import dashboard_touch
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -218,7 +276,10 @@ def test_snapshots_feed_the_trend_and_are_idempotent(client, world):
     snapshot_take(campaign=world.campaign, day=datetime.date(2026, 3, 1))
     _evidence(world.shares.a_soon)
     snapshot_take(campaign=world.campaign, day=datetime.date(2026, 3, 2))
-    assert list(DailySnapshot.objects.values_list("day", "evidence_accepted")) == [(datetime.date(2026, 3, 1), 1), (datetime.date(2026, 3, 2), 2)]
+    assert list(DailySnapshot.objects.values_list("day", "evidence_accepted")) == [
+        (datetime.date(2026, 3, 1), 1),
+        (datetime.date(2026, 3, 2), 2),
+    ]
     from assessment.tasks import take_snapshots
 
     assert take_snapshots.apply().get() == 1
@@ -238,7 +299,9 @@ def test_excel_import_audits_what_each_row_changed(client, world):
 
     assessment_save(campaign=world.campaign, indicator=world.indicators[0], by=None, result=R.PARTIAL, practice="做法")
     client.force_login(world.office_staff)
-    response = client.post(reverse("assessment:import"), {"file": SimpleUploadedFile("自评.csv", _table([["1.1.1", "达标", "", "做法"]]))})
+    response = client.post(
+        reverse("assessment:import"), {"file": SimpleUploadedFile("自评.csv", _table([["1.1.1", "达标", "", "做法"]]))}
+    )
     client.post(reverse("assessment:import_confirm"), {"token": response.context["token"]})
     event = AuditEvent.objects.filter(verb="assessed", actor=world.office_staff).get()
     assert event.before == {"result": "partial"} and event.after == {"result": "met", "via": "import"}

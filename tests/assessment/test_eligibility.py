@@ -16,18 +16,32 @@ R = Assessment.Result
 
 
 def _county(n, results, threshold="0.900", veto=(), scores=None, kind="comprehensive"):
-    campaign = CampaignFactory(threshold=Decimal(threshold), kind=kind, single_item_title="x" if kind == "single_item" else "")
+    campaign = CampaignFactory(
+        threshold=Decimal(threshold), kind=kind, single_item_title="x" if kind == "single_item" else ""
+    )
     fw = campaign.framework
     root = Indicator.objects.create(framework=fw, level=1, code="1", position=1, title="一")
     mid = Indicator.objects.create(framework=fw, parent=root, level=2, code="1.1", position=1, title="二")
     for i in range(1, n + 1):
-        ind = Indicator.objects.create(framework=fw, parent=mid, level=3, code=f"1.1.{i}", position=i, title=f"指标{i}",
-                                       is_veto=i in veto, score=(scores or {}).get(i))
+        ind = Indicator.objects.create(
+            framework=fw,
+            parent=mid,
+            level=3,
+            code=f"1.1.{i}",
+            position=i,
+            title=f"指标{i}",
+            is_veto=i in veto,
+            score=(scores or {}).get(i),
+        )
         result = results[i - 1] if i <= len(results) else ""
         if result is not None:
-            Assessment.objects.create(campaign=campaign, indicator=ind, result=result,
-                                      veto_triggered=(i in veto and result == R.NOT_MET),
-                                      self_score=(scores or {}).get(i))
+            Assessment.objects.create(
+                campaign=campaign,
+                indicator=ind,
+                result=result,
+                veto_triggered=(i in veto and result == R.NOT_MET),
+                self_score=(scores or {}).get(i),
+            )
     return campaign
 
 
@@ -76,7 +90,9 @@ def test_rounding_never_shows_more_than_the_truth():
 
 
 def test_weighted_score_is_capped_at_each_indicators_score():
-    campaign = _county(3, [R.MET, R.MET, R.NOT_APPLICABLE], scores={1: Decimal("2"), 2: Decimal("1.5"), 3: Decimal("1")})
+    campaign = _county(
+        3, [R.MET, R.MET, R.NOT_APPLICABLE], scores={1: Decimal("2"), 2: Decimal("1.5"), 3: Decimal("1")}
+    )
     Assessment.objects.filter(indicator__code="1.1.1").update(self_score=Decimal("5"))
     e = eligibility(campaign)
     assert (e.score, e.max_score) == (Decimal("3.5"), Decimal("3.5"))

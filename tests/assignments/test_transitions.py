@@ -23,7 +23,9 @@ def _at(share, status):
 
 @pytest.mark.parametrize("frm", ALL)
 @pytest.mark.parametrize("to", ALL)
-@pytest.mark.parametrize("persona", ["liaison_a", "leader_a", "office_staff", "office_admin", "liaison_b", "city_reviewer"])
+@pytest.mark.parametrize(
+    "persona", ["liaison_a", "leader_a", "office_staff", "office_admin", "liaison_b", "city_reviewer"]
+)
 def test_every_move_by_every_role(world, frm, to, persona):
     share = _at(world.shares.a_soon, frm)
     user = getattr(world, persona)
@@ -53,7 +55,9 @@ def test_return_without_comment_is_refused(world):
 
 def test_return_notifies_the_unit_with_the_comment(world):
     share = _at(world.shares.a_soon, S.SUBMITTED)
-    assignment_transition(assignment=share, to_status=S.RETURNED, by=world.office_staff, comment="照片不清晰，请重新上传")
+    assignment_transition(
+        assignment=share, to_status=S.RETURNED, by=world.office_staff, comment="照片不清晰，请重新上传"
+    )
     notes = Notification.objects.filter(recipient__in=[world.liaison_a, world.leader_a])
     assert notes.count() == 2 and all(n.body == "照片不清晰，请重新上传" for n in notes)
     assert not Notification.objects.filter(recipient=world.liaison_b).exists()

@@ -41,7 +41,9 @@ def test_liaison_submits_and_office_returns_with_a_comment_shown_on_my_tasks(cli
 def test_return_without_comment_shows_a_message_and_changes_nothing(client, world):
     share = _status(world.shares.a_soon, S.SUBMITTED)
     client.force_login(world.office_staff)
-    response = client.post(reverse("assignments:move", args=[share.pk]), {"to_status": "returned", "comment": ""}, follow=True)
+    response = client.post(
+        reverse("assignments:move", args=[share.pk]), {"to_status": "returned", "comment": ""}, follow=True
+    )
     assert "请写明退回原因" in response.content.decode()
     share.refresh_from_db()
     assert share.status == S.SUBMITTED
@@ -49,7 +51,9 @@ def test_return_without_comment_shows_a_message_and_changes_nothing(client, worl
 
 def test_bogus_status_is_refused_without_a_500(client, world):
     client.force_login(world.liaison_a)
-    response = client.post(reverse("assignments:move", args=[world.shares.a_soon.pk]), {"to_status": "deleted"}, follow=True)
+    response = client.post(
+        reverse("assignments:move", args=[world.shares.a_soon.pk]), {"to_status": "deleted"}, follow=True
+    )
     assert response.status_code == 200 and "请求无效" in response.content.decode()
 
 
@@ -92,7 +96,7 @@ def test_office_list_filters(client, world):
     assert client.get(url).context["page"].paginator.count == 4
     assert [a.pk for a in client.get(url, {"overdue": "true"}).context["page"]] == [world.shares.a_overdue.pk]
     body = client.get(url).content.decode()
-    overdue_select = body[body.index('name="overdue"'):body.index("</select>", body.index('name="overdue"'))]
+    overdue_select = body[body.index('name="overdue"') : body.index("</select>", body.index('name="overdue"'))]
     assert "全部" in overdue_select and "未知" not in overdue_select
     assert {a.unit_id for a in client.get(url, {"unit_kind": "township"}).context["page"]} == {world.unit_b.pk}
     assert client.get(url, {"status": "accepted"}).context["page"].paginator.count == 0
@@ -112,7 +116,9 @@ def test_office_list_query_count_is_constant(client, world, django_assert_max_nu
 
     mid = world.indicators[0].parent
     for i in range(20, 45):
-        ind = Indicator.objects.create(framework=world.campaign.framework, parent=mid, level=3, code=f"1.1.{i}", position=i, title=f"追加{i}")
+        ind = Indicator.objects.create(
+            framework=world.campaign.framework, parent=mid, level=3, code=f"1.1.{i}", position=i, title=f"追加{i}"
+        )
         make_assignment(world.campaign, ind, world.unit_b, days=i)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url)
@@ -147,7 +153,10 @@ def test_bulk_reminders_are_audited_per_share(client, world):
     from core.models import AuditEvent
 
     client.force_login(world.office_staff)
-    client.post(reverse("assignments:bulk"), {"action": "remind", "selected": [world.shares.a_overdue.pk, world.shares.b_lead.pk]})
+    client.post(
+        reverse("assignments:bulk"),
+        {"action": "remind", "selected": [world.shares.a_overdue.pk, world.shares.b_lead.pk]},
+    )
     events = AuditEvent.objects.filter(verb="reminded", actor=world.office_staff)
     assert sorted(e.unit.code for e in events) == ["D16", "T01"]
     assert {e.object_id for e in events} == {str(world.shares.a_overdue.pk), str(world.shares.b_lead.pk)}
@@ -167,7 +176,10 @@ def test_a_share_holding_evidence_cannot_be_removed(client, world):
 
 def test_bulk_cannot_reach_outside_the_filtered_list(client, world):
     client.force_login(world.office_staff)
-    client.post(f"{reverse('assignments:bulk')}?unit_kind=township", {"action": "deadline", "deadline": "2030-06-30", "selected": [world.shares.a_overdue.pk]})
+    client.post(
+        f"{reverse('assignments:bulk')}?unit_kind=township",
+        {"action": "deadline", "deadline": "2030-06-30", "selected": [world.shares.a_overdue.pk]},
+    )
     world.shares.a_overdue.refresh_from_db()
     assert world.shares.a_overdue.deadline != datetime.date(2030, 6, 30)
 
@@ -176,7 +188,10 @@ def test_board_ranks_units_and_rates_them(client, world):
     _status(world.shares.b_lead, S.RETURNED)
     client.force_login(world.office_admin)
     rows = client.get(reverse("assignments:board")).context["rows"]
-    assert [(r["unit"].code, r["rating"], r["overdue"], r["returned"]) for r in rows] == [("D16", "amber", 1, 0), ("T01", "amber", 0, 1)]
+    assert [(r["unit"].code, r["rating"], r["overdue"], r["returned"]) for r in rows] == [
+        ("D16", "amber", 1, 0),
+        ("T01", "amber", 0, 1),
+    ]
     from django.utils import timezone
 
     Assignment.objects.filter(pk=world.shares.a_overdue.pk).update(escalated_at=timezone.now())
@@ -186,13 +201,18 @@ def test_board_ranks_units_and_rates_them(client, world):
     assert response.content[:2] == b"PK"
     # The export speaks the page's language: its name, the rating and the overdue items.
     assert quote("-督办-") in response["Content-Disposition"]
-    first = [c.value for c in next(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, max_row=2))]
+    first = [
+        c.value
+        for c in next(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, max_row=2))
+    ]
     assert first[2] == "红" and re.search(r"（.+，逾期\d+天）", first[6])
 
 
 def test_formal_notice_lists_overdue_units_and_tells_them(client, world):
     client.force_login(world.office_admin)
-    response = client.post(reverse("assignments:circulars"), {"title": "关于逾期任务的通报", "body": "请各单位抓紧整改。"})
+    response = client.post(
+        reverse("assignments:circulars"), {"title": "关于逾期任务的通报", "body": "请各单位抓紧整改。"}
+    )
     notice = Circular.objects.get()
     assert response.status_code == 302 and response["Location"] == notice.get_absolute_url()
     assert [e["unit_code"] for e in notice.entries] == ["D16"]

@@ -49,4 +49,7 @@ def test_office_admin_creates_a_campaign_imports_sets_deadlines_and_reminds(page
     shot(page, "task-list-bulk", full_page=False)
     shares = Assignment.objects.filter(campaign__slug="demo-2027", unit__code="T01")
     assert shares.count() == 14 and {str(a.deadline) for a in shares} == {"2027-03-31"}
-    assert Notification.objects.filter(recipient__username="demo-liaison-T01", title__contains="依法治县办提醒").count() == 14
+    assert (
+        Notification.objects.filter(recipient__username="demo-liaison-T01", title__contains="依法治县办提醒").count()
+        == 14
+    )

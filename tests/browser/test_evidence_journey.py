@@ -10,8 +10,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _files(tmp_path):
     paths = []
-    for name, data in (("现场照片1.jpg", samples.jpeg(color=(10, 100, 200))), ("现场照片2.jpg", samples.jpeg(color=(200, 100, 10))),
-                       ("工作方案.pdf", samples.pdf("journey"))):
+    for name, data in (
+        ("现场照片1.jpg", samples.jpeg(color=(10, 100, 200))),
+        ("现场照片2.jpg", samples.jpeg(color=(200, 100, 10))),
+        ("工作方案.pdf", samples.pdf("journey")),
+    ):
         path = tmp_path / name
         path.write_bytes(data)
         paths.append(str(path))

@@ -29,7 +29,9 @@ def test_it_admin_imports_the_task_table_previews_and_sees_the_tree(page, live_s
 
 
 def test_office_imports_the_division_and_searches_the_tree_on_a_phone(browser, live_server, demo, shot):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     _login(page, live_server.url, "demo-office")
     page.goto(f"{live_server.url}/assignments/import/")

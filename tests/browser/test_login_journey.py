@@ -26,7 +26,9 @@ def test_liaison_logs_in_and_sees_chinese_home_with_overdue_work(page, live_serv
 
 
 def test_liaison_home_fits_a_phone_screen(browser, live_server, demo, shot):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     _login(page, live_server.url, "demo-liaison-T01")
     expect(page.get_by_role("heading", name="我的任务")).to_be_visible()

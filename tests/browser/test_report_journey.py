@@ -3,10 +3,17 @@ from playwright.sync_api import expect
 
 from tests.browser.test_login_journey import _login
 
-pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.timeout(240), pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.worker,
+    pytest.mark.timeout(240),
+    pytest.mark.django_db(transaction=True),
+]
 
 
-def test_office_compiles_and_submits_city_downloads_other_unit_is_refused(browser, live_server, demo, celery_worker, shot):
+def test_office_compiles_and_submits_city_downloads_other_unit_is_refused(
+    browser, live_server, demo, celery_worker, shot
+):
     desk = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800}, accept_downloads=True)
     page = desk.new_page()
     _login(page, live_server.url, "demo-office")
@@ -21,7 +28,9 @@ def test_office_compiles_and_submits_city_downloads_other_unit_is_refused(browse
         page.get_by_role("link", name="下载").first.click()
     path = download.value.path()
     assert open(path, "rb").read(4) == b"%PDF"
-    page.get_by_role("button", name="生成", exact=True).first.click()  # the evidence package (the PDF card now says 重新生成)
+    page.get_by_role(
+        "button", name="生成", exact=True
+    ).first.click()  # the evidence package (the PDF card now says 重新生成)
     expect(page.locator("#jobs .card").nth(1)).to_contain_text("下载", timeout=120_000)
     page.get_by_role("button", name="报送", exact=True).click()
     expect(page.locator(".alert-success")).to_contain_text("已向市委依法治市办报送")

@@ -13,10 +13,21 @@ pytestmark = pytest.mark.django_db
 
 def test_office_admin_creates_and_edits_a_campaign(client, world):
     client.force_login(world.office_admin)
-    data = {"name": "2027年单项示范", "county": "示范县", "slug": "2027-single", "kind": "single_item", "single_item_title": "",
-            "focus_areas": "", "framework": world.campaign.framework.pk, "threshold": "0.900"}
+    data = {
+        "name": "2027年单项示范",
+        "county": "示范县",
+        "slug": "2027-single",
+        "kind": "single_item",
+        "single_item_title": "",
+        "focus_areas": "",
+        "framework": world.campaign.framework.pk,
+        "threshold": "0.900",
+    }
     response = client.post(reverse("campaign:create"), data)
-    assert "单项示范须填写项目名称" in response.content.decode() and not Campaign.objects.filter(slug="2027-single").exists()
+    assert (
+        "单项示范须填写项目名称" in response.content.decode()
+        and not Campaign.objects.filter(slug="2027-single").exists()
+    )
     data["single_item_title"] = "行政执法“三项制度”"
     response = client.post(reverse("campaign:create"), data)
     campaign = Campaign.objects.get(slug="2027-single")
@@ -53,7 +64,10 @@ def test_office_admin_creates_and_edits_a_campaign(client, world):
 def test_stage_moves_by_role(client, world, persona, frm, to, allowed):
     Campaign.objects.filter(pk=world.campaign.pk).update(stage=frm)
     client.force_login(getattr(world, persona))
-    client.post(reverse("campaign:stage", args=[world.campaign.pk]), {"to_stage": to, "effective_on": "2026-05-01", "note": "市委依法治市办初审通过"})
+    client.post(
+        reverse("campaign:stage", args=[world.campaign.pk]),
+        {"to_stage": to, "effective_on": "2026-05-01", "note": "市委依法治市办初审通过"},
+    )
     world.campaign.refresh_from_db()
     assert (world.campaign.stage == to) is allowed
     assert CampaignStageEvent.objects.filter(campaign=world.campaign, to_stage=to).exists() is allowed

@@ -22,9 +22,7 @@ def _run(code, **env):
     base.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     base["VAR_DIR"] = str(ROOT / "var" / "settings-test")
     base.update(env)
-    return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60
-    )
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60)
 
 
 SETUP = "import django; django.setup(); from django.conf import settings; "
@@ -81,7 +79,10 @@ def test_production_passes_check_deploy_without_warnings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={**{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}, **PRODUCTION_ENV},
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))},
+            **PRODUCTION_ENV,
+        },
         capture_output=True,
         text=True,
         timeout=120,
@@ -101,14 +102,20 @@ def test_env_example_documents_every_variable_the_settings_read():
 
     read = set()
     for path in (ROOT / "config" / "settings").glob("*.py"):
-        read |= set(re.findall(r'env(?:_bool|_int|\.str|\.list|\.db_url|\.email_url)\(\s*"([A-Z_]+)"', path.read_text()))
+        read |= set(
+            re.findall(r'env(?:_bool|_int|\.str|\.list|\.db_url|\.email_url)\(\s*"([A-Z_]+)"', path.read_text())
+        )
     documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read - documented == set()
 
 
 def test_s3_bucket_switches_evidence_storage_to_django_storages():
-    result = _run(SETUP + "print(settings.STORAGES['default']['BACKEND'], settings.STORAGES['default']['OPTIONS']['default_acl'])",
-                  S3_BUCKET="fazhi-evidence", S3_ENDPOINT_URL="https://minio.internal:9000")
+    result = _run(
+        SETUP
+        + "print(settings.STORAGES['default']['BACKEND'], settings.STORAGES['default']['OPTIONS']['default_acl'])",
+        S3_BUCKET="fazhi-evidence",
+        S3_ENDPOINT_URL="https://minio.internal:9000",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["storages.backends.s3.S3Storage", "private"]
     result = _run(SETUP + "print(settings.STORAGES['default']['BACKEND'])")

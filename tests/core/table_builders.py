@@ -9,10 +9,38 @@ HEADER = ["一级指标", "二级指标", "序号", "三级指标", "牵头单�
 
 # (level1, level2, level3, lead, cooperating, deadline)
 ROWS = [
-    ("一、政府职能依法全面履行", "（一）加大简政放权力度", "全面推行审批服务“马上办、网上办”。", "县审批局", "县数据局、县直各行政执法部门", "2025年9月底前"),
-    ("一、政府职能依法全面履行", "（一）加大简政放权力度", "依法实施行政许可。", "县司法局", "县审批局\n县财政局", datetime.datetime(2025, 10, 31)),
-    ("一、政府职能依法全面履行", "（二）加强事中事后监管", "全面推行“双随机、一公开”监管。", "县市场监管局", "各乡镇（街道）", "长期坚持"),
-    ("二、依法行政制度体系完善", "（一）加强行政规范性文件监督管理", "严格落实合法性审核机制。", "县司法局", "", "2025.12.31"),
+    (
+        "一、政府职能依法全面履行",
+        "（一）加大简政放权力度",
+        "全面推行审批服务“马上办、网上办”。",
+        "县审批局",
+        "县数据局、县直各行政执法部门",
+        "2025年9月底前",
+    ),
+    (
+        "一、政府职能依法全面履行",
+        "（一）加大简政放权力度",
+        "依法实施行政许可。",
+        "县司法局",
+        "县审批局\n县财政局",
+        datetime.datetime(2025, 10, 31),
+    ),
+    (
+        "一、政府职能依法全面履行",
+        "（二）加强事中事后监管",
+        "全面推行“双随机、一公开”监管。",
+        "县市场监管局",
+        "各乡镇（街道）",
+        "长期坚持",
+    ),
+    (
+        "二、依法行政制度体系完善",
+        "（一）加强行政规范性文件监督管理",
+        "严格落实合法性审核机制。",
+        "县司法局",
+        "",
+        "2025.12.31",
+    ),
 ]
 
 
@@ -42,7 +70,9 @@ def standard(ws, rows=ROWS, header=HEADER, title=True, footnote=True, repeat_hea
             ws.append(header)
         serial += 1
         r = ws.max_row + 1
-        ws.append([l1 if l1 != prev[0] else None, l2 if (l1, l2) != prev else None, serial, l3, lead, coop, deadline, None])
+        ws.append(
+            [l1 if l1 != prev[0] else None, l2 if (l1, l2) != prev else None, serial, l3, lead, coop, deadline, None]
+        )
         for col, value in ((0, l1), (1, (l1, l2))):
             if spans[col] and spans[col][-1][0] == value:
                 spans[col][-1][2] = r
@@ -84,7 +114,9 @@ def section_rows(ws):
         ws.append([l2, None, l3, lead, coop, deadline])
 
 
-def csv_bytes(rows=ROWS, encoding="utf-8", header=("一级指标", "二级指标", "三级指标", "牵头单位", "责任单位", "完成时限")):
+def csv_bytes(
+    rows=ROWS, encoding="utf-8", header=("一级指标", "二级指标", "三级指标", "牵头单位", "责任单位", "完成时限")
+):
     import csv
 
     out = io.StringIO()

@@ -101,7 +101,9 @@ def test_password_fields_are_length_limited(client, world):
     """A megabyte "password" is refused by the form before anything hashes it."""
     client.force_login(world.liaison_a)
     huge = "x" * 129
-    response = client.post(reverse("password_change"), {"old_password": huge, "new_password1": huge, "new_password2": huge})
+    response = client.post(
+        reverse("password_change"), {"old_password": huge, "new_password1": huge, "new_password2": huge}
+    )
     assert response.status_code == 200 and "128" in response.content.decode()
     client.logout()
     response = client.post(reverse("login"), {"username": "liaison-a", "password": huge})

@@ -17,8 +17,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_backup_restores_into_an_empty_database_and_finds_every_file(world, tmp_path, settings):
-    evidence_add(assignment=world.shares.a_soon, kind="document", title="通知", upload=SimpleUploadedFile("通知.pdf", samples.pdf("b")),
-                 by=world.liaison_a)
+    evidence_add(
+        assignment=world.shares.a_soon,
+        kind="document",
+        title="通知",
+        upload=SimpleUploadedFile("通知.pdf", samples.pdf("b")),
+        by=world.liaison_a,
+    )
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", "-o", str(archive))
     counts = {"users": User.objects.count(), "evidence": Evidence.objects.count(), "audit": AuditEvent.objects.count()}
@@ -26,7 +31,11 @@ def test_backup_restores_into_an_empty_database_and_finds_every_file(world, tmp_
     shutil.rmtree(settings.MEDIA_ROOT)
     call_command("migrate", "-v0")  # recreate the permissions flush removed
     call_command("restore", str(archive))
-    assert {"users": User.objects.count(), "evidence": Evidence.objects.count(), "audit": AuditEvent.objects.count()} == counts
+    assert {
+        "users": User.objects.count(),
+        "evidence": Evidence.objects.count(),
+        "audit": AuditEvent.objects.count(),
+    } == counts
     revision = Evidence.objects.get().current_revision
     with revision.file.open("rb") as fh:
         assert hashlib.sha256(fh.read()).hexdigest() == revision.sha256

@@ -21,9 +21,21 @@ def worker_queue():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "VAR_DIR": str(settings.VAR_DIR)}
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
-            "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING",
-            "-n", f"{queue}@%h",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+            "-n",
+            f"{queue}@%h",
         ],
         cwd=ROOT,
         env=env,
@@ -54,7 +66,11 @@ def test_every_task_of_ours_has_a_soft_limit_below_its_hard_limit(settings):
     from config.celery_app import app
 
     app.loader.import_default_modules()
-    ours = {name: task for name, task in app.tasks.items() if name.split(".")[0] in ("core", "org", "campaign", "assignments", "evidence", "assessment", "reports")}
+    ours = {
+        name: task
+        for name, task in app.tasks.items()
+        if name.split(".")[0] in ("core", "org", "campaign", "assignments", "evidence", "assessment", "reports")
+    }
     assert len(ours) >= 7
     for name, task in ours.items():
         hard = task.time_limit or settings.CELERY_TASK_TIME_LIMIT

@@ -7,7 +7,6 @@ import pytest
 
 from core import tables
 from core.tables import TableError, read_table
-
 from tests.core import table_builders as builders
 
 SHARED = Path(__file__).resolve().parents[1] / "fixtures"
@@ -19,10 +18,42 @@ def _summary(table):
 
 
 EXPECTED = [
-    ("政府职能依法全面履行", "加大简政放权力度", "全面推行审批服务“马上办、网上办”", "县审批局", "县数据局、县直各行政执法部门", datetime.date(2025, 9, 30), False),
-    ("政府职能依法全面履行", "加大简政放权力度", "依法实施行政许可", "县司法局", "县审批局 县财政局", datetime.date(2025, 10, 31), False),
-    ("政府职能依法全面履行", "加强事中事后监管", "全面推行“双随机、一公开”监管", "县市场监管局", "各乡镇(街道)", None, True),
-    ("依法行政制度体系完善", "加强行政规范性文件监督管理", "严格落实合法性审核机制", "县司法局", "", datetime.date(2025, 12, 31), False),
+    (
+        "政府职能依法全面履行",
+        "加大简政放权力度",
+        "全面推行审批服务“马上办、网上办”",
+        "县审批局",
+        "县数据局、县直各行政执法部门",
+        datetime.date(2025, 9, 30),
+        False,
+    ),
+    (
+        "政府职能依法全面履行",
+        "加大简政放权力度",
+        "依法实施行政许可",
+        "县司法局",
+        "县审批局 县财政局",
+        datetime.date(2025, 10, 31),
+        False,
+    ),
+    (
+        "政府职能依法全面履行",
+        "加强事中事后监管",
+        "全面推行“双随机、一公开”监管",
+        "县市场监管局",
+        "各乡镇(街道)",
+        None,
+        True,
+    ),
+    (
+        "依法行政制度体系完善",
+        "加强行政规范性文件监督管理",
+        "严格落实合法性审核机制",
+        "县司法局",
+        "",
+        datetime.date(2025, 12, 31),
+        False,
+    ),
 ]
 
 
@@ -104,7 +135,16 @@ def test_other_sheets_are_ignored_unless_chosen():
 
 
 def test_whitespace_and_full_width_forms_are_normalised():
-    rows = [("一、\u3000政府职能  依法全面履行", "（一）加大简政放权力度\u00a0", " 全面推行审批服务。\n", "县审批局", "县数据局 ， 县财政局", "2025/9/30")]
+    rows = [
+        (
+            "一、\u3000政府职能  依法全面履行",
+            "（一）加大简政放权力度\u00a0",
+            " 全面推行审批服务。\n",
+            "县审批局",
+            "县数据局 ， 县财政局",
+            "2025/9/30",
+        )
+    ]
     table = read_table(builders.xlsx_bytes(lambda ws: builders.standard(ws, rows=rows)))
     row = table.rows[0]
     assert (row.level1, row.level2, row.level3) == ("政府职能依法全面履行", "加大简政放权力度", "全面推行审批服务")
@@ -160,7 +200,7 @@ def test_blank_title_impossible_date_and_formula_are_row_errors():
     rows = [
         ("一、甲", "（一）乙", "", "县司法局", "", "2025-09-30"),
         ("一、甲", "（一）乙", "正常的指标", "县司法局", "", "2025-02-30"),
-        ("一、甲", "（一）乙", "=HYPERLINK(\"http://evil\")", "县司法局", "", "2025-09-30"),
+        ("一、甲", "（一）乙", '=HYPERLINK("http://evil")', "县司法局", "", "2025-09-30"),
         ("一、甲", "（一）乙", "另一条指标", "县司法局", "", "下个月吧"),
     ]
     with translation.override("zh-hans"):
@@ -177,7 +217,10 @@ def test_blank_title_impossible_date_and_formula_are_row_errors():
 def test_over_long_cells_are_row_errors_not_database_errors():
     from django.utils import translation
 
-    rows = [("一、甲", "（一）乙", "很长" * 501, "县司法局", "", "2025-09-30"), ("一、甲", "（一）乙", "正常的指标", "县司法局", "", "2025-09-30")]
+    rows = [
+        ("一、甲", "（一）乙", "很长" * 501, "县司法局", "", "2025-09-30"),
+        ("一、甲", "（一）乙", "正常的指标", "县司法局", "", "2025-09-30"),
+    ]
     with translation.override("zh-hans"):
         table = read_table(builders.xlsx_bytes(lambda ws: builders.standard(ws, rows=rows)))
         messages = [str(e) for e in table.errors]

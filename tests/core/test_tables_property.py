@@ -37,7 +37,11 @@ def test_chinese_numerals_round_trip(n):
     assert cn_to_int(to_chinese(n)) == n
 
 
-@given(st.integers(min_value=1, max_value=199), titles, st.sampled_from(["{cn}、", "（{cn}）", "({cn})", "{d}.", "{d}．", "{d}、", "（{d}）", "{d} "]))
+@given(
+    st.integers(min_value=1, max_value=199),
+    titles,
+    st.sampled_from(["{cn}、", "（{cn}）", "({cn})", "{d}.", "{d}．", "{d}、", "（{d}）", "{d} "]),
+)
 def test_numbering_is_split_from_the_title(n, title, style):
     prefix = style.format(cn=to_chinese(n), d=n)
     number, rest = split_numbering(prefix + title)
@@ -49,15 +53,22 @@ def test_text_without_numbering_is_left_alone(title):
     assert split_numbering(title) == (None, title)
 
 
-@given(st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2099, 12, 31)),
-       st.sampled_from(["{y}-{m:02d}-{d:02d}", "{y}.{m:02d}.{d:02d}", "{y}/{m}/{d}", "{y}年{m}月{d}日", "{y}年{m}月{d}日前"]))
+@given(
+    st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2099, 12, 31)),
+    st.sampled_from(
+        ["{y}-{m:02d}-{d:02d}", "{y}.{m:02d}.{d:02d}", "{y}/{m}/{d}", "{y}年{m}月{d}日", "{y}年{m}月{d}日前"]
+    ),
+)
 def test_written_dates_parse_to_the_same_day(day, style):
     text = style.format(y=day.year, m=day.month, d=day.day)
     assert parse_deadline(text) == (day, False)
 
 
-@given(st.integers(min_value=2000, max_value=2099), st.integers(min_value=1, max_value=12),
-       st.sampled_from(["{y}年{m}月底前", "{y}年{m}月底", "{y}年{m}月前", "{y}年{m}月"]))
+@given(
+    st.integers(min_value=2000, max_value=2099),
+    st.integers(min_value=1, max_value=12),
+    st.sampled_from(["{y}年{m}月底前", "{y}年{m}月底", "{y}年{m}月前", "{y}年{m}月"]),
+)
 def test_month_deadlines_are_the_last_day_of_the_month(year, month, style):
     last = calendar.monthrange(year, month)[1]
     assert parse_deadline(style.format(y=year, m=month)) == (datetime.date(year, month, last), False)

@@ -7,8 +7,10 @@ from PIL import Image
 
 
 def pdf(text="hello"):
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n"
-            b"trailer<</Root 1 0 R>>\n%%EOF\n% " + text.encode())
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n% " + text.encode()
+    )
 
 
 def jpeg(size=(64, 48), color=(200, 30, 30), orientation=None):

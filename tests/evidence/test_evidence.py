@@ -22,7 +22,9 @@ def up(name, data, content_type="application/octet-stream"):
 
 
 def _upload(client, share, *files, kind="document", follow=False):
-    return client.post(reverse("evidence:add_files", args=[share.pk]), {"kind": kind, "files": list(files)}, follow=follow)
+    return client.post(
+        reverse("evidence:add_files", args=[share.pk]), {"kind": kind, "files": list(files)}, follow=follow
+    )
 
 
 @pytest.fixture
@@ -37,7 +39,9 @@ def liaison(client, world):
 
 
 def test_liaison_uploads_several_files_at_once_and_the_share_starts(liaison, share, media_root):
-    response = _upload(liaison, share, up("通知.pdf", samples.pdf()), up("现场照片.jpg", samples.jpeg()), kind="document")
+    response = _upload(
+        liaison, share, up("通知.pdf", samples.pdf()), up("现场照片.jpg", samples.jpeg()), kind="document"
+    )
     assert response.status_code == 302
     pdf_ev, photo_ev = Evidence.objects.order_by("created_at")
     assert (pdf_ev.title, photo_ev.title) == ("通知.pdf", "现场照片.jpg")
@@ -52,11 +56,17 @@ def test_liaison_uploads_several_files_at_once_and_the_share_starts(liaison, sha
 
 
 def test_xhr_upload_answers_json(liaison, share):
-    response = liaison.post(reverse("evidence:add_files", args=[share.pk]), {"kind": "image", "files": up("a.png", samples.png())},
-                            HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    response = liaison.post(
+        reverse("evidence:add_files", args=[share.pk]),
+        {"kind": "image", "files": up("a.png", samples.png())},
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    )
     assert response.status_code == 200 and response.json()["ok"]
-    response = liaison.post(reverse("evidence:add_files", args=[share.pk]), {"kind": "image", "files": up("a.pdf", samples.pdf())},
-                            HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    response = liaison.post(
+        reverse("evidence:add_files", args=[share.pk]),
+        {"kind": "image", "files": up("a.pdf", samples.pdf())},
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    )
     assert response.status_code == 400 and "图片须为 JPG 或 PNG" in response.json()["message"]
 
 
@@ -104,11 +114,22 @@ def test_duplicate_upload_is_flagged_not_stored_twice(liaison, share, world):
 
 def test_news_link_needs_http_url_title_and_date(liaison, share):
     url = reverse("evidence:add_link", args=[share.pk])
-    response = liaison.post(url, {"url": "javascript:alert(1)", "title": "报道", "issued_on": "2026-05-01"}, follow=True)
+    response = liaison.post(
+        url, {"url": "javascript:alert(1)", "title": "报道", "issued_on": "2026-05-01"}, follow=True
+    )
     assert "网址" in response.content.decode() or "URL" in response.content.decode()
-    response = liaison.post(url, {"url": "ftp://example.gov.cn/x", "title": "报道", "issued_on": "2026-05-01"}, follow=True)
+    response = liaison.post(
+        url, {"url": "ftp://example.gov.cn/x", "title": "报道", "issued_on": "2026-05-01"}, follow=True
+    )
     assert not Evidence.objects.exists()
-    liaison.post(url, {"url": "https://www.example.gov.cn/news/1.html", "title": "我县召开法治政府建设推进会", "issued_on": "2026-05-01"})
+    liaison.post(
+        url,
+        {
+            "url": "https://www.example.gov.cn/news/1.html",
+            "title": "我县召开法治政府建设推进会",
+            "issued_on": "2026-05-01",
+        },
+    )
     e = Evidence.objects.get()
     assert e.kind == "news_link" and e.current_revision.url == "https://www.example.gov.cn/news/1.html"
 
@@ -148,14 +169,29 @@ def test_hiding_keeps_files_office_sees_and_restores(client, world, share):
     assert client.get(e.get_absolute_url()).status_code == 200
 
 
-@pytest.mark.parametrize("persona, status", [("liaison_a", 200), ("leader_a", 200), ("office_staff", 200), ("superuser", 200),
-                                             ("liaison_b", 404), ("leader_b", 404), ("city_reviewer", 404), ("nobody", 404)])
+@pytest.mark.parametrize(
+    "persona, status",
+    [
+        ("liaison_a", 200),
+        ("leader_a", 200),
+        ("office_staff", 200),
+        ("superuser", 200),
+        ("liaison_b", 404),
+        ("leader_b", 404),
+        ("city_reviewer", 404),
+        ("nobody", 404),
+    ],
+)
 def test_evidence_page_download_and_preview_are_scoped(client, world, share, persona, status):
     client.force_login(world.liaison_a)
     _upload(client, share, up("照片.jpg", samples.jpeg()), kind="image")
     e = Evidence.objects.get()
     client.force_login(getattr(world, persona))
-    for url in (e.get_absolute_url(), reverse("evidence:download", args=[e.current_revision.pk]), reverse("evidence:preview", args=[e.current_revision.pk])):
+    for url in (
+        e.get_absolute_url(),
+        reverse("evidence:download", args=[e.current_revision.pk]),
+        reverse("evidence:preview", args=[e.current_revision.pk]),
+    ):
         assert client.get(url).status_code == status
 
 
@@ -186,7 +222,9 @@ def test_review_accept_and_return_drive_the_share_and_notify(client, world, shar
     first, second = Evidence.objects.order_by("created_at")
     client.force_login(world.office_staff)
     client.post(reverse("evidence:review", args=[first.pk]), {"decision": "accepted"})
-    response = client.post(reverse("evidence:review", args=[second.pk]), {"decision": "returned", "comment": ""}, follow=True)
+    response = client.post(
+        reverse("evidence:review", args=[second.pk]), {"decision": "returned", "comment": ""}, follow=True
+    )
     assert "请写明退回原因" in response.content.decode()
     client.post(reverse("evidence:review", args=[second.pk]), {"decision": "returned", "comment": "缺少盖章页"})
     share.refresh_from_db()

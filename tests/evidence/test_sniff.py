@@ -49,7 +49,9 @@ def test_refused_types_say_why(data, name, words, settings):
         sniff(io.BytesIO(data), name)
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "a\\b.pdf", "x\x00.pdf", "a\nb.pdf", "." * 3, "长" * 201 + ".pdf"])
+@pytest.mark.parametrize(
+    "name", ["../../etc/passwd.pdf", "a\\b.pdf", "x\x00.pdf", "a\nb.pdf", "." * 3, "长" * 201 + ".pdf"]
+)
 def test_hostile_names_are_refused(name):
     with pytest.raises(Refused):
         clean_filename(name)

@@ -17,8 +17,10 @@ class StreamedBody(io.RawIOBase):
     """A multipart body produced on the fly: never held in memory as a whole."""
 
     def __init__(self, size):
-        head = (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"大文件.pdf\"\r\n"
-                "Content-Type: application/pdf\r\n\r\n").encode()
+        head = (
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="大文件.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
         tail = f"\r\n--{BOUNDARY}--\r\n".encode()
         self.parts = [head, b"%PDF-1.4\n", None, tail]
         self.remaining = size
@@ -51,7 +53,11 @@ def test_large_upload_is_written_to_disk_not_memory(settings):
     settings.EVIDENCE_MAX_UPLOAD_MB = 100
     body = StreamedBody(SIZE)
     request = RequestFactory().post("/", content_type=f"multipart/form-data; boundary={BOUNDARY}")
-    meta = {**request.META, "CONTENT_TYPE": f"multipart/form-data; boundary={BOUNDARY}", "CONTENT_LENGTH": str(body.total)}
+    meta = {
+        **request.META,
+        "CONTENT_TYPE": f"multipart/form-data; boundary={BOUNDARY}",
+        "CONTENT_LENGTH": str(body.total),
+    }
     handler = HashingUploadHandler(request)
     tracemalloc.start()
     try:

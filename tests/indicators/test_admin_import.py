@@ -7,7 +7,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from indicators.models import Framework, Indicator
-
 from tests.core import table_builders as builders
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +15,9 @@ URL = "/admin/indicators/indicator/import/"
 
 
 def _preview(client, data, name="管理后台导入"):
-    return client.post(URL, {"framework": name, "format": "0", "resource": "0",
-                             "import_file": SimpleUploadedFile("t.xlsx", data)})
+    return client.post(
+        URL, {"framework": name, "format": "0", "resource": "0", "import_file": SimpleUploadedFile("t.xlsx", data)}
+    )
 
 
 def test_admin_import_previews_then_builds_the_tree(client, world):
@@ -55,8 +55,9 @@ def test_admin_units_import_takes_the_units_csv_columns(client, world):
 
     client.force_login(world.superuser)
     data = "code,name,short_name,type,category,law_enforcement,note\nD99,县测试局,测试局,department,政府工作部门,1,\n".encode()
-    response = client.post("/admin/org/unit/import/", {"format": "0", "resource": "0",
-                                                               "import_file": SimpleUploadedFile("u.csv", data)})
+    response = client.post(
+        "/admin/org/unit/import/", {"format": "0", "resource": "0", "import_file": SimpleUploadedFile("u.csv", data)}
+    )
     confirm = response.context["confirm_form"]
     client.post("/admin/org/unit/process_import/", {**confirm.initial})
     unit = Unit.objects.get(code="D99")
@@ -65,6 +66,13 @@ def test_admin_units_import_takes_the_units_csv_columns(client, world):
 
 def test_admin_assignment_export(client, world):
     client.force_login(world.superuser)
-    response = client.post("/admin/assignments/assignment/export/", {"format": "0", "resource": "0", **{f"assignmentresource_{f}": "on" for f in ("campaign", "code", "unit_code", "role", "deadline")}})
+    response = client.post(
+        "/admin/assignments/assignment/export/",
+        {
+            "format": "0",
+            "resource": "0",
+            **{f"assignmentresource_{f}": "on" for f in ("campaign", "code", "unit_code", "role", "deadline")},
+        },
+    )
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")

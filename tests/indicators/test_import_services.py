@@ -14,7 +14,6 @@ from core.tables import ImportRejected, read_table
 from indicators.models import Framework, Indicator
 from indicators.services import framework_import
 from portal.demo import load_units
-
 from tests.core import table_builders as builders
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +31,11 @@ def _tree(framework):
 
 
 def _division(campaign):
-    return sorted(Assignment.objects.filter(campaign=campaign).values_list("indicator__code", "unit__code", "role", "deadline", "ongoing"))
+    return sorted(
+        Assignment.objects.filter(campaign=campaign).values_list(
+            "indicator__code", "unit__code", "role", "deadline", "ongoing"
+        )
+    )
 
 
 def _campaign(framework, slug="c"):
@@ -111,8 +114,14 @@ def test_group_tokens_expand_and_lead_is_never_cooperating(units):
 
     fw = framework_import(table=read_table(builders.xlsx_bytes(builders.standard)), name="体系")
     campaign = _campaign(fw)
-    assignment_import(campaign=campaign, table=read_table(builders.xlsx_bytes(builders.standard), required=("level3", "lead")))
-    coop = set(Assignment.objects.filter(campaign=campaign, indicator__code="1.2.1", role="cooperating").values_list("unit__code", flat=True))
+    assignment_import(
+        campaign=campaign, table=read_table(builders.xlsx_bytes(builders.standard), required=("level3", "lead"))
+    )
+    coop = set(
+        Assignment.objects.filter(campaign=campaign, indicator__code="1.2.1", role="cooperating").values_list(
+            "unit__code", flat=True
+        )
+    )
     assert coop == set(Unit.objects.filter(kind="township").values_list("code", flat=True)) and len(coop) == 15
     first = Assignment.objects.filter(campaign=campaign, indicator__code="1.1.1")
     assert first.get(role="lead").unit.code == "D34"
@@ -123,7 +132,9 @@ def test_group_tokens_expand_and_lead_is_never_cooperating(units):
 def test_changed_table_updates_only_what_changed(units):
     fw = framework_import(table=read_table(builders.xlsx_bytes(builders.standard)), name="体系")
     campaign = _campaign(fw)
-    assignment_import(campaign=campaign, table=read_table(builders.xlsx_bytes(builders.standard), required=("level3", "lead")))
+    assignment_import(
+        campaign=campaign, table=read_table(builders.xlsx_bytes(builders.standard), required=("level3", "lead"))
+    )
     rows = list(builders.ROWS)
     rows[3] = rows[3][:3] + ("县财政局", "县司法局", "2026年3月底前")
     table = read_table(builders.xlsx_bytes(lambda ws: builders.standard(ws, rows=rows)), required=("level3", "lead"))
@@ -131,7 +142,10 @@ def test_changed_table_updates_only_what_changed(units):
     assert [(i.indicator.code, i.status) for i in plan.items if i.status != "unchanged"] == [("2.1.1", "changed")]
     assignment_import(campaign=campaign, table=table, by=None)
     shares = Assignment.objects.filter(campaign=campaign, indicator__code="2.1.1")
-    assert {(a.unit.code, a.role, str(a.deadline)) for a in shares} == {("D17", "lead", "2026-03-31"), ("D16", "cooperating", "2026-03-31")}
+    assert {(a.unit.code, a.role, str(a.deadline)) for a in shares} == {
+        ("D17", "lead", "2026-03-31"),
+        ("D16", "cooperating", "2026-03-31"),
+    }
 
 
 # --- commands ----------------------------------------------------------------------------
@@ -157,7 +171,10 @@ def test_import_units_command_creates_and_updates(db, tmp_path):
 
     assert Unit.objects.count() == 57
     changed = tmp_path / "units.csv"
-    changed.write_text("code,name,short_name,type,category,law_enforcement,note\nD16,县司法局,司法局,department,政府工作部门,0,\n", encoding="gbk")
+    changed.write_text(
+        "code,name,short_name,type,category,law_enforcement,note\nD16,县司法局,司法局,department,政府工作部门,0,\n",
+        encoding="gbk",
+    )
     call_command("import_units", str(changed))
     assert Unit.objects.get(code="D16").short_name == "司法局"
 
@@ -176,7 +193,9 @@ def test_import_units_with_bad_rows_writes_nothing(db, tmp_path, capsys):
 
 def test_command_errors_go_to_stderr_with_row_numbers_and_write_nothing(units, tmp_path, capsys):
     bad = tmp_path / "bad.csv"
-    bad.write_text("一级指标,二级指标,三级指标,牵头单位,完成时限\n一、甲,（一）乙,丙,县司法局,2025-13-01\n", encoding="utf-8")
+    bad.write_text(
+        "一级指标,二级指标,三级指标,牵头单位,完成时限\n一、甲,（一）乙,丙,县司法局,2025-13-01\n", encoding="utf-8"
+    )
     with pytest.raises(CommandError, match="nothing was written"):
         call_command("import_indicators", str(bad), "--framework", "x")
     assert "第 2 行，“完成时限”列：2025-13-01 不是真实存在的日期" in capsys.readouterr().err

@@ -11,7 +11,6 @@ from core.tables import read_table
 from indicators.models import Framework
 from indicators.services import framework_import
 from portal.demo import load_units
-
 from tests.core import table_builders as builders
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +38,9 @@ def framework(county):
 
 def test_framework_import_previews_then_confirms(client, county):
     client.force_login(county.office_admin)
-    response = client.post(reverse("indicators:import"), {"name": "示范指标体系", "file": upload(SHARED_XLSX.read_bytes())})
+    response = client.post(
+        reverse("indicators:import"), {"name": "示范指标体系", "file": upload(SHARED_XLSX.read_bytes())}
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "导入 100 项指标" in body and not Framework.objects.filter(name="示范指标体系").exists()
@@ -67,7 +68,10 @@ def test_framework_import_of_a_hostile_file_shows_the_reason(client, county):
 def test_framework_import_with_row_errors_offers_no_confirm(client, county):
     rows = [("一、甲", "（一）乙", "", "县司法局", "", "2025-09-30")] + builders.ROWS
     client.force_login(county.office_admin)
-    response = client.post(reverse("indicators:import"), {"name": "x", "file": upload(builders.xlsx_bytes(lambda ws: builders.standard(ws, rows=rows)))})
+    response = client.post(
+        reverse("indicators:import"),
+        {"name": "x", "file": upload(builders.xlsx_bytes(lambda ws: builders.standard(ws, rows=rows)))},
+    )
     body = response.content.decode()
     assert "第 4 行，“三级指标”列：指标内容为空" in body
     assert reverse("indicators:import_confirm") not in body
@@ -87,7 +91,9 @@ def test_confirm_with_another_users_token_is_refused(client, county):
 def test_file_over_the_size_limit_is_refused(client, county, settings):
     settings.TABLE_MAX_UPLOAD_MB = 1
     client.force_login(county.office_admin)
-    response = client.post(reverse("indicators:import"), {"name": "x", "file": upload(b"a" * (1024 * 1024 + 1), "big.csv")})
+    response = client.post(
+        reverse("indicators:import"), {"name": "x", "file": upload(b"a" * (1024 * 1024 + 1), "big.csv")}
+    )
     assert "超过上限" in response.content.decode()
 
 
@@ -101,7 +107,9 @@ def test_assignment_import_preview_lists_changes_and_confirm_writes(client, coun
     assert not Assignment.objects.filter(campaign=county.campaign, indicator__framework=framework).exists()
     response = client.post(reverse("assignments:import_confirm"), {"token": response.context["token"]})
     assert response.status_code == 302
-    assert Assignment.objects.filter(campaign=county.campaign, indicator__framework=framework, role="lead").count() == 100
+    assert (
+        Assignment.objects.filter(campaign=county.campaign, indicator__framework=framework, role="lead").count() == 100
+    )
 
 
 def test_assignment_import_with_unknown_unit_names_the_cell(client, county, framework):
@@ -128,8 +136,12 @@ def test_tree_page_shows_units_and_deadlines_and_searches(client, county, framew
     assert [(l1.indicator.code, [l2.indicator.code for l2 in l1.children]) for l1 in tree] == [("1", ["1.2"])]
     assert [l3.indicator.code for l3 in tree[0].children[0].children] == ["1.2.1"]
     response = client.get(url, {"q": "县统计局"})
-    assert all(l3.lead.code == "D31" or any(u.code == "D31" for u in l3.cooperating)
-               for l1 in response.context["tree"] for l2 in l1.children for l3 in l2.children)
+    assert all(
+        l3.lead.code == "D31" or any(u.code == "D31" for u in l3.cooperating)
+        for l1 in response.context["tree"]
+        for l2 in l1.children
+        for l3 in l2.children
+    )
 
 
 def test_tree_page_query_count_is_constant(client, county, framework, django_assert_max_num_queries):
@@ -147,7 +159,10 @@ def test_export_downloads_the_canonical_table_with_a_chinese_file_name(client, c
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "filename*=utf-8''" in response["Content-Disposition"]
-    assert response.content.decode("utf-8-sig").splitlines()[0] == "code,level1,level2,level3,lead_unit,cooperating_units,deadline"
+    assert (
+        response.content.decode("utf-8-sig").splitlines()[0]
+        == "code,level1,level2,level3,lead_unit,cooperating_units,deadline"
+    )
     response = client.get(reverse("assignments:export"), {"campaign": county.campaign.pk, "format": "xlsx"})
     assert response.content[:2] == b"PK"
 
@@ -155,7 +170,9 @@ def test_export_downloads_the_canonical_table_with_a_chinese_file_name(client, c
 def test_export_with_bad_parameters_is_404(client, county):
     client.force_login(county.office_staff)
     assert client.get(reverse("assignments:export"), {"campaign": "nope"}).status_code == 404
-    assert client.get(reverse("assignments:export"), {"campaign": county.campaign.pk, "format": "exe"}).status_code == 404
+    assert (
+        client.get(reverse("assignments:export"), {"campaign": county.campaign.pk, "format": "exe"}).status_code == 404
+    )
 
 
 def test_unconfirmed_previews_are_swept_after_a_day(client, county, media_root):
@@ -175,11 +192,21 @@ def test_unconfirmed_previews_are_swept_after_a_day(client, county, media_root):
     assert not old.exists() and fresh.exists()
 
 
-@pytest.mark.parametrize("upload_url, confirm_url, data", [
-    ("indicators:import", "indicators:import_confirm", lambda w: {"name": "甲", "file": upload(builders.xlsx_bytes(builders.standard))}),
-    ("assessment:import", "assessment:import_confirm",
-     lambda w: {"file": SimpleUploadedFile("自评.csv", f"code,result\n{w.indicators[0].code},达标\n".encode())}),
-])
+@pytest.mark.parametrize(
+    "upload_url, confirm_url, data",
+    [
+        (
+            "indicators:import",
+            "indicators:import_confirm",
+            lambda w: {"name": "甲", "file": upload(builders.xlsx_bytes(builders.standard))},
+        ),
+        (
+            "assessment:import",
+            "assessment:import_confirm",
+            lambda w: {"file": SimpleUploadedFile("自评.csv", f"code,result\n{w.indicators[0].code},达标\n".encode())},
+        ),
+    ],
+)
 def test_a_preview_is_confirmed_once_and_only_by_its_uploader(client, county, upload_url, confirm_url, data):
     """The token names a file stashed in the uploader's session: another office admin cannot
     confirm it, the uploader can once, and a second confirm finds it gone."""

@@ -72,7 +72,13 @@ def test_audit_export_is_filtered_and_formula_escaped(client, world):
 
     from core.audit import audit_record
 
-    audit_record(actor=world.office_admin, verb="updated", obj=world.unit_a, unit=world.unit_a, after={"note": "=cmd|' /C calc'!A0"})
+    audit_record(
+        actor=world.office_admin,
+        verb="updated",
+        obj=world.unit_a,
+        unit=world.unit_a,
+        after={"note": "=cmd|' /C calc'!A0"},
+    )
     client.force_login(world.office_admin)
     response = client.get(URL, {"export": "xlsx", "unit": str(world.unit_a.pk)})
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
@@ -91,5 +97,5 @@ def test_audit_page_shows_actions_and_coded_values_in_words(client, world):
     client.force_login(world.office_admin)
     body = client.get(URL, {"verb": "status_changed"}).content.decode()
     assert "变更状态" in body and "未开始 → 已提交" in body
-    rows = body[body.index("<tbody"):body.index("</tbody>")]
+    rows = body[body.index("<tbody") : body.index("</tbody>")]
     assert "not_started" not in rows and "status_changed" not in rows

@@ -22,8 +22,13 @@ from django.conf import settings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ROOT = Path(__file__).resolve().parents[2]
-MOVED = {"unit": "org", "membership": "org", "assessment": "assessment", "rectification": "assessment",
-         "dailysnapshot": "assessment"}
+MOVED = {
+    "unit": "org",
+    "membership": "org",
+    "assessment": "assessment",
+    "rectification": "assessment",
+    "dailysnapshot": "assessment",
+}
 
 pytestmark = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" or shutil.which("psql") is None,
@@ -42,12 +47,34 @@ def migrated():
     env = {**os.environ, "PGPASSWORD": db["PASSWORD"] or ""}
     try:
         with gzip.open(FIXTURES / "round1_demo.sql.gz", "rb") as dump:
-            subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-h", str(conn_args["host"]), "-p", str(conn_args["port"]),
-                            "-U", conn_args["user"], name], input=dump.read(), check=True, env=env, capture_output=True)
+            subprocess.run(
+                [
+                    "psql",
+                    "-q",
+                    "-v",
+                    "ON_ERROR_STOP=1",
+                    "-h",
+                    str(conn_args["host"]),
+                    "-p",
+                    str(conn_args["port"]),
+                    "-U",
+                    conn_args["user"],
+                    name,
+                ],
+                input=dump.read(),
+                check=True,
+                env=env,
+                capture_output=True,
+            )
         auth = f"{conn_args['user']}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}"
         url = f"postgres://{auth}@{conn_args['host']}:{conn_args['port']}/{name}"
-        result = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, capture_output=True, text=True,
-                                env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": url})
+        result = subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": url},
+        )
         assert result.returncode == 0, result.stderr[-3000:]
         conn = psycopg2.connect(dbname=name, **conn_args)
         yield conn, result.stdout
@@ -73,7 +100,11 @@ def test_every_row_is_still_there(migrated):
     conn, _output = migrated
     expected = json.loads((FIXTURES / "round1_demo_counts.json").read_text())
     counts = {table: n for table, n in expected.items() if not table.startswith("__")}
-    assert counts["campaign_unit"] > 0 and counts["campaign_assessment"] > 0 and counts["guardian_userobjectpermission"] > 0
+    assert (
+        counts["campaign_unit"] > 0
+        and counts["campaign_assessment"] > 0
+        and counts["guardian_userobjectpermission"] > 0
+    )
     found = {}
     for table in counts:
         found[table] = _rows(conn, f'SELECT count(*) FROM "{table}"')[0][0]
@@ -92,15 +123,27 @@ def test_content_types_follow_the_models(migrated):
 def test_roles_and_object_permissions_keep_their_rights(migrated):
     conn, _output = migrated
     expected = json.loads((FIXTURES / "round1_demo_counts.json").read_text())["__perm_codenames__"]
-    relabelled = {f"org.{p.split('.', 1)[1]}" if p.split(".", 1)[1].endswith(("unit_work", "_membership")) else p for p in expected}
-    referenced = {f"{app}.{codename}" for app, codename in _rows(conn, """
+    relabelled = {
+        f"org.{p.split('.', 1)[1]}" if p.split(".", 1)[1].endswith(("unit_work", "_membership")) else p
+        for p in expected
+    }
+    referenced = {
+        f"{app}.{codename}"
+        for app, codename in _rows(
+            conn,
+            """
         SELECT ct.app_label, p.codename FROM auth_permission p JOIN django_content_type ct ON ct.id = p.content_type_id
         WHERE p.id IN (SELECT permission_id FROM auth_group_permissions UNION SELECT permission_id FROM guardian_userobjectpermission
-                       UNION SELECT permission_id FROM core_user_user_permissions)""")}
+                       UNION SELECT permission_id FROM core_user_user_permissions)""",
+        )
+    }
     assert relabelled <= referenced
     # A liaison's guardian rows now name org.unit, so their scope is what it was.
-    assert _rows(conn, """SELECT DISTINCT ct.app_label, ct.model FROM guardian_userobjectpermission g
-                          JOIN django_content_type ct ON ct.id = g.content_type_id""") == [("org", "unit")]
+    assert _rows(
+        conn,
+        """SELECT DISTINCT ct.app_label, ct.model FROM guardian_userobjectpermission g
+                          JOIN django_content_type ct ON ct.id = g.content_type_id""",
+    ) == [("org", "unit")]
 
 
 def test_the_audit_trail_names_the_moved_models(migrated):

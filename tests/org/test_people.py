@@ -24,20 +24,28 @@ def _signs_in(username, password, client=None):
 
 def test_office_admin_adds_a_liaison_who_signs_in_and_sees_the_units_tasks(client, world):
     client.force_login(world.office_admin)
-    response = client.post(reverse("org:person_new"), {"full_name": "王五", "username": "wangwu-ccz", "unit": world.unit_b.pk, "role": "liaison"})
+    response = client.post(
+        reverse("org:person_new"),
+        {"full_name": "王五", "username": "wangwu-ccz", "unit": world.unit_b.pk, "role": "liaison"},
+    )
     assert response.status_code == 200
     password = response.context["password"]
     assert password in response.content.decode() and "只显示这一次" in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     person = User.objects.get(username="wangwu-ccz")
-    assert person.full_name == "王五" and list(person.memberships.values_list("unit__code", "role")) == [("T01", "liaison")]
+    assert person.full_name == "王五" and list(person.memberships.values_list("unit__code", "role")) == [
+        ("T01", "liaison")
+    ]
     assert not person.check_password("") and person.password != password  # stored hashed only
     other = Client()
     assert _signs_in("wangwu-ccz", password, other)
     # A temporary password: every page leads to the password form until they choose their own.
     response = other.get(reverse("assignments:detail", args=[world.shares.b_lead.pk]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("password_change") and "临时密码" in response.content.decode()
-    other.post(reverse("password_change"), {"old_password": password, "new_password1": "Chengguan-2026-ok", "new_password2": "Chengguan-2026-ok"})
+    other.post(
+        reverse("password_change"),
+        {"old_password": password, "new_password1": "Chengguan-2026-ok", "new_password2": "Chengguan-2026-ok"},
+    )
     assert not User.objects.get(pk=person.pk).must_change_password
     assert world.shares.b_lead.indicator.code in other.get("/").content.decode()
     verbs = list(AuditEvent.objects.filter(actor=world.office_admin).values_list("verb", flat=True))
@@ -71,7 +79,11 @@ def test_it_and_city_accounts_are_out_of_the_offices_reach(client, world):
         with pytest.raises(PermissionDenied):
             person_set_active(by=world.office_admin, person=person, active=False)
     names = {p.username for p in client.get(reverse("org:people")).context["page"]}
-    assert world.liaison_a.username in names and world.superuser.username not in names and world.city_reviewer.username not in names
+    assert (
+        world.liaison_a.username in names
+        and world.superuser.username not in names
+        and world.city_reviewer.username not in names
+    )
 
 
 def test_switching_off_ends_sign_in_and_sessions_and_keeps_the_history(world):
@@ -81,7 +93,9 @@ def test_switching_off_ends_sign_in_and_sessions_and_keeps_the_history(world):
     person_set_active(by=world.office_admin, person=world.liaison_a, active=False)
     assert liaison.get("/").status_code == 302  # signed out on the next request
     assert not _signs_in("liaison-a", "correct-horse-battery")
-    assert AuditEvent.objects.filter(verb="updated", object_id=str(world.liaison_a.pk), after={"is_active": False}).exists()
+    assert AuditEvent.objects.filter(
+        verb="updated", object_id=str(world.liaison_a.pk), after={"is_active": False}
+    ).exists()
     person_set_active(by=world.office_admin, person=world.liaison_a, active=True)
     assert _signs_in("liaison-a", "correct-horse-battery")
 
@@ -165,7 +179,11 @@ def test_people_list_queries_do_not_grow_with_people(client, world, django_asser
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("org:people"))
     for n in range(20):
-        person_create(by=world.office_admin, username=f"extra-{n}", full_name=f"人员{n}", unit=world.unit_b, role="liaison")
+        person_create(
+            by=world.office_admin, username=f"extra-{n}", full_name=f"人员{n}", unit=world.unit_b, role="liaison"
+        )
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("org:people"))
-    assert response.context["page"].paginator.count == 7 + 20  # the world's seven county accounts (not IT, not the city)
+    assert (
+        response.context["page"].paginator.count == 7 + 20
+    )  # the world's seven county accounts (not IT, not the city)

@@ -71,8 +71,12 @@ def test_demo_deadlines_show_overdue_due_and_later_work():
 def test_demo_group_tokens_expand_to_units():
     call_command("load_demo")
     # 县直各行政执法部门 on 1.1.2 expands to the law-enforcement departments, lead excluded.
-    units = set(Assignment.objects.filter(indicator__code="1.1.2", role="cooperating").values_list("unit__code", flat=True))
-    law_enforcement = set(Unit.objects.filter(kind="department", is_law_enforcement=True).values_list("code", flat=True))
+    units = set(
+        Assignment.objects.filter(indicator__code="1.1.2", role="cooperating").values_list("unit__code", flat=True)
+    )
+    law_enforcement = set(
+        Unit.objects.filter(kind="department", is_law_enforcement=True).values_list("code", flat=True)
+    )
     assert law_enforcement <= units
     assert "D34" not in units  # the lead, 县行政审批服务局
 

@@ -49,7 +49,9 @@ def test_office_sees_county_overview_with_overdue_units(client, world):
     assert "逾期" in response.content.decode()
 
 
-def test_office_overview_is_cached_until_a_share_changes_or_is_escalated(client, world, settings, django_capture_on_commit_callbacks):
+def test_office_overview_is_cached_until_a_share_changes_or_is_escalated(
+    client, world, settings, django_capture_on_commit_callbacks
+):
     """The figures come from the cache between changes; a transition or an escalation
     (after commit) brings fresh ones."""
     import datetime
@@ -117,7 +119,9 @@ def _more_indicators(framework, n):
 
     mid = Indicator.objects.get(framework=framework, code="1.1")
     return [
-        Indicator.objects.create(framework=framework, parent=mid, level=3, code=f"1.1.{i}", position=i, title=f"追加{i}")
+        Indicator.objects.create(
+            framework=framework, parent=mid, level=3, code=f"1.1.{i}", position=i, title=f"追加{i}"
+        )
         for i in range(10, 10 + n)
     ]
 

@@ -29,8 +29,17 @@ def _slow_report(world):
     for ind in world.indicators:
         assessment_save(campaign=world.campaign, indicator=ind, by=None, result="met", practice="做法。" * 200)
     Evidence.objects.bulk_create(
-        [Evidence(assignment=world.shares.a_soon, campaign=world.campaign, kind="summary", title=f"材料{n}：" + "工作台账" * 10,
-                  review_status="accepted") for n in range(1200)])
+        [
+            Evidence(
+                assignment=world.shares.a_soon,
+                campaign=world.campaign,
+                kind="summary",
+                title=f"材料{n}：" + "工作台账" * 10,
+                review_status="accepted",
+            )
+            for n in range(1200)
+        ]
+    )
 
 
 @pytest.mark.django_db(transaction=True)

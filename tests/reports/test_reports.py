@@ -30,10 +30,24 @@ def county(world):
     world.campaign.stage = "self_assessment"
     world.campaign.save()
     for n, ind in enumerate(world.indicators):
-        assessment_save(campaign=world.campaign, indicator=ind, by=None, result=["met", "partial", "not_applicable"][n], practice=f"做法{n}")
-    for name, data, share in (("通知.pdf", samples.pdf("a"), world.shares.a_soon), ("照片.jpg", samples.jpeg(), world.shares.a_overdue)):
-        e = evidence_add(assignment=share, kind="document" if name.endswith("pdf") else "image", title=name,
-                         upload=SimpleUploadedFile(name, data), by=world.liaison_a)
+        assessment_save(
+            campaign=world.campaign,
+            indicator=ind,
+            by=None,
+            result=["met", "partial", "not_applicable"][n],
+            practice=f"做法{n}",
+        )
+    for name, data, share in (
+        ("通知.pdf", samples.pdf("a"), world.shares.a_soon),
+        ("照片.jpg", samples.jpeg(), world.shares.a_overdue),
+    ):
+        e = evidence_add(
+            assignment=share,
+            kind="document" if name.endswith("pdf") else "image",
+            title=name,
+            upload=SimpleUploadedFile(name, data),
+            by=world.liaison_a,
+        )
         evidence_review(evidence=e, decision="accepted", by=world.office_staff)
     return world
 
@@ -52,7 +66,16 @@ def test_pdf_has_every_indicator_and_heading_in_embedded_cjk_fonts(county, tmp_p
         path.write_bytes(fh.read())
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())
-    for heading in ("自评报告", "目录", "一、基本情况", "二、主要做法和成效", "三、特色亮点", "四、存在问题", "五、下一步打算", "自评结果汇总"):
+    for heading in (
+        "自评报告",
+        "目录",
+        "一、基本情况",
+        "二、主要做法和成效",
+        "三、特色亮点",
+        "四、存在问题",
+        "五、下一步打算",
+        "自评结果汇总",
+    ):
         assert heading in flat, heading
     for ind in county.indicators:
         assert ind.title in flat
@@ -73,7 +96,10 @@ def test_package_manifest_matches_its_files(county):
             assert len(data) == entry["size"] and hashlib.sha256(data).hexdigest() == entry["sha256"]
     assert any(m["kind"] == "report" and m["path"].endswith(".pdf") for m in manifest)
     paths = [m["path"] for m in manifest if m["kind"] != "report"]
-    assert any(p.startswith("1 政府职能依法全面履行/1.1 加大简政放权力度/1.1.2") and p.endswith("县司法局-通知.pdf") for p in paths)
+    assert any(
+        p.startswith("1 政府职能依法全面履行/1.1 加大简政放权力度/1.1.2") and p.endswith("县司法局-通知.pdf")
+        for p in paths
+    )
 
 
 def test_volume_plan_keeps_order_and_limit_and_never_cuts_a_file():
@@ -104,8 +130,16 @@ def test_package_split_into_volumes_that_open_alone_and_add_up_to_the_package(cl
         response = client.get(f"/reports/jobs/{job.pk}/download/?volume={number}")
         data = b"".join(response.streaming_content)
         client.logout()
-        assert response.status_code == 200 and hashlib.sha256(data).hexdigest() == volume["sha256"] and len(data) == volume["size"]
-        assert f"第{number}卷" in volume["name"] and f"共{len(job.volumes)}卷" in volume["name"] and volume["name"].endswith(".zip")
+        assert (
+            response.status_code == 200
+            and hashlib.sha256(data).hexdigest() == volume["sha256"]
+            and len(data) == volume["size"]
+        )
+        assert (
+            f"第{number}卷" in volume["name"]
+            and f"共{len(job.volumes)}卷" in volume["name"]
+            and volume["name"].endswith(".zip")
+        )
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = zf.namelist()
             assert len(data) <= limit or len(names) == 1
@@ -143,14 +177,19 @@ def test_evidence_linked_to_further_indicators_is_listed_under_them(county, tmp_
     path = tmp_path / "r.pdf"
     with job.file.open("rb") as fh:
         path.write_bytes(fh.read())
-    flat = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    flat = "".join(
+        subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
     assert flat.count("文件：通知.pdf") == 2 and "见1.1.2" in flat
     job = _run(county.campaign, "package", county.office_admin)
     with job.file.open("rb") as fh, zipfile.ZipFile(io.BytesIO(fh.read())) as zf:
         manifest = json.loads(zf.read("manifest.json"))
         packed = [m for m in manifest if m.get("title") == "通知.pdf"]
         assert len(packed) == 1 and packed[0]["indicator"] == "1.1.2" and packed[0]["also"] == "1.1.3"
-        assert "亦用于" in zf.read("index.html").decode() and ",also," in zf.read("manifest.csv").decode("utf-8-sig").splitlines()[0] + ","
+        assert (
+            "亦用于" in zf.read("index.html").decode()
+            and ",also," in zf.read("manifest.csv").decode("utf-8-sig").splitlines()[0] + ","
+        )
 
 
 def test_workbook_has_three_sheets_and_escapes_formulas(county):
@@ -164,7 +203,7 @@ def test_workbook_has_three_sheets_and_escapes_formulas(county):
         wb = openpyxl.load_workbook(io.BytesIO(fh.read()))
     assert len(wb.sheetnames) == 3 and wb.worksheets[0].max_row == 5
     titles = [c.value for c in wb.worksheets[1]["D"]]
-    assert "'=HYPERLINK(\"http://evil\",\"点我\")" in titles
+    assert '\'=HYPERLINK("http://evil","点我")' in titles
     assert all(c.data_type != "f" for row in wb.worksheets[1].iter_rows() for c in row)
 
 
@@ -196,7 +235,9 @@ def test_submission_is_frozen_and_moves_the_stage(county):
     assert county.campaign.stage == "declared"
     report_before = hashlib.sha256(submission.report.open("rb").read()).hexdigest()
     assert report_before == submission.report_sha256
-    assessment_save(campaign=county.campaign, indicator=county.indicators[2], by=None, result="not_met", practice="改了")
+    assessment_save(
+        campaign=county.campaign, indicator=county.indicators[2], by=None, result="not_met", practice="改了"
+    )
     _run(county.campaign, "pdf", county.office_admin)
     submission.refresh_from_db()
     assert hashlib.sha256(submission.report.open("rb").read()).hexdigest() == report_before

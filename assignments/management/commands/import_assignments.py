@@ -21,12 +21,18 @@ class Command(ImportCommand):
     def plan(self, table, **options):
         plan = assignment_plan(campaign=self.target, table=table)
         summary = (
-            f"{len(plan.items)} indicators, {plan.shares} shares: {plan.count('new')} new, "
-            f"{plan.count('changed')} changed, {plan.count('unchanged')} unchanged"
-        ) if plan.ok else ""
+            (
+                f"{len(plan.items)} indicators, {plan.shares} shares: {plan.count('new')} new, "
+                f"{plan.count('changed')} changed, {plan.count('unchanged')} unchanged"
+            )
+            if plan.ok
+            else ""
+        )
         notes = []
         if plan.ok and plan.unmatched_indicators:
-            notes.append(f"Not in the table (left as they were): {', '.join(i.code for i in plan.unmatched_indicators)}")
+            notes.append(
+                f"Not in the table (left as they were): {', '.join(i.code for i in plan.unmatched_indicators)}"
+            )
         return Plan(errors=plan.errors, summary=summary, notes=notes)
 
     def apply(self, table, plan, **options):

@@ -14,7 +14,9 @@ class Command(BaseCommand):
         parser.add_argument("--slug", required=True)
         parser.add_argument("--name", required=True)
         parser.add_argument("--framework", required=True, help="framework name (its newest version is used)")
-        parser.add_argument("--kind", choices=[k for k, _ in Campaign.Kind.choices], default=Campaign.Kind.COMPREHENSIVE)
+        parser.add_argument(
+            "--kind", choices=[k for k, _ in Campaign.Kind.choices], default=Campaign.Kind.COMPREHENSIVE
+        )
         parser.add_argument("--county", default=None)
         parser.add_argument("--single-item-title", default="")
 

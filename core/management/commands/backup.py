@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help="archive path (default: var/backups/fazhi-YYYYmmdd-HHMMSS.tar.gz)")
 
     def handle(self, output=None, **options):
-        target = Path(output or Path(settings.VAR_DIR) / "backups" / f"fazhi-{timezone.localtime():%Y%m%d-%H%M%S}.tar.gz")
+        target = Path(
+            output or Path(settings.VAR_DIR) / "backups" / f"fazhi-{timezone.localtime():%Y%m%d-%H%M%S}.tar.gz"
+        )
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w+", suffix=".json", delete=False, encoding="utf-8") as dump:
             excludes = [arg for app in EXCLUDE for arg in ("--exclude", app)]

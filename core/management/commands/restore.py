@@ -21,7 +21,9 @@ class Command(BaseCommand):
             raise CommandError("The database is not empty: restore only into a fresh, migrated database.")
         with tempfile.TemporaryDirectory() as work, tarfile.open(path, "r:gz") as tar:
             tar.extractall(work, filter="data")  # "data": no absolute paths, links or devices from the archive
-            call_command("loaddata", str(Path(work) / "database.json"), verbosity=0)  # loaddata is all or nothing itself
+            call_command(
+                "loaddata", str(Path(work) / "database.json"), verbosity=0
+            )  # loaddata is all or nothing itself
             source = Path(work) / "media"
             if source.is_dir():
                 shutil.copytree(source, settings.MEDIA_ROOT, dirs_exist_ok=True)

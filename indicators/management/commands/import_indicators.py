@@ -16,9 +16,13 @@ class Command(ImportCommand):
     def plan(self, table, framework, **options):
         plan = framework_plan(table=table, name=framework)
         summary = (
-            f"{plan.counts['level1']} level-1, {plan.counts['level2']} level-2, {plan.counts['level3']} level-3 indicators "
-            f"(version {plan.new_version}; {len(plan.added)} new, {len(plan.changed)} changed, {len(plan.removed)} removed)"
-        ) if plan.ok else ""
+            (
+                f"{plan.counts['level1']} level-1, {plan.counts['level2']} level-2, {plan.counts['level3']} level-3 indicators "
+                f"(version {plan.new_version}; {len(plan.added)} new, {len(plan.changed)} changed, {len(plan.removed)} removed)"
+            )
+            if plan.ok
+            else ""
+        )
         return Plan(errors=plan.errors, summary=summary)
 
     def apply(self, table, plan, framework, path, **options):
