@@ -114,7 +114,6 @@ class Rectification(BaseModel):
         return self.measure[:40]
 
     def get_absolute_url(self):
-
         return reverse("assessment:rectifications") + f"#r-{self.pk}"
 
 

@@ -87,7 +87,6 @@ class Assignment(BaseModel):
         return f"{self.indicator_id}:{self.unit_id}:{self.role}"
 
     def get_absolute_url(self):
-
         return reverse("assignments:detail", args=[self.pk])
 
     @property
@@ -198,5 +197,4 @@ class Circular(BaseModel):
         return [e["unit_code"] for e in self.entries]
 
     def get_absolute_url(self):
-
         return reverse("assignments:circular", args=[self.pk])

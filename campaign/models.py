@@ -80,7 +80,6 @@ class Campaign(BaseModel):
         return self.name
 
     def get_absolute_url(self):
-
         return reverse("campaign:detail", args=[self.pk])
 
 

@@ -362,7 +362,6 @@ def _xlsx_merged(archive, path):
 
 
 def _load_xlsx(data, sheet):
-
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -395,7 +394,6 @@ def _xlsx_rows(ws, limit):
 
 
 def _load_xls(data, sheet):
-
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
     except Exception as exc:  # xlrd raises bare XLRDError/CompDocError/struct.error for junk

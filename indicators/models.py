@@ -33,7 +33,6 @@ class Framework(BaseModel):
         return f"{self.name} ({self.version})"
 
     def get_absolute_url(self):
-
         return reverse("assignments:tree", args=[self.pk])
 
 

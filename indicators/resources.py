@@ -56,7 +56,6 @@ class TaskTableFormat(Format):
         return False
 
     def create_dataset(self, in_stream):
-
         try:
             table = tables.read_table(in_stream)
         except tables.TableError as exc:

@@ -52,5 +52,4 @@ def navigation(request):
 
 
 def _role_choices():
-
     return Membership.Role.choices

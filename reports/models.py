@@ -117,5 +117,4 @@ class Submission(BaseModel):
         return self.title
 
     def get_absolute_url(self):
-
         return reverse("reports:submission", args=[self.pk])

@@ -212,7 +212,6 @@ def _store_volumes(job, package_path, limit, stem, progress):
 
 
 def _reports_url():
-
     return reverse("reports:index")
 
 
@@ -295,7 +294,6 @@ def submission_create(*, campaign, by):
 
 
 def _manifest_of(field):
-
     with field.open("rb") as fh, zipfile.ZipFile(fh) as zf:
         return json.loads(zf.read("manifest.json"))
 

@@ -9,26 +9,15 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.conf import settings
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 # CJK ideographs, radicals, kana, CJK symbols and punctuation, full-width forms.
 CJK = re.compile("[\u2e80-\u2fff\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-SOURCES = [
-    "config",
-    "core",
-    "org",
-    "indicators",
-    "campaign",
-    "assignments",
-    "evidence",
-    "assessment",
-    "reports",
-    "portal",
-    "templates",
-    "manage.py",
-]
+# Our apps (those with a folder here, in the order settings list them), templates and manage.py.
+SOURCES = [app for app in settings.INSTALLED_APPS if (ROOT / app).is_dir()] + ["config", "templates", "manage.py"]
 
 
 def _entries(po):
