@@ -70,7 +70,13 @@ def import_upload(request):
                 if plan.ok
                 else ""
             )
-            context = {"plan": plan, "campaign": campaign, "token": token, "upload_name": upload.name}
+            context = {
+                "plan": plan,
+                "campaign": campaign,
+                "token": token,
+                "upload_name": upload.name,
+                "notes": table.notes,
+            }
             return render(request, "assignments/import_preview.html", context)
     return render(request, "assignments/import_upload.html", {"form": form})
 

@@ -98,7 +98,9 @@ class LimitedUserCreationForm(AdminUserCreationForm):
 
 
 class TableUploadForm(BootstrapForm):
-    file = forms.FileField(label=_("Table file"), help_text=_(".xlsx, .xls or .csv, as the county circulates it"))
+    file = forms.FileField(
+        label=_("Table file"), help_text=_(".xlsx, .xls, .et (WPS), .ods or .csv, as the county circulates it")
+    )
     sheet = forms.CharField(
         label=_("Sheet"),
         max_length=100,

@@ -1,8 +1,10 @@
 """Reading task-division tables (指标体系及任务分工) as counties circulate them.
 
 One reader serves the office's upload page, the Django admin's import and the
-management commands. It takes .xlsx, legacy .xls and .csv (UTF-8, UTF-8 with
-BOM, GBK/GB18030) — the format is detected from the content, not the name — and
+management commands. It takes .xlsx, legacy .xls (and WPS's .et, an OLE2 workbook),
+OpenDocument .ods (LibreOffice, WPS) and .csv (UTF-8, UTF-8 with BOM, GBK/GB18030) —
+the format is detected from the content, not the name; anything else is named in
+the message ("这是 Word 文档，不是电子表格") — and
 understands title rows, a header row found by its names (also across two rows),
 repeated headers, footnotes, merged cells, full-width section rows, Chinese
 numbering, and the many ways a deadline is written.
@@ -18,13 +20,16 @@ import datetime
 import functools
 import io
 import re
+import struct
 import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+import olefile
 import openpyxl
+import python_calamine
 import tablib
 import xlrd
 from django.utils.translation import gettext as _
@@ -166,9 +171,46 @@ class ParsedTable:
     columns: dict  # key -> column index
     rows: list = field(default_factory=list)
     errors: list = field(default_factory=list)
+    # Row numbers whose blank level-1/level-2 cell continued the title above (a CSV, or a
+    # sheet saved without its merged cells), and whose 序号 could not be read as a number.
+    continued: list = field(default_factory=list)
+    unread_serials: list = field(default_factory=list)
 
     def has(self, key):
         return key in self.columns
+
+    @property
+    def notes(self):
+        """What the reader assumed, for the preview to say."""
+        notes = []
+        if self.continued:
+            notes.append(
+                _(
+                    "%(n)s row(s) had an empty level-1 or level-2 cell, which continues the title above (the file keeps no merged cells): rows %(rows)s."
+                )
+                % {"n": len(self.continued), "rows": _row_ranges(self.continued)}
+            )
+        if self.unread_serials:
+            notes.append(
+                _(
+                    "The serial number of %(n)s row(s) is not a number; their order is taken from the table: rows %(rows)s."
+                )
+                % {"n": len(self.unread_serials), "rows": _row_ranges(self.unread_serials)}
+            )
+        return notes
+
+
+def _row_ranges(numbers):
+    """[3, 4, 5, 9] -> "3–5、9"."""
+    parts, start, prev = [], None, None
+    for n in sorted(numbers) + [None]:
+        if start is not None and (n is None or n != prev + 1):
+            parts.append(str(start) if start == prev else f"{start}–{prev}")
+            start = None
+        if n is not None and start is None:
+            start = n
+        prev = n
+    return "、".join(parts)
 
 
 # --- text helpers --------------------------------------------------------------
@@ -237,15 +279,67 @@ def _split_numbering(text):
     return None, clean_text(spaced)
 
 
+_LINE_BREAK = re.compile(r"[ \t\u00a0\u3000]*[\r\n\u2028\u2029\v\f]+[ \t\u00a0\u3000]*")
+_CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+
+
+def verbatim_text(value):
+    """An indicator's text as written: only the whitespace around it is removed, and a line
+    break inside it (a wrapped cell) becomes nothing between Chinese characters, a space
+    elsewhere. Everything else — inner spaces, the final 。 — is kept."""
+    if value is None:
+        return ""
+    text = str(value).strip()
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+        text = text[1:]  # the apostrophe export_table() puts before a formula-like text
+
+    def join(match):
+        before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
+        return "" if _CJK_CHAR.match(before) or _CJK_CHAR.match(after) else " "
+
+    return _LINE_BREAK.sub(join, text)
+
+
+def strip_numbering(text):
+    """A level-1/level-2 (or level-3) title without its leading numbering, kept verbatim
+    otherwise: '一、政府职能依法全面履行。' -> (1, '政府职能依法全面履行。')."""
+    text = verbatim_text(text)
+    spaced = _WS.sub(" ", text)
+    for pattern in _NUMBERING:
+        match = pattern.match(spaced)
+        if match and match.end() < len(spaced):
+            try:
+                n = cn_to_int(match.group("n"))
+            except ValueError:
+                continue
+            # The same number of characters off the verbatim text (whitespace runs were collapsed).
+            return n, _strip_leading(text, match.group(0))
+    return None, text
+
+
+def _strip_leading(text, prefix):
+    """`text` without the leading part that reads `prefix` once whitespace runs are collapsed."""
+    i = j = 0
+    while i < len(text) and j < len(prefix):
+        if text[i].isspace() and prefix[j].isspace():
+            while i < len(text) and text[i].isspace():
+                i += 1
+            j += 1
+        else:
+            i, j = i + 1, j + 1
+    return text[i:].lstrip()
+
+
 def clean_title(text):
-    """A title as stored: numbering and trailing sentence punctuation removed."""
-    _n, title = split_numbering(text)
-    return title.rstrip("。．.；;，, ")
+    """A title as stored: its leading numbering removed, the rest as written."""
+    return strip_numbering(text)[1]
 
 
 @functools.lru_cache(maxsize=8192)
 def title_key(text):
-    return norm_key(clean_title(text))
+    """What two spellings of the same title share (for matching rows and re-imports):
+    no numbering, no whitespace, full-width forms folded, no closing punctuation."""
+    return norm_key(clean_title(text)).rstrip("。．.；;，,")
 
 
 def header_key(value):
@@ -257,6 +351,27 @@ def header_key(value):
 
 
 _HEADER_INDEX = {name: {norm_key(s) for s in synonyms} for name, synonyms in HEADER_SYNONYMS.items()}
+
+
+_SERIAL = re.compile(rf"^第?\(?(?P<n>\d+|{_CN_NUM})\)?[项条个号]?[.、,，]?$")
+
+
+def parse_serial(value):
+    """A 序号 in any style counties number rows: 1, 1., 1、, （1）, (1), ①, 一, 第1项 -> 1.
+    None when it is blank or not a number (never an error: the order then comes from the table)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, Decimal)):
+        return int(value) if value == int(value) and value > 0 else None
+    # NFKC folds full-width digits and brackets, and circled numbers (① -> 1).
+    match = _SERIAL.match(norm_key(value))
+    if not match:
+        return None
+    try:
+        n = cn_to_int(match.group("n"))
+    except ValueError:
+        return None
+    return n if n > 0 else None
 
 
 def parse_deadline(value):
@@ -305,23 +420,106 @@ class Grid:
     merged: list  # (row1, col1, row2, col2), 0-based, inclusive
 
 
+# What a file turned out to be, for messages that name it ("这是 Word 文档，不是电子表格").
+FOUND_KINDS = {
+    "docx": gettext_lazy("a Word document (.docx)"),
+    "pptx": gettext_lazy("a PowerPoint presentation (.pptx)"),
+    "odt": gettext_lazy("an OpenDocument text document (.odt)"),
+    "odp": gettext_lazy("an OpenDocument presentation (.odp)"),
+    "odf": gettext_lazy("an OpenDocument file that is not a spreadsheet"),
+    "ofd": gettext_lazy("an OFD document"),
+    "zip": gettext_lazy("a ZIP archive"),
+    "doc": gettext_lazy("a Word or WPS Writer document (.doc/.wps)"),
+    "ppt": gettext_lazy("a PowerPoint or WPS Presentation file (.ppt/.dps)"),
+    "ole": gettext_lazy("an Office file of an unknown kind"),
+    "pdf": gettext_lazy("a PDF file"),
+    "image": gettext_lazy("a picture"),
+    "html": gettext_lazy("a web page (HTML)"),
+    "binary": gettext_lazy("a program or other binary file"),
+}
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _not_a_table(kind):
+    return TableError(
+        _("This is %(kind)s, not a spreadsheet: upload an .xlsx, .xls, .et, .ods or .csv file.")
+        % {"kind": FOUND_KINDS[kind]}
+    )
+
+
 def detect_format(data):
+    """The table format of `data`, from its content (never its name): "xlsx", "ods", "xls"
+    (also a WPS .et, which is an OLE2 workbook) or "csv". Anything else raises a TableError
+    that names what the file is."""
     if not data:
         raise TableError(_("The file is empty."))
     if data[:4] == b"PK\x03\x04":
-        return "xlsx"
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return "xls"
+        return _zip_format(data)
+    if data[:8] == _OLE2:
+        return _ole_format(data)
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"%PDF"):
+        raise _not_a_table("pdf")
+    if head[:8] == b"\x89PNG\r\n\x1a\n" or head[:3] == b"\xff\xd8\xff" or head[:4] in (b"GIF8", b"RIFF"):
+        raise _not_a_table("image")
+    if head[:1] == b"<" and re.search(rb"<(html|table|!doctype)", head[:4096], re.IGNORECASE):
+        # Some systems export "xls" files that are web pages.
+        raise _not_a_table("html")
     if b"\x00" in data[:8192]:
-        raise TableError(_("This is not a spreadsheet: upload an .xlsx, .xls or .csv file."))
+        raise _not_a_table("binary")
     return "csv"
+
+
+def _zip_format(data):
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+        if "mimetype" in names:
+            with archive.open("mimetype") as fh:
+                mimetype = fh.read(100).strip()
+            if mimetype == ODS_MIMETYPE:
+                return "ods"
+            kind = {
+                b"application/vnd.oasis.opendocument.text": "odt",
+                b"application/vnd.oasis.opendocument.presentation": "odp",
+            }.get(mimetype, "odf")
+            raise _not_a_table(kind)
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+        raise TableError(_("This is not a readable .xlsx workbook.")) from exc
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "word/document.xml" in names:
+        raise _not_a_table("docx")
+    if "ppt/presentation.xml" in names:
+        raise _not_a_table("pptx")
+    if "OFD.xml" in names:
+        raise _not_a_table("ofd")
+    raise _not_a_table("zip")
+
+
+def _ole_format(data):
+    # olefile reads the compound file's directory (the names of its streams) without
+    # loading the streams: a workbook has "Workbook" (or "Book"), a document "WordDocument".
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            streams = {entry[0].lower() for entry in ole.listdir(streams=True, storages=False) if entry}
+    except (OSError, ValueError, IndexError, struct.error) as exc:
+        raise TableError(_("This is not a readable .xls workbook.")) from exc
+    if streams & {"workbook", "book"}:
+        return "xls"
+    if "worddocument" in streams:
+        raise _not_a_table("doc")
+    if "powerpoint document" in streams:
+        raise _not_a_table("ppt")
+    raise _not_a_table("ole")
 
 
 def load_grid(data, sheet=None):
     """The cells of one sheet, with its merged ranges. Chooses the first sheet
     that has a header row unless `sheet` names one."""
     kind = detect_format(data)
-    loader = {"xlsx": _load_xlsx, "xls": _load_xls, "csv": _load_csv}[kind]
+    loader = {"xlsx": _load_xlsx, "xls": _load_xls, "ods": _load_ods, "csv": _load_csv}[kind]
     return loader(data, sheet)
 
 
@@ -424,6 +622,114 @@ def _load_xls(data, sheet):
     return Grid(chosen, names, _check_size(rows), merged)
 
 
+# An ODS's content.xml larger than this (uncompressed) is refused before it is parsed.
+ODS_CONTENT_MAX = 64 * 1024 * 1024
+_ODF_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODF_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODF_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+
+
+def _load_ods(data, sheet):
+    """An OpenDocument spreadsheet (LibreOffice, WPS on 信创 desktops).
+
+    The values come from python-calamine (Rust's calamine: a kept reader of xlsx/xls/ods
+    that gets ODF's numbers, dates and multi-paragraph text right). It reports no merged
+    ranges for ODS (merged_cell_ranges is None there) and no formulas, so one streaming
+    pass over content.xml (_ods_layout) finds the spanned cells, the formula cells and the
+    sheet's size first — bounded, so a bomb of repeated rows is refused before calamine
+    builds anything."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        info = archive.getinfo("content.xml")
+        if info.file_size > ODS_CONTENT_MAX:
+            raise TableError(_("The spreadsheet is too large to read; remove the empty rows and columns or split it."))
+        layout = _ods_layout(archive)
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = book.sheet_names
+    except TableError:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ET.ParseError, python_calamine.CalamineError) as exc:
+        raise TableError(_("This is not a readable OpenDocument spreadsheet (.ods).")) from exc
+
+    def rows_of(name, limit):
+        merged, formulas, height = layout.get(name, ([], set(), 0))
+        if height > MAX_ROWS:
+            # Never handed to calamine: a sheet of millions of (repeated) rows is refused when
+            # chosen, and passed over while looking for the sheet with the header.
+            if limit == HEADER_SEARCH_ROWS:
+                return []
+            raise _too_many_rows()
+        try:
+            values = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=limit)
+        except python_calamine.CalamineError as exc:
+            raise TableError(_("This is not a readable OpenDocument spreadsheet (.ods).")) from exc
+        rows = []
+        for r, row in enumerate(values[:limit]):
+            cells = []
+            for c, value in enumerate(row[:MAX_COLUMNS]):
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)  # as the xls reader gives it: 1, not 1.0
+                elif value == "":
+                    value = None
+                if (r, c) in formulas:
+                    value = Formula(value)
+                cells.append(value)
+            rows.append(cells)
+        return rows
+
+    chosen = _choose_sheet(names, sheet, lambda name: rows_of(name, HEADER_SEARCH_ROWS))
+    rows = rows_of(chosen, MAX_ROWS + 1)
+    return Grid(chosen, names, _check_size(rows), layout.get(chosen, ([], set(), 0))[0])
+
+
+def _ods_layout(archive):
+    """Per sheet name: (merged ranges, formula cells, number of rows with content), read in
+    one streaming pass. Cells are counted with their repeats (number-columns/rows-repeated);
+    only the first MAX_COLUMNS columns and MAX_ROWS + 1 rows are kept."""
+    layout = {}
+    name, merged, formulas, row, height = None, [], set(), 0, 0
+    with archive.open("content.xml") as fh:
+        for event, elem in ET.iterparse(fh, events=("start", "end")):
+            tag = elem.tag
+            if event == "start":
+                if tag == f"{_ODF_TABLE}table":
+                    name, merged, formulas, row, height = elem.get(f"{_ODF_TABLE}name", ""), [], set(), 0, 0
+                continue
+            if tag == f"{_ODF_TABLE}table-row":
+                repeat = int(elem.get(f"{_ODF_TABLE}number-rows-repeated", "1") or 1)
+                filled = False
+                if row <= MAX_ROWS:
+                    col = 0
+                    for cell in elem:
+                        if cell.tag not in (f"{_ODF_TABLE}table-cell", f"{_ODF_TABLE}covered-table-cell"):
+                            continue
+                        span = int(cell.get(f"{_ODF_TABLE}number-columns-repeated", "1") or 1)
+                        has_value = cell.get(f"{_ODF_OFFICE}value-type") is not None or any(
+                            child.tag == f"{_ODF_TEXT}p" for child in cell
+                        )
+                        filled = filled or has_value
+                        if col < MAX_COLUMNS:
+                            rows_spanned = int(cell.get(f"{_ODF_TABLE}number-rows-spanned", "1") or 1)
+                            cols_spanned = int(cell.get(f"{_ODF_TABLE}number-columns-spanned", "1") or 1)
+                            if rows_spanned > 1 or cols_spanned > 1:
+                                merged.append((row, col, row + rows_spanned - 1, col + cols_spanned - 1))
+                            if cell.get(f"{_ODF_TABLE}formula"):
+                                formulas.update(
+                                    (row + k, col + j)
+                                    for k in range(min(repeat, 2))
+                                    for j in range(min(span, MAX_COLUMNS))
+                                )
+                        col += span
+                row += repeat
+                if filled:
+                    height = row
+                elem.clear()
+            elif tag == f"{_ODF_TABLE}table":
+                layout[name] = (merged, formulas, height)
+                elem.clear()
+    return layout
+
+
 def _load_csv(data, sheet):
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -448,11 +754,13 @@ def _load_csv(data, sheet):
     return Grid(sheet or "CSV", ["CSV"], _check_size(rows), [])
 
 
+def _too_many_rows():
+    return TableError(_("The table has more than %(max)s rows; split it or remove the empty rows.") % {"max": MAX_ROWS})
+
+
 def _check_size(rows):
     if len(rows) > MAX_ROWS:
-        raise TableError(
-            _("The table has more than %(max)s rows; split it or remove the empty rows.") % {"max": MAX_ROWS}
-        )
+        raise _too_many_rows()
     if not any(any(v not in (None, "") for v in row) for row in rows):
         raise TableError(_("The file is empty."))
     return rows
@@ -538,8 +846,13 @@ def parse_grid(grid, required=("level3",)):
     if missing:
         raise TableError(_("Column missing: %(columns)s") % {"columns": "、".join(str(m) for m in missing)})
     table = ParsedTable(sheet=grid.sheet, sheets=grid.sheets, columns=columns)
-    header_keys = {norm_key(rows[header_index][i]) for i in columns.values()}
+    # An empty header cell (a CSV keeps no merge to fill it) must not make blank cells look like a repeated header.
+    header_keys = {norm_key(rows[header_index][i]) for i in columns.values()} - {""}
     section1 = section2 = (None, "")  # (number, title) from the last section row
+    # A file that keeps no merged ranges (a CSV, a sheet saved without them) leaves the
+    # level-1/level-2 cells of a block blank under its first row: they continue the title above.
+    # Where a sheet does keep merges, a blank parent stays an error (it may mean something).
+    above = {} if not grid.merged else None
     for r in range(first, len(rows)):
         row = rows[r]
         number = r + 1
@@ -552,13 +865,16 @@ def parse_grid(grid, required=("level3",)):
             continue  # a footnote (注：/说明：)
         level3_raw = row[columns["level3"]]
         if len(set(texts)) == 1 and (level3_raw in (None, "") or clean_text(level3_raw) == texts[0]):
-            n, title = split_numbering(texts[0])
+            raw = next(v for v in row if v not in (None, "") and not isinstance(v, Formula))
+            n, title = strip_numbering(raw)
             if _is_level2_numbering(texts[0]):
                 section2 = (n, title)
             else:
                 section1, section2 = (n, title), (None, "")
+            if above is not None:
+                above.clear()  # a section row starts a new block
             continue  # a full-width section row: a level-1 (or level-2) title
-        table_row = _parse_row(row, number, columns, section1, section2, table.errors)
+        table_row = _parse_row(row, number, columns, section1, section2, table, above)
         if table_row:
             table.rows.append(table_row)
     if not table.rows and not table.errors:
@@ -575,9 +891,9 @@ def _cell(row, columns, key):
     return row[index] if index is not None and index < len(row) else None
 
 
-def _parse_row(row, number, columns, section1, section2, errors):
+def _parse_row(row, number, columns, section1, section2, table, above):
     def err(key, message):
-        errors.append(CellError(number, str(COLUMN_LABELS.get(key, key)), message))
+        table.errors.append(CellError(number, str(COLUMN_LABELS.get(key, key)), message))
 
     for key, index in columns.items():
         if isinstance(row[index], Formula):
@@ -585,28 +901,35 @@ def _parse_row(row, number, columns, section1, section2, errors):
             return None
 
     def text(key):
-        return clean_text(_cell(row, columns, key))
+        return verbatim_text(_cell(row, columns, key))
 
     level3 = text("level3")
     if not level3:
         err("level3", _("the indicator text is empty"))
         return None
-    levels = {}
+    levels, continued = {}, False
     for key, section in (("level1", section1), ("level2", section2)):
         raw = text(key)
-        n, title = split_numbering(raw) if raw else section
+        n, title = strip_numbering(raw) if raw else section
+        same_block = key == "level1" or continued or (above or {}).get("level1") == levels["level1"]
+        if not title and above is not None and key in above and same_block:
+            (n, title), continued = above[key], True
         if not title:
             err(key, _("empty, and no section row above names it"))
             return None
-        levels[key] = (n, clean_title(title))
-    n3, title3 = split_numbering(level3)
+        levels[key] = (n, title)
+    if above is not None:
+        above.update(levels)
+    if continued:
+        table.continued.append(number)
+    n3, title3 = strip_numbering(level3)
     result = TaskRow(
         row=number,
         level1=levels["level1"][1],
         level1_no=levels["level1"][0],
         level2=levels["level2"][1],
         level2_no=levels["level2"][0],
-        level3=clean_title(title3),
+        level3=title3,
         level3_no=n3,
         evaluation_method=text("evaluation_method"),
         criteria=text("criteria"),
@@ -630,14 +953,9 @@ def _parse_row(row, number, columns, section1, section2, errors):
             result.code = norm_key(code)
     serial = _cell(row, columns, "serial")
     if serial not in (None, ""):
-        try:
-            value = Decimal(norm_key(serial))
-            if value != value.to_integral_value() or value <= 0:
-                raise InvalidOperation
-            result.serial = int(value)
-        except InvalidOperation:
-            err("serial", _("%(value)s is not a whole number") % {"value": serial})
-            ok = False
+        result.serial = parse_serial(serial)
+        if result.serial is None:
+            table.unread_serials.append(number)  # never an error: the order comes from the table
     score = _cell(row, columns, "score")
     if score not in (None, ""):
         try:

@@ -29,8 +29,8 @@ CANONICAL_HEADERS = [
 
 
 class TaskTableFormat(Format):
-    """Reads .xlsx, .xls and .csv task tables as counties circulate them (see
-    indicators.tables) and hands import-export a clean dataset with one row per
+    """Reads .xlsx, .xls (WPS .et), .ods and .csv task tables as counties circulate them
+    (see core.tables) and hands import-export a clean dataset with one row per
     level-3 indicator and canonical column names."""
 
     def __init__(self, encoding=None):
@@ -38,7 +38,7 @@ class TaskTableFormat(Format):
         self.encoding = encoding
 
     def get_title(self):
-        return _("county task table (xlsx / xls / csv)")
+        return _("county task table (xlsx / xls / et / ods / csv)")
 
     def is_binary(self):
         return True

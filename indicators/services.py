@@ -172,7 +172,7 @@ def framework_plan(*, table, name):
             (
                 c
                 for c in set(incoming) & set(existing)
-                if tables.title_key(incoming[c].level3) != tables.title_key(existing[c].title)
+                if incoming[c].level3 != existing[c].title  # verbatim: a changed 。 is a change
                 or incoming[c].score != existing[c].score
             ),
             key=tables.code_sort_key,

@@ -1,6 +1,8 @@
 """The task-table reader against every layout feature counties use."""
 
 import datetime
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,7 @@ EXPECTED = [
     (
         "政府职能依法全面履行",
         "加大简政放权力度",
-        "全面推行审批服务“马上办、网上办”",
+        "全面推行审批服务“马上办、网上办”。",  # kept as written, final 。 included
         "县审批局",
         "县数据局、县直各行政执法部门",
         datetime.date(2025, 9, 30),
@@ -30,7 +32,7 @@ EXPECTED = [
     (
         "政府职能依法全面履行",
         "加大简政放权力度",
-        "依法实施行政许可",
+        "依法实施行政许可。",  # kept as written, final 。 included
         "县司法局",
         "县审批局 县财政局",
         datetime.date(2025, 10, 31),
@@ -39,7 +41,7 @@ EXPECTED = [
     (
         "政府职能依法全面履行",
         "加强事中事后监管",
-        "全面推行“双随机、一公开”监管",
+        "全面推行“双随机、一公开”监管。",  # kept as written, final 。 included
         "县市场监管局",
         "各乡镇(街道)",
         None,
@@ -48,7 +50,7 @@ EXPECTED = [
     (
         "依法行政制度体系完善",
         "加强行政规范性文件监督管理",
-        "严格落实合法性审核机制",
+        "严格落实合法性审核机制。",  # kept as written, final 。 included
         "县司法局",
         "",
         datetime.date(2025, 12, 31),
@@ -134,7 +136,7 @@ def test_other_sheets_are_ignored_unless_chosen():
         read_table(buf.getvalue(), sheet="不存在")
 
 
-def test_whitespace_and_full_width_forms_are_normalised():
+def test_texts_are_kept_verbatim_but_for_surrounding_whitespace_and_numbering():
     rows = [
         (
             "一、\u3000政府职能  依法全面履行",
@@ -147,7 +149,7 @@ def test_whitespace_and_full_width_forms_are_normalised():
     ]
     table = read_table(builders.xlsx_bytes(lambda ws: builders.standard(ws, rows=rows)))
     row = table.rows[0]
-    assert (row.level1, row.level2, row.level3) == ("政府职能依法全面履行", "加大简政放权力度", "全面推行审批服务")
+    assert (row.level1, row.level2, row.level3) == ("政府职能  依法全面履行", "加大简政放权力度", "全面推行审批服务。")
     assert row.deadline == datetime.date(2025, 9, 30)
 
 
@@ -269,3 +271,180 @@ def test_export_neutralises_formula_like_cells():
     wb = openpyxl.load_workbook(io.BytesIO(tables.export_table(["a"], [["=cmd|' /C calc'!A0"]], "xlsx")))
     cell = wb.active["A2"]
     assert cell.data_type == "s" and cell.value.startswith("'=")
+
+
+# --- numbering, verbatim text, CSV without merges, formats named ---------------------------
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (1, 1),
+        ("1", 1),
+        ("1.", 1),
+        ("1、", 1),
+        ("（1）", 1),
+        ("(1)", 1),
+        ("①", 1),
+        ("⑳", 20),
+        ("一", 1),
+        ("十二", 12),
+        ("第1项", 1),
+        ("第十二条", 12),
+        ("（98）", 98),
+        ("１２", 12),
+        (3.0, 3),
+        ("", None),
+        ("甲", None),
+        (1.5, None),
+        (0, None),
+    ],
+)
+def test_serial_numbers_in_every_style_counties_use(value, expected):
+    from core.tables import parse_serial
+
+    assert parse_serial(value) == expected
+
+
+def test_an_unreadable_serial_never_fails_the_file_and_the_order_comes_from_the_table():
+    rows = [("一、甲", "（一）乙", f"丙{i}。", "县司法局", "", "2025-09-30") for i in range(3)]
+
+    def build(ws):
+        builders.standard(ws, rows=rows)
+        for r, serial in ((4, "（98）"), (5, "甲"), (6, None)):
+            ws.cell(row=r, column=3).value = serial
+
+    table = read_table(builders.xlsx_bytes(build))
+    assert table.errors == [] and [r.serial for r in table.rows] == [98, None, None]
+    assert table.unread_serials == [5] and "序号无法识别" in " ".join(str(n) for n in table.notes)
+
+
+def test_a_csv_saved_from_merged_cells_continues_blank_titles():
+    rows = list(builders.ROWS)
+    blanked = [rows[0]] + [("", "", *r[2:]) if r[0] == rows[0][0] and r[1] == rows[0][1] else r for r in rows[1:]]
+    table = read_table(builders.csv_bytes(rows=blanked))
+    assert table.errors == [] and table.continued == [3]
+    assert _summary(table) == EXPECTED
+
+
+def test_a_blank_level2_under_a_new_level1_is_still_an_error():
+    rows = [
+        builders.ROWS[0],
+        ("二、依法行政制度体系完善", "", "严格落实合法性审核机制。", "县司法局", "", "2025.12.31"),
+    ]
+    table = read_table(builders.csv_bytes(rows=rows))
+    assert [e.column for e in table.errors] == ["二级指标"]
+
+
+def test_a_sheet_with_merged_ranges_does_not_guess_a_blank_parent():
+    def build(ws):
+        builders.standard(ws)  # merges level-1/level-2 down each block
+        ws.cell(row=ws.max_row - 1, column=1).value = None  # the last block's level-1 (a single row), blanked
+
+    table = read_table(builders.xlsx_bytes(build))
+    assert table.continued == [] and [e.column for e in table.errors] == ["一级指标"]
+
+
+@pytest.mark.django_db
+def test_export_and_reimport_is_byte_identical():
+    from assignments.services import assignment_export, assignment_import
+    from campaign.services import campaign_create
+    from indicators.services import framework_import
+    from portal.demo import load_units
+
+    load_units()
+    rows = [
+        *builders.ROWS,
+        (
+            "二、依法行政制度体系完善",
+            "（二）健全决策机制",
+            "重大决策 经合法性审查；率达 100%。",
+            "县司法局",
+            "",
+            "2026-06-30",
+        ),
+    ]
+    data = builders.xlsx_bytes(lambda ws: builders.standard(ws, rows=rows))
+    exports = []
+    for n in range(2):
+        framework = framework_import(table=read_table(data), name=f"体系{n}")
+        campaign = campaign_create(by=None, slug=f"c{n}", name=f"c{n}", county="示范县", framework=framework)
+        assignment_import(campaign=campaign, table=read_table(data, required=("level3", "lead")))
+        exports.append(assignment_export(campaign=campaign, fmt="csv"))
+        data = exports[-1]
+    assert exports[0] == exports[1]
+    assert "重大决策 经合法性审查；率达 100%。" in exports[0].decode("utf-8-sig")
+
+
+def _zip(entries):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, content in entries.items():
+            zf.writestr(name, content)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data, named",
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF 文件"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "图片"),
+        (b"\xef\xbb\xbf<!DOCTYPE html><html><body><table><tr><td>1</td></tr></table>", "网页文件"),
+        (_zip({"word/document.xml": "<w/>", "[Content_Types].xml": "<t/>"}), "Word 文档"),
+        (_zip({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"}), "OpenDocument 文本文档"),
+        (_zip({"notes.txt": "x"}), "压缩包"),
+    ],
+)
+def test_a_file_that_is_not_a_table_is_named(data, named):
+    with pytest.raises(TableError) as exc:
+        read_table(data)
+    assert f"这是{named}" in str(exc.value)
+
+
+_ODS_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+    '<table:table table:name="S">{rows}</table:table></office:spreadsheet></office:body></office:document-content>'
+)
+
+
+def test_an_ods_of_repeated_rows_is_refused_before_it_is_built():
+    row = '<table:table-row table:number-rows-repeated="5000000"><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>'
+    data = _zip(
+        {
+            "mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+            "content.xml": _ODS_CONTENT.format(rows=row),
+            "META-INF/manifest.xml": "<manifest/>",
+        }
+    )
+    with pytest.raises(TableError, match="20000 行"):
+        read_table(data)
+
+
+def test_an_ods_whose_content_is_huge_is_refused_unread(monkeypatch):
+    from core import tables
+
+    monkeypatch.setattr(tables, "ODS_CONTENT_MAX", 100)
+    data = _zip(
+        {
+            "mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+            "content.xml": _ODS_CONTENT.format(rows="x" * 200),
+        }
+    )
+    with pytest.raises(TableError, match="表格过大"):
+        read_table(data)
+
+
+def test_a_broken_ods_is_named_as_one():
+    data = _zip({"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<not xml"})
+    with pytest.raises(TableError, match="OpenDocument 表格"):
+        read_table(data)
+
+
+def test_the_shared_task_table_saved_as_ods_by_libreoffice_reads_like_the_xlsx():
+    # tests/fixtures/task-table.ods: the shared .xlsx saved by LibreOffice Calc 7.4 (merged cells as covered cells).
+    xlsx = read_table((SHARED / "task-table.xlsx").read_bytes())
+    ods = read_table((SHARED / "task-table.ods").read_bytes())
+    assert len(ods.rows) == 100 and ods.rows == xlsx.rows and ods.errors == [] and ods.continued == []

@@ -59,7 +59,7 @@ def test_framework_import_of_a_hostile_file_shows_the_reason(client, county):
     client.force_login(county.office_admin)
     response = client.post(reverse("indicators:import"), {"name": "x", "file": upload(b"MZ\x00\x00evil", "a.xlsx")})
     assert response.status_code == 200
-    assert "这不是电子表格文件" in response.content.decode()
+    assert "这是程序或其他二进制文件，不是电子表格文件" in response.content.decode()
     response = client.post(reverse("indicators:import"), {"name": "x", "file": upload(b"", "a.xlsx")})
     assert "空文件" in response.content.decode()
     assert not Framework.objects.filter(name="x").exists()
@@ -231,3 +231,13 @@ def test_a_preview_is_confirmed_once_and_only_by_its_uploader(client, county, up
     assert AuditEvent.objects.count() > before
     response = client.post(reverse(confirm_url), {"token": token}, follow=True)
     assert "上传的文件已失效" in response.content.decode()
+
+
+def test_preview_of_a_csv_saved_from_merged_cells_says_the_titles_were_continued(client, county):
+    rows = [builders.ROWS[0]] + [("", "", *r[2:]) if r[:2] == builders.ROWS[0][:2] else r for r in builders.ROWS[1:]]
+    client.force_login(county.office_admin)
+    response = client.post(
+        reverse("indicators:import"), {"name": "体系", "file": upload(builders.csv_bytes(rows=rows), "表.csv")}
+    )
+    body = response.content.decode()
+    assert response.context["token"] and "1 行的一级或二级指标为空，已沿用上方的标题" in body and "第 3 行" in body
