@@ -119,7 +119,7 @@ def assessment_import_view(request):
     errors; confirming imports the same file, all or nothing."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
     campaign = campaign_current_or_404()
-    form = TableUploadForm(request.POST or None, request.FILES or None)
+    form = TableUploadForm(request.POST or None, request.FILES or None, request=request)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

@@ -77,6 +77,12 @@ class UnitDirectory:
         return found
 
 
+def framework_lock(campaign):
+    """Campaign's framework lock: tasks point at the framework's indicators."""
+    n = Assignment.objects.filter(campaign=campaign).count()
+    return ngettext("the campaign has %(n)s task", "the campaign has %(n)s tasks", n) % {"n": n} if n else ""
+
+
 def require_deadline_or_ongoing(deadline, ongoing):
     """The one rule for every way a task gets its timing: a deadline, or ongoing work (长期坚持)."""
     if deadline is None and not ongoing:

@@ -55,7 +55,7 @@ BOARD_ITEMS = 10  # open items listed per unit on the board; the task list has t
 def import_upload(request):
     """Step 1: upload the county's task table; the preview shows each indicator's new division."""
     permissions.require_global(request.user, permissions.IMPORT_TABLES)
-    form = AssignmentImportForm(request.POST or None, request.FILES or None)
+    form = AssignmentImportForm(request.POST or None, request.FILES or None, request=request)
     if request.method == "POST" and form.is_valid():
         upload, campaign = form.cleaned_data["file"], form.cleaned_data["campaign"]
         try:

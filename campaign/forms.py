@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import BootstrapFormMixin
 
 from .models import Campaign
+from .services import framework_change_refusal
 
 # Sample focus areas in the words counties use (data, shown as it is in every language).
 FOCUS_AREAS_EXAMPLE = "优化法治化营商环境、加强事中事后监管、行政执法“三项制度”"
@@ -36,6 +37,13 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        swapped = (
+            self.instance.pk
+            and "framework" in data
+            and getattr(data["framework"], "pk", None) != self.instance.framework_id
+        )
+        if swapped and (refusal := framework_change_refusal(self.instance)):
+            self.add_error("framework", refusal)
         if data.get("kind") == Campaign.Kind.SINGLE_ITEM and not (data.get("single_item_title") or "").strip():
             self.add_error("single_item_title", _("A single-item application needs the project's title."))
         threshold = data.get("threshold")

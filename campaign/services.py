@@ -64,6 +64,29 @@ STAGE_TRANSITIONS = {
 }
 
 
+# What holds a campaign to its indicator framework (assignments: the tasks point at its
+# indicators). Each lock(campaign) returns a reason or ""; registered in AppConfig.ready().
+FRAMEWORK_LOCKS = []
+
+
+def register_framework_lock(lock):
+    if lock not in FRAMEWORK_LOCKS:
+        FRAMEWORK_LOCKS.append(lock)
+
+
+def framework_change_refusal(campaign, raise_it=False):
+    """Why the campaign's framework can no longer change ("" when it still can)."""
+    reasons = [reason for lock in FRAMEWORK_LOCKS if (reason := lock(campaign))]
+    message = (
+        _("The indicator framework cannot change any more: %(reasons)s.") % {"reasons": "；".join(reasons)}
+        if reasons
+        else ""
+    )
+    if message and raise_it:
+        raise ValidationError({"framework": message})
+    return message
+
+
 # Checks a higher floor makes before a move (assessment: no open rectification before 迎检).
 # Each guard(campaign, to_stage) raises ValidationError to refuse; registered in AppConfig.ready().
 STAGE_GUARDS = []
@@ -126,7 +149,11 @@ def campaign_update(*, campaign, by, **values):
     """Edit a campaign's details (not its stage: that moves through campaign_move_stage)."""
     values.pop("stage", None)
     # From the stored row: a ModelForm bound to this instance has already set the new values on it.
-    before = snapshot(Campaign.objects.get(pk=campaign.pk), CAMPAIGN_FIELDS)
+    stored = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    framework = values.get("framework", stored.framework)
+    if getattr(framework, "pk", framework) != stored.framework_id:
+        framework_change_refusal(stored, raise_it=True)
+    before = snapshot(stored, CAMPAIGN_FIELDS)
     for field, value in values.items():
         setattr(campaign, field, value)
     campaign.full_clean()

@@ -108,9 +108,19 @@ class TableUploadForm(BootstrapForm):
         help_text=_("Leave empty to use the first sheet with a header row"),
     )
 
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The upload handler stops at the evidence limit and drops the file: without this the
+        # form would say "this field is required" about a file that was simply too large.
+        self.cut_off = bool(request is not None and getattr(request, "upload_too_large", False))
+        if self.cut_off:
+            self.fields["file"].required = False
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         limit = settings.TABLE_MAX_UPLOAD_MB * 1024 * 1024
+        if self.cut_off:
+            raise forms.ValidationError(_("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)})
         if upload.size > limit:
             raise forms.ValidationError(
                 _("The file is %(size)s; the limit is %(limit)s.")

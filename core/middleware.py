@@ -1,7 +1,8 @@
-"""Requests of a person holding a temporary password go to the password page first."""
+"""Requests of a person holding a temporary password go to the password page first; requests
+carrying NUL characters are refused."""
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -24,3 +25,32 @@ class PasswordChangeRequiredMiddleware:
             messages.info(request, _("You signed in with a temporary password. Choose your own password first."))
             return redirect(reverse("password_change"))
         return self.get_response(request)
+
+
+def _has_nul(querydict):
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in querydict.lists())
+
+
+class RefuseNulBytesMiddleware:
+    """A NUL character in a query parameter or a form field is refused with a 400 page.
+
+    PostgreSQL cannot store or compare text holding NUL (psycopg2 raises ValueError), so a
+    view that filters on a parameter (people's ?q=) would answer 500; no person types one.
+    Django's form fields already refuse NUL; this covers every parameter a view reads itself.
+    Runs after CSRF (which parses the form first), before any view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            return render(
+                request,
+                "400.html",
+                {"reason": _("The request contains a character that is not allowed (NUL).")},
+                status=400,
+            )
+        return None

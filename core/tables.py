@@ -27,11 +27,13 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+import defusedxml.ElementTree as SafeET
 import olefile
 import openpyxl
 import python_calamine
 import tablib
 import xlrd
+from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.utils.exceptions import InvalidFileException
@@ -523,6 +525,39 @@ def load_grid(data, sheet=None):
     return loader(data, sheet)
 
 
+# Bounds on what a workbook may unpack to, checked on the ZIP directory before any XML is
+# parsed (a 4 MB xlsx can hold a 1 GB sheet). A real county table of MAX_ROWS rows unpacks
+# to a few tens of MB.
+ZIP_UNPACKED_MAX = 64 * 1024 * 1024
+ZIP_ENTRIES_MAX = 2000
+ZIP_RATIO_MAX = 200  # uncompressed / compressed, for an entry of more than a megabyte
+
+
+def _check_zip(archive):
+    infos = archive.infolist()
+    if len(infos) > ZIP_ENTRIES_MAX:
+        raise TableError(_("The file holds %(n)s parts; a spreadsheet has far fewer.") % {"n": len(infos)})
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if total > ZIP_UNPACKED_MAX or (info.file_size > 1024 * 1024 and ratio > ZIP_RATIO_MAX):
+            raise TableError(
+                _(
+                    "The spreadsheet unpacks to more than %(mb)s MB, far more than a task table needs: remove empty rows and columns, or split it."
+                )
+                % {"mb": ZIP_UNPACKED_MAX // (1024 * 1024)}
+            )
+
+
+def _refused_xml():
+    return TableError(
+        _(
+            "The workbook contains XML that cannot be read safely (entity declarations or a broken part): save it again from the spreadsheet program."
+        )
+    )
+
+
 def _col_index(letters):
     n = 0
     for ch in letters:
@@ -535,10 +570,11 @@ def _xlsx_sheet_paths(archive):
 
     ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    # defusedxml: a workbook is user data; entity tricks are refused, not expanded.
+    rels = SafeET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target") for r in rels}
     paths = {}
-    for sheet in ET.fromstring(archive.read("xl/workbook.xml")).iter(f"{ns_main}sheet"):
+    for sheet in SafeET.fromstring(archive.read("xl/workbook.xml")).iter(f"{ns_main}sheet"):
         target = targets.get(sheet.get(f"{ns_rel}id"), "")
         paths[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
     return paths
@@ -561,9 +597,14 @@ def _xlsx_merged(archive, path):
 
 def _load_xlsx(data, sheet):
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         archive = zipfile.ZipFile(io.BytesIO(data))
+        _check_zip(archive)
         paths = _xlsx_sheet_paths(archive)
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except TableError:
+        raise
+    except (ET.ParseError, DefusedXmlException) as exc:
+        raise _refused_xml() from exc
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise TableError(_("This is not a readable .xlsx workbook.")) from exc
     try:
@@ -571,6 +612,8 @@ def _load_xlsx(data, sheet):
         chosen = _choose_sheet(names, sheet, lambda name: _xlsx_rows(wb[name], HEADER_SEARCH_ROWS))
         rows = _xlsx_rows(wb[chosen], MAX_ROWS + 1)
         merged = _xlsx_merged(archive, paths[chosen]) if chosen in paths else []
+    except (ET.ParseError, DefusedXmlException) as exc:
+        raise _refused_xml() from exc
     finally:
         wb.close()
     return Grid(chosen, names, _check_size(rows), merged)
@@ -622,8 +665,6 @@ def _load_xls(data, sheet):
     return Grid(chosen, names, _check_size(rows), merged)
 
 
-# An ODS's content.xml larger than this (uncompressed) is refused before it is parsed.
-ODS_CONTENT_MAX = 64 * 1024 * 1024
 _ODF_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODF_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _ODF_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
@@ -640,14 +681,14 @@ def _load_ods(data, sheet):
     builds anything."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        info = archive.getinfo("content.xml")
-        if info.file_size > ODS_CONTENT_MAX:
-            raise TableError(_("The spreadsheet is too large to read; remove the empty rows and columns or split it."))
+        _check_zip(archive)
         layout = _ods_layout(archive)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = book.sheet_names
     except TableError:
         raise
+    except DefusedXmlException as exc:
+        raise _refused_xml() from exc
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, ET.ParseError, python_calamine.CalamineError) as exc:
         raise TableError(_("This is not a readable OpenDocument spreadsheet (.ods).")) from exc
 
@@ -689,7 +730,7 @@ def _ods_layout(archive):
     layout = {}
     name, merged, formulas, row, height = None, [], set(), 0, 0
     with archive.open("content.xml") as fh:
-        for event, elem in ET.iterparse(fh, events=("start", "end")):
+        for event, elem in SafeET.iterparse(fh, events=("start", "end")):
             tag = elem.tag
             if event == "start":
                 if tag == f"{_ODF_TABLE}table":

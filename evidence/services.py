@@ -184,6 +184,19 @@ def evidence_link_indicators(*, evidence, indicators, by):
     wrong = [i for i in indicators if i.level != 3 or i.framework_id != campaign.framework_id]
     if wrong:
         raise ValidationError(_("Only level-3 indicators of the same campaign can be linked."))
+    # Evidence proves the unit's own work: it may stand for indicators the unit has a task in.
+    unit = evidence.assignment.unit
+    tasked = set(
+        Assignment.objects.filter(campaign=campaign, unit=unit, indicator__in=indicators).values_list(
+            "indicator_id", flat=True
+        )
+    )
+    untasked = sorted(i.code for i in indicators if i.pk not in tasked)
+    if untasked:
+        raise ValidationError(
+            _("%(unit)s has no task in %(codes)s: evidence can be linked only to indicators the unit works on.")
+            % {"unit": unit, "codes": "、".join(untasked)}
+        )
     evidence.also_proves.set([i for i in indicators if i.pk != evidence.assignment.indicator_id])
     audit_record(
         actor=by,

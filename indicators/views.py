@@ -28,7 +28,7 @@ def framework_list(request):
 def framework_import_upload(request):
     """Step 1: upload a table; it is read and the preview shows what would change."""
     permissions.require_global(request.user, permissions.IMPORT_TABLES)
-    form = FrameworkImportForm(request.POST or None, request.FILES or None)
+    form = FrameworkImportForm(request.POST or None, request.FILES or None, request=request)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

@@ -820,3 +820,27 @@ def test_hostile_post_data_never_causes_a_server_error(client, world, name):
     data = data(world, client) if callable(data) else data
     response = client.post(path, {key: _garbage(value) for key, value in data.items()} or {"x": _garbage("")})
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_nul_character_in_any_parameter_is_refused_cleanly(client, world, name):
+    """PostgreSQL cannot hold NUL in text: every parameter a page might read carries one, and
+    the answer is the 400 page, never a server error (people's ?q=%00 was a 500)."""
+    from urllib.parse import urlencode
+
+    path, _table = EXPECTED[name]
+    path = path(world) if callable(path) else path
+    client.force_login(world.office_admin)
+    separator = "&" if "?" in path else "?"
+    response = client.get(path + separator + urlencode(dict.fromkeys(HOSTILE_QUERY, "\x00")))
+    assert response.status_code < 500
+    if response.status_code == 400:
+        assert "NUL" in response.content.decode()
+
+
+def test_the_people_page_refuses_a_nul_search_with_400(client, world):
+    client.force_login(world.office_admin)
+    for query in ("q=%00", "unit=%00", "inactive=%00"):
+        response = client.get(f"/people/?{query}")
+        assert response.status_code == 400 and "不允许的字符" in response.content.decode()
+    assert client.get("/people/new/?unit=%00").status_code == 400

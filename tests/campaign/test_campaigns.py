@@ -84,3 +84,30 @@ def test_stage_service_covers_every_pair(world):
                 assert (frm, to) not in STAGE_TRANSITIONS  # the office admin may make every move of the table
             else:
                 assert (frm, to) in STAGE_TRANSITIONS
+
+
+def test_a_campaign_with_tasks_keeps_its_framework(client, world):
+    from indicators.models import Framework
+
+    other = Framework.objects.create(name="另一套体系", version="2")
+    client.force_login(world.office_admin)
+    data = {
+        "name": world.campaign.name,
+        "county": world.campaign.county,
+        "slug": world.campaign.slug,
+        "kind": "comprehensive",
+        "single_item_title": "",
+        "focus_areas": "",
+        "framework": other.pk,
+        "threshold": "0.900",
+    }
+    response = client.post(reverse("campaign:edit", args=[world.campaign.pk]), data)
+    assert response.status_code == 200 and "指标体系不能再更换" in response.content.decode()
+    world.campaign.refresh_from_db()
+    assert world.campaign.framework_id != other.pk
+    with pytest.raises(ValidationError):  # the service refuses too, whoever calls it
+        from campaign.services import campaign_update
+
+        campaign_update(campaign=world.campaign, by=world.office_admin, framework=other)
+    world.campaign.refresh_from_db()
+    assert world.campaign.framework_id != other.pk

@@ -424,16 +424,10 @@ def test_an_ods_of_repeated_rows_is_refused_before_it_is_built():
 
 
 def test_an_ods_whose_content_is_huge_is_refused_unread(monkeypatch):
-    from core import tables
-
-    monkeypatch.setattr(tables, "ODS_CONTENT_MAX", 100)
-    data = _zip(
-        {
-            "mimetype": "application/vnd.oasis.opendocument.spreadsheet",
-            "content.xml": _ODS_CONTENT.format(rows="x" * 200),
-        }
-    )
-    with pytest.raises(TableError, match="表格过大"):
+    monkeypatch.setattr(tables, "ZIP_UNPACKED_MAX", 1000)
+    content = _ODS_CONTENT.format(rows="x" * 2000)
+    data = _zip({"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": content})
+    with pytest.raises(TableError, match="解压后超过"):
         read_table(data)
 
 
@@ -448,3 +442,62 @@ def test_the_shared_task_table_saved_as_ods_by_libreoffice_reads_like_the_xlsx()
     xlsx = read_table((SHARED / "task-table.xlsx").read_bytes())
     ods = read_table((SHARED / "task-table.ods").read_bytes())
     assert len(ods.rows) == 100 and ods.rows == xlsx.rows and ods.errors == [] and ods.continued == []
+
+
+# --- spreadsheet bombs: refused on the ZIP directory or by the safe XML parser -------------
+
+
+def _xlsx_with(replace):
+    """The standard table as .xlsx with some of its parts replaced (name -> bytes)."""
+    original = zipfile.ZipFile(io.BytesIO(builders.xlsx_bytes(builders.standard)))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in original.infolist():
+            zf.writestr(info.filename, replace.get(info.filename, original.read(info.filename)))
+        for name in set(replace) - set(original.namelist()):
+            zf.writestr(name, replace[name])
+    return buf.getvalue()
+
+
+def test_a_sheet_that_unpacks_to_far_more_than_a_table_is_refused_before_parsing(monkeypatch):
+    monkeypatch.setattr(tables, "ZIP_UNPACKED_MAX", 4 * 1024 * 1024)
+    # 8 MB of one repeated cell compresses to a few KB: the ratio and the total give it away.
+    row = b'<row><c t="inlineStr"><is><t>' + b"A" * 1000 + b"</t></is></c></row>"
+    sheet = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        + row * 8000
+        + b"</sheetData></worksheet>"
+    )
+    data = _xlsx_with({"xl/worksheets/sheet1.xml": sheet})
+    assert len(data) < 200_000
+    with pytest.raises(TableError, match="解压后超过"):
+        read_table(data)
+
+
+def test_giant_shared_strings_are_refused(monkeypatch):
+    monkeypatch.setattr(tables, "ZIP_RATIO_MAX", 50)
+    strings = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + b"<si><t>"
+        + b"x" * 3_000_000
+        + b"</t></si></sst>"
+    )
+    with pytest.raises(TableError, match="解压后超过"):
+        read_table(_xlsx_with({"xl/sharedStrings.xml": strings}))
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        # billion laughs
+        b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<sheets><sheet name='&c;' sheetId='1'/></sheets></workbook>",
+        # an external entity
+        b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="&x;" sheetId="1"/></sheets></workbook>',
+    ],
+)
+def test_entity_tricks_in_a_workbook_are_refused_with_a_message(part):
+    with pytest.raises(TableError, match="无法安全读取"):
+        read_table(_xlsx_with({"xl/workbook.xml": part}))

@@ -319,3 +319,14 @@ def test_inline_images_are_sandboxed(liaison, share):
     revision = EvidenceRevision.objects.get()
     response = liaison.get(reverse("evidence:preview", args=[revision.pk]))
     assert response["Content-Disposition"].startswith("inline") and "sandbox" in response["Content-Security-Policy"]
+
+
+def test_evidence_links_only_to_indicators_the_unit_has_a_task_in(client, world):
+    share = world.shares.b_lead  # the township has a task in the second indicator only
+    client.force_login(world.liaison_b)
+    _upload(client, share, up("文件.pdf", samples.pdf("b")))
+    e = Evidence.objects.get()
+    other = world.indicators[0].code
+    response = client.post(reverse("evidence:link", args=[e.pk]), {"codes": other}, follow=True)
+    assert "没有任务" in response.content.decode() and other in response.content.decode()
+    assert not e.also_proves.exists()

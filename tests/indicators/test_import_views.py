@@ -241,3 +241,13 @@ def test_preview_of_a_csv_saved_from_merged_cells_says_the_titles_were_continued
     )
     body = response.content.decode()
     assert response.context["token"] and "1 行的一级或二级指标为空，已沿用上方的标题" in body and "第 3 行" in body
+
+
+def test_a_table_cut_off_at_the_upload_limit_is_called_too_large_not_missing(client, county, settings):
+    settings.EVIDENCE_MAX_UPLOAD_MB = 1  # where the upload handler stops reading
+    client.force_login(county.office_admin)
+    big = builders.csv_bytes() + b"\n" * (2 * 1024 * 1024)
+    response = client.post(reverse("indicators:import"), {"name": "体系", "file": upload(big, "大表.csv")})
+    body = response.content.decode()
+    assert response.status_code == 200 and "文件大于" in body and "必填" not in body
+    assert not Framework.objects.filter(name="体系").exists()
