@@ -4,6 +4,7 @@ import datetime
 import decimal
 import uuid
 
+from axes.helpers import get_client_ip_address
 from django.db.models import Model
 
 from .models import KEY_VALUE_LABELS, AuditEvent
@@ -38,9 +39,10 @@ def changed(before, after):
 def _client_ip(request):
     if request is None:
         return None
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client says unless a
-    # trusted proxy rewrote it, and the audit must not record forged addresses.
-    return request.META.get("REMOTE_ADDR") or None
+    # The address the login lockout uses (django-axes with django-ipware): REMOTE_ADDR, or
+    # behind TRUSTED_PROXY_COUNT proxies the address they forwarded — never a header the
+    # client alone could forge.
+    return get_client_ip_address(request) or None
 
 
 def audit_record(*, actor, verb, obj=None, before=None, after=None, unit=None, request=None, object_repr=""):

@@ -74,6 +74,10 @@ class LoginForm(BootstrapFormMixin, AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
         limit_length(self.fields["password"], PASSWORD_MAX)
+        # AuthenticationForm sets max_length after the field exists, which adds no validator:
+        # a 5,000-character name reached authenticate() and django-axes' 255-character column
+        # (a 500 on PostgreSQL).
+        limit_length(self.fields["username"], self.fields["username"].max_length or 150)
 
 
 class LimitedPasswordChangeForm(PasswordChangeForm):

@@ -159,7 +159,22 @@ SESSION_SAVE_EVERY_REQUEST = True
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30, minimum=1) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# An account is locked from the address that failed, not the address for everyone: behind
+# the proxy every user shares its address, and one person's typos must not lock the county out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# How many proxies in front of Django rewrite X-Forwarded-For (nginx: 1). 0 = none: the
+# header is whatever the client sends and is ignored. Used for the lockout and the audit trail.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+if TRUSTED_PROXY_COUNT:
+    # Each proxy appends the address it saw; the last one is REMOTE_ADDR itself, so the header
+    # holds the client and TRUSTED_PROXY_COUNT - 1 proxies. ipware (strict) takes the client from
+    # a header of exactly that length and falls back to REMOTE_ADDR otherwise: a client who adds
+    # its own X-Forwarded-For gets the proxy's address, never the one it wrote.
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 

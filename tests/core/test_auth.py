@@ -31,6 +31,8 @@ def test_login_with_wrong_password_shows_chinese_message_and_is_audited(client, 
 def test_login_with_hostile_input_is_a_form_error_not_a_500(client, world):
     for username in ["x" * 5000, "a\x00b", "'; DROP TABLE core_user; --", "<script>alert(1)</script>"]:
         response = client.post(reverse("login"), {"username": username, "password": "p\x00"})
+        assert response.status_code == 400 and "NUL" in response.content.decode()  # the NUL page, before the form
+        response = client.post(reverse("login"), {"username": username.replace("\x00", ""), "password": "p"})
         assert response.status_code == 200
     assert "&lt;script&gt;" in response.content.decode() or "<script>alert" not in response.content.decode()
 
@@ -108,3 +110,32 @@ def test_password_fields_are_length_limited(client, world):
     client.logout()
     response = client.post(reverse("login"), {"username": "liaison-a", "password": huge})
     assert response.status_code == 200 and "128" in response.content.decode()
+
+
+def test_one_persons_wrong_passwords_do_not_lock_out_a_colleague_at_the_same_address(client, world, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "liaison-a", "password": "wrong"})
+    assert client.post(reverse("login"), {"username": "liaison-a", "password": PASSWORD}).status_code == 429
+    response = client.post(reverse("login"), {"username": "liaison-b", "password": PASSWORD})
+    assert response.status_code == 302  # same address (the office's, or the proxy's), another account
+
+
+def test_behind_a_trusted_proxy_the_lockout_and_the_audit_use_the_forwarded_address(client, world, settings):
+    # TRUSTED_PROXY_COUNT=1 (one nginx) as config/settings/base.py turns it into ipware's settings.
+    settings.AXES_IPWARE_PROXY_COUNT = 0
+    settings.AXES_IPWARE_PROXY_ORDER = "left-most"
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    # nginx (REMOTE_ADDR 10.0.0.2) appends the address of each client it serves.
+    here = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+    there = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.8"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "liaison-a", "password": "wrong"}, **here)
+    assert client.post(reverse("login"), {"username": "liaison-a", "password": PASSWORD}, **here).status_code == 429
+    assert AuditEvent.objects.filter(verb="login_failed").latest("id").ip_address == "203.0.113.7"
+    assert client.post(reverse("login"), {"username": "liaison-a", "password": PASSWORD}, **there).status_code == 302
+    assert AuditEvent.objects.filter(verb="login", actor=world.liaison_a).latest("id").ip_address == "203.0.113.8"
+    # A client that sends its own header (forged left part) gets the proxy's address, not its pick.
+    client.logout()
+    forged = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.1, 203.0.113.9"}
+    client.post(reverse("login"), {"username": "liaison-b", "password": "wrong"}, **forged)
+    assert AuditEvent.objects.filter(verb="login_failed").latest("id").ip_address == "10.0.0.2"
