@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import LimitedPasswordChangeForm, LoginForm
 from core.views import healthz
 
+handler500 = "core.views.server_error"
+
 admin.site.site_header = _("Rule-of-law demonstration campaign — system administration")
 admin.site.site_title = _("System administration")
 

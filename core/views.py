@@ -1,7 +1,11 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -46,3 +50,15 @@ def notification_read(request):
     ):
         target = reverse("core:notifications")
     return redirect(target)
+
+
+def server_error(request):
+    """The 500 handler. A database that cannot be reached is maintenance, not a fault of the
+    request: it answers 503 with Retry-After (the page needs no database), so proxies and
+    people know to come back; anything else is the bilingual error page."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "60"
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html"))
