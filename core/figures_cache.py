@@ -3,6 +3,7 @@ per scope id (a campaign's), bumped after the commit of any change the figures r
 shares, evidence, assessments, escalations. Core knows only the ids; the floors that
 change those rows call dashboard_touch(campaign_id)."""
 
+import contextlib
 import logging
 import uuid
 
@@ -39,12 +40,10 @@ def dashboard_version(campaign_id):
 
 
 def _bump(campaign_id):
-    try:
+    # The change is saved; while the cache is down nothing is read from it either. (Figures
+    # cached before the outage may show until they expire: at most their time-out.)
+    with contextlib.suppress(_CacheDown):
         _cache("set", version_key(campaign_id), uuid.uuid4().hex, None)
-    except _CacheDown:
-        # The change is saved; while the cache is down nothing is read from it either. (Figures
-        # cached before the outage may show until they expire: at most their time-out.)
-        pass
 
 
 def dashboard_touch(campaign_id):
@@ -62,8 +61,6 @@ def cached_figures(name, campaign_id, today, compute, seconds):
         return compute()
     if figures is None:
         figures = compute()
-        try:
+        with contextlib.suppress(_CacheDown):
             _cache("set", key, figures, seconds)
-        except _CacheDown:
-            pass
     return figures
