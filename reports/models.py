@@ -1,7 +1,10 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
@@ -40,6 +43,15 @@ class ReportJob(BaseModel):
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
+    @property
+    def is_stale(self):
+        """Running without a heartbeat (or queued without being taken) for REPORT_STALE_SECONDS:
+        its worker died or its message was lost. The reports page offers to start it again."""
+        limit = timezone.now() - datetime.timedelta(seconds=settings.REPORT_STALE_SECONDS)
+        if self.status == self.Status.RUNNING:
+            return (self.heartbeat_at or self.started_at or self.created_at) < limit
+        return self.status == self.Status.QUEUED and self.created_at < limit
+
     campaign = models.ForeignKey(
         "campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="report_jobs"
     )
@@ -59,6 +71,8 @@ class ReportJob(BaseModel):
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # Written by the worker while it builds (services._heartbeat): a job whose beat stops is stale.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

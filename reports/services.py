@@ -3,17 +3,20 @@ compare-and-set so a re-delivered task does nothing twice), and submission."""
 
 import contextlib
 import datetime
+import glob
 import json
 import logging
 import os
+import shutil
 import tempfile
+import threading
 import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -58,6 +61,7 @@ def report_request(*, campaign, kind, by, join=True, enqueue=True):
         raise ValidationError(_("Unknown report kind."))
     if campaign.framework_id is None:
         raise ValidationError(_("The campaign has no indicator framework yet."))
+    _retire_stale(campaign, kind)
     try:
         with transaction.atomic():
             job = ReportJob.objects.create(campaign=campaign, kind=kind, requested_by=by)
@@ -79,23 +83,48 @@ def report_request(*, campaign, kind, by, join=True, enqueue=True):
 
 
 def _stale_before():
-    # A running job without progress for this long belongs to a worker that died
-    # (the task's hard time limit would have ended a live one).
+    # A running job whose heartbeat stopped this long ago belongs to a worker that died.
     return timezone.now() - datetime.timedelta(seconds=settings.REPORT_STALE_SECONDS)
 
 
-def report_requeue_stale():
-    """Send again the jobs whose worker died (SIGKILL, a lost machine): queued ones
-    nobody took and running ones past the stale limit. The claim decides who runs
-    them, so sending one twice is harmless. Returns how many were sent."""
-    from .tasks import compile_report
-
-    stale = list(
-        ReportJob.objects.filter(
-            Q(status=ReportJob.Status.RUNNING, started_at__lt=_stale_before())
-            | Q(status=ReportJob.Status.QUEUED, created_at__lt=_stale_before())
-        ).values_list("pk", flat=True)
+def _stale():
+    """Running jobs without a heartbeat for REPORT_STALE_SECONDS, queued ones nobody took."""
+    before = _stale_before()
+    return (
+        Q(status=ReportJob.Status.RUNNING, heartbeat_at__lt=before)
+        | Q(status=ReportJob.Status.RUNNING, heartbeat_at__isnull=True, started_at__lt=before)
+        | Q(status=ReportJob.Status.QUEUED, created_at__lt=before)
     )
+
+
+def _retire_stale(campaign, kind):
+    """A new request for a report whose job lost its worker starts afresh instead of joining
+    a job that will never finish: the stale one is marked failed (compare-and-set)."""
+    ReportJob.objects.filter(_stale(), campaign=campaign, kind=kind).update(
+        status=ReportJob.Status.FAILED,
+        error=_("Interrupted: the worker stopped; compiled again."),
+        finished_at=timezone.now(),
+    )
+
+
+def _temp_prefix(job_id):
+    return f"report-{job_id}-"
+
+
+def _remove_temp_files(job_id):
+    """What a killed worker left of this job in the temporary folder (SIGKILL runs no `finally`)."""
+    folder = settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir()
+    for path in glob.glob(os.path.join(folder, _temp_prefix(job_id) + "*")):
+        shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else os.unlink(path)
+
+
+def report_requeue_stale():
+    """Send again the jobs whose worker died (SIGKILL, a lost machine): queued ones nobody
+    took and running ones whose heartbeat stopped. The claim decides who runs them, so
+    sending one twice is harmless. Returns how many were sent."""
+    from .tasks import compile_report  # tasks import this module: imported when first needed
+
+    stale = list(ReportJob.objects.filter(_stale()).values_list("pk", flat=True))
     for pk in stale:
         compile_report.delay(str(pk))
     return len(stale)
@@ -110,12 +139,14 @@ def report_fail(job_id, exc):
 def report_claim(job_id):
     """Take the job: queued → running, or reclaim a running job whose worker died.
     Returns the job, or None when another run has it or it is finished."""
+    now = timezone.now()
     claimed = (
         ReportJob.objects.filter(pk=job_id)
-        .filter(Q(status=ReportJob.Status.QUEUED) | Q(status=ReportJob.Status.RUNNING, started_at__lt=_stale_before()))
+        .filter(Q(status=ReportJob.Status.QUEUED) | (Q(status=ReportJob.Status.RUNNING) & _stale()))
         .update(
             status=ReportJob.Status.RUNNING,
-            started_at=timezone.now(),
+            started_at=now,
+            heartbeat_at=now,
             progress=0,
             step="",
             error="",
@@ -124,6 +155,7 @@ def report_claim(job_id):
     )
     if not claimed:
         return None
+    _remove_temp_files(job_id)  # a previous, killed run's leftovers
     return ReportJob.objects.select_related("campaign").get(pk=job_id)
 
 
@@ -134,7 +166,7 @@ def _progress(job_id):
         if pct != last["pct"]:
             last["pct"] = pct
             ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING).update(
-                progress=min(pct, 99), step=str(step)[:200]
+                progress=min(pct, 99), step=str(step)[:200], heartbeat_at=timezone.now()
             )
 
     return report
@@ -147,15 +179,40 @@ def report_run(job_id):
     if job is None:
         return None
 
-    with translation.override(settings.LANGUAGE_CODE):  # reports are Chinese documents, whoever asked
+    with translation.override(settings.LANGUAGE_CODE), _heartbeat(job.pk):  # reports are Chinese documents
         return _report_build(job)
+
+
+@contextlib.contextmanager
+def _heartbeat(job_id):
+    """While the job builds, a thread writes its heartbeat every REPORT_HEARTBEAT_SECONDS —
+    also through long stretches without progress (WeasyPrint laying out a big report). A
+    worker killed mid-job stops beating, and the sweeper sends the job again."""
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while not stop.wait(settings.REPORT_HEARTBEAT_SECONDS):
+                ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING).update(heartbeat_at=timezone.now())
+        finally:
+            connection.close()  # the thread's own database connection
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _report_build(job):
     campaign = job.campaign
     progress = _progress(job.pk)
     name = f"{campaign.county}-{campaign.name}-{ReportJob.Kind(job.kind).label.split(' ')[0]}-{timezone.localdate():%Y%m%d}.{EXTENSIONS[job.kind]}"
-    fd, path = tempfile.mkstemp(suffix="." + EXTENSIONS[job.kind], dir=settings.FILE_UPLOAD_TEMP_DIR)
+    fd, path = tempfile.mkstemp(
+        prefix=_temp_prefix(job.pk), suffix="." + EXTENSIONS[job.kind], dir=settings.FILE_UPLOAD_TEMP_DIR
+    )
     try:
         with os.fdopen(fd, "wb") as out:
             BUILDERS[job.kind](campaign, out, progress)
@@ -203,7 +260,7 @@ def _store_volumes(job, package_path, limit, stem, progress):
     """Split the finished package into volumes and keep them beside it in storage."""
 
     stored = []
-    with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as tmp:
+    with tempfile.TemporaryDirectory(prefix=_temp_prefix(job.pk), dir=settings.FILE_UPLOAD_TEMP_DIR) as tmp:
         for name, path in builders.split_package(package_path, limit, tmp, stem, progress):
             with open(path, "rb") as fh:
                 key = default_storage.save(f"reports/volumes/{job.pk}/{os.path.basename(path)}", File(fh))

@@ -250,7 +250,11 @@ CELERY_BROKER_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
     CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    # A message taken but not acknowledged (acks_late) goes back to the queue after this long:
+    # longer than any task may run (CELERY_TASK_TIME_LIMIT), so a live task is never delivered
+    # twice. A dead worker's report job does not wait for it: its heartbeat stops and the
+    # sweeper sends it again within a minute or two (REPORT_STALE_SECONDS).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600 + 600}
 else:
     # kombu's filesystem transport: producer and worker exchange messages as
     # files in one folder. No server, but a real worker process, so a new user
@@ -319,8 +323,10 @@ DEMO_ALLOWED = True
 TABLE_MAX_UPLOAD_MB = env_int("TABLE_MAX_UPLOAD_MB", 10, minimum=1)
 # The site's address, for links in e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
-# A report job with no sign of life for this long is taken to have lost its worker.
-REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 3900, minimum=1)
+# A running report job writes a heartbeat every REPORT_HEARTBEAT_SECONDS; one without a beat
+# for REPORT_STALE_SECONDS has lost its worker (killed, machine gone) and is sent again.
+REPORT_HEARTBEAT_SECONDS = env_int("REPORT_HEARTBEAT_SECONDS", 10, minimum=1)
+REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 60, minimum=1)
 # Split the evidence package into volumes of at most this many megabytes for portals
 # with an upload limit (0: one file). The whole package is always kept too.
 PACKAGE_VOLUME_MB = env_int("PACKAGE_VOLUME_MB", 0, minimum=0)
@@ -333,6 +339,7 @@ from celery.schedules import crontab  # noqa: E402
 CELERY_BEAT_SCHEDULE = {
     "send-reminders": {"task": "assignments.send_reminders", "schedule": crontab(hour=8, minute=0)},
     "take-snapshots": {"task": "assessment.take_snapshots", "schedule": crontab(hour=23, minute=30)},
-    "requeue-stale-reports": {"task": "reports.requeue_stale", "schedule": crontab(minute="*/5")},
+    # Every 20 s: with REPORT_STALE_SECONDS (60) a killed worker's job is running again within 80 s.
+    "requeue-stale-reports": {"task": "reports.requeue_stale", "schedule": 20.0},
     "sweep-stashed-uploads": {"task": "core.sweep_stashes", "schedule": crontab(hour=3, minute=15)},
 }
