@@ -463,10 +463,8 @@ def build_xlsx(campaign, out, progress=_noop):
     each, through django-import-export resources, formula-escaped."""
 
     def sheet(title, resource, queryset):
-        data = resource.export(queryset)
-        escaped = tablib.Dataset(headers=data.headers, title=title)
-        for row in data:
-            escaped.append([tables.neutralise(v) if isinstance(v, str) else v for v in row])
+        escaped = tables.neutralised(resource.export(queryset))
+        escaped.title = title
         return escaped
 
     book = tablib.Databook(
