@@ -10,6 +10,7 @@ import re
 import shutil
 import zipfile
 from collections import defaultdict
+from urllib.parse import quote
 
 import tablib
 from django.template.loader import render_to_string
@@ -269,6 +270,12 @@ def _unique(name, taken):
         n += 1
 
 
+def _href(path):
+    """A relative link to a file of the package: ASCII specials (space, #, ?, %) escaped,
+    Chinese kept as it is (a UTF-8 page may link so, and a third of the bytes)."""
+    return "".join(quote(c, safe="/") if ord(c) < 128 else c for c in path)
+
+
 def manifest_columns():
     """The manifest's columns: (JSON key, CSV header). The JSON keys are stable English
     (read back by submissions and by whoever checks a package); the CSV headers and the
@@ -393,7 +400,7 @@ def build_package(campaign, out, progress=_noop, report_file=None):
         zf.writestr("manifest.csv", manifest_csv(manifest))
         zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
         labels = dict(manifest_columns())
-        rows = [{**m, "kind_label": kind_label(m["kind"])} for m in manifest]
+        rows = [{**m, "kind_label": kind_label(m["kind"]), "href": _href(m["path"])} for m in manifest]
         zf.writestr(
             "index.html",
             render_to_string("reports/package_index.html", {"campaign": campaign, "rows": rows, "labels": labels}),

@@ -3,9 +3,12 @@ where the path budget allows and are cut at punctuation otherwise, a manifest in
 package's language with formula-escaped cells, and stable JSON that submissions read back."""
 
 import csv
+import html
 import io
 import json
+import re
 import zipfile
+from urllib.parse import unquote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -184,6 +187,8 @@ def test_package_paths_fit_windows_and_the_manifest_keeps_the_full_titles(long_c
     assert [r[5] for r in rows[1:]] == ["文件", "文件", "图片", "文件"]
     assert rows[1][2] == L3 and rows[1][0] == evidence[0]["path"]
     assert "<th>路径</th>" in index and "<th>指标</th>" in index and "佐证材料目录" in index and L3 in index
+    links = [unquote(html.unescape(h)) for h in re.findall(r'<a href="([^"]+)"', index)]
+    assert sorted(links) == sorted(m["path"] for m in manifest)  # every row opens its file
 
 
 def test_manifest_json_keeps_its_english_keys_and_codes_and_the_csv_escapes_formulas(long_county):
