@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaign.models import Campaign
 from campaign.selectors import campaign_current
 from core.downloads import table_response
-from core.tables import ImportRejected, TableError, export_table, read_table
+from core.tables import ImportRejected, TableError, export_table, neutralised, read_table
 from core.uploads import stash_confirm, stash_upload
 from indicators.models import Framework
 from indicators.selectors import framework_level_counts
@@ -249,7 +249,8 @@ def assignment_list(request):
     campaign, filtered = _office_list(request)
     qs = filtered.qs.order_by("indicator__code", "role", "unit__code")
     if request.GET.get("export") == "xlsx":
-        return table_response(AssignmentResource().export(qs).xlsx, f"{campaign.name}-" + _("task list"))
+        data = neutralised(AssignmentResource().export(qs)).export("xlsx")
+        return table_response(data, f"{campaign.name}-" + _("task list"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     context = {
         "campaign": campaign,

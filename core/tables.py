@@ -222,9 +222,11 @@ def clean_text(value):
     """Collapse whitespace (NBSP, ideographic space, line breaks) and drop it beside CJK text."""
     if value is None:
         return ""
-    text = _WS.sub(" ", str(value)).strip()
-    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
-        text = text[1:]  # the apostrophe export_table() puts before a formula-like text
+    raw = str(value)
+    text = _WS.sub(" ", raw).strip()
+    quote = raw.find("'")
+    if text[:1] == "'" and raw[quote + 1 : quote + 2] in _INJECTION_PREFIXES:
+        text = text[1:].strip()  # the apostrophe neutralise() puts before a formula-like text (or a tab)
     return _CJK_SPACE.sub("", text)
 
 
@@ -1083,14 +1085,27 @@ _INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 def neutralise(value):
     """Defuse spreadsheet formulas in exported text (CSV/formula injection): a cell
-    that starts with = + - @ gets a leading apostrophe, which spreadsheets show as text."""
+    that starts with = + - @, a tab or a carriage return gets a leading apostrophe, which
+    spreadsheets show as text (and clean_text drops again when the table comes back).
+    Anything else, numbers and dates included, is returned as it is; neutralising twice
+    changes nothing. Every CSV or XLSX the product writes goes through here: export_table(),
+    neutralised() for tablib datasets, core.export_formats for the admin's exports."""
     if isinstance(value, str) and value.startswith(_INJECTION_PREFIXES):
         return "'" + value
     return value
 
 
+def neutralised(dataset):
+    """A copy of a tablib Dataset (a resource's export) with every cell neutralise()d."""
+    escaped = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+    for row in dataset:
+        escaped.append([neutralise(v) for v in row])
+    return escaped
+
+
 def export_table(headers, rows, fmt):
-    """Bytes of a CSV (UTF-8 with BOM, which Excel on Chinese Windows opens correctly) or XLSX file."""
+    """Bytes of a CSV (UTF-8 with BOM, which Excel on Chinese Windows opens correctly) or
+    XLSX file, every cell formula-escaped (neutralise)."""
 
     dataset = tablib.Dataset(headers=headers)
     for row in rows:

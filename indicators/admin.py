@@ -1,6 +1,7 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
+
+from core.export_formats import EXPORT_FORMATS
 
 from .models import Framework, Indicator
 from .resources import FrameworkConfirmImportForm, FrameworkImportForm, IndicatorResource, TaskTableFormat
@@ -18,7 +19,7 @@ class IndicatorAdmin(ImportExportModelAdmin):
 
     resource_classes = [IndicatorResource]
     import_formats = [TaskTableFormat]
-    export_formats = [XLSX, CSV]
+    export_formats = EXPORT_FORMATS  # formula-escaped
     import_form_class = FrameworkImportForm
     confirm_form_class = FrameworkConfirmImportForm
     list_display = ("code", "level", "title", "score", "is_veto", "framework")

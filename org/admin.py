@@ -1,6 +1,8 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
+from core.export_formats import EXPORT_FORMATS
+
 from .models import Membership, Unit
 from .resources import UnitResource
 from .services import membership_create, membership_end
@@ -9,6 +11,7 @@ from .services import membership_create, membership_end
 @admin.register(Unit)
 class UnitAdmin(ImportExportModelAdmin):
     resource_classes = [UnitResource]
+    export_formats = EXPORT_FORMATS  # formula-escaped
     list_display = ("code", "name", "short_name", "kind", "is_law_enforcement", "is_active")
     list_filter = ("kind", "is_law_enforcement", "is_active")
     search_fields = ("code", "name", "short_name")

@@ -3,15 +3,14 @@ the evidence package (ZIP streamed to disk) and the workbook (XLSX)."""
 
 import base64
 import copy
-import csv
 import hashlib
-import io
 import json
 import os
 import re
 import shutil
 import zipfile
 from collections import defaultdict
+from urllib.parse import quote
 
 import tablib
 from django.template.loader import render_to_string
@@ -141,18 +140,123 @@ def build_pdf(campaign, out, progress=_noop):
 # --- the evidence package ---------------------------------------------------------------
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+# A name never ends on these: a comma or an opening bracket reads as unfinished ("依法行政，"),
+# a trailing dot or space is dropped by Windows.
+_NO_END = ". ,;，、；：:（(“‘《〈【「『[{"
+# A title that does not fit is cut after one of these (a phrase ends there), never mid-phrase.
+_BREAKS = frozenset("，、；。：！？,;:!?）)」』】》〉”’ ")
+ELLIPSIS = "…"
+# Device names Windows reserves whatever extension follows them ("NUL.txt" too).
+_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{p}{n}" for p in ("COM", "LPT") for n in [*"123456789", "¹", "²", "³"]]
+)
+
+# Windows Explorer's path limit (MAX_PATH, 260 UTF-16 code units with the terminating NUL;
+# a folder's path leaves 12 more for an 8.3 name: CreateDirectory). PATH_MARGIN is what we
+# allow for the folder the package is extracted into, trailing backslash included:
+# "C:\Users\Administrator\Downloads\" (33) and a folder named like the ZIP (Explorer's
+# "Extract all" suggests it) of up to 56 characters: "某某县-2026年法治政府建设示范创建（综合示范）-
+# 佐证材料包（ZIP）-20260612" is 44, a volume ("…-第1卷（共3卷）") 53.
+MAX_PATH = 260
+PATH_MARGIN = 90
+
+
+def utf16_len(text):
+    """Length as Windows counts it: UTF-16 code units (a character outside the BMP counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _take(text, units):
+    """The longest start of `text` that takes at most `units` UTF-16 code units."""
+    used = 0
+    for i, ch in enumerate(text):
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > units:
+            return text[:i]
+    return text
+
+
+def _reserved(name):
+    return name.split(".", 1)[0].rstrip(" ").upper() in _RESERVED
 
 
 def safe_name(text, limit=60):
-    """A file or folder name every system accepts: no separators or reserved characters, bounded length."""
+    """A file or folder name every system accepts: no separators or reserved characters
+    (\\ / : * ? " < > | and control characters), no trailing dot or space, not a device name
+    Windows reserves (CON, NUL, COM1, …), at most `limit` UTF-16 code units; a cut name never
+    ends on a comma or an opening bracket."""
     name = _UNSAFE.sub("_", tables.clean_text(text)).strip(". ")
-    # A cut title does not end on a comma or an opening bracket ("依法行政，" reads as unfinished).
-    return name[:limit].rstrip(". ,;，、；：:（(“") or "_"
+    name = _take(name, limit).rstrip(_NO_END) or "_"
+    if _reserved(name):
+        name = _take("_" + name, limit).rstrip(_NO_END)
+    return name
+
+
+def fit_title(name, room):
+    """`name` (already safe) whole if it takes at most `room` UTF-16 code units; otherwise
+    cut after the last punctuation mark that leaves room for "…" (a hard cut only when
+    there is none) and "…" added. Returns "" when not even one character and "…" fit."""
+    if utf16_len(name) <= room:
+        return name
+    if room < 2:
+        return ""
+    head = _take(name, room - 1)
+    for i in range(len(head), 0, -1):
+        if head[i - 1] in _BREAKS:
+            cut = head[:i].rstrip(_NO_END)
+            if cut:
+                return cut + ELLIPSIS
+    cut = head.rstrip(_NO_END)
+    return cut + ELLIPSIS if cut else ""
+
+
+def folder_names(files, margin=PATH_MARGIN):
+    """The folder name ("code title") of every indicator on the way to the package's files,
+    keeping whole titles where the path budget allows.
+
+    `files` are (chain, file name): chain is [(code, title), …] from level 1 down, the
+    folders the file lies in. Every file's path, extracted into a folder of `margin` UTF-16
+    units, stays within MAX_PATH (and its folder within CreateDirectory's limit). Where a
+    path would be too long, the longest titles on it give way first: going down the tree,
+    each folder gets the largest share that leaves its descendants' titles the same share,
+    and a title longer than its share is cut at punctuation with "…" (fit_title). A folder
+    is shared by all its files, so the file with the longest path decides. Codes are unique,
+    so the names are too. Returns {code: folder name}."""
+    file_limit, folder_limit = MAX_PATH - 1 - margin, MAX_PATH - 12 - 1 - margin  # in the package, UTF-16 units
+    titles, paths, depth = {}, [], 0
+    for chain, file_name in files:
+        for code, title in chain:
+            titles.setdefault(code, safe_name(title, 240))
+        codes = [code for code, _title in chain]
+        # "code title" per folder (the space counted even when the title ends up empty), a separator after each
+        fixed = sum(utf16_len(code) + 1 for code in codes)
+        room = min(file_limit - len(codes) - utf16_len(file_name), folder_limit - (len(codes) - 1)) - fixed
+        paths.append((codes, room))
+        depth = max(depth, len(codes))
+    chosen = {}
+    for level in range(depth):
+        under = defaultdict(list)
+        for codes, room in paths:
+            if len(codes) > level:
+                rest = [utf16_len(titles[c]) for c in codes[level:]]
+                under[codes[level]].append((room - sum(utf16_len(chosen[c]) for c in codes[:level]), rest))
+        for code, constraints in under.items():
+
+            def fits(share, constraints=constraints):
+                return all(sum(min(n, share) for n in rest) <= room for room, rest in constraints)
+
+            low, high = 0, utf16_len(titles[code])
+            while low < high:  # the largest share that fits
+                mid = (low + high + 1) // 2
+                low, high = (mid, high) if fits(mid) else (low, mid - 1)
+            chosen[code] = fit_title(titles[code], low)
+    return {code: f"{code} {name}" if name else code for code, name in chosen.items()}
 
 
 def _unique(name, taken):
-    if name not in taken:
-        taken.add(name)
+    """`name`, or "name（2）.ext", … when a name that differs only in case is taken (Windows ignores case)."""
+    if name.casefold() not in taken:
+        taken.add(name.casefold())
         return name
     stem, dot, ext = name.rpartition(".")
     if not dot:
@@ -160,15 +264,64 @@ def _unique(name, taken):
     n = 2
     while True:
         candidate = f"{stem}（{n}）{'.' + ext if ext else ''}"
-        if candidate not in taken:
-            taken.add(candidate)
+        if candidate.casefold() not in taken:
+            taken.add(candidate.casefold())
             return candidate
         n += 1
 
 
+def _href(path):
+    """A relative link to a file of the package: ASCII specials (space, #, ?, %) escaped,
+    Chinese kept as it is (a UTF-8 page may link so, and a third of the bytes)."""
+    return "".join(quote(c, safe="/") if ord(c) < 128 else c for c in path)
+
+
+def manifest_columns():
+    """The manifest's columns: (JSON key, CSV header). The JSON keys are stable English
+    (read back by submissions and by whoever checks a package); the CSV headers and the
+    index page's are in the language the package is built in (the county's: report_run)."""
+    return [
+        ("path", _("Path")),
+        ("indicator", _("Indicator")),
+        ("indicator_title", _("Indicator title")),
+        ("also", _("Also used for")),
+        ("unit", _("Unit")),
+        ("kind", _("Kind")),
+        ("title", _("Title")),
+        ("size", _("Size (bytes)")),
+        ("sha256", "SHA-256"),
+    ]
+
+
+def kind_label(kind):
+    """The readable kind of a manifest entry: the report, or an evidence kind's label."""
+    if kind == "report":
+        return _("Self-assessment report")
+    return str(dict(Evidence.Kind.choices).get(kind, kind))
+
+
+def manifest_csv(manifest):
+    """manifest.csv: readable headers and kinds, every cell formula-escaped (UTF-8 with BOM)."""
+    columns = manifest_columns()
+    rows = [[kind_label(m["kind"]) if key == "kind" else m.get(key, "") for key, _label in columns] for m in manifest]
+    return tables.export_table([str(label) for _key, label in columns], rows, "csv")
+
+
 def build_package(campaign, out, progress=_noop, report_file=None):
     """Write the evidence package ZIP to the binary file `out`, file by file (memory
-    stays flat whatever the total size). Returns the manifest rows."""
+    stays flat whatever the total size). Returns the manifest rows.
+
+    Folders go by indicator, "code title" on three levels (folder_names: whole titles
+    where the Windows path budget allows, cut at punctuation with "…" otherwise). At the
+    top: the report, manifest.json, manifest.csv and index.html. Each manifest.json entry
+    has the same stable English keys and codes, whatever the language:
+    path, size (bytes), sha256, indicator (the level-3 code), indicator_title (in full),
+    unit, kind ("report" or an evidence kind: document, image, news_link, award, summary,
+    data), title (the evidence's), also (further indicator codes, joined by "、"); the
+    report's entry has only path, size, sha256, kind and an empty indicator and unit. Keys
+    are only ever added (indicator_title came later): submission_verify reads path and
+    size back from stored submissions. manifest.csv and index.html show the same in the
+    package's language, with the kinds' labels (manifest_columns, kind_label)."""
     nodes = {n.pk: n for n in Indicator.objects.filter(framework_id=campaign.framework_id)}
     items = list(
         Evidence.objects.accepted()
@@ -181,7 +334,26 @@ def build_package(campaign, out, progress=_noop, report_file=None):
         evidence_id__in=[e.pk for e in items]
     ).values_list("evidence_id", "indicator__code"):
         also[evidence_id].append(code)
-    manifest, taken = [], set()
+    # First the names (each file's, then the folders', which depend on the longest path), then the bytes.
+    planned, taken = [], defaultdict(set)
+    for e in items:
+        r = e.current_revision
+        if r is None:
+            continue
+        l3 = nodes[e.assignment.indicator_id]
+        l2 = nodes[l3.parent_id]
+        l1 = nodes[l2.parent_id]
+        stem = safe_name(f"{e.assignment.unit.short_name or e.assignment.unit.name}-{e.title}")
+        if r.file:
+            ext = r.original_name.rsplit(".", 1)[-1].lower() if "." in r.original_name else "bin"
+            if stem.lower().endswith("." + ext):
+                stem = stem[: -len(ext) - 1]
+            name = f"{stem}.{ext}"
+        else:
+            name = f"{stem}.url" if r.url else f"{stem}.txt"
+        planned.append((e, (l1, l2, l3), _unique(name, taken[l3.code])))
+    folders = folder_names([([(n.code, n.title) for n in chain], name) for _e, chain, name in planned])
+    manifest = []
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
 
         def add(path, source, meta):
@@ -200,55 +372,38 @@ def build_package(campaign, out, progress=_noop, report_file=None):
                 report_file.chunks(COPY_CHUNK),
                 {"indicator": "", "unit": "", "kind": "report"},
             )
-        for n, e in enumerate(items, start=1):
-            l3 = nodes[e.assignment.indicator_id]
-            l2 = nodes[l3.parent_id]
-            l1 = nodes[l2.parent_id]
-            folder = "/".join(
-                [
-                    f"{l1.code} {safe_name(l1.title, 30)}",
-                    f"{l2.code} {safe_name(l2.title, 30)}",
-                    f"{l3.code} {safe_name(l3.title, 30)}",
-                ]
-            )
+        for n, (e, chain, name) in enumerate(planned, start=1):
+            l3 = chain[-1]
+            path = "/".join([*(folders[node.code] for node in chain), name])
             r = e.current_revision
             meta = {
                 "indicator": l3.code,
+                "indicator_title": l3.title,
                 "unit": e.assignment.unit.name,
                 "kind": e.kind,
                 "title": e.title,
                 "also": "、".join(sorted(also[e.pk], key=tables.code_sort_key)),
             }
-            stem = safe_name(f"{e.assignment.unit.short_name or e.assignment.unit.name}-{e.title}")
-            if r is not None and r.file:
-                ext = r.original_name.rsplit(".", 1)[-1].lower() if "." in r.original_name else "bin"
-                if stem.lower().endswith("." + ext):
-                    stem = stem[: -len(ext) - 1]
+            if r.file:
                 with r.file.open("rb") as fh:
-                    add(f"{folder}/{_unique(f'{stem}.{ext}', taken)}", fh.chunks(COPY_CHUNK), meta)
-            elif r is not None and r.url:
-                body = f"[InternetShortcut]\r\nURL={r.url}\r\n".encode()
-                add(f"{folder}/{_unique(f'{stem}.url', taken)}", [body], meta)
-            elif r is not None:
-                add(f"{folder}/{_unique(f'{stem}.txt', taken)}", [r.text.encode("utf-8")], meta)
+                    add(path, fh.chunks(COPY_CHUNK), meta)
+            elif r.url:
+                add(path, [f"[InternetShortcut]\r\nURL={r.url}\r\n".encode()], meta)
+            else:
+                add(path, [r.text.encode("utf-8")], meta)
             if n % 20 == 0:
                 progress(
-                    5 + int(85 * n / max(1, len(items))),
-                    _("Packing evidence %(n)s of %(total)s") % {"n": n, "total": len(items)},
+                    5 + int(85 * n / max(1, len(planned))),
+                    _("Packing evidence %(n)s of %(total)s") % {"n": n, "total": len(planned)},
                 )
         progress(92, _("Writing the manifest"))
-        buffer = io.StringIO()
-        writer = csv.DictWriter(
-            buffer,
-            fieldnames=["path", "indicator", "also", "unit", "kind", "title", "size", "sha256"],
-            extrasaction="ignore",
-        )
-        writer.writeheader()
-        writer.writerows([{**m, "title": m.get("title", ""), "also": m.get("also", "")} for m in manifest])
-        zf.writestr("manifest.csv", "\ufeff" + buffer.getvalue())
+        zf.writestr("manifest.csv", manifest_csv(manifest))
         zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+        labels = dict(manifest_columns())
+        rows = [{**m, "kind_label": kind_label(m["kind"]), "href": _href(m["path"])} for m in manifest]
         zf.writestr(
-            "index.html", render_to_string("reports/package_index.html", {"campaign": campaign, "manifest": manifest})
+            "index.html",
+            render_to_string("reports/package_index.html", {"campaign": campaign, "rows": rows, "labels": labels}),
         )
     return manifest
 
@@ -315,10 +470,8 @@ def build_xlsx(campaign, out, progress=_noop):
     each, through django-import-export resources, formula-escaped."""
 
     def sheet(title, resource, queryset):
-        data = resource.export(queryset)
-        escaped = tablib.Dataset(headers=data.headers, title=title)
-        for row in data:
-            escaped.append([tables.neutralise(v) if isinstance(v, str) else v for v in row])
+        escaped = tables.neutralised(resource.export(queryset))
+        escaped.title = title
         return escaped
 
     book = tablib.Databook(
