@@ -2,12 +2,13 @@
 # Checks the Debian packages the app needs and installs the missing ones when it
 # can (root with apt-get); otherwise says exactly what to install.
 #   scripts/sysdeps.sh run   — fonts and HarfBuzz subsetting (PDF), gettext (messages)
-#   scripts/sysdeps.sh test  — the above plus chromium (browser tests) and poppler-utils
+#   scripts/sysdeps.sh test  — the above plus chromium (browser tests), poppler-utils and LibreOffice
+#                              Writer and Calc (real office files for the evidence tests)
 #   scripts/sysdeps.sh bench — the run set plus wrk (load run) and zip (package baseline)
 set -euo pipefail
 mode=${1:-run}
 pkgs=(fonts-noto-cjk libharfbuzz-subset0 gettext)
-[ "$mode" = test ] && pkgs+=(chromium poppler-utils)
+[ "$mode" = test ] && pkgs+=(chromium poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui)
 [ "$mode" = bench ] && pkgs+=(wrk zip)
 
 missing=()
