@@ -7,7 +7,8 @@ from core.forms import BootstrapForm
 from .models import Evidence
 
 FILE_ACCEPT = (
-    ".pdf,.ofd,.doc,.docx,.xls,.xlsx,.wps,.et,.dps,.ppt,.pptx,.jpg,.jpeg,.png,image/jpeg,image/png,application/pdf"
+    ".pdf,.ofd,.doc,.docx,.xls,.xlsx,.wps,.et,.dps,.ppt,.pptx,.odt,.ods,.odp,.jpg,.jpeg,.png,"
+    "image/jpeg,image/png,application/pdf"
 )
 
 
@@ -33,7 +34,10 @@ class MultipleFileField(forms.FileField):
 
 class FileEvidenceForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=[(k, Evidence.Kind(k).label) for k in Evidence.FILE_KINDS])
-    files = MultipleFileField(label=_("Files"), help_text=_("PDF, OFD, Word, Excel, WPS, JPG or PNG; several at once"))
+    files = MultipleFileField(
+        label=_("Files"),
+        help_text=_("PDF, OFD, Word, Excel, PowerPoint, WPS, ODF (.odt, .ods, .odp), JPG or PNG; several at once"),
+    )
     title = forms.CharField(label=_("Title"), max_length=200, required=False, help_text=_("Empty: the file name"))
     issued_on = forms.DateField(
         label=_("Date"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})

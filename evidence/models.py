@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
 
+from .sniff import type_label
+
 
 def revision_upload_to(instance, filename):
     """A generated name: the user's file name is kept in the database only."""
@@ -156,6 +158,11 @@ class EvidenceRevision(models.Model):
     @property
     def inline_ok(self):
         return self.is_image or self.content_type == "application/pdf"
+
+    @property
+    def type_label(self):
+        """The file's type as the pages show it ("WPS 表格", "PDF", "ODT"); empty for a link or a text."""
+        return type_label(self.content_type, self.original_name)
 
 
 class Review(models.Model):

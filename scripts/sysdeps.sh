@@ -2,7 +2,8 @@
 # Checks the Debian packages the app needs and installs the missing ones when it
 # can (root with apt-get); otherwise says exactly what to install.
 #   scripts/sysdeps.sh run   — fonts and HarfBuzz subsetting (PDF), gettext (messages)
-#   scripts/sysdeps.sh test  — the above plus chromium (browser tests), poppler-utils and LibreOffice (real office files)
+#   scripts/sysdeps.sh test  — the above plus chromium (browser tests), poppler-utils and LibreOffice
+#                              Writer and Calc (real office tables and documents for the tests)
 #   scripts/sysdeps.sh bench — the run set plus wrk (load run) and zip (package baseline)
 set -euo pipefail
 mode=${1:-run}

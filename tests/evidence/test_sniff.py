@@ -1,8 +1,9 @@
 import io
+import re
 
 import pytest
 
-from evidence.sniff import Refused, clean_filename, sniff
+from evidence.sniff import NOT_ACCEPTED, Refused, clean_filename, sniff
 
 from . import samples
 
@@ -20,6 +21,8 @@ from . import samples
         (samples.ole2(), "报表.xls", "ole2"),
         (samples.ole2(), "文稿.wps", "ole2"),
         (samples.docx(), "文稿.wps", "docx"),
+        (samples.odf(), "方案.odt", "odt"),
+        (samples.pptx(), "汇报.pptx", "pptx"),
     ],
 )
 def test_accepted_types(data, name, kind):
@@ -39,13 +42,13 @@ def test_accepted_types(data, name, kind):
         (samples.pdf(), "伪装.jpg", "不一致"),
         (samples.docx(), "伪装.xlsx", "不一致"),
         (b"", "空.pdf", "空"),
-        (b"just some text", "说明.txt", "不接收"),
+        (b"just some text", "说明.txt", NOT_ACCEPTED),
     ],
 )
 def test_refused_types_say_why(data, name, words, settings):
     from django.utils import translation
 
-    with translation.override("zh-hans"), pytest.raises(Refused, match=words):
+    with translation.override("zh-hans"), pytest.raises(Refused, match=re.escape(str(words))):
         sniff(io.BytesIO(data), name)
 
 
