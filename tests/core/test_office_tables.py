@@ -3,15 +3,12 @@ turns one county table (tests/fixtures/county-table.html: merged titles, a two-r
 序号 in several styles) into .xlsx, .xls, .ods and CSV in UTF-8 and GBK; each reads to the
 same rows and imports to the same tree and division. LibreOffice also opens what we export.
 
-soffice is required in CI (a missing one fails these tests, as a missing Chromium fails the
-browser journeys); elsewhere they are skipped with the install line.
+soffice comes from tests/office.py (required in CI, skipped elsewhere without it).
 """
 
 import csv
 import io
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,9 +18,9 @@ from campaign.services import campaign_create
 from core.tables import TableError, read_table
 from indicators.services import framework_import
 from portal.demo import load_units
+from tests.office import convert, require_soffice
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SOFFICE = shutil.which("soffice")
 FORMATS = {  # name -> soffice --convert-to argument
     "xlsx": "xlsx",
     "xls": "xls",
@@ -34,43 +31,20 @@ FORMATS = {  # name -> soffice --convert-to argument
 REQUIRED = ("level3", "lead")
 
 
-def _need_soffice():
-    if SOFFICE:
-        return
-    message = "LibreOffice is not installed: apt-get install libreoffice-calc-nogui libreoffice-writer-nogui"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def _convert(source, target, outdir, infilter=None):
-    """One soffice conversion (a few seconds: start-up dominates), in its own profile so
-    parallel runs do not share a lock."""
-    outdir.mkdir(parents=True, exist_ok=True)
-    profile = outdir / "profile"
-    args = [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", target]
-    if infilter:
-        args.append(f"--infilter={infilter}")
-    subprocess.run([*args, str(source), "--outdir", str(outdir)], check=True, capture_output=True, timeout=180)
-    produced = [p for p in outdir.iterdir() if p.is_file() and p.stem == source.stem]
-    assert produced, f"soffice wrote nothing for {target}"
-    return produced[0].read_bytes()
-
-
 @pytest.fixture(scope="session")
-def office_files(tmp_path_factory):
+def county_tables(tmp_path_factory):
     """The county table in every format LibreOffice writes, converted once per test session."""
-    _need_soffice()
+    require_soffice()
     base = tmp_path_factory.mktemp("office")
     source = base / "county-table.html"
     shutil.copy(FIXTURES / "county-table.html", source)
     # The HTML is read as a Calc web query so that rowspan/colspan become merged cells.
-    ods = _convert(source, "ods", base / "ods", infilter="calc_HTML_WebQuery")
+    ods = convert(source, "ods", base / "ods", infilter="calc_HTML_WebQuery")
     (base / "county-table.ods").write_bytes(ods)
     files = {"ods": ods}
     for name, target in FORMATS.items():
         if name != "ods":
-            files[name] = _convert(base / "county-table.ods", target, base / name)
+            files[name] = convert(base / "county-table.ods", target, base / name)
     return files
 
 
@@ -81,8 +55,8 @@ def _rows(table):
     ]
 
 
-def test_every_format_reads_to_the_same_rows(office_files):
-    expected = _rows(read_table(office_files["xlsx"], required=REQUIRED))
+def test_every_format_reads_to_the_same_rows(county_tables):
+    expected = _rows(read_table(county_tables["xlsx"], required=REQUIRED))
     assert len(expected) == 5
     assert expected[0][:4] == (
         1,
@@ -92,24 +66,24 @@ def test_every_format_reads_to_the_same_rows(office_files):
     )
     assert [r[0] for r in expected] == [1, 2, 3, 4, 5]  # 1 / （2） / ③ / 第4项 / 五
     assert expected[4][3] == "建立行政规范性文件备案审查制度，备案审查率达到 100%。"  # inner space and 。 kept
-    for name, data in office_files.items():
+    for name, data in county_tables.items():
         assert _rows(read_table(data, required=REQUIRED)) == expected, name
 
 
-def test_only_the_csv_continues_blank_titles_and_says_so(office_files):
+def test_only_the_csv_continues_blank_titles_and_says_so(county_tables):
     for name in ("xlsx", "xls", "ods"):
-        assert read_table(office_files[name]).continued == [], name  # the merged ranges say it
+        assert read_table(county_tables[name]).continued == [], name  # the merged ranges say it
     for name in ("csv-utf8", "csv-gbk"):
-        table = read_table(office_files[name])
+        table = read_table(county_tables[name])
         assert table.continued == [5, 6, 8], name  # the rows under the first row of each merged block
         assert "沿用上方的标题" in " ".join(str(n) for n in table.notes)
 
 
 @pytest.mark.django_db
-def test_every_format_imports_to_the_same_tree_and_division(office_files):
+def test_every_format_imports_to_the_same_tree_and_division(county_tables):
     load_units()
     results = {}
-    for name, data in office_files.items():
+    for name, data in county_tables.items():
         framework = framework_import(table=read_table(data), name=f"体系-{name}")
         campaign = campaign_create(by=None, slug=f"c-{name}", name=name, county="示范县", framework=framework)
         assignment_import(campaign=campaign, table=read_table(data, required=REQUIRED))
@@ -125,31 +99,31 @@ def test_every_format_imports_to_the_same_tree_and_division(office_files):
 
 
 @pytest.mark.django_db
-def test_libreoffice_opens_what_we_export_and_reads_what_we_read(office_files, tmp_path):
+def test_libreoffice_opens_what_we_export_and_reads_what_we_read(county_tables, tmp_path):
     load_units()
-    framework = framework_import(table=read_table(office_files["ods"]), name="体系")
+    framework = framework_import(table=read_table(county_tables["ods"]), name="体系")
     campaign = campaign_create(by=None, slug="c", name="c", county="示范县", framework=framework)
-    assignment_import(campaign=campaign, table=read_table(office_files["ods"], required=REQUIRED))
+    assignment_import(campaign=campaign, table=read_table(county_tables["ods"], required=REQUIRED))
     ours_csv = assignment_export(campaign=campaign, fmt="csv").decode("utf-8-sig")
     source = tmp_path / "export.xlsx"
     source.write_bytes(assignment_export(campaign=campaign, fmt="xlsx"))
-    theirs_csv = _convert(source, FORMATS["csv-utf8"], tmp_path / "out").decode("utf-8")
+    theirs_csv = convert(source, FORMATS["csv-utf8"], tmp_path / "out").decode("utf-8")
     assert list(csv.reader(io.StringIO(theirs_csv))) == list(csv.reader(io.StringIO(ours_csv)))
 
 
-def test_a_wps_et_workbook_is_read_by_its_content(office_files):
+def test_a_wps_et_workbook_is_read_by_its_content(county_tables):
     # WPS saves .et as an OLE2 workbook like .xls: the name does not matter, the content does.
-    assert _rows(read_table(office_files["xls"])) == _rows(read_table(office_files["xlsx"]))
+    assert _rows(read_table(county_tables["xls"])) == _rows(read_table(county_tables["xlsx"]))
 
 
 @pytest.fixture(scope="session")
 def documents(tmp_path_factory):
     """Files that are not tables, as LibreOffice writes them."""
-    _need_soffice()
+    require_soffice()
     base = tmp_path_factory.mktemp("documents")
     source = base / "note.txt"
     source.write_text("关于报送材料的通知\n", encoding="utf-8")
-    return {ext: _convert(source, ext, base / ext) for ext in ("docx", "odt", "doc", "pdf")}
+    return {ext: convert(source, ext, base / ext) for ext in ("docx", "odt", "doc", "pdf")}
 
 
 @pytest.mark.parametrize(
