@@ -1,10 +1,12 @@
 """Adding, replacing, hiding and reviewing evidence. Each owns its transaction,
 writes the audit trail, and moves the share through the workflow service."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from assignments.models import Assignment
 from assignments.services import assignment_transition
@@ -57,7 +59,30 @@ def _checked_file(assignment, upload, kind):
         )
     if kind == Evidence.Kind.IMAGE and not sniffed.is_image:
         raise Refused(_("Photos must be JPG or PNG images."))
+    if sniffed.is_image:
+        _check_pixels(upload)
     return sniffed, name, digest
+
+
+def _check_pixels(upload):
+    """Refuse a picture larger than EVIDENCE_MAX_IMAGE_MEGAPIXELS from its header alone
+    (Image.open reads the size without decoding the pixels)."""
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            width, height = image.size
+    except (OSError, Image.DecompressionBombError, ValueError) as exc:
+        raise Refused(_("The picture cannot be read: save it again as JPG or PNG.")) from exc
+    finally:
+        upload.seek(0)
+    limit = settings.EVIDENCE_MAX_IMAGE_MEGAPIXELS
+    if width * height > limit * 1_000_000:
+        raise Refused(
+            _(
+                "The picture is %(width)s × %(height)s pixels (%(mp)s megapixels); the limit is %(limit)s megapixels. Make it smaller and upload it again."
+            )
+            % {"width": width, "height": height, "mp": round(width * height / 1_000_000), "limit": limit}
+        )
 
 
 def _file_revision(evidence, number, upload, checked, by):

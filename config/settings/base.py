@@ -224,6 +224,9 @@ STORAGES = {
 FILE_UPLOAD_HANDLERS = ["core.uploads.HashingUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default="") or None
 EVIDENCE_MAX_UPLOAD_MB = env_int("EVIDENCE_MAX_UPLOAD_MB", 50, minimum=1)
+# Largest photo accepted, in megapixels (a phone's is 12–50): a small PNG of 12,600 × 12,600
+# pixels would take a worker's memory to over a gigabyte to decode.
+EVIDENCE_MAX_IMAGE_MEGAPIXELS = env_int("EVIDENCE_MAX_IMAGE_MEGAPIXELS", 50, minimum=1)
 
 # Scaled out: evidence files in an S3-compatible store (MinIO, a cloud's object
 # storage) through django-storages (`pip install ".[s3]"`). Files stay private:

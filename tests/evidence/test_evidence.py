@@ -330,3 +330,38 @@ def test_evidence_links_only_to_indicators_the_unit_has_a_task_in(client, world)
     response = client.post(reverse("evidence:link", args=[e.pk]), {"codes": other}, follow=True)
     assert "没有任务" in response.content.decode() and other in response.content.decode()
     assert not e.also_proves.exists()
+
+
+def _png_of(width, height):
+    """A valid PNG header announcing width × height pixels, with almost nothing after it: what a
+    decompression bomb looks like to a reader that only reads the header."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_picture_of_too_many_pixels_is_refused_at_upload_with_the_reason(liaison, share, settings):
+    settings.EVIDENCE_MAX_IMAGE_MEGAPIXELS = 50
+    response = _upload(liaison, share, up("巨图.png", _png_of(12_600, 12_600)), kind="image", follow=True)
+    body = response.content.decode()
+    assert "12600 × 12600 像素" in body and "上限 50 百万像素" in body
+    assert not Evidence.objects.exists()
+
+
+def test_a_thumbnail_is_not_made_of_a_picture_over_the_limit(liaison, share, settings):
+    _upload(liaison, share, up("照片.png", samples.png()), kind="image")
+    revision = EvidenceRevision.objects.get()
+    settings.EVIDENCE_MAX_IMAGE_MEGAPIXELS = 0  # the limit lowered after the upload
+    assert thumbnail_make(revision.pk) is False
+    revision.refresh_from_db()
+    assert not revision.thumbnail
