@@ -215,6 +215,9 @@ def main():
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
+        from hostile import bench_hostile
+
+        bench_hostile(report)
         bench_imports()
         demo_load(county="示范县")
         anonymous = Client()

@@ -519,12 +519,13 @@ def _ole_format(data):
     raise _not_a_table("ole")
 
 
-def load_grid(data, sheet=None):
-    """The cells of one sheet, with its merged ranges. Chooses the first sheet
-    that has a header row unless `sheet` names one."""
+def load_grid(data, sheet=None, header_required=False):
+    """The cells of one sheet, with its merged ranges. Chooses the first sheet that has a task
+    table's header row unless `sheet` names one; `header_required` refuses a file without one
+    early (see _choose_sheet)."""
     kind = detect_format(data)
     loader = {"xlsx": _load_xlsx, "xls": _load_xls, "ods": _load_ods, "csv": _load_csv}[kind]
-    return loader(data, sheet)
+    return loader(data, sheet, header_required)
 
 
 # Bounds on what a workbook may unpack to, checked on the ZIP directory before any XML is
@@ -597,7 +598,7 @@ def _xlsx_merged(archive, path):
     return sorted(set(merged))
 
 
-def _load_xlsx(data, sheet):
+def _load_xlsx(data, sheet, header_required=False):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         _check_zip(archive)
@@ -611,7 +612,7 @@ def _load_xlsx(data, sheet):
         raise TableError(_("This is not a readable .xlsx workbook.")) from exc
     try:
         names = wb.sheetnames
-        chosen = _choose_sheet(names, sheet, lambda name: _xlsx_rows(wb[name], HEADER_SEARCH_ROWS))
+        chosen = _choose_sheet(names, sheet, lambda name: _xlsx_rows(wb[name], HEADER_SEARCH_ROWS), header_required)
         rows = _xlsx_rows(wb[chosen], MAX_ROWS + 1)
         merged = _xlsx_merged(archive, paths[chosen]) if chosen in paths else []
     except (ET.ParseError, DefusedXmlException) as exc:
@@ -636,7 +637,7 @@ def _xlsx_rows(ws, limit):
     return rows
 
 
-def _load_xls(data, sheet):
+def _load_xls(data, sheet, header_required=False):
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
     except Exception as exc:  # xlrd raises bare XLRDError/CompDocError/struct.error for junk
@@ -661,7 +662,7 @@ def _load_xls(data, sheet):
             out.append(values)
         return out
 
-    chosen = _choose_sheet(names, sheet, lambda name: rows_of(name, HEADER_SEARCH_ROWS))
+    chosen = _choose_sheet(names, sheet, lambda name: rows_of(name, HEADER_SEARCH_ROWS), header_required)
     rows = rows_of(chosen, MAX_ROWS + 1)
     merged = [(r1, c1, r2 - 1, c2 - 1) for r1, r2, c1, c2 in book.sheet_by_name(chosen).merged_cells]
     return Grid(chosen, names, _check_size(rows), merged)
@@ -672,7 +673,7 @@ _ODF_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _ODF_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 
 
-def _load_ods(data, sheet):
+def _load_ods(data, sheet, header_required=False):
     """An OpenDocument spreadsheet (LibreOffice, WPS on 信创 desktops).
 
     The values come from python-calamine (Rust's calamine: a kept reader of xlsx/xls/ods
@@ -694,12 +695,15 @@ def _load_ods(data, sheet):
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, ET.ParseError, python_calamine.CalamineError) as exc:
         raise TableError(_("This is not a readable OpenDocument spreadsheet (.ods).")) from exc
 
+    too_big = []
+
     def rows_of(name, limit):
         merged, formulas, height = layout.get(name, ([], set(), 0))
         if height > MAX_ROWS:
             # Never handed to calamine: a sheet of millions of (repeated) rows is refused when
             # chosen, and passed over while looking for the sheet with the header.
             if limit == HEADER_SEARCH_ROWS:
+                too_big.append(name)
                 return []
             raise _too_many_rows()
         try:
@@ -720,7 +724,12 @@ def _load_ods(data, sheet):
             rows.append(cells)
         return rows
 
-    chosen = _choose_sheet(names, sheet, lambda name: rows_of(name, HEADER_SEARCH_ROWS))
+    try:
+        chosen = _choose_sheet(names, sheet, lambda name: rows_of(name, HEADER_SEARCH_ROWS), header_required)
+    except TableError:
+        if too_big:  # no header found because the sheet that has it is too large to read
+            raise _too_many_rows() from None
+        raise
     rows = rows_of(chosen, MAX_ROWS + 1)
     return Grid(chosen, names, _check_size(rows), layout.get(chosen, ([], set(), 0))[0])
 
@@ -773,7 +782,7 @@ def _ods_layout(archive):
     return layout
 
 
-def _load_csv(data, sheet):
+def _load_csv(data, sheet, header_required=False):
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -809,15 +818,31 @@ def _check_size(rows):
     return rows
 
 
-def _choose_sheet(names, wanted, first_rows):
+def _choose_sheet(names, wanted, first_rows, header_required=False):
+    """The sheet to read: `wanted`, or the first with a task table's header row. With
+    `header_required` a sheet without one is refused from its first rows, before the rest is
+    read (a bomb of 20,000 wide rows of numbers would otherwise be parsed only to be refused)."""
     if wanted:
         if wanted not in names:
             raise TableError(_("There is no sheet named %(name)s.") % {"name": wanted})
+        if header_required and _find_header(first_rows(wanted)) is None:
+            raise _no_header()
         return wanted
     for name in names:
         if _find_header(first_rows(name)) is not None:
             return name
+    if header_required:
+        raise _no_header()
     return names[0]
+
+
+def _no_header():
+    return TableError(
+        _(
+            "No header row found: the table needs a column named %(column)s (or %(alternative)s) and the other column names."
+        )
+        % {"column": HEADER_SYNONYMS["level3"][0], "alternative": HEADER_SYNONYMS["level3"][3]}
+    )
 
 
 # --- parsing ------------------------------------------------------------------------
@@ -878,12 +903,7 @@ def parse_grid(grid, required=("level3",)):
     rows = _fill_merged([list(r) for r in grid.rows], grid.merged)
     header_index = _find_header(rows)
     if header_index is None:
-        raise TableError(
-            _(
-                "No header row found: the table needs a column named %(column)s (or %(alternative)s) and the other column names."
-            )
-            % {"column": HEADER_SYNONYMS["level3"][0], "alternative": HEADER_SYNONYMS["level3"][3]}
-        )
+        raise _no_header()
     columns, first = _combine_two_row_header(rows, header_index)
     missing = [COLUMN_LABELS[k] for k in required if k not in columns]
     if missing:
@@ -1022,7 +1042,7 @@ def _parse_row(row, number, columns, section1, section2, table, above):
 
 def read_table(data, sheet=None, required=("level3",)):
     """Read an uploaded file's bytes into a ParsedTable. Raises TableError for whole-file problems."""
-    return parse_grid(load_grid(data, sheet=sheet), required=required)
+    return parse_grid(load_grid(data, sheet=sheet, header_required=True), required=required)
 
 
 # --- positions -------------------------------------------------------------------

@@ -501,3 +501,17 @@ def test_giant_shared_strings_are_refused(monkeypatch):
 def test_entity_tricks_in_a_workbook_are_refused_with_a_message(part):
     with pytest.raises(TableError, match="无法安全读取"):
         read_table(_xlsx_with({"xl/workbook.xml": part}))
+
+
+def test_a_sheet_without_a_header_is_refused_from_its_first_rows_unread(monkeypatch):
+    requested = []
+    original = tables._xlsx_rows
+    monkeypatch.setattr(tables, "_xlsx_rows", lambda ws, limit: requested.append(limit) or original(ws, limit))
+
+    def build(ws):
+        for n in range(200):
+            ws.append([n, n * 2, n * 3])
+
+    with pytest.raises(TableError, match="未找到表头"):
+        read_table(builders.xlsx_bytes(build))
+    assert requested == [tables.HEADER_SEARCH_ROWS]  # never the whole sheet
