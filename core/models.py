@@ -229,3 +229,31 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class OutboxMessage(models.Model):
+    """A background task to hand to the broker, written in the same transaction as the change
+    that needs it (a transactional outbox). core.outbox sends it right after the commit; what the
+    broker did not take then (Redis down) the relay sends when it answers again. Nothing is lost,
+    and the tasks it names are idempotent, so a message sent twice does no harm."""
+
+    id = models.BigAutoField(primary_key=True)
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Taken by one sender (compare-and-set); a claim older than a minute belongs to one that died.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            # The relay: messages not yet sent, oldest first.
+            models.Index(fields=["created_at"], condition=models.Q(sent_at__isnull=True), name="outbox_pending_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.task}{self.args}"

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .outbox import outbox_sweep, relay
 from .uploads import stash_sweep
 
 
@@ -14,3 +15,11 @@ def sweep_stashes():
     """Daily: remove uploaded tables whose preview was never confirmed."""
 
     return stash_sweep()
+
+
+@shared_task(name="core.relay_outbox", time_limit=120, soft_time_limit=100)
+def relay_outbox():
+    """Every 30 s (beat): send the background work the broker could not take when it was queued."""
+    sent = relay()
+    outbox_sweep()
+    return sent

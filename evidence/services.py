@@ -13,6 +13,7 @@ from assignments.services import assignment_transition
 from core.audit import audit_record
 from core.figures_cache import dashboard_touch
 from core.notifications import notify
+from core.outbox import send_later
 from core.uploads import sha256_of
 from org import permissions
 from org.selectors import unit_people
@@ -100,9 +101,7 @@ def _file_revision(evidence, number, upload, checked, by):
     revision.file.save(upload.name, upload, save=False)
     revision.save()
     if sniffed.is_image:
-        from .tasks import make_thumbnail
-
-        transaction.on_commit(lambda: make_thumbnail.delay(str(revision.pk)))
+        send_later("evidence.make_thumbnail", str(revision.pk))  # with the revision's transaction
     return revision
 
 

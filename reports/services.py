@@ -27,6 +27,7 @@ from campaign.models import Campaign
 from campaign.services import campaign_move_stage
 from core.audit import audit_record, changed, snapshot
 from core.notifications import notify
+from core.outbox import send_later
 from core.uploads import sha256_of
 from org import permissions
 from org.selectors import city_reviewers
@@ -76,9 +77,7 @@ def report_request(*, campaign, kind, by, join=True, enqueue=True):
             raise ValidationError(_("A job for this report is already queued or running; wait for it.")) from None
         return ReportJob.objects.get(campaign=campaign, kind=kind, status__in=ReportJob.ACTIVE)
     if enqueue:
-        from .tasks import compile_report  # tasks import this module: imported when first needed
-
-        transaction.on_commit(lambda: compile_report.delay(str(job.pk)))
+        send_later("reports.compile", str(job.pk))  # with the job row: a broker outage loses nothing
     return job
 
 
@@ -122,11 +121,9 @@ def report_requeue_stale():
     """Send again the jobs whose worker died (SIGKILL, a lost machine): queued ones nobody
     took and running ones whose heartbeat stopped. The claim decides who runs them, so
     sending one twice is harmless. Returns how many were sent."""
-    from .tasks import compile_report  # tasks import this module: imported when first needed
-
     stale = list(ReportJob.objects.filter(_stale()).values_list("pk", flat=True))
     for pk in stale:
-        compile_report.delay(str(pk))
+        send_later("reports.compile", str(pk))
     return len(stale)
 
 

@@ -345,4 +345,6 @@ CELERY_BEAT_SCHEDULE = {
     # Every 20 s: with REPORT_STALE_SECONDS (60) a killed worker's job is running again within 80 s.
     "requeue-stale-reports": {"task": "reports.requeue_stale", "schedule": 20.0},
     "sweep-stashed-uploads": {"task": "core.sweep_stashes", "schedule": crontab(hour=3, minute=15)},
+    # Background work the broker could not take when it was queued (it was down): sent when it is back.
+    "relay-outbox": {"task": "core.relay_outbox", "schedule": 30.0},
 }

@@ -102,14 +102,14 @@ def _running(world, kind="pdf", beat_seconds_ago=0, **extra):
 
 @pytest.mark.django_db
 def test_only_a_job_whose_heartbeat_stopped_is_stale(world, settings, monkeypatch):
+    from core.models import OutboxMessage
     from reports import services
 
     settings.REPORT_STALE_SECONDS = 60
-    sent = []
-    monkeypatch.setattr("reports.tasks.compile_report.delay", lambda pk: sent.append(pk))
     alive = _running(world, "pdf", beat_seconds_ago=5)
     dead = _running(world, "package", beat_seconds_ago=90)
-    assert report_requeue_stale() == 1 and sent == [str(dead.pk)]
+    assert report_requeue_stale() == 1
+    assert list(OutboxMessage.objects.values_list("task", "args")) == [("reports.compile", [str(dead.pk)])]
     assert services.report_claim(alive.pk) is None  # a live worker's job is never taken from it
     assert services.report_claim(dead.pk).attempts == 1
     assert not alive.is_stale and ReportJob.objects.get(pk=dead.pk).status == "running"
@@ -118,7 +118,6 @@ def test_only_a_job_whose_heartbeat_stopped_is_stale(world, settings, monkeypatc
 @pytest.mark.django_db
 def test_a_new_request_starts_a_stuck_job_afresh_and_joins_a_live_one(world, settings, monkeypatch):
     settings.REPORT_STALE_SECONDS = 60
-    monkeypatch.setattr("reports.tasks.compile_report.delay", lambda pk: None)
     live = _running(world, "pdf", beat_seconds_ago=5)
     assert report_request(campaign=world.campaign, kind="pdf", by=world.office_admin) == live
     stuck = _running(world, "package", beat_seconds_ago=600)
