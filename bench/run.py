@@ -252,4 +252,5 @@ if __name__ == "__main__":
     status |= subprocess.run([sys.executable, str(ROOT / "bench" / "package.py")], cwd=ROOT).returncode
     status |= subprocess.run([sys.executable, str(ROOT / "bench" / "load.py")], cwd=ROOT).returncode
     status |= subprocess.run([sys.executable, str(ROOT / "bench" / "faults.py")], cwd=ROOT).returncode
+    status |= subprocess.run([sys.executable, str(ROOT / "bench" / "outage.py")], cwd=ROOT).returncode
     sys.exit(status)

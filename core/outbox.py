@@ -53,7 +53,9 @@ def dispatch(pk):
     message = OutboxMessage.objects.get(pk=pk)
     try:
         # The registered task (not send_task): it honours task_always_eager and the task's options.
-        _task(message.task).apply_async(args=message.args, retry=False)
+        # No result kept: nobody waits on these, and a web process would otherwise subscribe to
+        # the result store and give up on it for good during an outage.
+        _task(message.task).apply_async(args=message.args, retry=False, ignore_result=True)
     except Exception as exc:  # kombu/redis connection errors, whatever the transport raises
         logger.warning("outbox %s (%s) not sent: %s", pk, message.task, exc)
         OutboxMessage.objects.filter(pk=pk).update(claimed_at=None, last_error=f"{type(exc).__name__}: {exc}"[:2000])
