@@ -4,12 +4,12 @@
 #   scripts/sysdeps.sh run   — fonts and HarfBuzz subsetting (PDF), gettext (messages)
 #   scripts/sysdeps.sh test  — the above plus chromium (browser tests), poppler-utils and LibreOffice
 #                              Writer and Calc (real office tables and documents for the tests)
-#   scripts/sysdeps.sh bench — the run set plus wrk (load run) and zip (package baseline)
+#   scripts/sysdeps.sh bench — the run set plus wrk (load run), zip (package baseline) and redis-server (outage run)
 set -euo pipefail
 mode=${1:-run}
 pkgs=(fonts-noto-cjk libharfbuzz-subset0 gettext)
 [ "$mode" = test ] && pkgs+=(chromium poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui)
-[ "$mode" = bench ] && pkgs+=(wrk zip)
+[ "$mode" = bench ] && pkgs+=(wrk zip redis-server)
 
 missing=()
 for p in "${pkgs[@]}"; do
