@@ -1,12 +1,18 @@
 """Telling people: an in-app notification for each recipient, and an e-mail to
-those who have an address (Django's e-mail backend; the console by default)."""
+those who have an address (Django's e-mail backend; the console by default).
+
+The e-mails go through the outbox: written with the change that caused them, sent by a
+worker after the commit (so a rolled-back change sends nothing, a slow or absent mail
+server never holds up the page, and a broker outage only delays them)."""
 
 import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import timezone
 
 from .models import Notification
+from .outbox import send_later
 
 logger = logging.getLogger(__name__)
 
@@ -14,18 +20,31 @@ logger = logging.getLogger(__name__)
 def notify(users, *, title, body="", link=""):
     """Create one notification per distinct active user and e-mail them. Returns the count."""
     recipients = {u.pk: u for u in users if u.is_active}.values()
-    Notification.objects.bulk_create(
+    created = Notification.objects.bulk_create(
         [Notification(recipient=u, title=title[:200], body=body, link=link[:300]) for u in recipients]
     )
-    for user in recipients:
-        if not user.email:
-            continue
-        text = f"{body}\n\n{settings.SITE_URL}{link}" if link else body
-        try:
-            send_mail(title[:200], text, settings.DEFAULT_FROM_EMAIL, [user.email])
-        except Exception:  # an SMTP failure must not undo the in-app record
-            logger.exception("e-mail to %s failed", user.pk)
+    for note in created:
+        if note.recipient.email:
+            send_later("core.email_notification", note.pk)
     return len(recipients)
+
+
+def notification_email(notification_id):
+    """Send one notification's e-mail, once: claimed with a compare-and-set before sending, given
+    back if the mail server refuses (the task retries). Returns True when it was sent now."""
+    note = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if note is None or not note.recipient.email:
+        return False
+    if not Notification.objects.filter(pk=note.pk, emailed_at__isnull=True).update(emailed_at=timezone.now()):
+        return False
+    text = f"{note.body}\n\n{settings.SITE_URL}{note.link}" if note.link else note.body
+    try:
+        send_mail(note.title, text, settings.DEFAULT_FROM_EMAIL, [note.recipient.email])
+    except Exception:
+        Notification.objects.filter(pk=note.pk).update(emailed_at=None)
+        logger.warning("e-mail of notification %s failed", note.pk, exc_info=True)
+        raise
+    return True
 
 
 def notification_unread_count(user):

@@ -7,6 +7,8 @@ not lost) and `relay()` — run by beat every 30 s, and by `manage.py outbox_rel
 when the broker answers again. Sending claims the row first (compare-and-set), so two
 senders never both send it; one that dies after its claim leaves it to the relay a minute later.
 
+Used for thumbnails, report jobs and notification e-mails.
+
 Why our own and not a library: the kept Django outbox packages target Kafka/event buses or
 need their own worker; this one is a table, two functions and a beat entry over Celery.
 """

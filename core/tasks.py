@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .notifications import notification_email
 from .outbox import outbox_sweep, relay
 from .uploads import stash_sweep
 
@@ -23,3 +24,16 @@ def relay_outbox():
     sent = relay()
     outbox_sweep()
     return sent
+
+
+@shared_task(
+    name="core.email_notification",
+    time_limit=120,
+    soft_time_limit=100,
+    autoretry_for=(OSError,),  # smtplib's errors are OSErrors: the mail server down or refusing
+    retry_backoff=True,
+    max_retries=5,
+)
+def email_notification(notification_id):
+    """A notification's e-mail (queued through the outbox by core.notifications.notify)."""
+    return notification_email(notification_id)

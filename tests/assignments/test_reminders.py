@@ -40,11 +40,18 @@ def test_reminders_7_3_1_days_before(share):
     assert _kinds(reminders_send(today=datetime.date(2026, 3, 11))) == [K.OVERDUE]
 
 
-def test_running_twice_sends_once(share, world):
+def test_running_twice_sends_once(share, world, django_capture_on_commit_callbacks):
+    from config.celery_app import app
+
     day = datetime.date(2026, 3, 3)
-    first = reminders_send(today=day)
-    assert len(first) == 1 and first[0].recipients == 2
-    assert reminders_send(today=day) == []
+    app.conf.task_always_eager = True  # the e-mails, queued through the outbox, are sent here
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            first = reminders_send(today=day)
+            assert len(first) == 1 and first[0].recipients == 2
+            assert reminders_send(today=day) == []
+    finally:
+        app.conf.task_always_eager = False
     assert Notification.objects.filter(recipient=world.liaison_a).count() == 1
     assert len(mail.outbox) == 2
 

@@ -83,3 +83,48 @@ def test_the_relay_stops_at_the_first_refusal_and_keeps_the_order(broker_down, d
     assert OutboxMessage.objects.get(args=["r0"]).attempts == 2 and OutboxMessage.objects.get(args=["r2"]).attempts == 1
     sent = broker_down.up()
     assert outbox.relay() == 3 and sent == [["r0"], ["r1"], ["r2"]]
+
+
+def test_notification_emails_go_through_the_outbox_once_and_not_for_an_undone_change(
+    world, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from config.celery_app import app
+    from core.notifications import notification_email, notify
+
+    world.liaison_a.email = "liaison@example.gov.cn"
+    world.liaison_a.save()
+    with transaction.atomic():
+        notify([world.liaison_a], title="撤销的提醒")
+        transaction.set_rollback(True)
+    assert not OutboxMessage.objects.exists()
+    app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            notify(
+                [world.liaison_a, world.leader_a], title="催办", body="请尽快提交", link="/x/"
+            )  # the leader has no address
+    finally:
+        app.conf.task_always_eager = False
+    assert [m.to for m in mail.outbox] == [["liaison@example.gov.cn"]] and "请尽快提交" in mail.outbox[0].body
+    note = world.liaison_a.notifications.get()
+    assert note.emailed_at and notification_email(note.pk) is False and len(mail.outbox) == 1  # never twice
+
+
+def test_a_mail_server_refusal_gives_the_email_back_for_a_retry(world, monkeypatch):
+    from core import notifications
+
+    world.liaison_a.email = "liaison@example.gov.cn"
+    world.liaison_a.save()
+    notifications.notify([world.liaison_a], title="提醒")
+    note = world.liaison_a.notifications.get()
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP server down")
+
+    monkeypatch.setattr(notifications, "send_mail", refuse)
+    with pytest.raises(ConnectionRefusedError):
+        notifications.notification_email(note.pk)
+    note.refresh_from_db()
+    assert note.emailed_at is None  # the task's retry will send it
