@@ -111,3 +111,17 @@ def test_a_campaign_with_tasks_keeps_its_framework(client, world):
         campaign_update(campaign=world.campaign, by=world.office_admin, framework=other)
     world.campaign.refresh_from_db()
     assert world.campaign.framework_id != other.pk
+
+
+def test_the_database_refuses_a_framework_swap_under_tasks_too(world):
+    from django.db import IntegrityError, connection, transaction
+
+    from indicators.models import Framework
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the guard is a PostgreSQL trigger (CI runs on PostgreSQL)")
+    other = Framework.objects.create(name="另一套体系", version="3")
+    with pytest.raises(IntegrityError, match="cannot change"), transaction.atomic():
+        Campaign.objects.filter(pk=world.campaign.pk).update(framework=other)  # bypasses service and form
+    world.campaign.assignments.all().delete()
+    Campaign.objects.filter(pk=world.campaign.pk).update(framework=other)  # no tasks: allowed
