@@ -1,9 +1,13 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.db.models import Q
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -171,6 +175,12 @@ def detail(request, pk):
         "file_accept": FILE_ACCEPT,
         "link_form": LinkIndicatorsForm(initial={"codes": ", ".join(i.code for i in also)}),
     }
+    if "queue" in request.GET and context["can_review"]:  # opened from the review queue
+        query = _queue_query(request.GET.get("queue", ""))
+        following = _next_in_queue(user, query, after=evidence)
+        context.update(
+            queue=query, queue_url=_queue_url(query), next_url=_in_queue(following, query) if following else ""
+        )
     return render(request, "evidence/detail.html", context)
 
 
@@ -238,8 +248,42 @@ def review(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     if request.POST.get("from") == "queue":
-        return redirect("evidence:queue")
+        # Back to the same filtered queue and page: the reviewer works through what they chose.
+        return redirect(_queue_url(request.POST.get("queue", "")))
+    if "queue" in request.POST:
+        # Reviewing from the evidence page reached from the queue: on to the next item of that filter.
+        raw = request.POST["queue"]
+        following = _next_in_queue(request.user, raw, after=evidence)
+        return redirect(_in_queue(following, _queue_query(raw)) if following else _queue_url(raw))
     return redirect(evidence)
+
+
+def _queue_query(raw):
+    """The queue's filter as a query string we built ourselves (nothing but its own keys)."""
+    data = QueryDict(raw[:2000])
+    keys = [*ReviewQueueFilter.base_filters, "page"]
+    return urlencode([(k, v[:100]) for k in keys for v in data.getlist(k)[:1]])
+
+
+def _in_queue(evidence, query):
+    """An evidence page opened from the queue with this filter (下一条 and the decision keep it)."""
+    return f"{evidence.get_absolute_url()}?{urlencode({'queue': query})}"
+
+
+def _queue_url(raw):
+    query = _queue_query(raw)
+    return reverse("evidence:queue") + (f"?{query}" if query else "")
+
+
+def _queue_items(user, raw):
+    base = permissions.restrict(user, permissions.REVIEW_UNIT_WORK, Evidence.objects.visible())
+    return ReviewQueueFilter(QueryDict(_queue_query(raw)), queryset=base).qs.order_by("created_at", "pk")
+
+
+def _next_in_queue(user, raw, after):
+    """The item after `after` in the filtered queue (oldest first), still waiting; None at the end."""
+    later = Q(created_at__gt=after.created_at) | Q(created_at=after.created_at, pk__gt=after.pk)
+    return _queue_items(user, raw).filter(later).first()
 
 
 @login_required

@@ -368,3 +368,48 @@ def test_a_thumbnail_is_not_made_of_a_picture_over_the_limit(liaison, share, set
     assert thumbnail_make(revision.pk) is False
     revision.refresh_from_db()
     assert not revision.thumbnail
+
+
+def _three_pending(client, world):
+    """Two items of the first indicator (unit A), one of the second (unit B), oldest first."""
+    client.force_login(world.liaison_a)
+    _upload(client, world.shares.a_overdue, up("甲一.pdf", samples.pdf("a1")))
+    _upload(client, world.shares.a_overdue, up("甲二.pdf", samples.pdf("a2")))
+    client.force_login(world.liaison_b)
+    _upload(client, world.shares.b_lead, up("乙一.pdf", samples.pdf("b1")))
+    return list(Evidence.objects.order_by("created_at", "pk"))
+
+
+def test_accepting_in_a_filtered_queue_keeps_the_filter_and_the_page(client, world):
+    first, _second, _other = _three_pending(client, world)
+    client.force_login(world.office_staff)
+    code = world.indicators[0].code
+    queue = reverse("evidence:queue")
+    page = client.get(f"{queue}?code={code}")
+    assert page.context["page"].paginator.count == 2
+    response = client.post(
+        reverse("evidence:review", args=[first.pk]),
+        {"decision": "accepted", "from": "queue", "queue": f"code={code}&page=1"},
+    )
+    assert response["Location"] == f"{queue}?code={code}&page=1"
+    assert client.get(response["Location"]).context["page"].paginator.count == 1  # still only that indicator's items
+    hostile = client.post(
+        reverse("evidence:review", args=[first.pk]),
+        {"decision": "accepted", "from": "queue", "queue": "next=https://evil.example/&code=//evil"},
+    )
+    assert hostile["Location"].startswith(queue + "?") and "evil.example" not in hostile["Location"]
+
+
+def test_next_item_walks_the_filter_and_a_decision_moves_on_to_it(client, world):
+    first, second, other = _three_pending(client, world)
+    client.force_login(world.office_staff)
+    query = f"code={world.indicators[0].code}"
+    body = client.get(first.get_absolute_url(), {"queue": query}).content.decode()
+    assert "下一条" in body and f"{second.get_absolute_url()}?queue=" in body and str(other.pk) not in body
+    response = client.post(reverse("evidence:review", args=[first.pk]), {"decision": "accepted", "queue": query})
+    assert response["Location"].startswith(second.get_absolute_url() + "?queue=")
+    response = client.post(reverse("evidence:review", args=[second.pk]), {"decision": "accepted", "queue": query})
+    assert response["Location"] == f"{reverse('evidence:queue')}?{query}"  # the filter is done: back to it
+    first.refresh_from_db()
+    other.refresh_from_db()
+    assert first.review_status == "accepted" and other.review_status == "pending"  # the other unit's untouched
