@@ -6,6 +6,7 @@ app_name = "evidence"
 
 urlpatterns = [
     path("review/", views.queue, name="queue"),
+    path("review/accept/", views.bulk_accept, name="bulk_accept"),
     path("add/<uuid:share>/files/", views.add_files, name="add_files"),
     path("add/<uuid:share>/link/", views.add_link, name="add_link"),
     path("add/<uuid:share>/summary/", views.add_summary, name="add_summary"),

@@ -1,3 +1,4 @@
+import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -30,6 +31,7 @@ from .forms import (
 )
 from .models import Evidence, EvidenceRevision
 from .services import (
+    evidence_accept_many,
     evidence_add,
     evidence_hide,
     evidence_link_indicators,
@@ -370,3 +372,45 @@ def queue(request):
     filtered = ReviewQueueFilter(request.GET, queryset=base)
     page = Paginator(filtered.qs.order_by("created_at"), 30).get_page(request.GET.get("page"))
     return render(request, "evidence/queue.html", {"filter": filtered, "page": page})
+
+
+BULK_MAX = 200  # a screenful or a few of the queue
+
+
+@login_required
+@require_POST
+def bulk_accept(request):
+    """Accept the items ticked in the queue: first a page that lists them to confirm, then all at once."""
+    permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
+    ids = [pk for pk in request.POST.getlist("ids")[:BULK_MAX] if _is_uuid(pk)]
+    items = list(
+        permissions.restrict(request.user, permissions.REVIEW_UNIT_WORK, Evidence.objects.visible())
+        .filter(pk__in=ids, review_status=Evidence.Review.PENDING)
+        .select_related("assignment__unit", "assignment__indicator")
+        .order_by("created_at", "pk")
+    )
+    queue = request.POST.get("queue", "")
+    if not items:
+        messages.error(request, _("Tick the items to accept first."))
+        return redirect(_queue_url(queue))
+    if request.POST.get("confirm") != "1":
+        return render(
+            request,
+            "evidence/bulk_confirm.html",
+            {"items": items, "queue": _queue_query(queue), "queue_url": _queue_url(queue)},
+        )
+    try:
+        n = evidence_accept_many(evidences=items, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(n)s item(s) accepted.") % {"n": n})
+    return redirect(_queue_url(queue))
+
+
+def _is_uuid(value):
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True

@@ -168,6 +168,7 @@ EXPECTED = {
     "evidence:hide": (lambda w: f"/evidence/{_evidence(w).pk}/delete/", {"anonymous": LOGIN, "*": 405}),
     "evidence:restore": (lambda w: f"/evidence/{_evidence(w).pk}/restore/", {"anonymous": LOGIN, "*": 405}),
     "evidence:review": (lambda w: f"/evidence/{_evidence(w).pk}/review/", {"anonymous": LOGIN, "*": 405}),
+    "evidence:bulk_accept": ("/evidence/review/accept/", {"anonymous": LOGIN, "*": 405}),
     "evidence:link": (lambda w: f"/evidence/{_evidence(w).pk}/link/", {"anonymous": LOGIN, "*": 405}),
     "evidence:download": (
         lambda w: f"/evidence/file/{_evidence(w).current_revision_id}/download/",
@@ -582,6 +583,13 @@ POSTS = {
     # Deleted (hidden) evidence: only the office restores it.
     "evidence:restore": (lambda w: f"/evidence/{_hidden_evidence(w).pk}/restore/", {}, A_MANAGE, True),
     "evidence:review": (lambda w: f"/evidence/{_evidence(w).pk}/review/", {"decision": "accepted"}, A_MANAGE, True),
+    # The queue's bulk accept, confirmed (the first step only shows the list): office roles only.
+    "evidence:bulk_accept": (
+        "/evidence/review/accept/",
+        lambda w, c: {"ids": str(_evidence(w).pk), "confirm": "1"},
+        OFFICE_POST,
+        True,
+    ),
     "evidence:link": (
         lambda w: f"/evidence/{_evidence(w).pk}/link/",
         lambda w, c: {"codes": w.indicators[2].code},

@@ -413,3 +413,33 @@ def test_next_item_walks_the_filter_and_a_decision_moves_on_to_it(client, world)
     first.refresh_from_db()
     other.refresh_from_db()
     assert first.review_status == "accepted" and other.review_status == "pending"  # the other unit's untouched
+
+
+def test_bulk_accept_lists_the_ticked_items_to_confirm_then_accepts_them_in_the_filter(client, world):
+    first, second, other = _three_pending(client, world)
+    client.force_login(world.office_staff)
+    query = f"code={world.indicators[0].code}"
+    url = reverse("evidence:bulk_accept")
+    page = client.post(url, {"ids": [first.pk, second.pk], "queue": query})
+    body = page.content.decode()
+    assert page.status_code == 200 and "通过这 2 项材料" in body and first.get_absolute_url() in body
+    assert other.get_absolute_url() not in body
+    assert Evidence.objects.filter(review_status="accepted").count() == 0  # nothing yet: only the list
+    response = client.post(url, {"ids": [first.pk, second.pk], "queue": query, "confirm": "1"}, follow=True)
+    assert (
+        response.redirect_chain[-1][0] == f"{reverse('evidence:queue')}?{query}"
+        and "已通过 2 项" in response.content.decode()
+    )
+    assert set(Evidence.objects.filter(review_status="accepted")) == {first, second}
+    other.refresh_from_db()
+    assert other.review_status == "pending"
+    nothing = client.post(url, {"ids": ["not-a-uuid"], "queue": query}, follow=True)
+    assert "请先勾选" in nothing.content.decode()
+
+
+def test_bulk_accept_is_for_the_office_only(client, world):
+    first, _second, _other = _three_pending(client, world)
+    client.force_login(world.liaison_a)
+    assert client.post(reverse("evidence:bulk_accept"), {"ids": [first.pk], "confirm": "1"}).status_code == 403
+    first.refresh_from_db()
+    assert first.review_status == "pending"
