@@ -1,11 +1,10 @@
 """Read-only queries about self-assessments."""
 
-import uuid
-
 from django.db.models import Count, Q
 
 from assignments.models import Assignment
 from core import tables
+from core.ids import is_uuid
 from evidence.models import Evidence
 from indicators.models import Indicator
 
@@ -20,7 +19,7 @@ def assessment_rows(*, campaign, result=None, status=None, level1=None, suggeste
     `assessments`: the campaign's, when the caller has them already."""
     indicators = Indicator.objects.filter(framework_id=campaign.framework_id, level=3).select_related("parent__parent")
     if level1:
-        indicators = indicators.filter(parent__parent_id=level1) if _is_uuid(level1) else indicators.none()
+        indicators = indicators.filter(parent__parent_id=level1) if is_uuid(level1) else indicators.none()
     if assessments is None:
         assessments = Assessment.objects.filter(campaign=campaign)
     by_indicator = {a.indicator_id: a for a in assessments}
@@ -43,14 +42,6 @@ def assessment_rows(*, campaign, result=None, status=None, level1=None, suggeste
             continue
         rows.append(row)
     return rows
-
-
-def _is_uuid(value):
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def assessment_suggestions(campaign):

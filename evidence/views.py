@@ -1,4 +1,3 @@
-import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from assignments.models import Assignment
 from core.audit import audit_record
 from core.downloads import file_response
+from core.ids import is_uuid
 from core.uploads import upload_refusal
 from indicators.models import Indicator
 from org import permissions
@@ -382,7 +382,7 @@ BULK_MAX = 200  # a screenful or a few of the queue
 def bulk_accept(request):
     """Accept the items ticked in the queue: first a page that lists them to confirm, then all at once."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    ids = [pk for pk in request.POST.getlist("ids")[:BULK_MAX] if _is_uuid(pk)]
+    ids = [pk for pk in request.POST.getlist("ids")[:BULK_MAX] if is_uuid(pk)]
     items = list(
         permissions.restrict(request.user, permissions.REVIEW_UNIT_WORK, Evidence.objects.visible())
         .filter(pk__in=ids, review_status=Evidence.Review.PENDING)
@@ -406,11 +406,3 @@ def bulk_accept(request):
     else:
         messages.success(request, _("%(n)s item(s) accepted.") % {"n": n})
     return redirect(_queue_url(queue))
-
-
-def _is_uuid(value):
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
