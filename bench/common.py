@@ -96,3 +96,33 @@ def gunicorn(env, *options):
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+
+
+BIG_EVIDENCE = """
+import sys, django; django.setup()
+from assignments.models import Assignment
+from evidence.models import Evidence, EvidenceRevision
+files, mb = int(sys.argv[1]), int(sys.argv[2])
+shares = list(Assignment.objects.filter(unit__code="D16").order_by("indicator__code")[:20])
+for n in range(files):
+    share = shares[n % len(shares)]
+    e = Evidence.objects.create(assignment=share, campaign_id=share.campaign_id, kind="document", title=f"大文件{n}", review_status="accepted")
+    r = EvidenceRevision.objects.create(evidence=e, number=1, file=f"evidence/big{n:02d}.pdf", original_name=f"大文件{n}.pdf",
+                                        content_type="application/pdf", size=mb * 1024 * 1024, sha256=f"{n:064d}")
+    e.current_revision = r
+    e.save(update_fields=["current_revision"])
+"""
+
+
+def big_evidence(work, env, files, mb):
+    """`files` accepted documents of `mb` MiB of random bytes each, on the demo's 县司法局 tasks,
+    stored under work/media/evidence (the package and fault benchmarks)."""
+    block = os.urandom(1 << 20)
+    for n in range(files):
+        write_random_file(
+            work / "media" / "evidence" / f"big{n:02d}.pdf",
+            mb,
+            header=b"%PDF-1.4\n" + n.to_bytes(4, "big"),
+            block=block,
+        )
+    subprocess.run([sys.executable, "-c", BIG_EVIDENCE, str(files), str(mb)], cwd=ROOT, env=env, check=True)

@@ -9,29 +9,14 @@ real worker processes. The figure is absolute seconds, as the issue names it: wh
 office waits for after a crash, whatever the machine.
 """
 
-import os
 import shutil
 import subprocess
 import sys
 
-from common import ROOT, demo_env, write_random_file
+from common import ROOT, big_evidence, demo_env
 
 WORK = ROOT / "var" / "bench-faults"
 FILES, FILE_MB = 40, 40  # 1.6 GB of evidence: the package takes seconds, long enough to kill it mid-way
-
-SETUP = """
-import django; django.setup()
-from assignments.models import Assignment
-from evidence.models import Evidence, EvidenceRevision
-shares = list(Assignment.objects.filter(unit__code="D16").order_by("indicator__code")[:20])
-for n in range(%d):
-    share = shares[n %% len(shares)]
-    e = Evidence.objects.create(assignment=share, campaign_id=share.campaign_id, kind="document", title=f"大文件{n}", review_status="accepted")
-    r = EvidenceRevision.objects.create(evidence=e, number=1, file=f"evidence/big{n:02d}.pdf", original_name=f"大文件{n}.pdf",
-                                        content_type="application/pdf", size=%d * 1024 * 1024, sha256=f"{n:064d}")
-    e.current_revision = r
-    e.save(update_fields=["current_revision"])
-""" % (FILES, FILE_MB)
 
 # The coordinator: request the package, kill the worker mid-job, start another, and sweep at
 # beat's interval until the job is done.
@@ -85,15 +70,7 @@ def main():
     shutil.rmtree(WORK, ignore_errors=True)
     (WORK / "media" / "evidence").mkdir(parents=True)
     env = demo_env(WORK, MEDIA_ROOT=str(WORK / "media"))
-    block = os.urandom(1 << 20)
-    for n in range(FILES):
-        write_random_file(
-            WORK / "media" / "evidence" / f"big{n:02d}.pdf",
-            FILE_MB,
-            header=b"%PDF-1.4\n" + n.to_bytes(4, "big"),
-            block=block,
-        )
-    subprocess.run([sys.executable, "-c", SETUP], cwd=ROOT, env=env, check=True)
+    big_evidence(WORK, env, FILES, FILE_MB)
     out = subprocess.run(
         [sys.executable, "-c", COORDINATE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
     )

@@ -1,13 +1,12 @@
 """Evidence package benchmark: ≥ 2 GB of accepted evidence packed by the real job
 (in a child process, to read its peak RSS), against `zip -0` of the same files."""
 
-import os
 import shutil
 import subprocess
 import sys
 import time
 
-from common import ROOT, demo_env, write_random_file
+from common import ROOT, big_evidence, demo_env
 
 WORK = ROOT / "var" / "bench-package"
 FILES, FILE_MB = 40, 52  # 2.08 GB
@@ -18,15 +17,7 @@ def main():
     (WORK / "media" / "evidence").mkdir(parents=True)
     env = demo_env(WORK, MEDIA_ROOT=str(WORK / "media"))
     py = sys.executable
-    block = os.urandom(1 << 20)
-    for n in range(FILES):
-        write_random_file(
-            WORK / "media" / "evidence" / f"big{n:02d}.pdf",
-            FILE_MB,
-            header=b"%PDF-1.4\n" + n.to_bytes(4, "big"),
-            block=block,
-        )
-    subprocess.run([py, "-c", SETUP], cwd=ROOT, env=env, check=True)
+    big_evidence(WORK, env, FILES, FILE_MB)
     start = time.perf_counter()
     subprocess.run(["zip", "-0", "-q", "-r", str(WORK / "baseline.zip"), "evidence"], cwd=WORK / "media", check=True)
     zip_seconds = time.perf_counter() - start
@@ -53,20 +44,6 @@ def main():
     shutil.rmtree(WORK, ignore_errors=True)
     return 0 if peak_mb <= 150 and ratio <= 1.5 and volumes >= 5 and split_peak_mb <= 150 and split_ratio <= 3 else 1
 
-
-SETUP = """
-import django; django.setup()
-from assignments.models import Assignment
-from evidence.models import Evidence, EvidenceRevision
-shares = list(Assignment.objects.filter(unit__code="D16").order_by("indicator__code")[:20])
-for n in range(%d):
-    share = shares[n %% len(shares)]
-    e = Evidence.objects.create(assignment=share, campaign_id=share.campaign_id, kind="document", title=f"大文件{n}", review_status="accepted")
-    r = EvidenceRevision.objects.create(evidence=e, number=1, file=f"evidence/big{n:02d}.pdf", original_name=f"大文件{n}.pdf",
-                                        content_type="application/pdf", size=%d * 1024 * 1024, sha256=f"{n:064d}")
-    e.current_revision = r
-    e.save(update_fields=["current_revision"])
-""" % (FILES, FILE_MB)
 
 RUN = """
 import resource, django; django.setup()
