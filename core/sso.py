@@ -11,9 +11,14 @@ reason. Django then also announces a failed authenticate(); the request is marke
 announcement is not written a second time.
 """
 
+import logging
+from xml.etree.ElementTree import ParseError
+
+import requests
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import SuspiciousOperation
 from django.utils.translation import gettext as _
 from django_cas_ng.backends import CASBackend as _CASBackend
 from django_cas_ng.utils import get_cas_client
@@ -24,6 +29,8 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView as OIDCCall
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView as OIDCStartView
 
 from .audit import audit_record
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["CASLoginView", "CASLogoutView", "OIDCCallbackView", "OIDCStartView"]  # the libraries' views
 
@@ -78,6 +85,15 @@ def refusal_message(reason):
 class OIDCBackend(OIDCAuthenticationBackend):
     """OpenID Connect: the claim OIDC_USERNAME_CLAIM names the account."""
 
+    def authenticate(self, request, **kwargs):
+        # A provider that is down, answers an error or signs badly is a failed sign-in (the
+        # login page says so), not a server error.
+        try:
+            return super().authenticate(request, **kwargs)
+        except (requests.RequestException, SuspiciousOperation) as exc:
+            logger.warning("OpenID Connect sign-in failed: %s", exc)
+            return None
+
     def verify_claims(self, claims):
         return bool(claims.get(settings.OIDC_USERNAME_CLAIM))
 
@@ -96,7 +112,11 @@ class CASBackend(_CASBackend):
 
     def authenticate(self, request, ticket, service):
         client = get_cas_client(service_url=service, request=request)
-        username, attributes, _pgtiou = client.verify_ticket(ticket)
+        try:
+            username, attributes, _pgtiou = client.verify_ticket(ticket)
+        except (requests.RequestException, ParseError, IndexError, AttributeError) as exc:  # down, or not CAS XML
+            logger.warning("CAS ticket validation failed: %s", exc)
+            return None
         if not username:
             return None  # the CAS server refused the ticket: Django's failed-login event records it
         if settings.CAS_USERNAME_ATTRIBUTE != "cas_user":

@@ -91,6 +91,12 @@ def sso_oidc_callback(request):
 @require_GET
 def sso_cas(request):
     """Off to the CAS server, and back here with a ticket that django-cas-ng validates."""
+    # django-cas-ng 5.1 follows `next` after login wherever it points: only our own pages.
+    target = request.GET.get("next", "")
+    if target and not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect("core:sso_cas")
     try:
         return _sso_view("cas", sso.CASLoginView, request)
     except PermissionDenied:  # django-cas-ng's answer to a refused ticket or account

@@ -4,7 +4,7 @@
 - CAS: the three URLs of the CAS protocol (/login, /p3/serviceValidate, /logout) served from a
   thread. It issues and validates real tickets over HTTP; what it does not do is check a password
   (the test names who is "signed in at CAS"), which is the CAS server's business, not ours.
-- OpenID Connect: django-oidc-provider in its own Django project (tests/oidc_provider/), run by
+- OpenID Connect: django-oidc-provider in its own Django project (tests/oidc_op/), run by
   runserver in another process with its own SQLite database.
 """
 
@@ -209,27 +209,26 @@ PROVIDER_PASSWORD = "provider-pass-1"  # noqa: S105
 
 
 def start_oidc_provider(folder, redirect_uri, people):
-    """django-oidc-provider (tests/oidc_provider) on a free port, with a client for `redirect_uri`
+    """django-oidc-provider (tests/oidc_op) on a free port, with a client for `redirect_uri`
     and an account at the provider (password PROVIDER_PASSWORD) for each name in `people`.
     Returns (process, base URL)."""
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.oidc_provider.settings",
+        "DJANGO_SETTINGS_MODULE": "tests.oidc_op.settings",
         "OIDC_PROVIDER_DB": str(Path(folder) / "provider.sqlite3"),
         "PYTHONPATH": str(ROOT),
     }
     for var in ("DATABASE_URL", "REDIS_URL"):
         env.pop(var, None)
     manage = [sys.executable, "-m", "django"]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=ROOT, check=True, capture_output=True)
-    subprocess.run([*manage, "creatersakey"], env=env, cwd=ROOT, check=True, capture_output=True)
-    subprocess.run(
-        [*manage, "provider_setup", OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, redirect_uri, PROVIDER_PASSWORD, *people],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    for command in (
+        ["migrate", "-v0"],
+        ["creatersakey"],
+        ["provider_setup", OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, redirect_uri, PROVIDER_PASSWORD, *people],
+    ):
+        done = subprocess.run([*manage, *command], env=env, cwd=ROOT, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"provider {command[0]} failed: {done.stderr[-2000:]}")
     port = free_port()
     proc = subprocess.Popen(
         [*manage, "runserver", "--noreload", "--nothreading", f"127.0.0.1:{port}"],

@@ -207,3 +207,44 @@ def test_cas_attribute_can_name_the_account(client, world, cas, settings):
     cas.attributes = {"employeeNumber": "liaison-a"}
     _cas_round_trip(client, cas, "zhang.san@ids")
     assert client.get(reverse("portal:home")).context["user"] == world.liaison_a
+
+
+def test_cas_server_down_is_a_failed_sign_in_not_a_server_error(client, world, settings):
+    settings.CAS_SERVER_URL = f"http://127.0.0.1:{sso_servers.free_port()}/"  # nothing listens
+    settings.AUTHENTICATION_BACKENDS = [AXES, "core.sso.CASBackend", MODEL, GUARDIAN]
+    response = client.get(reverse("core:sso_cas") + "?ticket=ST-1")
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    assert "统一身份认证登录失败" in client.get(reverse("login")).content.decode()
+
+
+def test_cas_next_off_this_site_is_dropped_not_followed(client, world, cas):
+    for query in ("?next=https://evil.example/", "?next=//evil.example/&ticket=ST-1"):
+        response = client.get(reverse("core:sso_cas") + query)
+        assert response.status_code == 302 and response["Location"] == reverse("core:sso_cas")
+    assert cas.validations == []  # the ticket was never used
+
+
+# --- OpenID Connect, the failures a browser journey cannot easily provoke -------------------------
+
+
+def test_oidc_provider_down_at_the_token_step_is_a_failed_sign_in(client, world, settings):
+    from urllib.parse import parse_qs, urlparse
+
+    for name, value in sso_servers.oidc_settings(f"http://127.0.0.1:{sso_servers.free_port()}").items():
+        setattr(settings, name, value)
+    settings.AUTHENTICATION_BACKENDS = [AXES, "core.sso.OIDCBackend", MODEL, GUARDIAN]
+    start = client.get(reverse("core:sso_oidc"))
+    assert start.status_code == 302
+    state = parse_qs(urlparse(start["Location"]).query)["state"][0]
+    response = client.get(reverse("core:sso_oidc_callback") + f"?code=abc&state={state}")
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in client.session
+    assert "统一身份认证登录失败" in client.get(reverse("login")).content.decode()
+
+
+def test_oidc_callback_with_a_state_never_issued_is_refused(client, world, settings):
+    for name, value in sso_servers.oidc_settings("http://127.0.0.1:9").items():
+        setattr(settings, name, value)
+    settings.AUTHENTICATION_BACKENDS = [AXES, "core.sso.OIDCBackend", MODEL, GUARDIAN]
+    response = client.get(reverse("core:sso_oidc_callback") + "?code=abc&state=forged")
+    assert response.status_code in (302, 400) and "_auth_user_id" not in client.session
