@@ -195,7 +195,6 @@ if OIDC_RP_CLIENT_ID:
     OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
     OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="") or None
     OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
-    OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
     if OIDC_RP_SIGN_ALGO.startswith("RS") and not OIDC_OP_JWKS_ENDPOINT:
         raise ImproperlyConfigured("OIDC_RP_SIGN_ALGO=RS… needs OIDC_OP_JWKS_ENDPOINT (the provider's keys).")
 OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid profile")
