@@ -15,7 +15,14 @@ RUN apt-get update \
 RUN useradd --system --create-home --uid 1000 app
 WORKDIR /app
 COPY pyproject.toml README.md ./
-RUN pip install --upgrade pip && pip install -e .
+# LDAP sign-on is an extra (python-ldap compiles against libldap): docker build --build-arg WITH_LDAP=true
+ARG WITH_LDAP=false
+RUN if [ "$WITH_LDAP" = true ]; then \
+      apt-get update && apt-get install -y --no-install-recommends gcc libldap2-dev libsasl2-dev \
+      && pip install --upgrade pip && pip install -e ".[ldap]" \
+      && apt-get purge -y gcc && apt-get autoremove -y && apt-get install -y --no-install-recommends libldap-2.5-0 libsasl2-2 \
+      && rm -rf /var/lib/apt/lists/*; \
+    else pip install --upgrade pip && pip install -e .; fi
 COPY . .
 # Build-time only values: collectstatic and compilemessages need settings, not secrets.
 RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost \

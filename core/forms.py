@@ -79,6 +79,14 @@ class LoginForm(BootstrapFormMixin, AuthenticationForm):
         # (a 500 on PostgreSQL).
         limit_length(self.fields["username"], self.fields["username"].max_length or 150)
 
+    def get_invalid_login_error(self):
+        # The directory (LDAP) accepted the password but no active account matches: say so
+        # (core.sso) rather than "wrong password".
+        refusal = getattr(self.request, "sso_refusal", None)
+        if refusal:
+            return forms.ValidationError(refusal, code="sso_refused")
+        return super().get_invalid_login_error()
+
 
 class LimitedPasswordChangeForm(PasswordChangeForm):
     def __init__(self, *args, **kwargs):

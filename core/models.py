@@ -158,6 +158,7 @@ EXTRA_FIELD_LABELS = {
     "report_sha256": _("report SHA-256"),
     "package_sha256": _("package SHA-256"),
     "via": _("by way of"),
+    "reason": _("reason"),
     "volume": _("volume"),
 }
 # Codes that payload keys carry without a model field to label them, registered by the
@@ -166,6 +167,11 @@ KEY_VALUE_LABELS = {}
 # Values some payloads carry as codes.
 EXTRA_VALUE_LABELS = {
     ("via", "import"): _("table import"),
+    ("via", "oidc"): _("OpenID Connect single sign-on"),
+    ("via", "cas"): _("CAS single sign-on"),
+    ("via", "ldap"): _("directory (LDAP) password"),
+    ("reason", "unknown"): _("no account"),
+    ("reason", "inactive"): _("account switched off"),
     ("decision", "accepted"): _("accepted"),
     ("decision", "returned"): _("returned"),
     ("part", "report"): _("self-assessment report"),

@@ -4,11 +4,13 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from .audit import audit_record
+from .sso import VIA
 
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def _audit_login(sender, request, user, **kwargs):
-    audit_record(actor=user, verb="login", obj=user, request=request)
+    via = VIA.get(getattr(user, "backend", ""))  # single sign-on says which way in
+    audit_record(actor=user, verb="login", obj=user, after={"via": via} if via else None, request=request)
 
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")
@@ -19,5 +21,7 @@ def _audit_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
 def _audit_login_failed(sender, credentials, request=None, **kwargs):
+    if getattr(request, "sso_refusal", None):
+        return  # core.sso already wrote the refusal, with the identity and the reason
     username = str(credentials.get("username", ""))[:150]
     audit_record(actor=None, verb="login_failed", object_repr=username, request=request)

@@ -7,4 +7,8 @@ app_name = "core"
 urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read, name="notifications_read"),
+    path("accounts/sso/oidc/", views.sso_oidc, name="sso_oidc"),
+    path("accounts/sso/oidc/callback/", views.sso_oidc_callback, name="sso_oidc_callback"),
+    path("accounts/sso/cas/", views.sso_cas, name="sso_cas"),
+    path("accounts/sso/cas/logout/", views.sso_cas_logout, name="sso_cas_logout"),
 ]

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Checks the Debian packages the app needs and installs the missing ones when it
 # can (root with apt-get); otherwise says exactly what to install.
-#   scripts/sysdeps.sh run   — fonts and HarfBuzz subsetting (PDF), gettext (messages)
+#   scripts/sysdeps.sh run   — fonts and HarfBuzz subsetting (PDF), gettext (messages), and the headers
+#                              python-ldap compiles against (LDAP sign-on: the ldap and dev extras)
 #   scripts/sysdeps.sh test  — the above plus chromium (browser tests), poppler-utils and LibreOffice
-#                              Writer and Calc (real office tables and documents for the tests)
+#                              Writer and Calc (real office tables and documents for the tests), slapd
+#                              and ldap-utils (the LDAP sign-on tests run a real directory server)
 #   scripts/sysdeps.sh bench — the run set plus wrk (load run), zip (package baseline) and redis-server (outage run)
 set -euo pipefail
 mode=${1:-run}
-pkgs=(fonts-noto-cjk libharfbuzz-subset0 gettext)
-[ "$mode" = test ] && pkgs+=(chromium poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui)
+pkgs=(fonts-noto-cjk libharfbuzz-subset0 gettext libldap2-dev libsasl2-dev)
+[ "$mode" = test ] && pkgs+=(chromium poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui slapd ldap-utils)
 [ "$mode" = bench ] && pkgs+=(wrk zip redis-server)
 
 missing=()

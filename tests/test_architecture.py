@@ -25,6 +25,10 @@ OPEN_VIEWS = {
     ("core", "healthz"): "the load balancer's probe; says only up or down",
     ("core", "notification_list"): "the signed-in user's own messages",
     ("core", "notification_read"): "marks the signed-in user's own messages read",
+    ("core", "sso_oidc"): "the way in before login: off to the identity provider (404 when OIDC is off)",
+    ("core", "sso_oidc_callback"): "the way in before login: the provider's answer decides (core.sso)",
+    ("core", "sso_cas"): "the way in before login: the CAS server's ticket decides (core.sso)",
+    ("core", "sso_cas_logout"): "ends the signed-in user's own session (here and at CAS)",
     ("portal", "home"): "each role's start page, built from the user's own memberships and scoped selectors",
 }
 LOADERS = {"get", "first", "last", "get_or_create", "update_or_create", "in_bulk", "earliest", "latest"}

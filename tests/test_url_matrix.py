@@ -32,6 +32,12 @@ EXPECTED = {
     "login": ("/accounts/login/", {"anonymous": 200, "*": 302}),  # signed-in users are sent home
     "logout": ("/accounts/logout/", {"*": 405}),  # POST only
     "password_change": ("/accounts/password/", {"anonymous": LOGIN, "*": 200}),
+    # Single sign-on is off in the test settings: its ways in do not exist (tests/core/test_sso.py
+    # switches each on). The CAS logout is POST only and, with CAS off, the ordinary logout.
+    "core:sso_oidc": ("/accounts/sso/oidc/", {"*": 404}),
+    "core:sso_oidc_callback": ("/accounts/sso/oidc/callback/?code=x&state=y", {"*": 404}),
+    "core:sso_cas": ("/accounts/sso/cas/?ticket=ST-1", {"*": 404}),
+    "core:sso_cas_logout": ("/accounts/sso/cas/logout/", {"*": 405}),
     "password_change_done": ("/accounts/password/done/", {"anonymous": LOGIN, "*": 200}),
     "set_language": ("/i18n/setlang/", {"*": 302}),  # a GET changes nothing and redirects
     "portal:home": ("/", {"anonymous": LOGIN, "*": 200}),
@@ -411,6 +417,7 @@ POSTS = {
     # Signing in and out, the password, the language: no audit rule here (test_auth covers their trail).
     "login": ("/accounts/login/", {"username": "liaison-a", "password": "wrong"}, {"anonymous": 200, "*": 302}, None),
     "logout": ("/accounts/logout/", {}, {"*": 302}, None),
+    "core:sso_cas_logout": ("/accounts/sso/cas/logout/", {}, {"*": 302}, None),
     "password_change": (
         "/accounts/password/",
         {"old_password": "wrong", "new_password1": "x", "new_password2": "x"},

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "axes",
+    # CAS ticket ↔ session table (single sign-out); only used when CAS_SERVER_URL is set.
+    "django_cas_ng",
     # Our apps, by floor (ground first): each imports only its own floor or lower (import-linter).
     "core",
     "org",
@@ -177,6 +179,72 @@ else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# --- single sign-on (core/sso.py) ------------------------------------------------------
+# Each way in is on when its first variable is set; the login page offers exactly those on.
+# SSO matches a person to an EXISTING account by user name (or the claim/attribute named
+# below) and never creates accounts or roles: the office still creates people and grants roles.
+SSO_BUTTON_LABEL_OIDC = env.str("OIDC_LABEL", default="")
+SSO_BUTTON_LABEL_CAS = env.str("CAS_LABEL", default="")
+# OpenID Connect (mozilla-django-oidc): the province's unified identity service (统一身份认证).
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+if OIDC_RP_CLIENT_ID:
+    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")  # no default: refuse to start without it
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="") or None
+    OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+    if OIDC_RP_SIGN_ALGO.startswith("RS") and not OIDC_OP_JWKS_ENDPOINT:
+        raise ImproperlyConfigured("OIDC_RP_SIGN_ALGO=RS… needs OIDC_OP_JWKS_ENDPOINT (the provider's keys).")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid profile")
+# The claim that carries our user name (the province's account name, a staff number...).
+OIDC_USERNAME_CLAIM = env.str("OIDC_USERNAME_CLAIM", default="preferred_username")
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "core:sso_oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+# CAS (django-cas-ng): e.g. https://ids.example.gov.cn/cas/
+CAS_SERVER_URL = env.str("CAS_SERVER_URL", default="")
+CAS_VERSION = env.str("CAS_VERSION", default="3")
+# The CAS attribute with our user name; empty: the CAS user itself.
+CAS_USERNAME_ATTRIBUTE = env.str("CAS_USERNAME_ATTRIBUTE", default="") or "cas_user"
+CAS_CREATE_USER = False
+CAS_APPLY_ATTRIBUTES_TO_USER = False
+CAS_REDIRECT_URL = "portal:home"
+CAS_IGNORE_REFERER = True
+CAS_LOGIN_MSG = None  # our login is audited; no English flash message
+CAS_LOGGED_MSG = None
+CAS_LOGOUT_COMPLETELY = True
+CAS_LOGOUT_NEXT_PAGE = "/accounts/login/"
+# LDAP (django-auth-ldap, `pip install ".[ldap]"`) for offices with a directory: the login form's password is checked
+# against the directory. Local passwords keep working (IT's own account, people not in it).
+AUTH_LDAP_SERVER_URI = env.str("LDAP_SERVER_URI", default="")
+AUTH_LDAP_BIND_DN = env.str("LDAP_BIND_DN", default="")
+AUTH_LDAP_BIND_PASSWORD = env.str("LDAP_BIND_PASSWORD", default="")
+AUTH_LDAP_START_TLS = env_bool("LDAP_START_TLS", False)
+AUTH_LDAP_NO_NEW_USERS = True
+AUTH_LDAP_ALWAYS_UPDATE_USER = False  # the directory never rewrites an account
+AUTH_LDAP_USER_SEARCH_BASE = env.str("LDAP_USER_SEARCH_BASE", default="")
+# The attribute matched against the user name typed, e.g. (sAMAccountName=%(user)s) for Active Directory.
+AUTH_LDAP_USER_FILTER = env.str("LDAP_USER_FILTER", default="(uid=%(user)s)")
+if AUTH_LDAP_SERVER_URI:
+    if not AUTH_LDAP_USER_SEARCH_BASE:
+        raise ImproperlyConfigured("LDAP_SERVER_URI is set: LDAP_USER_SEARCH_BASE is needed too.")
+    import ldap  # noqa: E402
+    from django_auth_ldap.config import LDAPSearch  # noqa: E402
+
+    AUTH_LDAP_USER_SEARCH = LDAPSearch(AUTH_LDAP_USER_SEARCH_BASE, ldap.SCOPE_SUBTREE, AUTH_LDAP_USER_FILTER)
+# After django-axes (a locked-out login stops there) and before the local password.
+AUTHENTICATION_BACKENDS[1:1] = [
+    path
+    for on, path in (
+        (AUTH_LDAP_SERVER_URI, "core.sso_ldap.LDAPBackend"),
+        (OIDC_RP_CLIENT_ID, "core.sso.OIDCBackend"),
+        (CAS_SERVER_URL, "core.sso.CASBackend"),
+    )
+    if on
+]
 
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous users see nothing

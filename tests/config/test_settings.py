@@ -120,3 +120,42 @@ def test_s3_bucket_switches_evidence_storage_to_django_storages():
     assert result.stdout.split() == ["storages.backends.s3.S3Storage", "private"]
     result = _run(SETUP + "print(settings.STORAGES['default']['BACKEND'])")
     assert result.stdout.strip() == "django.core.files.storage.FileSystemStorage"
+
+
+def test_single_sign_on_is_off_by_default_and_each_way_in_switches_on_its_backend():
+    code = SETUP + "print(' '.join(settings.AUTHENTICATION_BACKENDS))"
+    assert "core.sso" not in _run(code).stdout
+    result = _run(
+        code,
+        CAS_SERVER_URL="https://ids.example.gov.cn/cas/",
+        LDAP_SERVER_URI="ldap://127.0.0.1:1",
+        LDAP_USER_SEARCH_BASE="ou=people,dc=county,dc=example",
+        OIDC_RP_CLIENT_ID="fazhi",
+        OIDC_RP_CLIENT_SECRET="s",
+        OIDC_OP_AUTHORIZATION_ENDPOINT="https://ids/authorize",
+        OIDC_OP_TOKEN_ENDPOINT="https://ids/token",
+        OIDC_OP_USER_ENDPOINT="https://ids/userinfo",
+        OIDC_OP_JWKS_ENDPOINT="https://ids/jwks",
+    )
+    assert result.returncode == 0, result.stderr
+    # django-axes first (a locked-out login stops there), the local password after single sign-on.
+    assert result.stdout.split() == [
+        "axes.backends.AxesStandaloneBackend",
+        "core.sso_ldap.LDAPBackend",
+        "core.sso.OIDCBackend",
+        "core.sso.CASBackend",
+        "django.contrib.auth.backends.ModelBackend",
+        "guardian.backends.ObjectPermissionBackend",
+    ]
+
+
+@pytest.mark.parametrize(
+    "env, missing",
+    [
+        ({"OIDC_RP_CLIENT_ID": "fazhi"}, "OIDC_RP_CLIENT_SECRET"),
+        ({"LDAP_SERVER_URI": "ldap://127.0.0.1:1"}, "LDAP_USER_SEARCH_BASE"),
+    ],
+)
+def test_single_sign_on_half_configured_refuses_to_start(env, missing):
+    result = _run(SETUP, **env)
+    assert result.returncode != 0 and missing in result.stderr
