@@ -4,6 +4,7 @@ every deadline state, and one login per role. Used by `manage.py load_demo`."""
 import csv
 import datetime
 import io
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from indicators.models import Framework, Indicator
 from indicators.services import IndicatorRow, framework_create_from_rows
 from org.models import Membership, Unit
 from org.services import membership_create, unit_upsert
+from reports.models import ReportText
+from reports.services import report_text_update
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 DEMO_PASSWORD = "fazhi-demo-2026"
@@ -243,10 +246,14 @@ def load_assessments(campaign, today):
     office = get_user_model().objects.get(username="demo-office")
     units = {u.code: u for u in Unit.objects.filter(code__in=["D16", "T01"])}
     indicators = sorted(
-        Indicator.objects.filter(framework=campaign.framework, level=3),
+        Indicator.objects.filter(framework=campaign.framework, level=3).select_related("parent__parent"),
         key=lambda i: [int(p) for p in i.code.split(".")],
     )
+    narratives = _narratives()["level1"]
+    told = set()  # the level-1 sections whose own text is already given to one indicator
     for n, indicator in enumerate(indicators):
+        section = indicator.parent.parent.title
+        first = section in narratives and section not in told
         if n % 25 == 7:
             values = {"result": Assessment.Result.NOT_APPLICABLE, "status": Assessment.Status.DONE}
         elif n % 11 == 3:
@@ -255,15 +262,20 @@ def load_assessments(campaign, today):
                 "status": Assessment.Status.IN_REVIEW,
                 "shortfall": "佐证材料不够完整，部分工作尚未形成制度。",
             }
-        elif n >= 88:
+        elif n >= 88 and not first:
             continue  # not yet assessed
         else:
             values = {
                 "result": Assessment.Result.MET,
                 "status": Assessment.Status.DONE,
                 "self_score": indicator.score,
-                "practice": f"围绕“{indicator.title[:20]}”，制定工作方案，明确责任分工，按期推进落实。",
+                # Never a title cut short ("…无法定依据的中介服”): the indicator's own words stand above it.
+                "practice": "牵头单位制定工作方案，明确责任分工和完成时限，按期推进落实，相关制度文件和工作台账已归档。",
             }
+            if first:
+                told.add(section)  # the section's story, told once, at its first indicator met
+                text = narratives[section]
+                values.update(practice=text["practice"], outcomes=text["outcomes"], highlights=text["highlight"])
         rect = None
         if values["result"] == Assessment.Result.PARTIAL and n < 40:
             rect = {
@@ -280,6 +292,19 @@ def load_assessments(campaign, today):
         )
 
 
+def _narratives():
+    with open(DATA_DIR / "narratives.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def load_report_text(campaign):
+    """The report's free texts (基本情况, 特色亮点, 下一步打算), once: an office's edits stay."""
+    if ReportText.objects.filter(campaign=campaign).exists():
+        return
+    office = get_user_model().objects.get(username="demo-office")
+    report_text_update(campaign=campaign, by=office, **_narratives()["report_text"])
+
+
 @transaction.atomic
 def demo_load(*, county, today=None):
     """Load or refresh the demo county. Idempotent: a second run changes nothing
@@ -292,4 +317,5 @@ def demo_load(*, county, today=None):
     load_users()
     load_progress(campaign)
     load_assessments(campaign, today)
+    load_report_text(campaign)
     return campaign

@@ -1,5 +1,6 @@
-"""Building the campaign's outputs: the self-assessment report (WeasyPrint PDF),
-the evidence package (ZIP streamed to disk) and the workbook (XLSX)."""
+"""Building the campaign's outputs: the self-assessment report (WeasyPrint PDF, and the
+editable DOCX in official-document layout), the evidence package (ZIP streamed to disk)
+and the workbook (XLSX)."""
 
 import base64
 import copy
@@ -13,6 +14,7 @@ from collections import defaultdict
 from urllib.parse import quote
 
 import tablib
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +28,9 @@ from core import tables
 from evidence.models import Evidence
 from evidence.resources import EvidenceResource
 from indicators.models import Indicator
+from org.models import Unit
 
+from . import officedoc
 from .models import ReportText
 
 PHOTOS_PER_INDICATOR = 4
@@ -64,14 +68,14 @@ def report_context(campaign, progress=_noop):
         linked = copy.copy(e)
         linked.linked_from = e.assignment.indicator.code
         evidence[indicator_id].append(linked)
-    photos = {}  # indicator id -> thumbnails (data: URLs) of its own accepted photos, at most PHOTOS_PER_INDICATOR
+    photos = {}  # indicator id -> thumbnails of its own accepted photos, at most PHOTOS_PER_INDICATOR
     for indicator_id, items in evidence.items():
         revisions = [
             e.current_revision
             for e in items
             if not e.linked_from and e.current_revision and e.current_revision.is_image and e.current_revision.thumbnail
         ]
-        photos[indicator_id] = [src for src in map(_thumbnail_src, revisions[:PHOTOS_PER_INDICATOR]) if src]
+        photos[indicator_id] = [p for p in map(_thumbnail, revisions[:PHOTOS_PER_INDICATOR]) if p]
     tree, by_id = [], {}
     for n in nodes:
         item = {"node": n, "children": [], "assessment": assessments.get(n.pk), "evidence": [], "photos": []}
@@ -80,6 +84,15 @@ def report_context(campaign, progress=_noop):
             item["photos"] = photos.get(n.pk, [])
         by_id[n.pk] = item
         (by_id[n.parent_id]["children"] if n.parent_id else tree).append(item)
+    for number, l1 in enumerate(tree, start=1):
+        l1["number"] = officedoc.chinese_number(number)  # （一）, （二）: the second heading level
+    unassessed = [
+        l3["node"]
+        for l1 in tree
+        for l2 in l1["children"]
+        for l3 in l2["children"]
+        if not (l3["assessment"] and l3["assessment"].result)
+    ]
     summary = []
     for l1 in tree:
         counts = defaultdict(int)
@@ -88,6 +101,13 @@ def report_context(campaign, progress=_noop):
                 counts[l3["assessment"].result if l3["assessment"] else ""] += 1
         summary.append({"node": l1["node"], **{k or "none": v for k, v in counts.items()}})
     text = ReportText.objects.filter(campaign=campaign).first()
+    highlights = [
+        l3["assessment"].highlights.strip()
+        for l1 in tree
+        for l2 in l1["children"]
+        for l3 in l2["children"]
+        if l3["assessment"] and l3["assessment"].highlights.strip()
+    ]
     shortfalls = (
         [
             a
@@ -104,6 +124,10 @@ def report_context(campaign, progress=_noop):
         "indicator_count": sum(1 for n in nodes if n.level == 3),
         "unassessed": result.counts[""],
         "date": timezone.localdate(),
+        "date_cn": officedoc.chinese_date(timezone.localdate()),
+        "issuer": report_issuer(campaign),
+        "unassessed_items": unassessed,
+        "highlights": highlights,
         "tree": tree,
         "summary": summary,
         "eligibility": result,
@@ -115,12 +139,37 @@ def report_context(campaign, progress=_noop):
     }
 
 
-def _thumbnail_src(revision):
+class Photo:
+    """A thumbnail's bytes (the DOCX embeds them) and its data: URL (the PDF's <img>)."""
+
+    def __init__(self, data):
+        self.data = data
+
+    @property
+    def src(self):
+        return "data:image/jpeg;base64," + base64.b64encode(self.data).decode()
+
+
+def _thumbnail(revision):
     try:
         with revision.thumbnail.open("rb") as fh:
-            return "data:image/jpeg;base64," + base64.b64encode(fh.read()).decode()
+            return Photo(fh.read())
     except OSError:
         return None  # a missing thumbnail must not stop the report
+
+
+def report_issuer(campaign):
+    """Who issues the report: the county's rule-of-law office by its name, the county written
+    out where the name says only "县委…" ("县委全面依法治县委员会办公室" → "中共某某县委全面依法
+    治县委员会办公室"); the office's usual name when the county has no office unit."""
+    office = Unit.objects.filter(kind=Unit.Kind.OFFICE, is_active=True).order_by("code").first()
+    name = office.name if office else "县委全面依法治县委员会办公室"
+    county = campaign.county
+    if name.startswith("县委") and county:
+        name = county + name[1:]
+    if county and name.startswith(county + "委") and not name.startswith("中共"):
+        name = "中共" + name
+    return name
 
 
 def render_report_html(context):
@@ -135,6 +184,185 @@ def build_pdf(campaign, out, progress=_noop):
     progress(45, _("Laying out the pages"))
     HTML(string=html).write_pdf(out)
     progress(95, _("Saving"))
+
+
+# --- the editable report (DOCX) -----------------------------------------------------------
+# The same outline and the same Chinese wording as reports/report.html (the report is a
+# Chinese document whatever the interface language), laid out by reports.officedoc.
+
+CENTER = officedoc.WD_ALIGN_PARAGRAPH.CENTER
+PHOTO_WIDTH_MM = 74  # two photos side by side on the 156 mm text width
+
+
+def _paragraphs(doc, text, empty=None):
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    for line in lines or ([empty] if empty else []):
+        officedoc.paragraph(doc, line)
+
+
+def _percent(e):
+    return "—" if e.percent is None else f"{e.percent}%"
+
+
+def _threshold(e):
+    return f"{floatformat(e.threshold_percent, '-1')}%"
+
+
+def _score_line(node, a):
+    line = "自评结果：" + (a.get_result_display() if a and a.result else "未自评")
+    if node.score is not None:
+        if a and a.self_score is not None:
+            line += f"　自评分：{floatformat(a.self_score, '-2')} / {floatformat(node.score, '-2')}"
+        else:
+            line += f"　分值 {floatformat(node.score, '-2')}，未自评分"
+    return line
+
+
+def _evidence_line(e):
+    extra = [e.assignment.unit.name]
+    if e.issued_on:
+        extra.append(f"{e.issued_on.year}年{e.issued_on.month}月{e.issued_on.day}日")
+    if e.linked_from:
+        extra.append(f"见 {e.linked_from}")
+    return f"{e.get_kind_display()}：{e.title}（{'，'.join(extra)}）"
+
+
+def render_report_docx(context, out, progress=_noop):
+    """Write the report DOCX for `context` (report_context) to the binary file `out`."""
+    c = context
+    campaign, e = c["campaign"], c["eligibility"]
+    doc = officedoc.new_document()
+    # The cover: title, the campaign, the issuer and the date in Chinese numerals; no page number.
+    for _blank in range(3):
+        officedoc.paragraph(doc)
+    if campaign.kind == "single_item":
+        headline = f"{campaign.county}\n全国法治政府建设示范项目创建\n{campaign.single_item_title}\n自评报告"
+    else:
+        headline = f"{campaign.county}\n全国法治政府建设示范县创建\n自评报告"
+    officedoc.title(doc, headline)
+    officedoc.paragraph(doc)
+    officedoc.paragraph(doc, campaign.name, align=CENTER, indent=False)
+    for _blank in range(8):
+        officedoc.paragraph(doc)
+    for line in (c["issuer"], c["date_cn"]):
+        officedoc.paragraph(doc, line, align=CENTER, indent=False)
+    officedoc.page_break(doc)
+    sections = [
+        "一、基本情况",
+        "二、主要做法和成效",
+        "三、特色亮点",
+        "四、存在问题",
+        "五、下一步打算",
+        "附表：自评结果汇总",
+    ]
+    entries = [(1, sections[0]), (1, sections[1])]
+    entries += [(2, f"（{l1['number']}）{l1['node'].title}") for l1 in c["tree"]]
+    entries += [(1, title) for title in sections[2:]]
+    officedoc.toc(doc, "目　录", entries, levels="1-2")
+    officedoc.page_break(doc)
+
+    officedoc.heading(doc, sections[0], 1)
+    _paragraphs(doc, c["text"].basic_facts if c["text"] else "", empty="（尚未填写基本情况。）")
+    officedoc.paragraph(
+        doc,
+        f"对照《市县法治政府建设示范指标体系》逐项开展自查自评，三级指标共 {c['indicator_count']} 项，"
+        f"其中未自评 {c['unassessed']} 项，适用指标 {e.applicable} 项，达标 {e.met} 项，"
+        f"达标率 {_percent(e)}（要求 {_threshold(e)}）。",
+    )
+
+    officedoc.heading(doc, sections[1], 1)
+    total = max(1, len(c["tree"]))
+    for n, l1 in enumerate(c["tree"], start=1):
+        officedoc.heading(doc, f"（{l1['number']}）{l1['node'].title}", 2)
+        for l2 in l1["children"]:
+            officedoc.heading(doc, f"{l2['node'].code} {l2['node'].title}", 3)
+            for l3 in l2["children"]:
+                node, a = l3["node"], l3["assessment"]
+                officedoc.paragraph(doc, bold_lead=f"{node.code} {node.title}")
+                officedoc.paragraph(doc, _score_line(node, a))
+                if a and a.practice:
+                    officedoc.paragraph(doc, a.practice, bold_lead="主要做法：")
+                if a and a.outcomes:
+                    officedoc.paragraph(doc, a.outcomes, bold_lead="成效：")
+                for item in l3["evidence"]:
+                    officedoc.paragraph(doc, _evidence_line(item), style=officedoc.TABLE_STYLE)
+                picture = None
+                for photo in l3["photos"]:
+                    picture = officedoc.image(doc, photo.data, PHOTO_WIDTH_MM, paragraph=picture)
+        progress(30 + int(55 * n / total), _("Writing the report"))
+
+    officedoc.heading(doc, sections[2], 1)
+    _paragraphs(doc, c["text"].highlights if c["text"] else "")
+    for text in c["highlights"]:
+        officedoc.paragraph(doc, text)
+
+    officedoc.heading(doc, sections[3], 1)
+    for a in c["shortfalls"]:
+        officedoc.paragraph(
+            doc, f"{a.indicator.code} {a.indicator.title}（{a.get_result_display()}）：{a.shortfall or '待补充'}"
+        )
+    if c["unassessed_items"]:
+        officedoc.paragraph(doc, f"尚有 {len(c['unassessed_items'])} 项指标未自评：")
+        for node in c["unassessed_items"]:
+            officedoc.paragraph(doc, f"{node.code} {node.title}（未自评）")
+    elif not c["shortfalls"]:
+        officedoc.paragraph(doc, "对照指标体系逐项自查，未发现未达标指标。")
+
+    officedoc.heading(doc, sections[4], 1)
+    _paragraphs(doc, c["text"].next_steps if c["text"] else "")
+    rectifications = list(c["rectifications"])
+    if rectifications:
+        officedoc.table(
+            doc,
+            ["指标", "整改措施", "责任单位", "完成时限"],
+            [
+                [
+                    r.assessment.indicator.code,
+                    r.measure,
+                    r.owner.name,
+                    f"{r.deadline.year}年{r.deadline.month}月{r.deadline.day}日"
+                    + ("（已销号）" if r.status == "closed" else ""),
+                ]
+                for r in rectifications
+            ],
+            [18, 60, 36, 42],
+            nowrap=(3,),
+        )
+
+    officedoc.heading(doc, sections[5], 1)
+    rows = [
+        [
+            f"{row['node'].code}. {row['node'].title}",
+            *(row.get(k, 0) for k in ("met", "partial", "not_met", "not_applicable", "none")),
+        ]
+        for row in c["summary"]
+    ]
+    counts = e.counts
+    rows.append(
+        ["合计", counts["met"], counts["partial"], counts["not_met"], counts["not_applicable"], c["unassessed"]]
+    )
+    officedoc.table(
+        doc,
+        ["一级指标", "达标", "基本达标", "未达标", "不适用", "未自评"],
+        rows,
+        [46, 22, 22, 22, 22, 22],
+        bold_last=True,
+        center=(1, 2, 3, 4, 5),
+    )
+    if campaign.kind == "comprehensive":
+        verdict = f"综合示范要求 {_threshold(e)}，" + ("达到申报条件" if e.eligible else "尚未达到申报条件")
+    else:
+        verdict = "单项示范（达标率仅供参考）"
+    if e.veto_blockers:
+        verdict += "；触发一票否决指标：" + "、".join(map(str, e.veto_blockers))
+    officedoc.paragraph(doc, f"适用指标 {e.applicable} 项，达标 {e.met} 项，达标率 {_percent(e)}，{verdict}。")
+    progress(90, _("Saving"))
+    doc.save(out)
+
+
+def build_docx(campaign, out, progress=_noop):
+    """Write the report DOCX (official-document layout, editable in WPS and Word) to `out`."""
+    render_report_docx(report_context(campaign, progress), out, progress)
 
 
 # --- the evidence package ---------------------------------------------------------------
@@ -307,13 +535,13 @@ def manifest_csv(manifest):
     return tables.export_table([str(label) for _key, label in columns], rows, "csv")
 
 
-def build_package(campaign, out, progress=_noop, report_file=None):
+def build_package(campaign, out, progress=_noop, report_file=None, document_file=None):
     """Write the evidence package ZIP to the binary file `out`, file by file (memory
     stays flat whatever the total size). Returns the manifest rows.
 
     Folders go by indicator, "code title" on three levels (folder_names: whole titles
     where the Windows path budget allows, cut at punctuation with "…" otherwise). At the
-    top: the report, manifest.json, manifest.csv and index.html. Each manifest.json entry
+    top: the report (PDF, and the DOCX when one is compiled), manifest.json, manifest.csv and index.html. Each manifest.json entry
     has the same stable English keys and codes, whatever the language:
     path, size (bytes), sha256, indicator (the level-3 code), indicator_title (in full),
     unit, kind ("report" or an evidence kind: document, image, news_link, award, summary,
@@ -370,6 +598,12 @@ def build_package(campaign, out, progress=_noop, report_file=None):
             add(
                 _("Self-assessment report") + ".pdf",
                 report_file.chunks(COPY_CHUNK),
+                {"indicator": "", "unit": "", "kind": "report"},
+            )
+        if document_file is not None:
+            add(
+                _("Self-assessment report") + ".docx",
+                document_file.chunks(COPY_CHUNK),
                 {"indicator": "", "unit": "", "kind": "report"},
             )
         for n, (e, chain, name) in enumerate(planned, start=1):

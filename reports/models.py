@@ -32,6 +32,7 @@ class ReportJob(BaseModel):
 
     class Kind(models.TextChoices):
         PDF = "pdf", _("Self-assessment report (PDF)")
+        DOCX = "docx", _("Self-assessment report (DOCX, editable)")
         PACKAGE = "package", _("Evidence package (ZIP)")
         XLSX = "xlsx", _("Workbook (XLSX)")
 
@@ -108,6 +109,9 @@ class Submission(BaseModel):
     title = models.CharField(_("title"), max_length=200)
     report = models.FileField(_("report"), upload_to="submissions/%Y/%m/", max_length=200)
     report_sha256 = models.CharField(max_length=64)
+    # The editable DOCX of the same report, frozen beside the PDF when one was compiled.
+    document = models.FileField(_("editable report"), upload_to="submissions/%Y/%m/", max_length=200, blank=True)
+    document_sha256 = models.CharField(max_length=64, blank=True)
     package = models.FileField(_("package"), upload_to="submissions/%Y/%m/", max_length=200)
     package_sha256 = models.CharField(max_length=64)
     package_size = models.BigIntegerField(default=0)

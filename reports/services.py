@@ -37,19 +37,28 @@ from .models import ReportJob, ReportText, Submission
 from .selectors import latest_file, latest_job
 
 logger = logging.getLogger(__name__)
-EXTENSIONS = {"pdf": "pdf", "package": "zip", "xlsx": "xlsx"}
+EXTENSIONS = {"pdf": "pdf", "docx": "docx", "package": "zip", "xlsx": "xlsx"}
 # Errors worth another try (remote storage, database connection); anything else fails the job.
 TRANSIENT = (ConnectionError, TimeoutError)
 
 
 def _build_package(campaign, out, progress):
-    """The package, with the latest compiled report on top when there is one."""
-    report = latest_file(campaign, ReportJob.Kind.PDF)
-    with report.open("rb") if report is not None else contextlib.nullcontext() as fh:
-        builders.build_package(campaign, out, progress, report_file=fh)
+    """The package, with the latest compiled report on top when there is one: the PDF and,
+    beside it, the editable DOCX."""
+    report, document = latest_file(campaign, ReportJob.Kind.PDF), latest_file(campaign, ReportJob.Kind.DOCX)
+    with (
+        report.open("rb") if report is not None else contextlib.nullcontext() as fh,
+        document.open("rb") if document is not None else contextlib.nullcontext() as doc_fh,
+    ):
+        builders.build_package(campaign, out, progress, report_file=fh, document_file=doc_fh)
 
 
-BUILDERS = {"pdf": builders.build_pdf, "package": _build_package, "xlsx": builders.build_xlsx}
+BUILDERS = {
+    "pdf": builders.build_pdf,
+    "docx": builders.build_docx,
+    "package": _build_package,
+    "xlsx": builders.build_xlsx,
+}
 
 
 def report_request(*, campaign, kind, by, join=True, enqueue=True):
@@ -314,9 +323,12 @@ def submission_create(*, campaign, by):
         package_sha256=package.sha256,
         package_size=package.size,
     )
-    for field, job in (("report", report), ("package", package)):
+    document = latest_job(campaign, "docx", done=True)  # the editable copy, when the office compiled one
+    copies = [("report", report), ("package", package)] + ([("document", document)] if document else [])
+    for field, job in copies:
         with job.file.open("rb") as fh:
             getattr(submission, field).save(job.file_name, File(fh), save=False)
+    submission.document_sha256 = document.sha256 if document else ""
     submission.manifest = _manifest_of(submission.package)
     e = eligibility(campaign)
     submission.eligibility = {
@@ -327,13 +339,14 @@ def submission_create(*, campaign, by):
         "eligible": e.eligible,
     }
     submission.save()
-    if _sha256_field(submission.report) != report.sha256 or _sha256_field(submission.package) != package.sha256:
+    if any(_sha256_field(getattr(submission, field)) != job.sha256 for field, job in copies):
         raise ValidationError(_("The copied files do not match their checksums; nothing was submitted."))
     audit_record(
         actor=by,
         verb="submitted",
         obj=submission,
-        after={"report_sha256": report.sha256, "package_sha256": package.sha256},
+        after={"report_sha256": report.sha256, "package_sha256": package.sha256}
+        | ({"document_sha256": document.sha256} if document else {}),
     )
     if campaign.stage in (Campaign.Stage.PREPARATION, Campaign.Stage.SELF_ASSESSMENT):
         campaign_move_stage(
@@ -362,10 +375,13 @@ def submission_verify(submission):
     against the manifest. Returns a list of problems (empty when all is well)."""
 
     problems = []
-    for field, recorded, label in (
+    files = [
         (submission.report, submission.report_sha256, _("report")),
         (submission.package, submission.package_sha256, _("package")),
-    ):
+    ]
+    if submission.document_sha256:
+        files.append((submission.document, submission.document_sha256, _("editable report")))
+    for field, recorded, label in files:
         try:
             if _sha256_field(field) != recorded:
                 problems.append(_("The %(file)s file does not match its checksum.") % {"file": label})

@@ -160,11 +160,12 @@ def submission_download(request, pk, part):
         view_perm=permissions.REVIEW_UNIT_WORK,
         pk=pk,
     )
-    if part not in ("report", "package"):
+    names = {"report": (_("report"), "pdf"), "document": (_("report"), "docx"), "package": (_("package"), "zip")}
+    if part not in names:
         raise Http404
     field = getattr(submission, part)
+    if not field:  # a submission made before the DOCX existed, or without one
+        raise Http404
     audit_record(actor=request.user, verb="downloaded", obj=submission, after={"part": part}, request=request)
-    ext = "pdf" if part == "report" else "zip"
-    return file_response(
-        field, f"{submission.county}-{submission.title}-{_('report') if part == 'report' else _('package')}.{ext}"
-    )
+    label, ext = names[part]
+    return file_response(field, f"{submission.county}-{submission.title}-{label}.{ext}")

@@ -26,9 +26,10 @@ def require_soffice():
     pytest.skip(message)
 
 
-def convert(source, target, outdir, infilter=None):
+def convert(source, target, outdir, infilter=None, fonts=None):
     """One conversion (a few seconds: start-up dominates) into `outdir`; returns the new file's
-    bytes. A profile of its own: another soffice on the machine holds the default one's lock."""
+    bytes. A profile of its own: another soffice on the machine holds the default one's lock.
+    `fonts`: a fontconfig file (FONTCONFIG_FILE) mapping the fonts a document names to installed ones."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     args = [SOFFICE, f"-env:UserInstallation={(outdir / 'profile').as_uri()}", "--headless", "--norestore"]
@@ -39,7 +40,7 @@ def convert(source, target, outdir, infilter=None):
         check=True,
         capture_output=True,
         timeout=180,
-        env={**os.environ, "HOME": str(outdir)},
+        env={**os.environ, "HOME": str(outdir), **({"FONTCONFIG_FILE": str(fonts)} if fonts else {})},
     )
     produced = [p for p in outdir.iterdir() if p.is_file() and p.stem == Path(source).stem]
     assert produced, f"soffice wrote nothing for {target}"

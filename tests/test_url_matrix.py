@@ -252,6 +252,8 @@ def _submission(w):
             package_sha256="0",
         )
         s.report.save("r.pdf", ContentFile(b"%PDF"), save=False)
+        s.document.save("r.docx", ContentFile(b"PK"), save=False)
+        s.document_sha256 = "0"
         s.package.save("p.zip", ContentFile(b"PK"), save=False)
         s.save()
     return s
@@ -694,6 +696,43 @@ def test_every_post_endpoint_has_an_entry(client, world):
             accepting.add(name)
     assert sorted(accepting - set(POSTS)) == []
     assert sorted(set(POSTS) - accepting) == []  # a row for a GET-only URL would test nothing
+
+
+# --- the same URLs with each value of a choice they take -------------------------------------------
+# One row per report kind for the compile button (a new kind fails test_every_report_kind_has_a_row
+# until it has one) and per part of a submission for its download.
+
+REPORT_KINDS = ["pdf", "docx", "package", "xlsx"]
+POST_VARIANTS = {
+    f"reports:compile kind={kind}": ("/reports/compile/", {"kind": kind}, OFFICE_POST, True) for kind in REPORT_KINDS
+}
+GET_VARIANTS = {
+    f"reports:submission_download part={part}": (
+        lambda w, part=part: f"{_submission(w).get_absolute_url()}{part}/",
+        EXPECTED["reports:submission_download"][1],
+    )
+    for part in ("report", "document", "package")
+}
+
+
+def test_every_report_kind_has_a_row():
+    from reports.models import ReportJob
+
+    assert ReportJob.Kind.values == REPORT_KINDS
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(POST_VARIANTS))
+def test_each_report_kind_compiles_for_each_persona_as_declared(client, world, name, persona, monkeypatch):
+    monkeypatch.setitem(POSTS, name, POST_VARIANTS[name])
+    _check_post(client, world, name, persona)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(GET_VARIANTS))
+def test_each_submission_part_downloads_for_each_persona_as_declared(client, world, name, persona, monkeypatch):
+    monkeypatch.setitem(EXPECTED, name, GET_VARIANTS[name])
+    _check_get(client, world, name, persona)
 
 
 @pytest.mark.parametrize("name", sorted(POSTS))

@@ -1,3 +1,6 @@
+import re
+from collections import defaultdict
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -95,3 +98,24 @@ def test_demo_shows_every_task_state_and_has_messages():
     assert Assignment.objects.filter(escalated_at__isnull=False).exists()
     assert Notification.objects.filter(recipient__username="demo-liaison-D16").exists()
     assert Notification.objects.filter(recipient__username="demo-office", title__contains="督办").exists()
+
+
+def test_demo_report_texts_tell_each_section_whole():
+    """Each level-1 section has its 主要做法 and 成效 in the county's voice; no narrative quotes an
+    indicator's title cut short ("…无法定依据的中介服”); the report's free texts are there."""
+    from assessment.models import Assessment
+    from reports.models import ReportText
+
+    call_command("load_demo")
+    titles = list(Indicator.objects.values_list("title", flat=True))
+    told = defaultdict(list)
+    for a in Assessment.objects.select_related("indicator__parent__parent"):
+        if a.practice and a.outcomes:
+            told[a.indicator.parent.parent.title].append(a)
+        for quoted in re.findall("“([^”]{8,})”", a.practice + a.outcomes + a.highlights):
+            assert not any(t.startswith(quoted) and t != quoted for t in titles), quoted  # a title cut short
+    sections = set(Indicator.objects.filter(level=1).values_list("title", flat=True))
+    assert set(told) == sections
+    assert all(len(a.practice) >= 80 and "我县" in a.practice for items in told.values() for a in items)
+    text = ReportText.objects.get()
+    assert text.basic_facts and text.highlights and text.next_steps

@@ -11,11 +11,11 @@ from reports.services import report_request, report_run
 
 
 class Command(BaseCommand):
-    help = "Compile a campaign's report (pdf), evidence package (package) or workbook (xlsx) now, and print the output path."
+    help = "Compile a campaign's report (pdf, or docx to edit), evidence package (package) or workbook (xlsx) now, and print the output path."
 
     def add_arguments(self, parser):
         parser.add_argument("--campaign", required=True)
-        parser.add_argument("--kind", choices=["pdf", "package", "xlsx"], required=True)
+        parser.add_argument("--kind", choices=ReportJob.Kind.values, required=True)
         parser.add_argument("-o", "--output", help="also copy the result here")
         parser.add_argument("--user", help="the account the audit trail names (default: the command line)")
 
