@@ -36,6 +36,12 @@ class AssignmentFilter(django_filters.FilterSet):
         label=_("Overdue only"),
         widget=forms.Select(choices=[("", _("All")), ("true", _("Yes"))]),
     )
+    # "Not accepted yet": what the submission page counts as tasks still open.
+    accepted = django_filters.BooleanFilter(
+        method="filter_accepted",
+        label=_("Accepted"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("Not yet"))]),
+    )
 
     class Meta:
         model = Assignment
@@ -61,3 +67,9 @@ class AssignmentFilter(django_filters.FilterSet):
         if value:
             return queryset.overdue(timezone.localdate())
         return queryset
+
+    def filter_accepted(self, queryset, name, value):
+        if value is None:
+            return queryset
+        accepted = Q(status=Assignment.Status.ACCEPTED)
+        return queryset.filter(accepted) if value else queryset.exclude(accepted)

@@ -1,6 +1,7 @@
 """Read-only queries about assignments; every list is scoped by core.permissions."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -306,3 +307,19 @@ def _matches(node, key):
         haystack += [node.lead.name, node.lead.short_name]
     haystack += [u.name for u in node.cooperating] + [u.short_name for u in node.cooperating]
     return any(key in tables.norm_key(text) for text in haystack)
+
+
+def shares_digest(shares):
+    """A short digest of exactly which shares a bulk action applies to: the confirmation page
+    carries it, and the action runs only on the same set (compare-and-set against a filter
+    whose results changed meanwhile)."""
+    return hashlib.sha256(",".join(sorted(str(a.pk) for a in shares)).encode()).hexdigest()[:16]
+
+
+def shares_by_unit(shares):
+    """(unit, count) for a list of shares, the units with most first, then by code."""
+    counts = {}
+    for a in shares:
+        counts.setdefault(a.unit, 0)
+        counts[a.unit] += 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0].code))

@@ -180,6 +180,9 @@ class PlannedDivision:
     deadline: object
     ongoing: bool
     status: str = "unchanged"  # new / changed / unchanged
+    # What a changed row changes, old → new: [{"key", "field", "old", "new"}], for the preview.
+    changes: list = field(default_factory=list)
+    becomes_overdue: int = 0  # shares that the row's past deadline makes overdue today
 
 
 @dataclass
@@ -187,10 +190,45 @@ class AssignmentPlan:
     items: list = field(default_factory=list)
     errors: list = field(default_factory=list)
     unmatched_indicators: list = field(default_factory=list)  # level-3 indicators the table does not mention
+    today: object = None
 
     @property
     def ok(self):
         return not self.errors
+
+    @property
+    def past_deadline_items(self):
+        """New or changed rows whose deadline has already passed."""
+        return [
+            i
+            for i in self.items
+            if i.status != "unchanged" and not i.ongoing and i.deadline is not None and i.deadline < self.today
+        ]
+
+    @property
+    def becomes_overdue(self):
+        return sum(i.becomes_overdue for i in self.items)
+
+    @property
+    def warnings(self):
+        """What the office must confirm before the import is applied (ImportRejected without it)."""
+        past = self.past_deadline_items
+        if not past:
+            return []
+        return [
+            ngettext(
+                "%(n)s indicator gets a deadline that has already passed",
+                "%(n)s indicators get a deadline that has already passed",
+                len(past),
+            )
+            % {"n": len(past)}
+            + ngettext(
+                "; %(m)s task becomes overdue at once.",
+                "; %(m)s tasks become overdue at once.",
+                self.becomes_overdue,
+            )
+            % {"m": self.becomes_overdue}
+        ]
 
     def count(self, status):
         return sum(1 for i in self.items if i.status == status)
@@ -232,10 +270,57 @@ class IndicatorMatcher:
         return found
 
 
-def assignment_plan(*, campaign, table):
+def _deadline_text(deadline, ongoing):
+    return _("Ongoing") if ongoing else (deadline.isoformat() if deadline else "")
+
+
+def _changes(current, lead, cooperating, deadline, ongoing):
+    """Old → new for each value of an indicator's division that the table changes."""
+    old_lead = next((a for a in current if a.role == Assignment.Role.LEAD), None)
+    old_coop = [a.unit for a in current if a.role == Assignment.Role.COOPERATING]
+    rows = []
+    if old_lead is None or old_lead.unit_id != lead.pk:
+        rows.append(
+            {"key": "lead", "field": _("Lead unit"), "old": str(old_lead.unit) if old_lead else "", "new": str(lead)}
+        )
+    removed = [str(u) for u in old_coop if u not in cooperating]
+    added = [str(u) for u in cooperating if u not in old_coop]
+    if removed or added:
+        rows.append(
+            {"key": "cooperating", "field": _("Cooperating units"), "old": "、".join(removed), "new": "、".join(added)}
+        )
+    if old_lead is None or (old_lead.deadline, old_lead.ongoing) != (None if ongoing else deadline, ongoing):
+        rows.append(
+            {
+                "key": "deadline",
+                "field": _("Deadline"),
+                "old": _deadline_text(old_lead.deadline, old_lead.ongoing) if old_lead else "",
+                "new": _deadline_text(deadline, ongoing),
+            }
+        )
+    return rows
+
+
+def _becomes_overdue(current, lead, cooperating, deadline, ongoing, today):
+    """How many of the row's shares a past deadline makes overdue that are not overdue now
+    (shares submitted or accepted are not overdue whatever their deadline)."""
+    if ongoing or deadline is None or deadline >= today:
+        return 0
+    by_unit = {a.unit_id: a for a in current}
+    n = 0
+    for unit in [lead, *cooperating]:
+        a = by_unit.get(unit.pk)
+        if a is None:
+            n += 1  # a new share starts not started, so overdue at once
+        elif a.is_open and (a.ongoing or a.deadline is None or a.deadline >= today):
+            n += 1
+    return n
+
+
+def assignment_plan(*, campaign, table, today=None):
     """Check a parsed task table against the campaign's framework and the units.
     Writes nothing; the preview page and --dry-run show this."""
-    plan = AssignmentPlan(errors=list(table.errors))
+    plan = AssignmentPlan(errors=list(table.errors), today=today or timezone.localdate())
     if campaign.framework_id is None:
         plan.errors.append(_("The campaign has no indicator framework yet."))
         return plan
@@ -296,6 +381,12 @@ def assignment_plan(*, campaign, table):
                 "ongoing": row.ongoing,
             }
             item.status = "unchanged" if _division(current) == wanted else "changed"
+            if item.status == "changed":
+                item.changes = _changes(current, lead, cooperating, row.deadline, row.ongoing)
+        if item.status != "unchanged":
+            item.becomes_overdue = _becomes_overdue(
+                current or [], lead, cooperating, row.deadline, row.ongoing, plan.today
+            )
         plan.items.append(item)
     plan.unmatched_indicators = [i for i in matcher.indicators if i.pk not in seen]
     plan.errors.sort(key=lambda e: getattr(e, "row", 0))
@@ -303,11 +394,15 @@ def assignment_plan(*, campaign, table):
 
 
 @transaction.atomic
-def assignment_import(*, campaign, table, by=None):
-    """Apply a task table to a campaign, all or nothing. Returns the plan applied."""
+def assignment_import(*, campaign, table, by=None, accept_warnings=False):
+    """Apply a task table to a campaign, all or nothing. Returns the plan applied.
+    A table with warnings (deadlines already past) is refused unless the office confirmed
+    them (accept_warnings): an import must never make work overdue unnoticed."""
     plan = assignment_plan(campaign=campaign, table=table)
     if not plan.ok:
         raise ImportRejected(plan.errors)
+    if plan.warnings and not accept_warnings:
+        raise ImportRejected([*plan.warnings, _("Confirm the warnings to import the table.")])
     for item in plan.items:
         if item.status == "unchanged":
             continue
@@ -379,6 +474,24 @@ TRANSITIONS = {
 }
 COMMENT_REQUIRED = {_St.RETURNED}
 
+# Higher floors that must agree before a share is accepted (evidence: nothing of it may still
+# wait for review, or it would silently stay out of the report and the package). Each guard
+# takes the share and returns what stands in the way: [{"title", "url"}, …], empty when nothing.
+ACCEPT_GUARDS = []
+
+
+def register_accept_guard(guard):
+    if guard not in ACCEPT_GUARDS:
+        ACCEPT_GUARDS.append(guard)
+
+
+class AcceptRefused(ValidationError):
+    """Accepting the share is refused until `items` (e.g. evidence waiting for review) are dealt with."""
+
+    def __init__(self, message, items):
+        super().__init__(message)
+        self.items = items
+
 
 def assignment_moves_for(assignment, user):
     """The statuses this user may move the share to now."""
@@ -405,6 +518,18 @@ def assignment_transition(*, assignment, to_status, by, comment=""):
             _("A task cannot move from %(a)s to %(b)s.") % {"a": _St(frm).label, "b": _St(to_status).label}
         )
     permissions.require_perm(by, rule, assignment)
+    if to_status == _St.ACCEPTED:
+        blocking = [item for guard in ACCEPT_GUARDS for item in guard(assignment)]
+        if blocking:
+            raise AcceptRefused(
+                ngettext(
+                    "%(n)s piece of evidence of this task still waits for review; review it before accepting the task.",
+                    "%(n)s pieces of evidence of this task still wait for review; review them before accepting the task.",
+                    len(blocking),
+                )
+                % {"n": len(blocking)},
+                blocking,
+            )
     comment = (comment or "").strip()
     if to_status in COMMENT_REQUIRED and not comment:
         raise ValidationError(_("Say why the task is returned: the unit needs to know what to fix."))

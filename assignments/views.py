@@ -31,8 +31,17 @@ from .forms import (
 from .models import Assignment, Circular
 from .reminders import reminders_manual
 from .resources import AssignmentResource
-from .selectors import BOARD_HEADERS, accountability_board, assignment_rollup, board_export_rows, framework_tree
+from .selectors import (
+    BOARD_HEADERS,
+    accountability_board,
+    assignment_rollup,
+    board_export_rows,
+    framework_tree,
+    shares_by_unit,
+    shares_digest,
+)
 from .services import (
+    AcceptRefused,
     assignment_add_unit,
     assignment_change_deadline,
     assignment_export,
@@ -96,7 +105,10 @@ def import_confirm(request):
         if campaign is None:
             raise ImportRejected([_("The campaign no longer exists.")])
         plan = assignment_import(
-            campaign=campaign, table=read_table(data, sheet=params["sheet"], required=REQUIRED_COLUMNS), by=request.user
+            campaign=campaign,
+            table=read_table(data, sheet=params["sheet"], required=REQUIRED_COLUMNS),
+            by=request.user,
+            accept_warnings=request.POST.get("accept_warnings") == "on",  # the preview's checkbox
         )
         messages.success(request, _("The task division of %(n)s indicators was imported.") % {"n": len(plan.items)})
         return redirect(f"{campaign.framework.get_absolute_url()}?campaign={campaign.pk}")
@@ -165,6 +177,10 @@ def move(request, pk):
                 by=request.user,
                 comment=form.cleaned_data["comment"],
             )
+        except AcceptRefused as exc:
+            # The pending pieces, each a link to review it (the queue filtered to this share).
+            context = {"a": assignment, "message": exc.messages[0], "items": exc.items}
+            return render(request, "assignments/accept_refused.html", context)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -214,6 +230,8 @@ def change_unit(request, pk, action):
     form = UnitChoiceForm(request.POST)
     try:
         if action == "remove":
+            if request.POST.get("confirm") != "1":  # first the page that says what goes
+                return render(request, "assignments/remove_confirm.html", {"a": assignment})
             assignment_remove(assignment=assignment, by=request.user)
             messages.success(request, _("The share was removed."))
             return redirect("assignments:list")
@@ -273,6 +291,12 @@ def bulk(request):
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect(back)
     targets = list(form.targets())
+    if request.POST.get("confirm") != "1" or request.POST.get("digest") != shares_digest(targets):
+        # First (or when the filter's results changed meanwhile): how many shares and which units.
+        context = {"form": form, "targets": targets, "units": shares_by_unit(targets), "back": back}
+        context["digest"] = shares_digest(targets)
+        context["changed"] = request.POST.get("confirm") == "1"
+        return render(request, "assignments/bulk_confirm.html", context)
     if form.cleaned_data["action"] == "deadline":
         n = assignment_change_deadline(
             assignments=targets,

@@ -46,6 +46,11 @@ MANAGE_ASSIGNMENTS = "campaign.manage_assignments"
 RECORD_CITY_REVIEW = "campaign.record_city_review"
 VIEW_AUDIT = "core.view_auditevent"
 IMPORT_TABLES = MANAGE_CAMPAIGN  # office admins import tables; IT (superuser) too
+# The report (README, Roles and access): office admins and staff write its texts and compile the
+# report, the package and the workbook (staff "compile reports", DESIGN.md); only an office admin
+# submits to the city, which freezes what was compiled and moves the campaign's stage.
+COMPILE_REPORTS = REVIEW_UNIT_WORK
+SUBMIT_TO_CITY = MANAGE_CAMPAIGN
 
 # Role -> permissions held county-wide (granted through the role's group).
 ROLE_GLOBAL_PERMISSIONS = {

@@ -117,6 +117,8 @@ class Submission(BaseModel):
     package_size = models.BigIntegerField(default=0)
     manifest = models.JSONField(_("manifest"), default=list)
     eligibility = models.JSONField(_("eligibility at submission"), default=dict)
+    # The warnings the office admin confirmed on the confirmation page (key, count, the words shown).
+    confirmed = models.JSONField(_("warnings confirmed"), default=list, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,5 +1,18 @@
 """Read-only queries about report jobs and submissions."""
 
+import hashlib
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from assessment.eligibility import eligibility
+from assessment.models import Rectification
+from assignments.models import Assignment
+from campaign.models import Campaign
+from evidence.models import Evidence
 from org import permissions
 
 from .models import ReportJob, ReportText, Submission
@@ -25,3 +38,153 @@ def latest_job(campaign, kind, done=False):
 def latest_file(campaign, kind):
     job = latest_job(campaign, kind, done=True)
     return job.file if job and job.file else None
+
+
+# --- before submitting to the city ----------------------------------------------------------
+
+
+@dataclass
+class SubmissionCheck:
+    """One thing the office should know before it submits. A blocking check refuses the
+    submission; the others are warnings the office admin confirms one by one."""
+
+    key: str
+    label: str  # what is wrong, with its figures, in the user's language
+    count: int
+    url: str  # the list that shows the items behind the count
+    blocking: bool
+    codes: list = field(default_factory=list)  # indicator codes, where naming them helps
+
+    @property
+    def field_name(self):
+        return f"confirm_{self.key}"
+
+
+@dataclass
+class SubmissionChecks:
+    checks: list
+    report: ReportJob | None
+    package: ReportJob | None
+    eligibility: object
+
+    @property
+    def blockers(self):
+        return [c for c in self.checks if c.blocking]
+
+    @property
+    def warnings(self):
+        return [c for c in self.checks if not c.blocking]
+
+    @property
+    def figures(self):
+        """A short digest of every figure and file the page shows: the POST carries the one the
+        office saw, and a submission whose figures changed meanwhile is shown again (compare-and-set)."""
+        parts = [f"{c.key}={c.count}" for c in self.checks]
+        parts += [f"{kind}={job.pk if job else ''}" for kind, job in (("pdf", self.report), ("package", self.package))]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def submission_checks(campaign):
+    """Everything that stands between the campaign and a sound submission, with counts and the
+    list behind each. A comprehensive campaign under its threshold or with a triggered veto
+    cannot be submitted (the plan: only a county that meets the requirements applies); a
+    single-item campaign shows the same figures as warnings (its eligibility is informative)."""
+    report, package = latest_job(campaign, "pdf", done=True), latest_job(campaign, "package", done=True)
+    e = eligibility(campaign)
+    comprehensive = campaign.kind == Campaign.Kind.COMPREHENSIVE
+    checks = []
+
+    def add(key, label, count, url, blocking, codes=()):
+        if count:
+            checks.append(SubmissionCheck(key, label, count, url, blocking, list(codes)))
+
+    add(
+        "city_office",
+        _("No city office is set for the campaign."),
+        int(campaign.city_office_id is None),
+        reverse("campaign:edit", args=[campaign.pk]),
+        True,
+    )
+    missing = [
+        label
+        for job, label in ((report, _("the report (PDF)")), (package, _("the evidence package (ZIP)")))
+        if job is None
+    ]
+    add(
+        "compiled",
+        _("Not compiled yet: %(files)s.") % {"files": "、".join(str(m) for m in missing)},
+        len(missing),
+        reverse("reports:index"),
+        True,
+    )
+    assessments = reverse("assessment:list")
+    if e.ratio is None or e.ratio < Fraction(e.threshold):
+        add(
+            "threshold",
+            _(
+                "%(met)s of %(applicable)s applicable indicators met (%(percent)s%%), under the threshold of "
+                "%(threshold)s%%: %(needed)s more needed."
+            )
+            % {
+                "met": e.met,
+                "applicable": e.applicable,
+                "percent": f"{e.percent or 0:.1f}",
+                "threshold": f"{float(e.threshold_percent):g}",
+                "needed": e.needed,
+            },
+            max(e.needed, 1),
+            assessments,
+            comprehensive,
+            e.short[:20],
+        )
+    add(
+        "veto",
+        ngettext("%(n)s veto indicator is triggered.", "%(n)s veto indicators are triggered.", len(e.veto_blockers))
+        % {"n": len(e.veto_blockers)},
+        len(e.veto_blockers),
+        assessments,
+        comprehensive,
+        e.veto_blockers,
+    )
+    unassessed = e.counts.get("", 0)
+    add(
+        "unassessed",
+        ngettext("%(n)s indicator is not assessed yet.", "%(n)s indicators are not assessed yet.", unassessed)
+        % {"n": unassessed},
+        unassessed,
+        f"{assessments}?result=none",
+        False,
+    )
+    pending = (
+        Evidence.objects.visible().filter(assignment__campaign=campaign, review_status=Evidence.Review.PENDING).count()
+    )
+    add(
+        "evidence_pending",
+        ngettext(
+            "%(n)s piece of evidence waits for review: it is left out of the package.",
+            "%(n)s pieces of evidence wait for review: they are left out of the package.",
+            pending,
+        )
+        % {"n": pending},
+        pending,
+        reverse("evidence:queue"),
+        False,
+    )
+    open_items = Rectification.objects.filter(campaign=campaign, status=Rectification.Status.OPEN).count()
+    add(
+        "rectifications_open",
+        ngettext("%(n)s rectification item is still open.", "%(n)s rectification items are still open.", open_items)
+        % {"n": open_items},
+        open_items,
+        f"{reverse('assessment:rectifications')}?status=open",
+        False,
+    )
+    shares = Assignment.objects.filter(campaign=campaign).exclude(status=Assignment.Status.ACCEPTED).count()
+    add(
+        "shares_open",
+        ngettext("%(n)s task is not accepted yet.", "%(n)s tasks are not accepted yet.", shares) % {"n": shares},
+        shares,
+        f"{reverse('assignments:list')}?accepted=false",
+        False,
+    )
+    return SubmissionChecks(checks=checks, report=report, package=package, eligibility=e)

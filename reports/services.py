@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from assessment.eligibility import eligibility
 from campaign.models import Campaign
 from campaign.services import campaign_move_stage
 from core.audit import audit_record, changed, snapshot
@@ -34,7 +33,7 @@ from org.selectors import city_reviewers
 
 from . import builders
 from .models import ReportJob, ReportText, Submission
-from .selectors import latest_file, latest_job
+from .selectors import latest_file, latest_job, submission_checks
 
 logger = logging.getLogger(__name__)
 EXTENSIONS = {"pdf": "pdf", "docx": "docx", "package": "zip", "xlsx": "xlsx"}
@@ -66,7 +65,7 @@ def report_request(*, campaign, kind, by, join=True, enqueue=True):
     with join=False it is refused instead). `by` None is the server's command line
     (compile_report), which needs no right; enqueue=False leaves running the job to the caller."""
     if by is not None:
-        permissions.require_perm(by, permissions.REVIEW_UNIT_WORK)
+        permissions.require_perm(by, permissions.COMPILE_REPORTS)
     if kind not in ReportJob.Kind.values:
         raise ValidationError(_("Unknown report kind."))
     if campaign.framework_id is None:
@@ -286,6 +285,7 @@ REPORT_TEXT_FIELDS = ["basic_facts", "highlights", "next_steps"]
 @transaction.atomic
 def report_text_update(*, campaign, by, **values):
     """Save the report's free-text sections; the audit keeps what each changed from."""
+    permissions.require_perm(by, permissions.COMPILE_REPORTS)
     text, _created = ReportText.objects.select_for_update().get_or_create(campaign=campaign)
     before = snapshot(text, REPORT_TEXT_FIELDS)
     for field in REPORT_TEXT_FIELDS:
@@ -301,18 +301,32 @@ def report_text_update(*, campaign, by, **values):
     return text
 
 
+class SubmissionFiguresChanged(ValidationError):
+    """The figures changed between the confirmation page and the POST: show the page again."""
+
+
 @transaction.atomic
-def submission_create(*, campaign, by):
+def submission_create(*, campaign, by, confirmed=(), figures=None):
     """Freeze the latest finished report and package into a submission to the city
     office: the files are copied (later compilations never change what was sent),
-    checksummed, and the campaign moves to the declared stage."""
-    permissions.require_perm(by, permissions.MANAGE_CAMPAIGN)
+    checksummed, and the campaign moves to the declared stage.
+
+    Refused while a blocker stands (submission_checks: a comprehensive campaign under its
+    threshold or with a triggered veto, no city office, nothing compiled) and until every
+    warning's key is in `confirmed`; what was confirmed is kept with the submission and in
+    the audit. `figures` is the digest the confirmation page showed: when the figures
+    changed since, nothing is submitted (SubmissionFiguresChanged)."""
+    permissions.require_perm(by, permissions.SUBMIT_TO_CITY)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.city_office_id is None:
-        raise ValidationError(_("Set the city office the campaign declares to before submitting."))
-    report, package = latest_job(campaign, "pdf", done=True), latest_job(campaign, "package", done=True)
-    if report is None or package is None:
-        raise ValidationError(_("Compile the report (PDF) and the evidence package (ZIP) first."))
+    checks = submission_checks(campaign)
+    if figures is not None and figures != checks.figures:
+        raise SubmissionFiguresChanged(_("The figures changed since the page was shown; check them again."))
+    if checks.blockers:
+        raise ValidationError([_("Cannot submit yet:")] + [c.label for c in checks.blockers])
+    unconfirmed = [c for c in checks.warnings if c.key not in set(confirmed)]
+    if unconfirmed:
+        raise ValidationError([_("Confirm each warning before submitting:")] + [c.label for c in unconfirmed])
+    report, package = checks.report, checks.package
     submission = Submission(
         campaign=campaign,
         city_office_id=campaign.city_office_id,
@@ -330,7 +344,8 @@ def submission_create(*, campaign, by):
             getattr(submission, field).save(job.file_name, File(fh), save=False)
     submission.document_sha256 = document.sha256 if document else ""
     submission.manifest = _manifest_of(submission.package)
-    e = eligibility(campaign)
+    e = checks.eligibility
+    submission.confirmed = [{"key": c.key, "count": c.count, "label": c.label} for c in checks.warnings]
     submission.eligibility = {
         "met": e.met,
         "applicable": e.applicable,
@@ -345,7 +360,11 @@ def submission_create(*, campaign, by):
         actor=by,
         verb="submitted",
         obj=submission,
-        after={"report_sha256": report.sha256, "package_sha256": package.sha256}
+        after={
+            "report_sha256": report.sha256,
+            "package_sha256": package.sha256,
+            "confirmed": [c.label for c in checks.warnings],
+        }
         | ({"document_sha256": document.sha256} if document else {}),
     )
     if campaign.stage in (Campaign.Stage.PREPARATION, Campaign.Stage.SELF_ASSESSMENT):

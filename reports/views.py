@@ -13,7 +13,7 @@ from org import permissions
 
 from .forms import CityReviewForm, ReportTextForm
 from .models import ReportJob
-from .selectors import latest_job, report_text_of, submission_list_for
+from .selectors import latest_job, report_text_of, submission_checks, submission_list_for
 from .services import (
     report_request,
     report_text_update,
@@ -31,7 +31,7 @@ def _jobs(campaign):
 @require_http_methods(["GET", "POST"])
 def index(request):
     """The campaign's outputs: the report's free texts, compile jobs with live progress, submission."""
-    permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
+    permissions.require_global(request.user, permissions.COMPILE_REPORTS)
     campaign = campaign_current_or_404()
     form = ReportTextForm(request.POST or None, instance=report_text_of(campaign))
     if request.method == "POST" and form.is_valid():
@@ -44,7 +44,7 @@ def index(request):
         "jobs": _jobs(campaign),
         "kinds": ReportJob.Kind.choices,
         "submissions": submission_list_for(request.user).filter(campaign=campaign).select_related("submitted_by"),
-        "can_submit": permissions.can(request.user, permissions.MANAGE_CAMPAIGN),
+        "can_submit": permissions.can(request.user, permissions.SUBMIT_TO_CITY),
     }
     return render(request, "reports/index.html", context)
 
@@ -53,7 +53,7 @@ def index(request):
 @require_GET
 def jobs(request):
     """The jobs panel alone, polled by htmx while a job runs."""
-    permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
+    permissions.require_global(request.user, permissions.COMPILE_REPORTS)
     campaign = campaign_current_or_404()
     return render(
         request, "reports/_jobs.html", {"campaign": campaign, "jobs": _jobs(campaign), "kinds": ReportJob.Kind.choices}
@@ -63,7 +63,7 @@ def jobs(request):
 @login_required
 @require_POST
 def compile_view(request):
-    permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
+    permissions.require_global(request.user, permissions.COMPILE_REPORTS)
     try:
         report_request(campaign=campaign_current_or_404(), kind=request.POST.get("kind", ""), by=request.user)
     except ValidationError as exc:
@@ -103,17 +103,29 @@ def download(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def submit(request):
+    """Submitting to the city: a page lists every blocker and warning with its figures and the
+    list behind it; the office admin ticks each warning, and the POST submits only if the
+    figures are still those the page showed."""
     campaign = campaign_current_or_404()
-    permissions.require_global(request.user, permissions.MANAGE_CAMPAIGN)
-    try:
-        submission = submission_create(campaign=campaign, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("reports:index")
-    messages.success(request, _("Submitted to the city office."))
-    return redirect(submission)
+    permissions.require_global(request.user, permissions.SUBMIT_TO_CITY)
+    if request.method == "POST":
+        confirmed = [key for key in request.POST if key.startswith("confirm_")]
+        try:
+            submission = submission_create(
+                campaign=campaign,
+                by=request.user,
+                confirmed=[key.removeprefix("confirm_") for key in confirmed],
+                figures=request.POST.get("figures", ""),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("reports:submit")
+        messages.success(request, _("Submitted to the city office."))
+        return redirect(submission)
+    checks = submission_checks(campaign)
+    return render(request, "reports/submit_confirm.html", {"campaign": campaign, "checks": checks})
 
 
 @login_required

@@ -111,7 +111,7 @@ EXPECTED = {
     "reports:jobs": ("/reports/jobs/", OFFICE_ONLY),
     "reports:compile": ("/reports/compile/", {"anonymous": LOGIN, "*": 405}),
     "reports:download": (lambda w: f"/reports/jobs/{_job(w).pk}/download/", OFFICE_ONLY),
-    "reports:submit": ("/reports/submit/", {"anonymous": LOGIN, "*": 405}),
+    "reports:submit": ("/reports/submit/", ADMIN_ONLY),  # the confirmation page: blockers and warnings
     "reports:submissions": (
         "/reports/submissions/",
         {
@@ -234,6 +234,19 @@ def _job(w):
         job.file.save("x.xlsx", ContentFile(b"PK"), save=False)
         job.save()
     return job
+
+
+def _all_shares_digest(w):
+    from assignments.models import Assignment
+    from assignments.selectors import shares_digest
+
+    return shares_digest(Assignment.objects.filter(campaign=w.campaign))
+
+
+def _figures(w):
+    from reports.selectors import submission_checks
+
+    return submission_checks(w.campaign).figures
 
 
 def _submission(w):
@@ -452,7 +465,13 @@ POSTS = {
         ADMIN_POST,
         True,
     ),
-    "assignments:bulk": ("/assignments/bulk/", {"action": "remind", "all_filtered": "on"}, OFFICE_POST, True),
+    # Confirmed (the first step only shows how many shares and which units): office roles only.
+    "assignments:bulk": (
+        "/assignments/bulk/",
+        lambda w, c: {"action": "remind", "all_filtered": "on", "confirm": "1", "digest": _all_shares_digest(w)},
+        OFFICE_POST,
+        True,
+    ),
     "assignments:circulars": ("/assignments/circulars/", {"title": "关于逾期任务的通报"}, OFFICE_POST, True),
     "assignments:move": (
         lambda w: f"/assignments/{w.shares.a_overdue.pk}/move/",
@@ -485,7 +504,7 @@ POSTS = {
         A_MANAGE,
         True,
     ),
-    "assignments:remove": (lambda w: f"/assignments/{w.shares.a_soon.pk}/remove/", {}, A_MANAGE, True),
+    "assignments:remove": (lambda w: f"/assignments/{w.shares.a_soon.pk}/remove/", {"confirm": "1"}, A_MANAGE, True),
     "campaign:create": (
         "/campaigns/new/",
         lambda w, c: {
@@ -549,8 +568,9 @@ POSTS = {
         True,
     ),
     "reports:compile": ("/reports/compile/", {"kind": "xlsx"}, OFFICE_POST, True),
-    # Nothing compiled yet: the office admin is told so (no change); everyone else may not submit.
-    "reports:submit": ("/reports/submit/", {}, ADMIN_POST, False),
+    # Nothing compiled yet: the office admin is sent back to the page that says so (no change);
+    # everyone else may not submit.
+    "reports:submit": ("/reports/submit/", lambda w, c: {"figures": _figures(w)}, ADMIN_POST, False),
     "reports:submission": (
         lambda w: _submission(w).get_absolute_url(),
         {"text": "材料齐全，同意推荐"},

@@ -82,10 +82,10 @@ def test_office_changes_deadline_reassigns_adds_and_removes(client, world):
     client.post(reverse("assignments:reassign", args=[share.pk]), {"unit": world.city.pk})  # not a work unit
     share.refresh_from_db()
     assert share.unit == world.unit_a
-    response = client.post(reverse("assignments:remove", args=[share.pk]))
+    response = client.post(reverse("assignments:remove", args=[share.pk]), {"confirm": "1"})
     assert response.status_code == 302 and not Assignment.objects.filter(pk=share.pk).exists()
     lead = world.shares.b_lead
-    response = client.post(reverse("assignments:remove", args=[lead.pk]), follow=True)
+    response = client.post(reverse("assignments:remove", args=[lead.pk]), {"confirm": "1"}, follow=True)
     assert "牵头单位不能删除" in response.content.decode()
     assert AuditEvent.objects.filter(verb="deleted", object_id=str(share.pk)).exists()
 
@@ -136,13 +136,20 @@ def test_office_list_exports_xlsx(client, world):
     assert rows[0][:3] == ("campaign", "code", "level3") and len(rows) == 4
 
 
+def _confirmed(client, url, data):
+    """A bulk action as the office makes it: the confirmation page, then its button."""
+    page = client.post(url, data)
+    assert page.status_code == 200 and "bulk-units" in page.content.decode()
+    return client.post(url, {**data, "confirm": "1", "digest": page.context["digest"]})
+
+
 def test_bulk_set_deadline_and_remind_on_selected_and_on_all_filtered(client, world):
     client.force_login(world.office_staff)
     url = reverse("assignments:bulk")
-    client.post(url, {"action": "deadline", "deadline": "2030-06-30", "selected": [world.shares.a_overdue.pk]})
+    _confirmed(client, url, {"action": "deadline", "deadline": "2030-06-30", "selected": [world.shares.a_overdue.pk]})
     world.shares.a_overdue.refresh_from_db()
     assert world.shares.a_overdue.deadline == datetime.date(2030, 6, 30)
-    client.post(f"{url}?unit_kind=township", {"action": "remind", "all_filtered": "on"})
+    _confirmed(client, f"{url}?unit_kind=township", {"action": "remind", "all_filtered": "on"})
     assert Notification.objects.filter(recipient=world.liaison_b, title__contains="提醒").count() == 1
     assert not Notification.objects.filter(recipient=world.liaison_a, title__contains="提醒").exists()
     response = client.post(url, {"action": "deadline"}, follow=True)
@@ -153,7 +160,8 @@ def test_bulk_reminders_are_audited_per_share(client, world):
     from core.models import AuditEvent
 
     client.force_login(world.office_staff)
-    client.post(
+    _confirmed(
+        client,
         reverse("assignments:bulk"),
         {"action": "remind", "selected": [world.shares.a_overdue.pk, world.shares.b_lead.pk]},
     )
@@ -169,7 +177,7 @@ def test_a_share_holding_evidence_cannot_be_removed(client, world):
     share = world.shares.a_soon
     evidence_add(assignment=share, kind=Evidence.Kind.SUMMARY, title="总结", text="做法", by=world.liaison_a)
     client.force_login(world.office_staff)
-    response = client.post(reverse("assignments:remove", args=[share.pk]), follow=True)
+    response = client.post(reverse("assignments:remove", args=[share.pk]), {"confirm": "1"}, follow=True)
     assert "此任务已有 1 份佐证材料" in response.content.decode()
     assert Assignment.objects.filter(pk=share.pk).exists() and Evidence.objects.filter(assignment=share).count() == 1
 
@@ -257,3 +265,86 @@ def test_leader_sees_what_awaits_sign_off_and_signs_it_off(client, world):
     assert "已审签" in body and str(world.leader_a) in body and "单位负责人审签" not in body
     client.force_login(world.office_staff)
     assert "已审签" in client.get(reverse("assignments:list")).content.decode()
+
+
+def test_a_bulk_action_first_shows_how_many_tasks_and_which_units_and_changes_nothing(client, world):
+    client.force_login(world.office_staff)
+    url = reverse("assignments:bulk")
+    data = {"action": "deadline", "deadline": "2031-01-31", "all_filtered": "on"}
+    page = client.post(url, data)
+    body = page.content.decode()
+    assert page.status_code == 200 and "为 4 项任务设置时限" in body and "涉及 2 个单位" in body
+    assert "县司法局" in body and "3 项任务" in body and "城关镇" in body and "2031-01-31" in body
+    assert not Assignment.objects.filter(deadline=datetime.date(2031, 1, 31)).exists()
+    assert not AuditEvent.objects.filter(verb="updated").exists()
+    # A share joins the filter before the button is pressed: the page is shown again, nothing applied.
+    from tests.factories import make_assignment
+
+    make_assignment(world.campaign, world.indicators[2], world.unit_b, Assignment.Role.COOPERATING, days=9)
+    again = client.post(url, {**data, "confirm": "1", "digest": page.context["digest"]})
+    assert again.status_code == 200 and "为 5 项任务设置时限" in again.content.decode()
+    assert "已有变化" in again.content.decode()
+    assert not Assignment.objects.filter(deadline=datetime.date(2031, 1, 31)).exists()
+    done = client.post(url, {**data, "confirm": "1", "digest": again.context["digest"]})
+    assert done.status_code == 302 and Assignment.objects.filter(deadline=datetime.date(2031, 1, 31)).count() == 5
+
+
+def test_removing_a_share_first_shows_which_unit_loses_what(client, world):
+    share = world.shares.a_soon
+    client.force_login(world.office_staff)
+    page = client.post(reverse("assignments:remove", args=[share.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200 and "移除县司法局的任务" in body and share.indicator.code in body
+    assert Assignment.objects.filter(pk=share.pk).exists()
+    assert client.post(reverse("assignments:remove", args=[share.pk]), {"confirm": "1"}).status_code == 302
+    assert not Assignment.objects.filter(pk=share.pk).exists()
+
+
+def test_accepting_a_share_with_evidence_waiting_for_review_is_refused_with_the_list(client, world):
+    from evidence.models import Evidence
+    from evidence.services import evidence_add, evidence_review
+
+    share = world.shares.a_soon
+    done = evidence_add(assignment=share, kind=Evidence.Kind.SUMMARY, title="已审总结", text="做法", by=world.liaison_a)
+    waiting = [
+        evidence_add(assignment=share, kind=Evidence.Kind.SUMMARY, title=f"待审{n}", text="做法", by=world.liaison_a)
+        for n in range(2)
+    ]
+    evidence_review(evidence=done, decision="accepted", by=world.office_staff)
+    client.force_login(world.liaison_a)
+    client.post(reverse("assignments:move", args=[share.pk]), {"to_status": "submitted"})
+    client.force_login(world.office_staff)
+    response = client.post(reverse("assignments:move", args=[share.pk]), {"to_status": "accepted"})
+    body = response.content.decode()
+    assert response.status_code == 200 and "还有 2 份材料待审核" in body
+    assert all(e.get_absolute_url() + "?queue=" in body for e in waiting) and "已审总结" not in body
+    share.refresh_from_db()
+    assert share.status == "submitted"
+    for e in waiting:
+        evidence_review(evidence=e, decision="accepted", by=world.office_staff)
+    client.post(reverse("assignments:move", args=[share.pk]), {"to_status": "accepted"})
+    share.refresh_from_db()
+    assert share.status == "accepted"
+
+
+def test_the_service_refuses_to_accept_a_share_while_its_evidence_waits(world):
+    """Whoever calls it (a view, a command): the workflow asks the evidence floor through its hook."""
+    from django.core.exceptions import ValidationError
+
+    from assignments.services import AcceptRefused
+    from evidence.models import Evidence
+    from evidence.services import evidence_add, evidence_hide
+
+    share = world.shares.a_soon
+    waiting = evidence_add(assignment=share, kind=Evidence.Kind.SUMMARY, title="待审", text="做法", by=world.liaison_a)
+    share.refresh_from_db()  # adding evidence started the work
+    assignment_transition(assignment=share, to_status="submitted", by=world.liaison_a)
+    with pytest.raises(AcceptRefused) as refused:
+        assignment_transition(assignment=share, to_status="accepted", by=world.office_staff)
+    assert [i["title"] for i in refused.value.items] == ["待审"] and isinstance(refused.value, ValidationError)
+    share.refresh_from_db()
+    assert share.status == "submitted"
+    evidence_hide(evidence=waiting, by=world.liaison_a)  # a deleted piece is no longer in the way
+    assignment_transition(assignment=share, to_status="accepted", by=world.office_staff)
+    share.refresh_from_db()
+    assert share.status == "accepted"

@@ -11,7 +11,7 @@ pytestmark = [
 ]
 
 
-def test_office_compiles_and_submits_city_downloads_other_unit_is_refused(
+def test_office_is_stopped_under_the_threshold_with_the_list_then_submits_city_downloads(
     browser, live_server, demo, celery_worker, shot
 ):
     desk = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800}, accept_downloads=True)
@@ -32,7 +32,27 @@ def test_office_compiles_and_submits_city_downloads_other_unit_is_refused(
         "button", name="生成", exact=True
     ).first.click()  # the evidence package (the PDF card now says 重新生成)
     expect(page.locator("#jobs .card").nth(1)).to_contain_text("下载", timeout=120_000)
-    page.get_by_role("button", name="报送", exact=True).click()
+    # Under the threshold (the demo's self-assessment is unfinished): stopped with the list.
+    page.get_by_role("link", name="检查并报送…").click()
+    blockers = page.locator("#blockers")
+    expect(blockers).to_contain_text("暂不能报送")
+    expect(blockers).to_contain_text("低于申报要求 90%")
+    expect(page.locator("#warnings")).to_contain_text("项指标尚未自评")
+    expect(page.locator("#warnings")).to_contain_text("项任务尚未通过")
+    expect(page.get_by_role("button", name="向市委依法治市办报送")).to_have_count(0)
+    shot(page, "submit-check-blocked")
+    check_url = page.url
+    blockers.get_by_role("link", name="查看清单").click()
+    expect(page.get_by_role("heading", name="自评", exact=False).first).to_be_visible()
+    _finish_self_assessment()  # the office assesses what was left: the threshold is reached
+    page.goto(check_url)
+    expect(page.locator("#blockers")).to_have_count(0)
+    page.get_by_role("button", name="向市委依法治市办报送").click()
+    expect(page.locator(".alert-danger")).to_contain_text("请逐项确认")  # nothing ticked: nothing sent
+    for box in page.locator("#warnings input[type=checkbox]").all():
+        box.check()
+    shot(page, "submit-check-warnings")
+    page.get_by_role("button", name="向市委依法治市办报送").click()
     expect(page.locator(".alert-success")).to_contain_text("已向市委依法治市办报送")
     submission_url = page.url
     desk.close()
@@ -56,3 +76,17 @@ def test_office_compiles_and_submits_city_downloads_other_unit_is_refused(
     assert response.status == 404
     expect(page.get_by_role("heading", name="页面不存在")).to_be_visible()
     other.close()
+
+
+def _finish_self_assessment():
+    """What the office does on the self-assessment page for each indicator left: met."""
+    from django.contrib.auth import get_user_model
+
+    from assessment.services import assessment_save
+    from campaign.models import Campaign
+
+    office = get_user_model().objects.get(username="demo-office")
+    campaign = Campaign.objects.get(slug="demo-2026")
+    done = campaign.assessments.filter(result__in=["met", "not_applicable"]).values_list("indicator_id", flat=True)
+    for indicator in campaign.framework.indicators.filter(level=3).exclude(pk__in=list(done)):
+        assessment_save(campaign=campaign, indicator=indicator, by=office, result="met", practice="已补齐")

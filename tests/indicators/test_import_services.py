@@ -54,8 +54,12 @@ def test_shared_xlsx_and_csv_import_to_the_same_tree_and_division(units):
     strip = lambda rows: [(c, lvl, p, tables.title_key(t)) for c, lvl, p, t in rows]  # noqa: E731
     assert strip(_tree(fx)) == strip(_tree(fc))
     cx, cc = _campaign(fx, "x"), _campaign(fc, "y")
-    assignment_import(campaign=cx, table=read_table(SHARED_XLSX.read_bytes(), required=("level3", "lead")))
-    assignment_import(campaign=cc, table=read_table(REPO_CSV.read_bytes(), required=("level3", "lead")))
+    assignment_import(
+        campaign=cx, table=read_table(SHARED_XLSX.read_bytes(), required=("level3", "lead")), accept_warnings=True
+    )
+    assignment_import(
+        campaign=cc, table=read_table(REPO_CSV.read_bytes(), required=("level3", "lead")), accept_warnings=True
+    )
     assert _division(cx) == _division(cc)
     assert Assignment.objects.filter(campaign=cx, role="lead").count() == 100
 
@@ -69,13 +73,17 @@ def test_csv_scores_and_methods_are_kept(units):
 def test_round_trip_import_export_import_is_stable(units):
     fw = framework_import(table=read_table(SHARED_XLSX.read_bytes()), name="fw")
     campaign = _campaign(fw)
-    assignment_import(campaign=campaign, table=read_table(SHARED_XLSX.read_bytes(), required=("level3", "lead")))
+    assignment_import(
+        campaign=campaign, table=read_table(SHARED_XLSX.read_bytes(), required=("level3", "lead")), accept_warnings=True
+    )
     before = _division(campaign)
     for fmt in ("csv", "xlsx"):
         exported = assignment_export(campaign=campaign, fmt=fmt)
         plan = assignment_plan(campaign=campaign, table=read_table(exported, required=("level3", "lead")))
         assert plan.ok and plan.count("unchanged") == 100
-        assignment_import(campaign=campaign, table=read_table(exported, required=("level3", "lead")))
+        assignment_import(
+            campaign=campaign, table=read_table(exported, required=("level3", "lead")), accept_warnings=True
+        )
         assert _division(campaign) == before
         assert assignment_export(campaign=campaign, fmt="csv") == assignment_export(campaign=campaign, fmt="csv")
 
@@ -117,7 +125,9 @@ def test_group_tokens_expand_and_lead_is_never_cooperating(units):
     fw = framework_import(table=read_table(builders.xlsx_bytes(builders.standard)), name="体系")
     campaign = _campaign(fw)
     assignment_import(
-        campaign=campaign, table=read_table(builders.xlsx_bytes(builders.standard), required=("level3", "lead"))
+        campaign=campaign,
+        table=read_table(builders.xlsx_bytes(builders.standard), required=("level3", "lead")),
+        accept_warnings=True,
     )
     coop = set(
         Assignment.objects.filter(campaign=campaign, indicator__code="1.2.1", role="cooperating").values_list(
@@ -135,14 +145,16 @@ def test_changed_table_updates_only_what_changed(units):
     fw = framework_import(table=read_table(builders.xlsx_bytes(builders.standard)), name="体系")
     campaign = _campaign(fw)
     assignment_import(
-        campaign=campaign, table=read_table(builders.xlsx_bytes(builders.standard), required=("level3", "lead"))
+        campaign=campaign,
+        table=read_table(builders.xlsx_bytes(builders.standard), required=("level3", "lead")),
+        accept_warnings=True,
     )
     rows = list(builders.ROWS)
     rows[3] = rows[3][:3] + ("县财政局", "县司法局", "2026年3月底前")
     table = read_table(builders.xlsx_bytes(lambda ws: builders.standard(ws, rows=rows)), required=("level3", "lead"))
     plan = assignment_plan(campaign=campaign, table=table)
     assert [(i.indicator.code, i.status) for i in plan.items if i.status != "unchanged"] == [("2.1.1", "changed")]
-    assignment_import(campaign=campaign, table=table, by=None)
+    assignment_import(campaign=campaign, table=table, by=None, accept_warnings=True)
     shares = Assignment.objects.filter(campaign=campaign, indicator__code="2.1.1")
     assert {(a.unit.code, a.role, str(a.deadline)) for a in shares} == {
         ("D17", "lead", "2026-03-31"),
@@ -158,7 +170,10 @@ def test_commands_import_create_and_export(units, tmp_path, capsys):
     assert not Framework.objects.exists()
     call_command("import_indicators", str(SHARED_XLSX), "--framework", "示范指标体系")
     call_command("create_campaign", "--slug", "c2026", "--name", "2026年创建", "--framework", "示范指标体系")
-    call_command("import_assignments", str(SHARED_XLSX), "--campaign", "c2026")
+    # The shared table's deadlines (2025) have passed: a bare import is refused, --accept-warnings imports.
+    with pytest.raises(CommandError):
+        call_command("import_assignments", str(SHARED_XLSX), "--campaign", "c2026")
+    call_command("import_assignments", str(SHARED_XLSX), "--campaign", "c2026", "--accept-warnings")
     out = tmp_path / "out.csv"
     call_command("export_assignments", "--campaign", "c2026", "--format", "csv", "-o", str(out))
     text = out.read_text(encoding="utf-8-sig")

@@ -108,7 +108,10 @@ def test_assignment_import_preview_lists_changes_and_confirm_writes(client, coun
     plan = response.context["plan"]
     assert plan.ok and plan.count("new") == 100
     assert not Assignment.objects.filter(campaign=county.campaign, indicator__framework=framework).exists()
-    response = client.post(reverse("assignments:import_confirm"), {"token": response.context["token"]})
+    assert plan.warnings  # the shared table's 2025 deadlines have passed: the office confirms them
+    response = client.post(
+        reverse("assignments:import_confirm"), {"token": response.context["token"], "accept_warnings": "on"}
+    )
     assert response.status_code == 302
     assert (
         Assignment.objects.filter(campaign=county.campaign, indicator__framework=framework, role="lead").count() == 100
@@ -127,7 +130,11 @@ def test_assignment_import_with_unknown_unit_names_the_cell(client, county, fram
 def test_tree_page_shows_units_and_deadlines_and_searches(client, county, framework):
     from assignments.services import assignment_import
 
-    assignment_import(campaign=county.campaign, table=read_table(SHARED_XLSX.read_bytes(), required=("level3", "lead")))
+    assignment_import(
+        campaign=county.campaign,
+        table=read_table(SHARED_XLSX.read_bytes(), required=("level3", "lead")),
+        accept_warnings=True,  # the shared table's 2025 deadlines have passed
+    )
     client.force_login(county.liaison_b)
     url = framework.get_absolute_url()
     response = client.get(url)
@@ -156,7 +163,11 @@ def test_tree_page_query_count_is_constant(client, county, framework, django_ass
 def test_export_downloads_the_canonical_table_with_a_chinese_file_name(client, county, framework):
     from assignments.services import assignment_import
 
-    assignment_import(campaign=county.campaign, table=read_table(SHARED_XLSX.read_bytes(), required=("level3", "lead")))
+    assignment_import(
+        campaign=county.campaign,
+        table=read_table(SHARED_XLSX.read_bytes(), required=("level3", "lead")),
+        accept_warnings=True,  # the shared table's 2025 deadlines have passed
+    )
     client.force_login(county.office_staff)
     response = client.get(reverse("assignments:export"), {"campaign": county.campaign.pk, "format": "csv"})
     assert response.status_code == 200

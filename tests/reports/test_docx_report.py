@@ -18,8 +18,9 @@ from evidence.models import Evidence
 from evidence.thumbnails import thumbnail_make
 from reports import officedoc
 from reports.models import ReportJob
-from reports.services import submission_create, submission_verify
+from reports.services import submission_verify
 from tests import office
+from tests.reports.submitting import submit_confirmed
 from tests.reports.test_reports import _run
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +176,7 @@ def test_package_holds_the_docx_beside_the_pdf(docx_county):
 def test_submission_freezes_the_docx_with_its_checksum(client, docx_county):
     for kind in ("pdf", "docx", "package"):
         _run(docx_county.campaign, kind, docx_county.office_admin)
-    submission = submission_create(campaign=docx_county.campaign, by=docx_county.office_admin)
+    submission = submit_confirmed(docx_county.campaign, docx_county.office_admin)
     frozen = submission.document.open("rb").read()
     assert submission.document_sha256 == hashlib.sha256(frozen).hexdigest()
     assert submission.document_sha256 == ReportJob.objects.get(kind="docx").sha256
@@ -193,7 +194,7 @@ def test_submission_freezes_the_docx_with_its_checksum(client, docx_county):
 def test_submission_without_a_docx_has_none_to_download(client, docx_county):
     for kind in ("pdf", "package"):
         _run(docx_county.campaign, kind, docx_county.office_admin)
-    submission = submission_create(campaign=docx_county.campaign, by=docx_county.office_admin)
+    submission = submit_confirmed(docx_county.campaign, docx_county.office_admin)
     assert not submission.document and submission_verify(submission) == []
     client.force_login(docx_county.office_admin)
     assert client.get(f"{submission.get_absolute_url()}document/").status_code == 404

@@ -14,8 +14,9 @@ from assessment.services import assessment_save
 from org.models import Membership, Unit
 from org.services import membership_create
 from reports.models import ReportJob, Submission
-from reports.services import report_request, report_run, submission_create
+from reports.services import report_request, report_run
 from tests.factories import UnitFactory, UserFactory
+from tests.reports.submitting import submit_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -198,7 +199,7 @@ def test_a_failed_job_shows_its_error(county):
 def test_submission_is_frozen_and_moves_the_stage(county):
     _run(county.campaign, "pdf", county.office_admin)
     _run(county.campaign, "package", county.office_admin)
-    submission = submission_create(campaign=county.campaign, by=county.office_admin)
+    submission = submit_confirmed(county.campaign, county.office_admin)
     county.campaign.refresh_from_db()
     assert county.campaign.stage == "declared"
     report_before = hashlib.sha256(submission.report.open("rb").read()).hexdigest()
@@ -222,7 +223,7 @@ def test_verify_reports_a_damaged_or_missing_file_instead_of_failing(county):
 
     _run(county.campaign, "pdf", county.office_admin)
     _run(county.campaign, "package", county.office_admin)
-    submission = submission_create(campaign=county.campaign, by=county.office_admin)
+    submission = submit_confirmed(county.campaign, county.office_admin)
     with open(submission.package.path, "r+b") as fh:
         fh.truncate(100)  # cut short: the ZIP's directory at the end is gone
     import os
@@ -238,14 +239,14 @@ def test_submission_needs_both_files(county):
 
     _run(county.campaign, "pdf", county.office_admin)
     with pytest.raises(ValidationError):
-        submission_create(campaign=county.campaign, by=county.office_admin)
+        submit_confirmed(county.campaign, county.office_admin)
     assert not Submission.objects.exists()
 
 
 def test_city_reviewer_sees_only_its_citys_submissions(client, county):
     _run(county.campaign, "pdf", county.office_admin)
     _run(county.campaign, "package", county.office_admin)
-    submission = submission_create(campaign=county.campaign, by=county.office_admin)
+    submission = submit_confirmed(county.campaign, county.office_admin)
     other_city = UnitFactory(code="C02", name="另一市依法治市办", kind=Unit.Kind.CITY_OFFICE)
     other = UserFactory(username="other-city")
     membership_create(user=other, unit=other_city, role=Membership.Role.CITY_REVIEWER)

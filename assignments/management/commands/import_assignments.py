@@ -11,6 +11,11 @@ class Command(ImportCommand):
     def add_import_arguments(self, parser):
         parser.add_argument("--campaign", required=True, help="campaign short code (slug)")
         parser.add_argument("--sheet")
+        parser.add_argument(
+            "--accept-warnings",
+            action="store_true",
+            help="import although the table has warnings (deadlines already past); --dry-run lists them",
+        )
 
     def load(self, path, campaign, sheet=None, **options):
         self.target = Campaign.objects.select_related("framework").filter(slug=campaign).first()
@@ -28,6 +33,8 @@ class Command(ImportCommand):
             if plan.ok
             else ""
         )
+        if plan.ok and plan.warnings:
+            summary += ". Warning: " + " ".join(str(w) for w in plan.warnings)
         notes = []
         if plan.ok and plan.unmatched_indicators:
             notes.append(
@@ -36,5 +43,5 @@ class Command(ImportCommand):
         return Plan(errors=plan.errors, summary=summary, notes=notes)
 
     def apply(self, table, plan, **options):
-        assignment_import(campaign=self.target, table=table)
+        assignment_import(campaign=self.target, table=table, accept_warnings=options.get("accept_warnings", False))
         return f"Imported into {self.target.slug}: {plan.summary}."
