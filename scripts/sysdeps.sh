@@ -3,13 +3,14 @@
 # can (root with apt-get); otherwise says exactly what to install.
 #   scripts/sysdeps.sh run   — fonts and HarfBuzz subsetting (PDF), gettext (messages)
 #   scripts/sysdeps.sh test  — the above plus chromium (browser tests), poppler-utils and LibreOffice
-#                              Writer and Calc (real office tables and documents for the tests)
-#   scripts/sysdeps.sh bench — the run set plus wrk (load run), zip (package baseline) and redis-server (outage run)
+#                              Writer and Calc (real office tables and documents for the tests), nginx (its config checked)
+#   scripts/sysdeps.sh bench — the run set plus wrk (load run), zip (package baseline), redis-server (outage run),
+#                              nginx and chromium (the proxy and phone runs)
 set -euo pipefail
 mode=${1:-run}
 pkgs=(fonts-noto-cjk libharfbuzz-subset0 gettext)
-[ "$mode" = test ] && pkgs+=(chromium poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui)
-[ "$mode" = bench ] && pkgs+=(wrk zip redis-server)
+[ "$mode" = test ] && pkgs+=(chromium poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui nginx)
+[ "$mode" = bench ] && pkgs+=(wrk zip redis-server nginx chromium)
 
 missing=()
 for p in "${pkgs[@]}"; do
