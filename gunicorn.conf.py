@@ -24,5 +24,5 @@ keepalive = 75
 # memory back after a large report.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None  # empty: no access log
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or None

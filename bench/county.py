@@ -129,7 +129,8 @@ def county_personas(campaign, tag):
     mine = Assignment.objects.filter(campaign=campaign, unit=unit_a).order_by("indicator__code")
     today = timezone.localdate()
     overdue = mine.filter(deadline__lt=today).exclude(status="accepted").first() or mine.first()
-    soon = mine.filter(role="cooperating").first() or mine.last()
+    # Without evidence: the matrix's _evidence() gives it the one PDF its file pages open.
+    soon = mine.filter(role="cooperating", evidence__isnull=True).first() or mine.last()
     ongoing = mine.exclude(pk__in=[overdue.pk, soon.pk]).first()
 
     def person(name, role=None, unit=None, **extra):

@@ -12,7 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from .scale import grow
 from .test_url_matrix import EXPECTED, PERSONAS, _circular, _evidence, _expected, _job, _submission
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.timeout(900)]
+
+# One persona of each kind of scope: own unit, the other unit's leader, the office, the city, IT.
+# (liaison_b, leader_a and office_staff walk the same code with other rows.)
+WALKERS = ("liaison_a", "leader_b", "office_admin", "city_reviewer", "superuser")
 
 
 def _pages(world):
@@ -22,15 +26,17 @@ def _pages(world):
     paths = {}
     for name, (path, table) in sorted(EXPECTED.items()):
         for persona in PERSONAS:
-            if persona != "anonymous" and _expected(table, persona) == 200:
+            if persona in WALKERS and _expected(table, persona) == 200:
                 if name not in paths:
                     paths[name] = path(world) if callable(path) else path
                 yield name, persona, paths[name]
 
 
-def _count(client, world, persona, path):
+def _count(client, world, persona, path, warm):
     client.force_login(getattr(world, persona))
-    assert client.get(path).status_code == 200  # warm
+    if path not in warm:
+        assert client.get(path).status_code == 200
+        warm.add(path)
     cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
@@ -41,9 +47,10 @@ def _count(client, world, persona, path):
 def test_every_page_asks_the_same_number_of_queries_at_five_times_the_data(client, world):
     grow(world, 1)
     pages = list(_pages(world))
-    small = {(name, persona): _count(client, world, persona, path) for name, persona, path in pages}
+    warm = set()
+    small = {(name, persona): _count(client, world, persona, path, warm) for name, persona, path in pages}
     grow(world, 4)
-    large = {(name, persona): _count(client, world, persona, path) for name, persona, path in pages}
+    large = {(name, persona): _count(client, world, persona, path, warm) for name, persona, path in pages}
     grown = {key: (small[key], large[key]) for key in small if large[key] != small[key]}
     assert grown == {}, "queries at 1x and 5x differ: " + ", ".join(
         f"{n} as {p}: {a} -> {b}" for (n, p), (a, b) in grown.items()
