@@ -1,4 +1,4 @@
-# The image for users' servers: web (gunicorn), worker and beat all run it.
+# The image for users' servers: web (gunicorn, gthread workers: gunicorn.conf.py), worker and beat all run it.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -32,4 +32,4 @@ RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost \
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "config.wsgi:application"]

@@ -48,18 +48,24 @@ def assessment_suggestions(campaign):
     """A suggested result per level-3 indicator id, from the state of its work:
     no accepted evidence → not met (it cannot be shown as met); every share accepted
     → met; otherwise partially met. The office decides; this only advises."""
+    # Two aggregates apart rather than one over shares joined to their evidence: at 100,000
+    # evidence items the join's COUNT(DISTINCT) took seconds; these read each table once.
     rows = (
         Assignment.objects.filter(campaign=campaign)
+        .order_by()
         .values("indicator_id")
-        .annotate(
-            shares=Count("id", distinct=True),
-            accepted_shares=Count("id", filter=Q(status=Assignment.Status.ACCEPTED), distinct=True),
-            accepted_evidence=Count("evidence", filter=Evidence.accepted_q("evidence__"), distinct=True),
-        )
+        .annotate(shares=Count("id"), accepted_shares=Count("id", filter=Q(status=Assignment.Status.ACCEPTED)))
+    )
+    proven = set(
+        Evidence.objects.accepted()
+        .filter(assignment__campaign=campaign)
+        .order_by()
+        .values_list("assignment__indicator_id", flat=True)
+        .distinct()
     )
     suggestions = {}
     for row in rows:
-        if not row["accepted_evidence"]:
+        if row["indicator_id"] not in proven:
             suggestions[row["indicator_id"]] = R.NOT_MET
         elif row["accepted_shares"] == row["shares"]:
             suggestions[row["indicator_id"]] = R.MET

@@ -4,7 +4,8 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext, pgettext
 
@@ -172,43 +173,51 @@ RED_OVERDUE = 3  # a unit with this many overdue shares, or any escalated one, i
 
 
 def accountability_board(*, campaign, today, items_per_unit=None):
-    """Units ranked by overdue, then returned shares, with their open items and a
-    red/amber/green rating. Two queries on plain values (a county has thousands
-    of shares; model instances for each would cost more than the page)."""
+    """Units ranked by overdue, then returned shares, with their open items (the most overdue
+    first; at most `items_per_unit` of each, the rest on the unit's task list) and a
+    red/amber/green rating. Two queries on plain values: the counts per unit in the database,
+    and the items cut per unit there too (a window), so the page does the same work whether a
+    county has a thousand open shares or ten thousand."""
 
     status_labels = dict(Assignment.Status.choices)
     url = reverse("assignments:detail", args=["00000000-0000-0000-0000-000000000000"])
-    shares = (
-        Assignment.objects.filter(campaign=campaign)
-        .exclude(status=Assignment.Status.ACCEPTED)
-        .order_by("unit__code", "deadline", "indicator__code")
-        .values("pk", "unit_id", "status", "deadline", "ongoing", "escalated_at", "indicator__code", "indicator__title")
-    )
-    rows = {}
-    for a in shares:
-        row = rows.setdefault(
-            a["unit_id"], {"overdue": 0, "returned": 0, "escalated": 0, "submitted": 0, "open": 0, "items": []}
+    not_accepted = Assignment.objects.filter(campaign=campaign).exclude(status=Assignment.Status.ACCEPTED)
+    is_open = Q(status__in=Assignment.OPEN_STATUSES)
+    overdue = is_open & Q(ongoing=False, deadline__lt=today)
+    rows = {
+        c["unit_id"]: {**c, "items": []}
+        for c in not_accepted.order_by()
+        .values("unit_id")
+        .annotate(
+            overdue=Count("pk", filter=overdue),
+            returned=Count("pk", filter=Q(status=Assignment.Status.RETURNED)),
+            escalated=Count("pk", filter=is_open & Q(escalated_at__isnull=False)),
+            submitted=Count("pk", filter=Q(status=Assignment.Status.SUBMITTED)),
+            open=Count("pk", filter=is_open),
         )
-        is_open = a["status"] in Assignment.OPEN_STATUSES
-        overdue = is_open and not a["ongoing"] and a["deadline"] is not None and a["deadline"] < today
-        row["overdue"] += overdue
-        row["returned"] += a["status"] == Assignment.Status.RETURNED
-        row["escalated"] += is_open and a["escalated_at"] is not None
-        row["submitted"] += a["status"] == Assignment.Status.SUBMITTED
-        if is_open:
-            row["open"] += 1
-            if items_per_unit is None or len(row["items"]) < items_per_unit:
-                row["items"].append(
-                    {
-                        "code": a["indicator__code"],
-                        "title": a["indicator__title"],
-                        "status": a["status"],
-                        "status_label": status_labels[a["status"]],
-                        "deadline": a["deadline"],
-                        "days_overdue": (today - a["deadline"]).days if overdue else 0,
-                        "url": url.replace("00000000-0000-0000-0000-000000000000", str(a["pk"])),
-                    }
-                )
+    }
+    items = not_accepted.filter(is_open)
+    if items_per_unit is not None:
+        items = items.annotate(
+            rank=Window(RowNumber(), partition_by=[F("unit_id")], order_by=[F("deadline").asc(), F("indicator__code")])
+        ).filter(rank__lte=items_per_unit)
+    for a in items.order_by("unit__code", "deadline", "indicator__code").values(
+        "pk", "unit_id", "status", "deadline", "ongoing", "indicator__code", "indicator__title"
+    ):
+        late = not a["ongoing"] and a["deadline"] is not None and a["deadline"] < today
+        rows[a["unit_id"]]["items"].append(
+            {
+                "code": a["indicator__code"],
+                "title": a["indicator__title"],
+                "status": a["status"],
+                "status_label": status_labels[a["status"]],
+                "deadline": a["deadline"],
+                "days_overdue": (today - a["deadline"]).days if late else 0,
+                "url": url.replace("00000000-0000-0000-0000-000000000000", str(a["pk"])),
+            }
+        )
+    for row in rows.values():
+        del row["unit_id"]
     units = Unit.objects.in_bulk(list(rows))
     result = []
     for unit_id, row in rows.items():
@@ -259,8 +268,11 @@ class TreeNode:
     children: list = field(default_factory=list)
     lead: object = None
     cooperating: list = field(default_factory=list)
+    cooperating_count: int = 0
     deadline: object = None
     ongoing: bool = False
+    # The cooperating units' names are loaded (a search, or the level-2 indicator opened).
+    cooperating_loaded: bool = False
 
     @property
     def level3_count(self):
@@ -269,21 +281,51 @@ class TreeNode:
         return sum(child.level3_count for child in self.children)
 
 
-def framework_tree(*, framework, campaign=None, query=""):
+def framework_tree(*, framework, campaign=None, query="", open_code=""):
     """The framework as nested TreeNodes in code order, with each level-3 node's
     division of work in `campaign`. A query keeps the level-3 nodes whose code,
-    text or units match it, and their ancestors. Three queries whatever the size."""
+    text or units match it, and their ancestors.
+
+    Without a query the page stays the same size whatever the county: each level-3 node has
+    its lead unit and the number of cooperating units, and only the level-2 indicator coded
+    `open_code` has their names (at 100x data a county has 50 units on an indicator; every
+    name of every indicator was 238 KB of HTML). At most five queries whatever the size."""
     indicators = sorted(framework.indicators.all(), key=lambda i: tables.code_sort_key(i.code))
     nodes = {i.pk: TreeNode(i) for i in indicators}
     if campaign is not None:
-        for a in Assignment.objects.filter(campaign=campaign).select_related("unit").order_by("unit__code"):
-            node = nodes.get(a.indicator_id)
-            if node is None:
-                continue
-            if a.role == Assignment.Role.LEAD:
-                node.lead, node.deadline, node.ongoing = a.unit, a.deadline, a.ongoing
-            else:
-                node.cooperating.append(a.unit)
+        shares = Assignment.objects.filter(campaign=campaign)
+        if query:
+            named = shares
+        else:
+            for a in shares.filter(role=Assignment.Role.LEAD).select_related("unit"):
+                if a.indicator_id in nodes:
+                    nodes[a.indicator_id].lead, nodes[a.indicator_id].deadline = a.unit, a.deadline
+                    nodes[a.indicator_id].ongoing = a.ongoing
+            counts = shares.filter(role=Assignment.Role.COOPERATING).values_list("indicator_id").annotate(n=Count("id"))
+            for indicator_id, n in counts.order_by():
+                if indicator_id in nodes:
+                    nodes[indicator_id].cooperating_count = n
+            opened = [
+                i.pk
+                for i in indicators
+                if i.level == 3
+                and open_code
+                and nodes.get(i.parent_id) is not None
+                and nodes[i.parent_id].indicator.code == open_code
+            ]
+            named = shares.filter(role=Assignment.Role.COOPERATING, indicator_id__in=opened) if opened else None
+        if named is not None:
+            for a in named.select_related("unit").order_by("unit__code"):
+                node = nodes.get(a.indicator_id)
+                if node is None:
+                    continue
+                node.cooperating_loaded = True
+                if a.role == Assignment.Role.LEAD:
+                    node.lead, node.deadline, node.ongoing = a.unit, a.deadline, a.ongoing
+                else:
+                    node.cooperating.append(a.unit)
+                    if query:
+                        node.cooperating_count += 1
     key = tables.norm_key(query)
     roots = []
     for i in indicators:

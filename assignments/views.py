@@ -56,7 +56,7 @@ from .services import (
 )
 
 REQUIRED_COLUMNS = ("level3", "lead")
-BOARD_ITEMS = 10  # open items listed per unit on the board; the task list has them all
+BOARD_ITEMS = 5  # the most overdue open items per unit on the board; the task list has them all
 
 
 @login_required
@@ -392,7 +392,8 @@ def tree(request, pk):
         (c for c in campaigns if str(c.pk) == request.GET.get("campaign")), campaigns[0] if campaigns else None
     )
     query = request.GET.get("q", "")[:100]
-    tree = framework_tree(framework=framework, campaign=campaign, query=query)
+    open_code = request.GET.get("open", "")[:20]  # the level-2 indicator whose cooperating units are listed
+    tree = framework_tree(framework=framework, campaign=campaign, query=query, open_code=open_code)
     counts = framework_level_counts(framework)
     context = {
         "framework": framework,

@@ -126,3 +126,57 @@ def big_evidence(work, env, files, mb):
             block=block,
         )
     subprocess.run([sys.executable, "-c", BIG_EVIDENCE, str(files), str(mb)], cwd=ROOT, env=env, check=True)
+
+
+def nginx_config(work, upstream_port, listen_port, body_mb=210):
+    """deploy/nginx.conf.template rendered as docker-compose's nginx renders it (its ${NAMES} only),
+    wrapped in the few lines Debian's nginx needs to run unprivileged from `work`."""
+    import re
+
+    values = {
+        "UPSTREAM": f"127.0.0.1:{upstream_port}",
+        "LISTEN": f"127.0.0.1:{listen_port}",
+        "CLIENT_MAX_BODY_MB": str(body_mb),
+    }
+    server = re.sub(
+        r"\$\{(\w+)\}",
+        lambda m: values.get(m.group(1), m.group(0)),
+        (ROOT / "deploy" / "nginx.conf.template").read_text(),
+    )
+    work.mkdir(parents=True, exist_ok=True)
+    temp = work / "temp"
+    temp.mkdir(exist_ok=True)
+    conf = work / "nginx.conf"
+    conf.write_text(
+        f"""daemon off;
+worker_processes 1;
+pid {work / "nginx.pid"};
+error_log {work / "error.log"} warn;
+events {{ worker_connections 512; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+{server}
+}}
+"""
+    )
+    return conf
+
+
+@contextlib.contextmanager
+def nginx(work, upstream_port, body_mb=210):
+    """Debian's nginx on a free loopback port in front of `upstream_port` until the block ends; yields its port."""
+    port = free_port()
+    conf = nginx_config(work, upstream_port, port, body_mb)
+    server = subprocess.Popen(["nginx", "-c", str(conf), "-e", str(work / "error.log")])
+    try:
+        wait_for_port(port)
+        yield port
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)

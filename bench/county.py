@@ -102,3 +102,64 @@ def build_county(scale, tag):
             user=user, unit=units[n % 60], role=Membership.Role.LIAISON if n < 60 else Membership.Role.UNIT_LEADER
         )
     return campaign, users[0]
+
+
+def county_personas(campaign, tag):
+    """The URL matrix's world (tests/test_url_matrix.py) on a generated county: its personas with
+    real memberships, unit A the busiest department, unit B a township, and the shares and
+    indicators the matrix's paths name."""
+    from types import SimpleNamespace
+
+    from django.db.models import Count
+
+    R = Membership.Role
+    busiest = (
+        Unit.objects.filter(assignments__campaign=campaign, kind="department")
+        .annotate(n=Count("assignments"))
+        .order_by("-n")
+    )
+    unit_a = busiest.first()
+    unit_b = Unit.objects.filter(assignments__campaign=campaign, kind="township").distinct().first()
+    office = Unit.objects.create(
+        code=f"O{tag}", name=f"{tag}县委依法治县办", short_name=f"{tag}依法治县办", kind="office"
+    )
+    city = Unit.objects.create(
+        code=f"C{tag}", name=f"{tag}市委依法治市办", short_name=f"{tag}依法治市办", kind="city_office"
+    )
+    mine = Assignment.objects.filter(campaign=campaign, unit=unit_a).order_by("indicator__code")
+    today = timezone.localdate()
+    overdue = mine.filter(deadline__lt=today).exclude(status="accepted").first() or mine.first()
+    # Without evidence: the matrix's _evidence() gives it the one PDF its file pages open.
+    soon = mine.filter(role="cooperating", evidence__isnull=True).first() or mine.last()
+    ongoing = mine.exclude(pk__in=[overdue.pk, soon.pk]).first()
+
+    def person(name, role=None, unit=None, **extra):
+        user = User.objects.create(username=f"{tag}-{name}", full_name=name, **extra)
+        if role:
+            membership_create(user=user, unit=unit, role=role)
+        return user
+
+    level3 = list(Indicator.objects.filter(framework=campaign.framework, level=3).order_by("code")[:3])
+    return SimpleNamespace(
+        office=office,
+        city=city,
+        unit_a=unit_a,
+        unit_b=unit_b,
+        campaign=campaign,
+        indicators=tuple(level3),
+        shares=SimpleNamespace(
+            a_overdue=overdue,
+            a_soon=soon,
+            a_ongoing=ongoing,
+            b_lead=Assignment.objects.filter(campaign=campaign, unit=unit_b).first(),
+        ),
+        office_admin=person("office_admin", R.OFFICE_ADMIN, office),
+        office_staff=person("office_staff", R.OFFICE_STAFF, office),
+        leader_a=person("leader_a", R.UNIT_LEADER, unit_a),
+        liaison_a=person("liaison_a", R.LIAISON, unit_a),
+        leader_b=person("leader_b", R.UNIT_LEADER, unit_b),
+        liaison_b=person("liaison_b", R.LIAISON, unit_b),
+        city_reviewer=person("city_reviewer", R.CITY_REVIEWER, city),
+        superuser=person("superuser", is_superuser=True, is_staff=True),
+        nobody=person("nobody"),
+    )

@@ -3,7 +3,8 @@
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import content_disposition_header, http_date, quote_etag
 
 # A stored file is data, never a page: no script runs even if a browser tried.
 SANDBOX_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
@@ -25,6 +26,27 @@ def file_response(field, name, *, content_type=None, attachment=True):
         # Not on PDFs: browsers refuse to show a sandboxed PDF in their viewer. A PDF
         # served as application/pdf with nosniff is never run as a page anyway.
         response._csp_exempt = True
+    return response
+
+
+# How long a browser keeps a file that never changes without asking again; after that it asks
+# with If-None-Match and gets a 304. Not longer: a person who loses access keeps their copy.
+IMMUTABLE_MAX_AGE = 24 * 3600
+
+
+def immutable_file_response(request, field, name, *, etag, modified, content_type=None, attachment=True):
+    """file_response() for a file that never changes (an evidence revision, its thumbnail), asked
+    for after the permission check: kept by the browser (`private`: never by a shared cache, the
+    file is behind permissions), and a request that names the ETag or a date not before
+    `modified` is answered 304 Not Modified without opening the file."""
+    etag = quote_etag(etag)
+    last_modified = int(modified.timestamp())
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        response = file_response(field, name, content_type=content_type, attachment=attachment)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, private=True, max_age=IMMUTABLE_MAX_AGE, immutable=True)
     return response
 
 

@@ -2,6 +2,7 @@
 carrying NUL characters are refused."""
 
 from django.contrib import messages
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -54,3 +55,23 @@ class RefuseNulBytesMiddleware:
                 status=400,
             )
         return None
+
+
+# What compresses: pages and data. Photos, PDFs and office files are compressed already, and a
+# stored file keeps its Content-Length (and range requests) when it is sent as it is.
+COMPRESSIBLE_TYPES = ("text/", "application/json", "application/javascript", "image/svg+xml")
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware for text responses only (it would also gzip a streamed JPEG).
+
+    HTML is compressed here rather than only at nginx because Django's middleware pads each
+    response with a random number of bytes (Django 4.2+, "Heal the Breach") on top of the CSRF
+    token Django masks afresh for every response: a page's length no longer tells an attacker
+    who reflects input whether a guess matched a secret (BREACH). README: Compression and caching.
+    """
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES):
+            return response
+        return super().process_response(request, response)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assignments.models import Assignment
 from core.audit import audit_record
-from core.downloads import file_response
+from core.downloads import file_response, immutable_file_response
 from core.ids import is_uuid
 from core.uploads import upload_refusal
 from indicators.models import Indicator
@@ -346,9 +346,13 @@ def download(request, pk):
 def preview(request, pk):
     """Images and PDFs inline (after sniffing at upload); anything else downloads."""
     revision = _revision(request.user, pk)
-    return file_response(
+    # A revision never changes (a replacement is a new revision): its SHA-256 is its ETag.
+    return immutable_file_response(
+        request,
         revision.file,
         revision.original_name,
+        etag=revision.sha256,
+        modified=revision.uploaded_at,
         content_type=revision.content_type or "application/octet-stream",
         attachment=not revision.inline_ok,
     )
@@ -360,7 +364,16 @@ def thumbnail(request, pk):
     revision = _revision(request.user, pk)
     if not revision.thumbnail:
         raise Http404
-    return file_response(revision.thumbnail, "thumbnail.jpg", content_type="image/jpeg", attachment=False)
+    # Made once from the revision, never again: its own name (a random one) is its ETag.
+    return immutable_file_response(
+        request,
+        revision.thumbnail,
+        "thumbnail.jpg",
+        etag=f"t-{revision.sha256[:16]}-{revision.thumbnail.name.rsplit('/', 1)[-1]}",
+        modified=revision.uploaded_at,
+        content_type="image/jpeg",
+        attachment=False,
+    )
 
 
 @login_required

@@ -5,13 +5,15 @@
 #                              python-ldap compiles against (LDAP sign-on: the ldap and dev extras)
 #   scripts/sysdeps.sh test  — the above plus chromium (browser tests), poppler-utils and LibreOffice
 #                              Writer and Calc (real office tables and documents for the tests), slapd
-#                              and ldap-utils (the LDAP sign-on tests run a real directory server)
-#   scripts/sysdeps.sh bench — the run set plus wrk (load run), zip (package baseline) and redis-server (outage run)
+#                              and ldap-utils (the LDAP sign-on tests run a real directory server), nginx
+#                              (its config checked)
+#   scripts/sysdeps.sh bench — the run set plus wrk (load run), zip (package baseline), redis-server (outage run),
+#                              nginx and chromium (the proxy and phone runs)
 set -euo pipefail
 mode=${1:-run}
 pkgs=(fonts-noto-cjk libharfbuzz-subset0 gettext libldap2-dev libsasl2-dev)
-[ "$mode" = test ] && pkgs+=(chromium poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui slapd ldap-utils)
-[ "$mode" = bench ] && pkgs+=(wrk zip redis-server)
+[ "$mode" = test ] && pkgs+=(chromium poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui slapd ldap-utils nginx)
+[ "$mode" = bench ] && pkgs+=(wrk zip redis-server nginx chromium)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -91,6 +91,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses what every inner middleware wrote (static files never reach it: whitenoise
+    # answers them, precompressed). Off with DJANGO_GZIP=false.
+    "core.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,6 +107,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
+
+# HTML compressed in the app, with Django's BREACH padding (core.middleware.TextGZipMiddleware).
+if not env_bool("DJANGO_GZIP", True):
+    MIDDLEWARE.remove("core.middleware.TextGZipMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -154,10 +154,21 @@ def test_tree_page_shows_units_and_deadlines_and_searches(client, county, framew
     )
 
 
-def test_tree_page_query_count_is_constant(client, county, framework, django_assert_max_num_queries):
+def test_tree_page_counts_cooperating_units_and_names_them_for_the_opened_level2_only(client, county, framework):
+    """The page stays the same size at any scale: names on demand (tests/test_query_scaling.py counts queries)."""
+    from assignments.services import assignment_import
+
+    assignment_import(campaign=county.campaign, table=read_table(SHARED_XLSX.read_bytes(), required=("level3", "lead")))
     client.force_login(county.office_staff)
-    with django_assert_max_num_queries(14):
-        client.get(framework.get_absolute_url())
+    url = framework.get_absolute_url()
+    nodes = lambda tree: [l3 for l1 in tree for l2 in l1.children for l3 in l2.children]  # noqa: E731
+    folded = nodes(client.get(url).context["tree"])
+    assert any(n.cooperating_count for n in folded) and not any(n.cooperating for n in folded)
+    opened = client.get(url, {"open": "1.2"})
+    names = {n.indicator.code: n for n in nodes(opened.context["tree"]) if n.cooperating}
+    assert names and all(code.startswith("1.2.") for code in names)
+    assert all(len(n.cooperating) == n.cooperating_count for n in names.values())
+    assert "open=1.2#l2-1.2" in client.get(url).content.decode()
 
 
 def test_export_downloads_the_canonical_table_with_a_chinese_file_name(client, county, framework):
