@@ -156,6 +156,28 @@ EXPECTED = {
         lambda w: f"/campaigns/rectifications/{w.campaign.pk}/close/",
         {"anonymous": LOGIN, "*": 405},
     ),
+    # 迎检: the office sees every unit's publicity, a unit its own; only a unit's liaison logs.
+    "inspection:publicity": (
+        "/inspection/publicity/",
+        {"anonymous": LOGIN, "city_reviewer": 403, "nobody": 403, "*": 200},
+    ),
+    "inspection:publicity_new": (
+        "/inspection/publicity/new/",
+        {"anonymous": LOGIN, "liaison_a": 200, "liaison_b": 200, "superuser": 200, "*": 403},
+    ),
+    "inspection:publicity_targets": (
+        "/inspection/publicity/targets/",
+        {"anonymous": LOGIN, "city_reviewer": 403, "nobody": 403, "*": 200},
+    ),
+    "inspection:publicity_edit": (lambda w: _publicity(w).get_absolute_url(), {"anonymous": LOGIN, **UNIT_A_ONLY}),
+    "inspection:publicity_evidence": (
+        lambda w: f"/inspection/publicity/{_publicity(w).pk}/evidence/",
+        {"anonymous": LOGIN, "*": 405},
+    ),
+    "inspection:publicity_photo": (
+        lambda w: f"/inspection/publicity/{_publicity(w, photo=True).pk}/photo/",
+        {"anonymous": LOGIN, **UNIT_A_ONLY},
+    ),
     "evidence:queue": (
         "/evidence/review/",
         {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403},
@@ -372,6 +394,47 @@ def _division_table(w):
 
 def _assessment_table(w):
     return _upload("自评.csv", f"code,result,self_score,narrative\n{w.indicators[0].code},达标,,做法\n".encode())
+
+
+def _publicity(w, photo=False):
+    """Unit A's publicity action: a news link (or a photo), logged by its liaison."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from inspection.models import PublicityAction
+    from inspection.services import publicity_log
+
+    found = PublicityAction.objects.filter(unit=w.unit_a).exclude(photo="") if photo else None
+    if photo and found.exists():
+        return found.first()
+    if not photo and PublicityAction.objects.filter(unit=w.unit_a, photo="").exists():
+        return PublicityAction.objects.filter(unit=w.unit_a, photo="").first()
+    from tests.evidence.samples import png
+
+    return publicity_log(
+        campaign=w.campaign,
+        unit=w.unit_a,
+        by=w.liaison_a,
+        indicators=[w.indicators[0]],
+        photo=SimpleUploadedFile("活动.png", png(), "image/png") if photo else None,
+        platform="wechat",
+        happened_on=w.campaign.created_at.date(),
+        title="普法宣传进社区",
+        url="" if photo else "https://mp.weixin.qq.com/s/abc",
+        reads=1200,
+        participants=None,
+    )
+
+
+def _publicity_data(w, c):
+    return {
+        "unit": w.unit_a.pk,
+        "platform": "wechat",
+        "happened_on": "2026-11-01",
+        "title": "宪法宣传周活动",
+        "url": "https://mp.weixin.qq.com/s/xyz",
+        "reads": "1500",
+        "participants": "",
+    }
 
 
 def _token(client, path, data):
@@ -596,6 +659,31 @@ POSTS = {
         A_CONTRIBUTE,
         True,
     ),
+    # A liaison of one unit logs for that unit whatever unit the form names.
+    "inspection:publicity_new": (
+        "/inspection/publicity/new/",
+        _publicity_data,
+        {"anonymous": LOGIN, "liaison_a": 302, "liaison_b": 302, "superuser": 302, "*": 403},
+        True,
+    ),
+    "inspection:publicity_edit": (
+        lambda w: _publicity(w).get_absolute_url(),
+        lambda w, c: {**_publicity_data(w, c), "indicators": [w.indicators[0].pk]},
+        A_CONTRIBUTE,
+        True,
+    ),
+    "inspection:publicity_evidence": (
+        lambda w: f"/inspection/publicity/{_publicity(w).pk}/evidence/",
+        lambda w, c: {"indicator": w.indicators[0].pk},
+        A_CONTRIBUTE,
+        True,
+    ),
+    "inspection:publicity_targets": (
+        "/inspection/publicity/targets/",
+        lambda w, c: {"unit": w.unit_a.pk, "month": "2026-11", "platform": "wechat", "count": "3"},
+        OFFICE_POST,
+        True,
+    ),
     # People: a new account shows its temporary password once (200); the rest redirect.
     "org:person_new": (
         "/people/new/",
@@ -629,7 +717,7 @@ def _fingerprint():
     """Row counts of every table of our apps: a refused request must leave them all as they were."""
     from django.apps import apps
 
-    ours = ("core", "campaign", "indicators", "assignments", "evidence", "reports")
+    ours = ("core", "campaign", "indicators", "assignments", "evidence", "inspection", "reports")
     return {m._meta.label: m._default_manager.count() for name in ours for m in apps.get_app_config(name).get_models()}
 
 

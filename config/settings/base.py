@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "assignments",
     "evidence",
     "assessment",
+    "inspection",
     "reports",
     "portal",
 ]

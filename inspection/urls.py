@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "inspection"
+
+urlpatterns = [
+    path("publicity/", views.publicity_list, name="publicity"),
+    path("publicity/new/", views.publicity_new, name="publicity_new"),
+    path("publicity/targets/", views.publicity_targets, name="publicity_targets"),
+    path("publicity/<uuid:pk>/", views.publicity_edit, name="publicity_edit"),
+    path("publicity/<uuid:pk>/evidence/", views.publicity_evidence, name="publicity_evidence"),
+    path("publicity/<uuid:pk>/photo/", views.publicity_photo, name="publicity_photo"),
+]

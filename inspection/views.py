@@ -1,0 +1,184 @@
+"""迎检: publicity (宣传), the satisfaction pre-survey and the field-check checklist."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from campaign.selectors import campaign_current_or_404
+from core.downloads import file_response
+from org import permissions
+from org.models import Unit
+
+from .forms import PublicityActionForm, PublicityEvidenceForm, PublicityTargetForm
+from .models import PublicityAction
+from .selectors import publicity_actions, publicity_progress, task_indicators
+from .services import publicity_log, publicity_target_set, publicity_to_evidence, publicity_update
+
+ACTION_FIELDS = ["platform", "happened_on", "title", "url", "reads", "participants"]
+
+
+def _contributing_units(user):
+    """The departments and townships whose work the user may add to (a liaison's own unit)."""
+    return permissions.restrict(
+        user,
+        permissions.CONTRIBUTE_UNIT_WORK,
+        Unit.objects.filter(kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP], is_active=True),
+    ).order_by("code")
+
+
+@login_required
+@require_GET
+def publicity_list(request):
+    """The office sees every unit's actions; a unit its own."""
+    units = permissions.require_unit_scope(request.user)
+    campaign = campaign_current_or_404()
+    actions = publicity_actions(request.user, campaign)
+    platform = request.GET.get("platform")
+    if platform in PublicityAction.Platform.values:
+        actions = actions.filter(platform=platform)
+    unit = request.GET.get("unit", "")
+    if unit and unit in {str(pk) for pk in units.values_list("pk", flat=True)}:
+        actions = actions.filter(unit_id=unit)
+    context = {
+        "campaign": campaign,
+        "actions": actions[:300],
+        "platforms": PublicityAction.Platform.choices,
+        "units": units.filter(kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP]),
+        "can_log": _contributing_units(request.user).exists(),
+        "progress": publicity_progress(request.user, campaign)[:12],
+    }
+    return render(request, "inspection/publicity_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publicity_new(request):
+    units = _contributing_units(request.user)
+    if not units.exists():
+        raise PermissionDenied
+    campaign = campaign_current_or_404()
+    form = PublicityActionForm(
+        request.POST or None, request.FILES or None, units=units, indicators=task_indicators(campaign, units)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            publicity_log(
+                campaign=campaign,
+                unit=data["unit"],
+                by=request.user,
+                indicators=data["indicators"],
+                photo=data["photo"],
+                **{f: data[f] if data[f] is not None else _blank(f) for f in ACTION_FIELDS},
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc if isinstance(exc, ValidationError) else _("Not your unit."))
+        else:
+            messages.success(request, _("The publicity action was logged."))
+            return redirect("inspection:publicity")
+    return render(request, "inspection/publicity_form.html", {"form": form, "campaign": campaign})
+
+
+def _blank(field):
+    return None if field in ("reads", "participants") else ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publicity_edit(request, pk):
+    """The action's page: its unit edits it and turns its link into evidence; the office reads it."""
+    campaign = campaign_current_or_404()
+    action = permissions.require(
+        request.user, PublicityAction.objects.filter(campaign=campaign).select_related("unit", "evidence"), pk=pk
+    )
+    can_edit = permissions.can(request.user, permissions.CONTRIBUTE_UNIT_WORK, action)
+    if request.method == "POST":
+        permissions.require_perm(request.user, permissions.CONTRIBUTE_UNIT_WORK, action)
+    indicators = task_indicators(campaign, [action.unit])
+    initial = {f: getattr(action, f) for f in ACTION_FIELDS}
+    initial.update(unit=action.unit_id, indicators=list(action.indicators.all()))
+    form = PublicityActionForm(
+        request.POST or None,
+        request.FILES or None,
+        units=Unit.objects.filter(pk=action.unit_id),
+        indicators=indicators,
+        has_photo=bool(action.photo),
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            publicity_update(
+                action=action,
+                by=request.user,
+                indicators=data["indicators"],
+                photo=data["photo"],
+                **{f: data[f] if data[f] is not None else _blank(f) for f in ACTION_FIELDS},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("inspection:publicity")
+    context = {
+        "action": action,
+        "form": form,
+        "can_edit": can_edit,
+        "evidence_form": PublicityEvidenceForm(
+            indicators=indicators, initial={"indicator": action.indicators.filter(pk__in=indicators).first()}
+        ),
+        "campaign": campaign,
+    }
+    return render(request, "inspection/publicity_form.html", context)
+
+
+@login_required
+@require_POST
+def publicity_evidence(request, pk):
+    """One action: the logged news link becomes the unit's evidence for the chosen indicator."""
+    action = permissions.require(
+        request.user, PublicityAction.objects.select_related("unit"), permissions.CONTRIBUTE_UNIT_WORK, pk=pk
+    )
+    form = PublicityEvidenceForm(request.POST, indicators=task_indicators(action.campaign_id, [action.unit]))
+    if not form.is_valid():
+        messages.error(request, _("Choose an indicator your unit has a task for."))
+        return redirect(action)
+    try:
+        evidence = publicity_to_evidence(action=action, indicator=form.cleaned_data["indicator"], by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(action)
+    messages.success(
+        request, _("The link is now evidence of indicator %(code)s.") % {"code": evidence.assignment.indicator.code}
+    )
+    return redirect(evidence.assignment)
+
+
+@login_required
+@require_GET
+def publicity_photo(request, pk):
+    action = permissions.require(request.user, PublicityAction.objects.exclude(photo=""), pk=pk)
+    return file_response(action.photo, action.photo.name.rsplit("/", 1)[-1], attachment=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publicity_targets(request):
+    """Targets per unit, month and platform with the actions logged against them. The office
+    sets them; a unit sees its own."""
+    units = permissions.require_unit_scope(request.user)
+    campaign = campaign_current_or_404()
+    can_set = permissions.can(request.user, permissions.MANAGE_ASSIGNMENTS)
+    if request.method == "POST":
+        permissions.require_global(request.user, permissions.MANAGE_ASSIGNMENTS)
+    units = units.filter(kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP]).order_by("code")
+    form = PublicityTargetForm(request.POST or None, units=units) if can_set else None
+    if request.method == "POST" and form.is_valid():
+        publicity_target_set(campaign=campaign, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The target was saved."))
+        return redirect("inspection:publicity_targets")
+    context = {"campaign": campaign, "form": form, "progress": publicity_progress(request.user, campaign)}
+    return render(request, "inspection/publicity_targets.html", context)

@@ -1,0 +1,60 @@
+"""迎检 in a real browser: a liaison logs a publicity action from a phone and turns its link
+into evidence; the office sets a target and sees the progress. Screenshots of each page,
+desktop (1366x900) and phone (390x844), under var/screenshots/."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_login_journey import _login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def _both(page, shot, name):
+    """Screenshot the page as a phone and as a desktop; the phone page never scrolls sideways."""
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, f"{name}-phone")
+    page.set_viewport_size(DESKTOP)
+    shot(page, f"{name}-desktop")
+    page.set_viewport_size(PHONE)
+
+
+def test_liaison_logs_publicity_on_a_phone_and_turns_it_into_evidence(page, live_server, demo, shot):
+    page.set_viewport_size(PHONE)
+    _login(page, live_server.url, "demo-liaison-D16")
+    page.goto(f"{live_server.url}/inspection/publicity/")
+    expect(page.get_by_role("heading", name="宣传")).to_be_visible()
+    page.get_by_role("link", name="登记宣传活动").click()
+    page.get_by_label("宣传平台").select_option("gov_website")
+    page.get_by_label("日期").fill("2026-11-20")
+    page.get_by_label("标题").fill("县司法局开展“宪法宣传周”普法活动")
+    page.get_by_label("链接").fill("https://www.example.gov.cn/news/2026/1120.html")
+    page.get_by_label("阅读量").fill("3200")
+    page.get_by_label("参与人数").fill("150")
+    page.locator('input[name="indicators"]').first.check()
+    _both(page, shot, "inspection-publicity-form")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".alert-success")).to_contain_text("宣传活动已登记")
+    _both(page, shot, "inspection-publicity-list")
+    page.get_by_role("link", name="县司法局开展").first.click()
+    _both(page, shot, "inspection-publicity-action")
+    page.get_by_role("button", name="转为佐证材料").click()
+    expect(page.locator(".alert-success")).to_contain_text("佐证材料")
+    expect(page.get_by_text("县司法局开展“宪法宣传周”普法活动").first).to_be_visible()
+
+
+def test_office_sets_a_publicity_target_and_sees_progress(page, live_server, demo, shot):
+    page.set_viewport_size(DESKTOP)
+    _login(page, live_server.url, "demo-office")
+    page.goto(f"{live_server.url}/inspection/publicity/targets/")
+    page.get_by_label("单位").select_option(label="县司法局")
+    page.get_by_label("月份").fill("2026-11")
+    page.get_by_label("宣传平台").select_option("wechat")
+    page.get_by_label("目标（次数）").fill("4")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".alert-success")).to_contain_text("目标已保存")
+    expect(page.get_by_text("0/4")).to_be_visible()
+    _both(page, shot, "inspection-publicity-targets")
