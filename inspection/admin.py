@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import PublicityAction, PublicityTarget
+from .models import PublicityAction, PublicityTarget, SurveyRound
 
 
 @admin.register(PublicityAction)
@@ -16,3 +16,8 @@ class PublicityActionAdmin(admin.ModelAdmin):
 class PublicityTargetAdmin(admin.ModelAdmin):
     list_display = ("unit", "month", "platform", "count")
     list_select_related = ("unit",)
+
+
+@admin.register(SurveyRound)
+class SurveyRoundAdmin(admin.ModelAdmin):
+    list_display = ("title", "response_count", "created_at")

@@ -6,7 +6,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
-from core.forms import BootstrapForm
+from core.forms import BootstrapForm, TableUploadForm
 
 from .models import PublicityAction
 
@@ -117,3 +117,15 @@ class PublicityTargetForm(BootstrapForm):
             return datetime.datetime.strptime(value, "%Y-%m").date()
         except ValueError:
             raise forms.ValidationError(_("Give the month as YYYY-MM.")) from None
+
+
+class SurveyUploadForm(TableUploadForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    field_order = ["title", "file"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "One row per response: a township column (%(township)s) and one column per question. Satisfaction is scored 1 to 5 (%(words)s); a question whose header contains %(mark)s counts awareness, 1 or 0 (%(yesno)s)."
+        ) % {"township": "乡镇", "words": "非常不满意…非常满意", "mark": "知晓", "yesno": "是/否"}
+        del self.fields["sheet"]

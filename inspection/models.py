@@ -104,3 +104,99 @@ class PublicityTarget(BaseModel):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.platform} {self.count}"
+
+
+class SurveyRound(BaseModel):
+    """One import of the office's own satisfaction pre-survey (满意度模拟测评): a file exported
+    from a survey tool, one row per response. Written whole or not at all."""
+
+    campaign = models.ForeignKey(
+        "campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="survey_rounds"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    source_name = models.CharField(_("file"), max_length=200, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    response_count = models.PositiveIntegerField(_("responses"), default=0)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("pre-survey")
+        verbose_name_plural = _("pre-surveys")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("inspection:survey_detail", args=[self.pk])
+
+
+class SurveyQuestion(BaseModel):
+    """A column of the survey file: a satisfaction question (scored 1–5, satisfied at 4 and
+    above) or an awareness question (知晓, answered 1 yes / 0 no)."""
+
+    class Kind(models.TextChoices):
+        SATISFACTION = "satisfaction", _("Satisfaction")
+        AWARENESS = "awareness", _("Awareness")
+
+    round = models.ForeignKey(
+        SurveyRound, verbose_name=_("pre-survey"), on_delete=models.CASCADE, related_name="questions"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    text = models.CharField(_("question"), max_length=500)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("survey question")
+        verbose_name_plural = _("survey questions")
+        ordering = ["round", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "position"], name="survey_question_unique_position"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class SurveyResponse(models.Model):
+    """One respondent's answers, from one row of the file, in the township they live in."""
+
+    id = models.BigAutoField(primary_key=True)
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="responses")
+    township = models.ForeignKey("org.Unit", verbose_name=_("township"), on_delete=models.PROTECT, related_name="+")
+    row = models.PositiveIntegerField(_("row"))
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        constraints = [models.UniqueConstraint(fields=["round", "row"], name="survey_response_unique_row")]
+
+    def __str__(self):
+        return f"{self.round_id}:{self.row}"
+
+
+class SurveyAnswer(models.Model):
+    """One score. The range is held by the database: 0–5 (0/1 for awareness, 1–5 for
+    satisfaction, checked per kind by the import)."""
+
+    id = models.BigAutoField(primary_key=True)
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="answers")
+    score = models.PositiveSmallIntegerField(_("score"))
+
+    class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="survey_answer_unique"),
+            models.CheckConstraint(condition=Q(score__lte=5), name="survey_answer_score_range"),
+        ]
+        indexes = [
+            # The results page aggregates one question's answers (per township through the response).
+            models.Index(fields=["question", "score"], name="survey_answer_question_idx"),
+        ]
+
+    def __str__(self):
+        return str(self.score)

@@ -3,14 +3,14 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
 from assignments.models import Assignment
 from indicators.models import Indicator
 from org import permissions
 
-from .models import PublicityAction, PublicityTarget
+from .models import PublicityAction, PublicityTarget, SurveyAnswer, SurveyQuestion
 
 
 def publicity_actions(user, campaign):
@@ -67,3 +67,85 @@ def publicity_progress(user, campaign, month=None):
         for r in rows:
             done[(r["unit_id"], r["month"], r["platform"])] = r["n"]
     return [TargetProgress(t, done[(t.unit_id, t.month, t.platform)]) for t in targets]
+
+
+# A satisfaction answer counts as satisfied from this score (满意 and 非常满意 of five).
+SATISFIED_FROM = 4
+WEAK_BELOW = 80  # per cent: a question or township under it is a weak point
+
+
+@dataclass
+class Rate:
+    label: str
+    done: int  # satisfied (or aware) answers
+    total: int  # answers
+    link: str = ""
+
+    @property
+    def pct(self):
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def _hit(question_kind):
+    return Q(score__gte=SATISFIED_FROM) if question_kind == SurveyQuestion.Kind.SATISFACTION else Q(score=1)
+
+
+def survey_results(survey):
+    """Satisfaction and awareness (知晓率) of a pre-survey per question and per township, from
+    two aggregate queries whatever the number of responses."""
+    questions = list(survey.questions.all())
+    hits = Q()
+    for kind in SurveyQuestion.Kind.values:
+        hits |= Q(question__kind=kind) & _hit(kind)
+    rows = (
+        SurveyAnswer.objects.filter(question__round=survey)
+        .values("question_id", "response__township_id", "response__township__short_name", "response__township__name")
+        .annotate(total=Count("id"), done=Count("id", filter=hits))
+    )
+    per_question = {q.pk: Rate(q.text, 0, 0) for q in questions}
+    townships = {}
+    cells = {}
+    for r in rows:
+        name = r["response__township__short_name"] or r["response__township__name"]
+        rate = per_question[r["question_id"]]
+        rate.done += r["done"]
+        rate.total += r["total"]
+        townships.setdefault(r["response__township_id"], name)
+        cells[(r["question_id"], r["response__township_id"])] = Rate(name, r["done"], r["total"])
+    by_kind = {kind: [q for q in questions if q.kind == kind] for kind in SurveyQuestion.Kind.values}
+    town_rates = {}
+    for kind, qs in by_kind.items():
+        rates = []
+        for town_id, name in sorted(townships.items(), key=lambda t: t[1]):
+            parts = [cells[(q.pk, town_id)] for q in qs if (q.pk, town_id) in cells]
+            rates.append(Rate(name, sum(p.done for p in parts), sum(p.total for p in parts)))
+        town_rates[kind] = rates
+    table = [
+        (name, [cells.get((q.pk, town_id)) for q in questions])
+        for town_id, name in sorted(townships.items(), key=lambda t: t[1])
+    ]
+    return {
+        "questions": questions,
+        "satisfaction": [per_question[q.pk] for q in by_kind[SurveyQuestion.Kind.SATISFACTION]],
+        "awareness": [per_question[q.pk] for q in by_kind[SurveyQuestion.Kind.AWARENESS]],
+        "township_satisfaction": town_rates[SurveyQuestion.Kind.SATISFACTION],
+        "township_awareness": town_rates[SurveyQuestion.Kind.AWARENESS],
+        "table": table,
+        "weak_points": survey_weak_points(survey, cells=cells, questions=questions, townships=townships),
+    }
+
+
+def survey_weak_points(survey, *, cells=None, questions=None, townships=None, below=WEAK_BELOW):
+    """(question, township name, Rate) under `below` per cent, weakest first: what the problem
+    pool (issue 18, item 2) will take as 'survey weak points' — each names the question (and
+    so what to explain better) and the township where the county must act."""
+    if cells is None:
+        results = survey_results(survey)
+        return results["weak_points"]
+    by_pk = {q.pk: q for q in questions}
+    weak = [
+        (by_pk[question_id], townships[town_id], rate)
+        for (question_id, town_id), rate in cells.items()
+        if rate.total and rate.pct < below
+    ]
+    return sorted(weak, key=lambda w: (w[2].pct, w[0].position, w[1]))

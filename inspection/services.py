@@ -12,7 +12,7 @@ from evidence.models import Evidence
 from evidence.services import evidence_add
 from org import permissions
 
-from .models import PublicityAction, PublicityTarget
+from .models import PublicityAction, PublicityTarget, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyRound
 
 PUBLICITY_FIELDS = ["platform", "happened_on", "title", "url", "reads", "participants"]
 
@@ -141,3 +141,48 @@ def publicity_target_set(*, campaign, unit, month, platform, count, by):
             after={"count": count, "month": month.isoformat(), "platform": platform},
         )
     return target
+
+
+SURVEY_BATCH = 2000
+
+
+@transaction.atomic
+def survey_import(*, campaign, parsed, by, title, source_name="", sha256=""):
+    """Write one pre-survey: its questions, responses and answers, all or nothing. The
+    parsed file must have no errors (survey.survey_parse)."""
+    permissions.require_perm(by, permissions.REVIEW_UNIT_WORK)
+    if parsed.errors:
+        raise ValidationError(parsed.errors[:5])
+    survey = SurveyRound.objects.create(
+        campaign=campaign,
+        title=title[:200],
+        source_name=source_name[:200],
+        sha256=sha256,
+        response_count=len(parsed.rows),
+        imported_by=by,
+    )
+    questions = {
+        position: SurveyQuestion.objects.create(round=survey, position=position, text=text, kind=kind)
+        for position, text, kind in parsed.questions
+    }
+    for start in range(0, len(parsed.rows), SURVEY_BATCH):
+        chunk = parsed.rows[start : start + SURVEY_BATCH]
+        # PostgreSQL returns the new ids of a bulk insert, so the answers can name their response.
+        responses = SurveyResponse.objects.bulk_create(
+            [SurveyResponse(round=survey, township=unit, row=row) for row, unit, _scores in chunk]
+        )
+        SurveyAnswer.objects.bulk_create(
+            [
+                SurveyAnswer(response=response, question=questions[position], score=score)
+                for response, (_row, _unit, scores) in zip(responses, chunk)
+                for position, score in scores.items()
+            ],
+            batch_size=SURVEY_BATCH,
+        )
+    audit_record(
+        actor=by,
+        verb="created",
+        obj=survey,
+        after={"title": survey.title, "file": source_name, "sha256": sha256, "response_count": len(parsed.rows)},
+    )
+    return survey

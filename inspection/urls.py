@@ -11,4 +11,8 @@ urlpatterns = [
     path("publicity/<uuid:pk>/", views.publicity_edit, name="publicity_edit"),
     path("publicity/<uuid:pk>/evidence/", views.publicity_evidence, name="publicity_evidence"),
     path("publicity/<uuid:pk>/photo/", views.publicity_photo, name="publicity_photo"),
+    path("survey/", views.survey_list, name="survey"),
+    path("survey/import/", views.survey_import_view, name="survey_import"),
+    path("survey/import/confirm/", views.survey_import_confirm, name="survey_import_confirm"),
+    path("survey/<uuid:pk>/", views.survey_detail, name="survey_detail"),
 ]

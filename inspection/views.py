@@ -1,5 +1,7 @@
 """迎检: publicity (宣传), the satisfaction pre-survey and the field-check checklist."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,15 +9,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from campaign.models import Campaign
 from campaign.selectors import campaign_current_or_404
 from core.downloads import file_response
+from core.tables import ImportRejected, TableError
+from core.uploads import stash_confirm, stash_upload
 from org import permissions
 from org.models import Unit
 
-from .forms import PublicityActionForm, PublicityEvidenceForm, PublicityTargetForm
-from .models import PublicityAction
-from .selectors import publicity_actions, publicity_progress, task_indicators
-from .services import publicity_log, publicity_target_set, publicity_to_evidence, publicity_update
+from .forms import PublicityActionForm, PublicityEvidenceForm, PublicityTargetForm, SurveyUploadForm
+from .models import PublicityAction, SurveyRound
+from .selectors import publicity_actions, publicity_progress, survey_results, task_indicators
+from .services import publicity_log, publicity_target_set, publicity_to_evidence, publicity_update, survey_import
+from .survey import survey_parse
 
 ACTION_FIELDS = ["platform", "happened_on", "title", "url", "reads", "participants"]
 
@@ -49,6 +55,7 @@ def publicity_list(request):
         "units": units.filter(kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP]),
         "can_log": _contributing_units(request.user).exists(),
         "progress": publicity_progress(request.user, campaign)[:12],
+        "office": permissions.can(request.user, permissions.REVIEW_UNIT_WORK),
     }
     return render(request, "inspection/publicity_list.html", context)
 
@@ -180,5 +187,88 @@ def publicity_targets(request):
         publicity_target_set(campaign=campaign, by=request.user, **form.cleaned_data)
         messages.success(request, _("The target was saved."))
         return redirect("inspection:publicity_targets")
-    context = {"campaign": campaign, "form": form, "progress": publicity_progress(request.user, campaign)}
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "progress": publicity_progress(request.user, campaign),
+        "office": permissions.can(request.user, permissions.REVIEW_UNIT_WORK),
+    }
     return render(request, "inspection/publicity_targets.html", context)
+
+
+@login_required
+@require_GET
+def survey_list(request):
+    """The office's pre-surveys, newest first."""
+    permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
+    campaign = campaign_current_or_404()
+    surveys = permissions.restrict(request.user, permissions.REVIEW_UNIT_WORK, SurveyRound).filter(campaign=campaign)
+    return render(request, "inspection/survey_list.html", {"campaign": campaign, "surveys": surveys})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_import_view(request):
+    """Step 1: upload the survey tool's export; the preview shows the questions and townships
+    found, or every row-numbered error (then nothing can be confirmed)."""
+    permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
+    campaign = campaign_current_or_404()
+    form = SurveyUploadForm(request.POST or None, request.FILES or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            parsed = survey_parse(upload.read())
+        except TableError as exc:
+            form.add_error("file", str(exc))
+        else:
+            upload.seek(0)
+            title = form.cleaned_data["title"]
+            token = (
+                "" if parsed.errors else stash_upload(request, upload, "survey", campaign=str(campaign.pk), title=title)
+            )
+            context = {"campaign": campaign, "parsed": parsed, "token": token, "title": title}
+            return render(request, "inspection/survey_preview.html", context)
+    return render(request, "inspection/survey_import.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+@require_POST
+def survey_import_confirm(request):
+    """Step 2: import exactly the previewed file, all or nothing."""
+    permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
+
+    def apply(data, name, params):
+        campaign = permissions.require(
+            request.user,
+            Campaign,
+            permissions.REVIEW_UNIT_WORK,
+            view_perm=permissions.VIEW_CAMPAIGN,
+            pk=params["campaign"],
+        )
+        parsed = survey_parse(data)
+        if parsed.errors:
+            raise ImportRejected(parsed.errors)
+        survey = survey_import(
+            campaign=campaign,
+            parsed=parsed,
+            by=request.user,
+            title=params["title"],
+            source_name=name,
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
+        messages.success(request, _("The pre-survey was imported: %(n)s responses.") % {"n": survey.response_count})
+        return redirect(survey)
+
+    return stash_confirm(
+        request, "survey", retry="inspection:survey_import", apply=apply, refusals=(TableError, ImportRejected)
+    )
+
+
+@login_required
+@require_GET
+def survey_detail(request, pk):
+    """Satisfaction and awareness per question and per township, with their charts."""
+    survey = permissions.require(
+        request.user, SurveyRound, permissions.REVIEW_UNIT_WORK, view_perm=permissions.REVIEW_UNIT_WORK, pk=pk
+    )
+    return render(request, "inspection/survey_detail.html", {"survey": survey, **survey_results(survey)})

@@ -178,6 +178,13 @@ EXPECTED = {
         lambda w: f"/inspection/publicity/{_publicity(w, photo=True).pk}/photo/",
         {"anonymous": LOGIN, **UNIT_A_ONLY},
     ),
+    "inspection:survey": ("/inspection/survey/", OFFICE_ONLY),
+    "inspection:survey_import": ("/inspection/survey/import/", OFFICE_ONLY),
+    "inspection:survey_import_confirm": ("/inspection/survey/import/confirm/", {"anonymous": LOGIN, "*": 405}),
+    "inspection:survey_detail": (
+        lambda w: _survey(w).get_absolute_url(),
+        {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 404},
+    ),
     "evidence:queue": (
         "/evidence/review/",
         {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403},
@@ -437,6 +444,23 @@ def _publicity_data(w, c):
     }
 
 
+def _survey_file():
+    return _upload("测评.csv", "乡镇,对政府依法行政总体是否满意,是否知晓12345热线\n城关镇,5,是\n城关镇,3,否\n".encode())
+
+
+def _survey(w):
+    from inspection.models import SurveyRound
+    from inspection.services import survey_import
+    from inspection.survey import survey_parse
+
+    found = SurveyRound.objects.first()
+    if found:
+        return found
+    return survey_import(
+        campaign=w.campaign, parsed=survey_parse(_survey_file().read()), by=w.office_admin, title="11月模拟测评"
+    )
+
+
 def _token(client, path, data):
     """Preview an upload as this persona; the confirm POST then names the stashed file."""
     response = client.post(path, data)
@@ -681,6 +705,18 @@ POSTS = {
     "inspection:publicity_targets": (
         "/inspection/publicity/targets/",
         lambda w, c: {"unit": w.unit_a.pk, "month": "2026-11", "platform": "wechat", "count": "3"},
+        OFFICE_POST,
+        True,
+    ),
+    "inspection:survey_import": (
+        "/inspection/survey/import/",
+        lambda w, c: {"title": "11月模拟测评", "file": _survey_file()},
+        {**OFFICE_POST, "office_admin": 200, "office_staff": 200, "superuser": 200},
+        False,
+    ),
+    "inspection:survey_import_confirm": (
+        "/inspection/survey/import/confirm/",
+        lambda w, c: _token(c, "/inspection/survey/import/", {"title": "11月模拟测评", "file": _survey_file()}),
         OFFICE_POST,
         True,
     ),
