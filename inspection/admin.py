@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import PublicityAction, PublicityTarget, SurveyRound
+from .models import FieldCheckItem, PublicityAction, PublicityTarget, SurveyRound
 
 
 @admin.register(PublicityAction)
@@ -21,3 +21,10 @@ class PublicityTargetAdmin(admin.ModelAdmin):
 @admin.register(SurveyRound)
 class SurveyRoundAdmin(admin.ModelAdmin):
     list_display = ("title", "response_count", "created_at")
+
+
+@admin.register(FieldCheckItem)
+class FieldCheckItemAdmin(admin.ModelAdmin):
+    list_display = ("title", "place", "unit", "status")
+    list_filter = ("status", "kind")
+    list_select_related = ("unit",)  # the list shows the unit's name

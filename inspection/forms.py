@@ -8,7 +8,7 @@ from PIL import Image
 
 from core.forms import BootstrapForm, TableUploadForm
 
-from .models import PublicityAction
+from .models import FieldCheckItem, PublicityAction
 
 PHOTO_MAX_MB = 20
 
@@ -129,3 +129,33 @@ class SurveyUploadForm(TableUploadForm):
             "One row per response: a township column (%(township)s) and one column per question. Satisfaction is scored 1 to 5 (%(words)s); a question whose header contains %(mark)s counts awareness, 1 or 0 (%(yesno)s)."
         ) % {"township": "乡镇", "words": "非常不满意…非常满意", "mark": "知晓", "yesno": "是/否"}
         del self.fields["sheet"]
+
+
+class FieldCheckItemForm(BootstrapForm):
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=None)
+    unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=None)
+    kind = forms.ChoiceField(label=_("Kind"), choices=FieldCheckItem.Kind.choices)
+    title = forms.CharField(label=_("What inspectors may visit or pull"), max_length=200)
+    place = forms.CharField(
+        label=_("Place"), max_length=200, help_text=_("The site: one inspection handbook is printed per place")
+    )
+
+    def __init__(self, *args, indicators, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = indicators
+        self.fields["indicator"].label_from_instance = lambda i: f"{i.code} {i.title[:40]}"
+        self.fields["unit"].queryset = units
+
+
+class FieldCheckStatusForm(BootstrapForm):
+    status = forms.ChoiceField(label=_("Status"), choices=FieldCheckItem.Status.choices)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"}),
+    )
+
+    def clean_photo(self):
+        upload = self.cleaned_data.get("photo")
+        return checked_photo(upload) if upload else None

@@ -200,3 +200,81 @@ class SurveyAnswer(models.Model):
 
     def __str__(self):
         return str(self.score)
+
+
+def fieldcheck_photo_upload_to(instance, filename):
+    return f"inspection/fieldcheck/{instance.item_id}/{instance.pk}/{filename[-80:]}"
+
+
+class FieldCheckItem(BaseModel):
+    """One thing the field-check inspectors (实地核查) may visit or pull for an indicator: a
+    service window, case files, a ledger, a public notice — where it is, which unit answers
+    for it, and whether it is ready."""
+
+    class Kind(models.TextChoices):
+        SERVICE_WINDOW = "service_window", _("Service window")
+        CASE_FILES = "case_files", _("Case files")
+        LEDGER = "ledger", _("Ledger")
+        PUBLIC_NOTICE = "public_notice", _("Public notice")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        NOT_READY = "not_ready", _("Not ready")
+        READY = "ready", _("Ready")
+
+    permission_unit_path = "unit"
+
+    campaign = models.ForeignKey(
+        "campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="fieldcheck_items"
+    )
+    indicator = models.ForeignKey(
+        "indicators.Indicator", verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey("org.Unit", verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("what"), max_length=200)
+    place = models.CharField(_("place"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_READY)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("field-check item")
+        verbose_name_plural = _("field-check items")
+        ordering = ["place", "indicator__code", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "indicator", "unit", "place", "title"], name="fieldcheck_item_unique"
+            ),
+            models.CheckConstraint(condition=~Q(place="") & ~Q(title=""), name="fieldcheck_item_place_and_title"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("inspection:fieldcheck_item", args=[self.pk])
+
+
+class FieldCheckPhoto(BaseModel):
+    """A photo showing a field-check item as it stands (the window, the shelf of files)."""
+
+    permission_unit_path = "item__unit"
+
+    item = models.ForeignKey(
+        FieldCheckItem, verbose_name=_("field-check item"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.FileField(_("photo"), upload_to=fieldcheck_photo_upload_to, max_length=300)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("field-check photo")
+        verbose_name_plural = _("field-check photos")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.image.name.rsplit("/", 1)[-1]

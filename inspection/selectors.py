@@ -10,7 +10,7 @@ from assignments.models import Assignment
 from indicators.models import Indicator
 from org import permissions
 
-from .models import PublicityAction, PublicityTarget, SurveyAnswer, SurveyQuestion
+from .models import FieldCheckItem, PublicityAction, PublicityTarget, SurveyAnswer, SurveyQuestion
 
 
 def publicity_actions(user, campaign):
@@ -149,3 +149,32 @@ def survey_weak_points(survey, *, cells=None, questions=None, townships=None, be
         if rate.total and rate.pct < below
     ]
     return sorted(weak, key=lambda w: (w[2].pct, w[0].position, w[1]))
+
+
+def fieldcheck_items(user, campaign):
+    """The checklist the user may see: the office all, a unit what it answers for."""
+    return permissions.restrict(
+        user,
+        permissions.VIEW_UNIT_WORK,
+        FieldCheckItem.objects.filter(campaign=campaign).select_related("indicator", "unit"),
+    )
+
+
+def fieldcheck_readiness(items):
+    """Ready / total per indicator and per unit, as bars (one aggregate query each)."""
+    ready = Count("id", filter=Q(status=FieldCheckItem.Status.READY))
+    per_indicator = [
+        Rate(f"{r['indicator__code']} {r['indicator__title']}", r["done"], r["total"])
+        for r in items.order_by()
+        .values("indicator__code", "indicator__title")
+        .annotate(total=Count("id"), done=ready)
+        .order_by("indicator__code")
+    ]
+    per_unit = [
+        Rate(r["unit__short_name"] or r["unit__name"], r["done"], r["total"])
+        for r in items.order_by()
+        .values("unit__code", "unit__short_name", "unit__name")
+        .annotate(total=Count("id"), done=ready)
+        .order_by("unit__code")
+    ]
+    return {"by_indicator": per_indicator, "by_unit": per_unit}

@@ -12,7 +12,16 @@ from evidence.models import Evidence
 from evidence.services import evidence_add
 from org import permissions
 
-from .models import PublicityAction, PublicityTarget, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyRound
+from .models import (
+    FieldCheckItem,
+    FieldCheckPhoto,
+    PublicityAction,
+    PublicityTarget,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyRound,
+)
 
 PUBLICITY_FIELDS = ["platform", "happened_on", "title", "url", "reads", "participants"]
 
@@ -186,3 +195,38 @@ def survey_import(*, campaign, parsed, by, title, source_name="", sha256=""):
         after={"title": survey.title, "file": source_name, "sha256": sha256, "response_count": len(parsed.rows)},
     )
     return survey
+
+
+@transaction.atomic
+def fieldcheck_add(*, campaign, indicator, unit, kind, title, place, by, note=""):
+    """The office lists one thing inspectors may visit or pull for an indicator."""
+    permissions.require_perm(by, permissions.MANAGE_ASSIGNMENTS)
+    _indicators_of_framework(campaign, [indicator])
+    if FieldCheckItem.objects.filter(
+        campaign=campaign, indicator=indicator, unit=unit, place=place, title=title
+    ).exists():
+        raise ValidationError(_("This item is already on the checklist."))
+    item = FieldCheckItem.objects.create(
+        campaign=campaign, indicator=indicator, unit=unit, kind=kind, title=title, place=place, note=note, updated_by=by
+    )
+    audit_record(actor=by, verb="created", obj=item, unit=unit, after={"title": title, "place": place, "kind": kind})
+    return item
+
+
+@transaction.atomic
+def fieldcheck_update(*, item, status, note, by, photo=None):
+    """The responsible unit (or the office) says whether the item is ready, and may add a photo."""
+    permissions.require_perm(by, (permissions.CONTRIBUTE_UNIT_WORK, permissions.MANAGE_ASSIGNMENTS), item)
+    item = FieldCheckItem.objects.select_for_update().get(pk=item.pk)
+    before = {"status": item.status, "note": item.note}
+    item.status, item.note, item.updated_by = status, note, by
+    item.save(update_fields=["status", "note", "updated_by", "updated_at"])
+    if photo is not None:
+        record = FieldCheckPhoto(item=item, uploaded_by=by)
+        record.image.save(photo.name, photo, save=False)
+        record.save()
+    after = {"status": item.status, "note": item.note}
+    if photo is not None:
+        after["file"] = photo.name
+    audit_record(actor=by, verb="updated", obj=item, unit=item.unit, before=before, after=after)
+    return item

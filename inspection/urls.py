@@ -15,4 +15,8 @@ urlpatterns = [
     path("survey/import/", views.survey_import_view, name="survey_import"),
     path("survey/import/confirm/", views.survey_import_confirm, name="survey_import_confirm"),
     path("survey/<uuid:pk>/", views.survey_detail, name="survey_detail"),
+    path("fieldcheck/", views.fieldcheck, name="fieldcheck"),
+    path("fieldcheck/handbook/", views.fieldcheck_manual, name="fieldcheck_manual"),
+    path("fieldcheck/<uuid:pk>/", views.fieldcheck_item, name="fieldcheck_item"),
+    path("fieldcheck/photos/<uuid:pk>/", views.fieldcheck_photo, name="fieldcheck_photo"),
 ]

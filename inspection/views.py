@@ -5,7 +5,11 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,10 +21,32 @@ from core.uploads import stash_confirm, stash_upload
 from org import permissions
 from org.models import Unit
 
-from .forms import PublicityActionForm, PublicityEvidenceForm, PublicityTargetForm, SurveyUploadForm
-from .models import PublicityAction, SurveyRound
-from .selectors import publicity_actions, publicity_progress, survey_results, task_indicators
-from .services import publicity_log, publicity_target_set, publicity_to_evidence, publicity_update, survey_import
+from .forms import (
+    FieldCheckItemForm,
+    FieldCheckStatusForm,
+    PublicityActionForm,
+    PublicityEvidenceForm,
+    PublicityTargetForm,
+    SurveyUploadForm,
+)
+from .models import FieldCheckItem, FieldCheckPhoto, PublicityAction, SurveyRound
+from .selectors import (
+    fieldcheck_items,
+    fieldcheck_readiness,
+    publicity_actions,
+    publicity_progress,
+    survey_results,
+    task_indicators,
+)
+from .services import (
+    fieldcheck_add,
+    fieldcheck_update,
+    publicity_log,
+    publicity_target_set,
+    publicity_to_evidence,
+    publicity_update,
+    survey_import,
+)
 from .survey import survey_parse
 
 ACTION_FIELDS = ["platform", "happened_on", "title", "url", "reads", "participants"]
@@ -272,3 +298,95 @@ def survey_detail(request, pk):
         request.user, SurveyRound, permissions.REVIEW_UNIT_WORK, view_perm=permissions.REVIEW_UNIT_WORK, pk=pk
     )
     return render(request, "inspection/survey_detail.html", {"survey": survey, **survey_results(survey)})
+
+
+def _fieldcheck_context(request, campaign):
+    items = fieldcheck_items(request.user, campaign)
+    status = request.GET.get("status")
+    listed = items.filter(status=status) if status in FieldCheckItem.Status.values else items
+    return {
+        "campaign": campaign,
+        "items": listed[:500],
+        "places": sorted(set(items.values_list("place", flat=True))),
+        **fieldcheck_readiness(items),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fieldcheck(request):
+    """The field-check checklist with readiness per indicator and per unit. The office adds
+    items; a unit sees what it answers for."""
+    units = permissions.require_unit_scope(request.user)
+    campaign = campaign_current_or_404()
+    can_add = permissions.can(request.user, permissions.MANAGE_ASSIGNMENTS)
+    if request.method == "POST":
+        permissions.require_global(request.user, permissions.MANAGE_ASSIGNMENTS)
+    form = None
+    if can_add:
+        form = FieldCheckItemForm(
+            request.POST or None,
+            indicators=campaign.framework.indicators.filter(level=3).order_by("code"),
+            units=units.filter(kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP]).order_by("code"),
+        )
+    if request.method == "POST" and form.is_valid():
+        try:
+            fieldcheck_add(campaign=campaign, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The item was added to the checklist."))
+            return redirect("inspection:fieldcheck")
+    context = {**_fieldcheck_context(request, campaign), "form": form, "office": can_add}
+    return render(request, "inspection/fieldcheck.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fieldcheck_item(request, pk):
+    """One item: its unit (or the office) marks it ready or not and adds photos."""
+    item = permissions.require(request.user, FieldCheckItem.objects.select_related("indicator", "unit"), pk=pk)
+    can_edit = permissions.can(request.user, (permissions.CONTRIBUTE_UNIT_WORK, permissions.MANAGE_ASSIGNMENTS), item)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    form = FieldCheckStatusForm(
+        request.POST or None, request.FILES or None, initial={"status": item.status, "note": item.note}
+    )
+    if request.method == "POST" and form.is_valid():
+        fieldcheck_update(item=item, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect(item)
+    return render(
+        request,
+        "inspection/fieldcheck_item.html",
+        {"item": item, "form": form, "can_edit": can_edit, "photos": item.photos.all()},
+    )
+
+
+@login_required
+@require_GET
+def fieldcheck_photo(request, pk):
+    photo = permissions.require(request.user, FieldCheckPhoto.objects.select_related("item__unit"), pk=pk)
+    return file_response(photo.image, str(photo), attachment=False)
+
+
+@login_required
+@require_GET
+def fieldcheck_manual(request):
+    """The 迎检 handbook of one site (?place=): A4 HTML to print, or ?format=pdf through
+    WeasyPrint as the reports are."""
+    permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
+    campaign = campaign_current_or_404()
+    place = request.GET.get("place", "")[:200]
+    items = fieldcheck_items(request.user, campaign).filter(place=place).prefetch_related("photos")
+    if not place or not items.exists():
+        raise Http404
+    context = {"campaign": campaign, "place": place, "items": items, "today": timezone.localdate()}
+    html = render_to_string("inspection/fieldcheck_manual.html", context, request=request)
+    if request.GET.get("format") != "pdf":
+        return HttpResponse(html)
+    from weasyprint import HTML  # loaded on demand: a heavy import most requests never need
+
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, f"迎检手册-{place[:60]}.pdf")
+    return response

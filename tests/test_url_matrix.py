@@ -185,6 +185,19 @@ EXPECTED = {
         lambda w: _survey(w).get_absolute_url(),
         {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 404},
     ),
+    "inspection:fieldcheck": (
+        "/inspection/fieldcheck/",
+        {"anonymous": LOGIN, "city_reviewer": 403, "nobody": 403, "*": 200},
+    ),
+    "inspection:fieldcheck_item": (lambda w: _fieldcheck(w).get_absolute_url(), {"anonymous": LOGIN, **UNIT_A_ONLY}),
+    "inspection:fieldcheck_photo": (
+        lambda w: f"/inspection/fieldcheck/photos/{_fieldcheck(w, photo=True).photos.get().pk}/",
+        {"anonymous": LOGIN, **UNIT_A_ONLY},
+    ),
+    "inspection:fieldcheck_manual": (
+        lambda w: f"/inspection/fieldcheck/handbook/?place={_fieldcheck(w).place}",
+        OFFICE_ONLY,
+    ),
     "evidence:queue": (
         "/evidence/review/",
         {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403},
@@ -461,6 +474,29 @@ def _survey(w):
     )
 
 
+def _fieldcheck(w, photo=False):
+    """A field-check item unit A answers for (with a photo its liaison took)."""
+    from inspection.models import FieldCheckItem
+    from inspection.services import fieldcheck_add, fieldcheck_update
+
+    item = FieldCheckItem.objects.filter(unit=w.unit_a).first() or fieldcheck_add(
+        campaign=w.campaign,
+        indicator=w.indicators[0],
+        unit=w.unit_a,
+        kind="case_files",
+        title="行政处罚案卷",
+        place="县司法局档案室",
+        by=w.office_admin,
+    )
+    if photo and not item.photos.exists():
+        from tests.evidence.samples import png
+
+        fieldcheck_update(
+            item=item, status="ready", note="", by=w.liaison_a, photo=_upload("档案柜.png", png(), "image/png")
+        )
+    return item
+
+
 def _token(client, path, data):
     """Preview an upload as this persona; the confirm POST then names the stashed file."""
     response = client.post(path, data)
@@ -718,6 +754,25 @@ POSTS = {
         "/inspection/survey/import/confirm/",
         lambda w, c: _token(c, "/inspection/survey/import/", {"title": "11月模拟测评", "file": _survey_file()}),
         OFFICE_POST,
+        True,
+    ),
+    "inspection:fieldcheck": (
+        "/inspection/fieldcheck/",
+        lambda w, c: {
+            "indicator": w.indicators[1].pk,
+            "unit": w.unit_a.pk,
+            "kind": "service_window",
+            "title": "政务服务窗口",
+            "place": "县政务服务中心",
+        },
+        OFFICE_POST,
+        True,
+    ),
+    # The responsible unit's liaison and the office mark an item ready; the unit's leader reads it.
+    "inspection:fieldcheck_item": (
+        lambda w: _fieldcheck(w).get_absolute_url(),
+        {"status": "ready", "note": "案卷已按年度装订"},
+        {**A_CONTRIBUTE, "office_staff": 302, "office_admin": 302},
         True,
     ),
     # People: a new account shows its temporary password once (200); the rest redirect.

@@ -58,3 +58,41 @@ def test_office_sets_a_publicity_target_and_sees_progress(page, live_server, dem
     expect(page.locator(".alert-success")).to_contain_text("目标已保存")
     expect(page.get_by_text("0/4")).to_be_visible()
     _both(page, shot, "inspection-publicity-targets")
+
+
+def test_office_imports_a_pre_survey_and_reads_its_charts(page, live_server, demo, shot, tmp_path):
+    from org.models import Unit
+
+    towns = list(Unit.objects.filter(kind=Unit.Kind.TOWNSHIP).order_by("code").values_list("name", flat=True)[:4])
+    lines = ["乡镇,对县政府依法行政总体评价,对行政执法人员文明执法评价,对政务服务评价,是否知晓法治政府建设示范创建"]
+    for n in range(120):
+        town = towns[n % len(towns)]
+        lines.append(f"{town},{5 - n % 3},{4 - (n % len(towns)) % 3},{5 - n % 2},{'是' if n % 3 else '否'}")
+    good = tmp_path / "测评.csv"
+    good.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    bad = tmp_path / "有错.csv"
+    bad.write_text(lines[0] + f"\n{towns[0]},7,4,5,是\n不存在镇,5,4,5,是\n", encoding="utf-8")
+
+    page.set_viewport_size(DESKTOP)
+    _login(page, live_server.url, "demo-office")
+    page.goto(f"{live_server.url}/inspection/survey/")
+    page.get_by_role("link", name="导入结果").click()
+    page.get_by_label("标题").fill("2026年11月满意度模拟测评")
+    page.get_by_label("表格文件").set_input_files(str(bad))
+    _both(page, shot, "inspection-survey-import")
+    page.set_viewport_size(DESKTOP)
+    page.get_by_role("button", name="读取并预览").click()
+    expect(page.locator(".alert-danger")).to_contain_text("第 2 行")
+    expect(page.locator(".alert-danger")).to_contain_text("不存在镇")
+    _both(page, shot, "inspection-survey-errors")
+    page.goto(f"{live_server.url}/inspection/survey/import/")
+    page.get_by_label("标题").fill("2026年11月满意度模拟测评")
+    page.get_by_label("表格文件").set_input_files(str(good))
+    page.get_by_role("button", name="读取并预览").click()
+    _both(page, shot, "inspection-survey-preview")
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.locator(".alert-success")).to_contain_text("120")
+    expect(page.get_by_role("heading", name="各乡镇满意度")).to_be_visible()
+    _both(page, shot, "inspection-survey-detail")
+    page.goto(f"{live_server.url}/inspection/survey/")
+    _both(page, shot, "inspection-survey-list")
