@@ -96,3 +96,36 @@ def test_office_imports_a_pre_survey_and_reads_its_charts(page, live_server, dem
     _both(page, shot, "inspection-survey-detail")
     page.goto(f"{live_server.url}/inspection/survey/")
     _both(page, shot, "inspection-survey-list")
+
+
+def test_field_check_item_is_listed_marked_ready_from_a_phone_and_printed(page, live_server, demo, shot, tmp_path):
+    from tests.evidence.samples import jpeg
+
+    photo = tmp_path / "档案柜.jpg"
+    photo.write_bytes(jpeg((800, 600)))
+    page.set_viewport_size(DESKTOP)
+    _login(page, live_server.url, "demo-office")
+    page.goto(f"{live_server.url}/inspection/fieldcheck/")
+    page.get_by_label("指标").select_option(index=1)
+    page.get_by_label("责任单位").select_option(label="县司法局")
+    page.get_by_label("类型").select_option("case_files")
+    page.get_by_label("核查内容（可能查看或调阅的）").fill("2025年度行政处罚案卷（抽查20卷）")
+    page.get_by_label("地点").fill("县司法局档案室")
+    page.get_by_role("button", name="添加").click()
+    expect(page.locator(".alert-success")).to_contain_text("核查清单")
+    _both(page, shot, "inspection-fieldcheck")
+    page.goto(f"{live_server.url}/inspection/fieldcheck/handbook/?place=县司法局档案室")
+    page.set_viewport_size(DESKTOP)
+    shot(page, "inspection-handbook-desktop")
+    page.context.clear_cookies()
+    page.set_viewport_size(PHONE)
+    _login(page, live_server.url, "demo-liaison-D16")
+    page.goto(f"{live_server.url}/inspection/fieldcheck/")
+    page.get_by_role("link", name="2025年度行政处罚案卷").click()
+    page.get_by_label("状态").select_option("ready")
+    page.get_by_label("备注").fill("案卷已按年度装订，目录齐全")
+    page.get_by_label("图片").set_input_files(str(photo))
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    expect(page.locator("img.img-fluid")).to_be_visible()
+    _both(page, shot, "inspection-fieldcheck-item")
