@@ -32,6 +32,7 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("", include("assignments.urls")),
     path("evidence/", include("evidence.urls")),
+    path("inspection/", include("inspection.urls")),
     path("reports/", include("reports.urls")),
     path("", include("org.urls")),
     path("", include("core.urls")),

@@ -34,6 +34,10 @@ def navigation(request):
         if office or unit_roles:
             (more if office else items).append((_("Rectification items"), reverse("assessment:rectifications")))
         more.append((_("Campaigns"), reverse("campaign:list")))
+    if office or unit_roles:
+        # The 迎检 workspace: daily work for the units' liaisons (on their phones), under
+        # "More" for the office, whose bar is full; reachable at every stage for preparation.
+        (more if office else items).append((_("Inspection preparation"), reverse("inspection:publicity")))
     if permissions.can(user, permissions.IMPORT_TABLES):
         more.append((_("Import task table"), reverse("assignments:import")))
     if permissions.can(user, permissions.MANAGE_PEOPLE):

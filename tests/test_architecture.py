@@ -16,7 +16,18 @@ from pathlib import Path
 from django.apps import apps
 
 ROOT = Path(__file__).resolve().parents[1]
-OUR_APPS = ["core", "org", "indicators", "campaign", "assignments", "evidence", "assessment", "reports", "portal"]
+OUR_APPS = [
+    "core",
+    "org",
+    "indicators",
+    "campaign",
+    "assignments",
+    "evidence",
+    "assessment",
+    "inspection",
+    "reports",
+    "portal",
+]
 VIEW_MODULES = sorted(p for app in OUR_APPS for p in (ROOT / app).glob("views.py"))
 # Rows that belong to one person, filtered on request.user; not county data.
 PERSONAL_MODELS = {"Notification", "User"}

@@ -19,7 +19,18 @@ from indicators.models import Indicator
 from org.models import Unit
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("core", "org", "indicators", "campaign", "assignments", "evidence", "assessment", "reports", "portal")
+APPS = (
+    "core",
+    "org",
+    "indicators",
+    "campaign",
+    "assignments",
+    "evidence",
+    "assessment",
+    "inspection",
+    "reports",
+    "portal",
+)
 SOURCES = [p for d in APPS for p in (ROOT / d).rglob("*.py") if "migrations" not in p.parts]
 HOSTILE = '=HYPERLINK("http://evil","点我")'
 PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -162,6 +162,48 @@ EXPECTED = {
         lambda w: f"/campaigns/rectifications/{w.campaign.pk}/close/",
         {"anonymous": LOGIN, "*": 405},
     ),
+    # 迎检: the office sees every unit's publicity, a unit its own; only a unit's liaison logs.
+    "inspection:publicity": (
+        "/inspection/publicity/",
+        {"anonymous": LOGIN, "city_reviewer": 403, "nobody": 403, "*": 200},
+    ),
+    "inspection:publicity_new": (
+        "/inspection/publicity/new/",
+        {"anonymous": LOGIN, "liaison_a": 200, "liaison_b": 200, "superuser": 200, "*": 403},
+    ),
+    "inspection:publicity_targets": (
+        "/inspection/publicity/targets/",
+        {"anonymous": LOGIN, "city_reviewer": 403, "nobody": 403, "*": 200},
+    ),
+    "inspection:publicity_edit": (lambda w: _publicity(w).get_absolute_url(), {"anonymous": LOGIN, **UNIT_A_ONLY}),
+    "inspection:publicity_evidence": (
+        lambda w: f"/inspection/publicity/{_publicity(w).pk}/evidence/",
+        {"anonymous": LOGIN, "*": 405},
+    ),
+    "inspection:publicity_photo": (
+        lambda w: f"/inspection/publicity/{_publicity(w, photo=True).pk}/photo/",
+        {"anonymous": LOGIN, **UNIT_A_ONLY},
+    ),
+    "inspection:survey": ("/inspection/survey/", OFFICE_ONLY),
+    "inspection:survey_import": ("/inspection/survey/import/", OFFICE_ONLY),
+    "inspection:survey_import_confirm": ("/inspection/survey/import/confirm/", {"anonymous": LOGIN, "*": 405}),
+    "inspection:survey_detail": (
+        lambda w: _survey(w).get_absolute_url(),
+        {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 404},
+    ),
+    "inspection:fieldcheck": (
+        "/inspection/fieldcheck/",
+        {"anonymous": LOGIN, "city_reviewer": 403, "nobody": 403, "*": 200},
+    ),
+    "inspection:fieldcheck_item": (lambda w: _fieldcheck(w).get_absolute_url(), {"anonymous": LOGIN, **UNIT_A_ONLY}),
+    "inspection:fieldcheck_photo": (
+        lambda w: f"/inspection/fieldcheck/photos/{_fieldcheck(w, photo=True).photos.get().pk}/",
+        {"anonymous": LOGIN, **UNIT_A_ONLY},
+    ),
+    "inspection:fieldcheck_manual": (
+        lambda w: f"/inspection/fieldcheck/handbook/?place={_fieldcheck(w).place}",
+        OFFICE_ONLY,
+    ),
     "evidence:queue": (
         "/evidence/review/",
         {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403},
@@ -395,6 +437,87 @@ def _assessment_table(w):
     return _upload("自评.csv", f"code,result,self_score,narrative\n{w.indicators[0].code},达标,,做法\n".encode())
 
 
+def _publicity(w, photo=False):
+    """Unit A's publicity action: a news link (or a photo), logged by its liaison."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from inspection.models import PublicityAction
+    from inspection.services import publicity_log
+
+    found = PublicityAction.objects.filter(unit=w.unit_a).exclude(photo="") if photo else None
+    if photo and found.exists():
+        return found.first()
+    if not photo and PublicityAction.objects.filter(unit=w.unit_a, photo="").exists():
+        return PublicityAction.objects.filter(unit=w.unit_a, photo="").first()
+    from tests.evidence.samples import png
+
+    return publicity_log(
+        campaign=w.campaign,
+        unit=w.unit_a,
+        by=w.liaison_a,
+        indicators=[w.indicators[0]],
+        photo=SimpleUploadedFile("活动.png", png(), "image/png") if photo else None,
+        platform="wechat",
+        happened_on=w.campaign.created_at.date(),
+        title="普法宣传进社区",
+        url="" if photo else "https://mp.weixin.qq.com/s/abc",
+        reads=1200,
+        participants=None,
+    )
+
+
+def _publicity_data(w, c):
+    return {
+        "unit": w.unit_a.pk,
+        "platform": "wechat",
+        "happened_on": "2026-11-01",
+        "title": "宪法宣传周活动",
+        "url": "https://mp.weixin.qq.com/s/xyz",
+        "reads": "1500",
+        "participants": "",
+    }
+
+
+def _survey_file():
+    return _upload("测评.csv", "乡镇,对政府依法行政总体是否满意,是否知晓12345热线\n城关镇,5,是\n城关镇,3,否\n".encode())
+
+
+def _survey(w):
+    from inspection.models import SurveyRound
+    from inspection.services import survey_import
+    from inspection.survey import survey_parse
+
+    found = SurveyRound.objects.first()
+    if found:
+        return found
+    return survey_import(
+        campaign=w.campaign, parsed=survey_parse(_survey_file().read()), by=w.office_admin, title="11月模拟测评"
+    )
+
+
+def _fieldcheck(w, photo=False):
+    """A field-check item unit A answers for (with a photo its liaison took)."""
+    from inspection.models import FieldCheckItem
+    from inspection.services import fieldcheck_add, fieldcheck_update
+
+    item = FieldCheckItem.objects.filter(unit=w.unit_a).first() or fieldcheck_add(
+        campaign=w.campaign,
+        indicator=w.indicators[0],
+        unit=w.unit_a,
+        kind="case_files",
+        title="行政处罚案卷",
+        place="县司法局档案室",
+        by=w.office_admin,
+    )
+    if photo and not item.photos.exists():
+        from tests.evidence.samples import png
+
+        fieldcheck_update(
+            item=item, status="ready", note="", by=w.liaison_a, photo=_upload("档案柜.png", png(), "image/png")
+        )
+    return item
+
+
 def _token(client, path, data):
     """Preview an upload as this persona; the confirm POST then names the stashed file."""
     response = client.post(path, data)
@@ -625,6 +748,62 @@ POSTS = {
         A_CONTRIBUTE,
         True,
     ),
+    # A liaison of one unit logs for that unit whatever unit the form names.
+    "inspection:publicity_new": (
+        "/inspection/publicity/new/",
+        _publicity_data,
+        {"anonymous": LOGIN, "liaison_a": 302, "liaison_b": 302, "superuser": 302, "*": 403},
+        True,
+    ),
+    "inspection:publicity_edit": (
+        lambda w: _publicity(w).get_absolute_url(),
+        lambda w, c: {**_publicity_data(w, c), "indicators": [w.indicators[0].pk]},
+        A_CONTRIBUTE,
+        True,
+    ),
+    "inspection:publicity_evidence": (
+        lambda w: f"/inspection/publicity/{_publicity(w).pk}/evidence/",
+        lambda w, c: {"indicator": w.indicators[0].pk},
+        A_CONTRIBUTE,
+        True,
+    ),
+    "inspection:publicity_targets": (
+        "/inspection/publicity/targets/",
+        lambda w, c: {"unit": w.unit_a.pk, "month": "2026-11", "platform": "wechat", "count": "3"},
+        OFFICE_POST,
+        True,
+    ),
+    "inspection:survey_import": (
+        "/inspection/survey/import/",
+        lambda w, c: {"title": "11月模拟测评", "file": _survey_file()},
+        {**OFFICE_POST, "office_admin": 200, "office_staff": 200, "superuser": 200},
+        False,
+    ),
+    "inspection:survey_import_confirm": (
+        "/inspection/survey/import/confirm/",
+        lambda w, c: _token(c, "/inspection/survey/import/", {"title": "11月模拟测评", "file": _survey_file()}),
+        OFFICE_POST,
+        True,
+    ),
+    "inspection:fieldcheck": (
+        "/inspection/fieldcheck/",
+        lambda w, c: {
+            "indicator": w.indicators[1].pk,
+            "unit": w.unit_a.pk,
+            "kind": "service_window",
+            "title": "政务服务窗口",
+            "place": "县政务服务中心",
+        },
+        OFFICE_POST,
+        True,
+    ),
+    # The responsible unit's liaison and the office mark an item ready; the unit's leader reads it.
+    "inspection:fieldcheck_item": (
+        lambda w: _fieldcheck(w).get_absolute_url(),
+        {"status": "ready", "note": "案卷已按年度装订"},
+        {**A_CONTRIBUTE, "office_staff": 302, "office_admin": 302},
+        True,
+    ),
     # People: a new account shows its temporary password once (200); the rest redirect.
     "org:person_new": (
         "/people/new/",
@@ -658,7 +837,7 @@ def _fingerprint():
     """Row counts of every table of our apps: a refused request must leave them all as they were."""
     from django.apps import apps
 
-    ours = ("core", "campaign", "indicators", "assignments", "evidence", "reports")
+    ours = ("core", "campaign", "indicators", "assignments", "evidence", "inspection", "reports")
     return {m._meta.label: m._default_manager.count() for name in ours for m in apps.get_app_config(name).get_models()}
 
 

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "assignments",
     "evidence",
     "assessment",
+    "inspection",
     "reports",
     "portal",
 ]

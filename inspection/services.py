@@ -1,0 +1,232 @@
+"""Writes of the 迎检 workspace. Each owns its transaction and its audit."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from assignments.models import Assignment
+from core.audit import audit_record
+from evidence.models import Evidence
+from evidence.services import evidence_add
+from org import permissions
+
+from .models import (
+    FieldCheckItem,
+    FieldCheckPhoto,
+    PublicityAction,
+    PublicityTarget,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyRound,
+)
+
+PUBLICITY_FIELDS = ["platform", "happened_on", "title", "url", "reads", "participants"]
+
+
+def _indicators_of_framework(campaign, indicators):
+    indicators = list(indicators or [])
+    if any(i.framework_id != campaign.framework_id or i.level != 3 for i in indicators):
+        raise ValidationError(_("Choose level-3 indicators of the campaign's indicator system."))
+    return indicators
+
+
+def _audit_values(action):
+    values = {f: getattr(action, f) for f in PUBLICITY_FIELDS}
+    values["happened_on"] = values["happened_on"].isoformat() if values["happened_on"] else ""
+    return values
+
+
+@transaction.atomic
+def publicity_log(*, campaign, unit, by, indicators=(), photo=None, **values):
+    """A unit logs one publicity action."""
+    permissions.require_perm(by, permissions.CONTRIBUTE_UNIT_WORK, unit)
+    indicators = _indicators_of_framework(campaign, indicators)
+    action = PublicityAction(campaign=campaign, unit=unit, created_by=by, **values)
+    if not (action.url or photo):
+        raise ValidationError(_("Give the link of the report or a photo of the action."))
+    if photo is not None:
+        action.photo.save(photo.name, photo, save=False)
+    action.save()
+    action.indicators.set(indicators)
+    audit_record(actor=by, verb="created", obj=action, unit=unit, after=_audit_values(action))
+    return action
+
+
+@transaction.atomic
+def publicity_update(*, action, by, indicators=(), photo=None, **values):
+    """The unit corrects its action. Once it became evidence, its link stays what the evidence holds."""
+    permissions.require_perm(by, permissions.CONTRIBUTE_UNIT_WORK, action)
+    action = PublicityAction.objects.select_for_update().get(pk=action.pk)
+    before = _audit_values(action)
+    indicators = _indicators_of_framework(action.campaign, indicators)
+    if action.evidence_id and values.get("url", action.url) != action.url:
+        raise ValidationError(_("This action is already evidence: its link cannot change here."))
+    for field, value in values.items():
+        setattr(action, field, value)
+    if photo is not None:
+        action.photo.save(photo.name, photo, save=False)
+    if not (action.url or action.photo):
+        raise ValidationError(_("Give the link of the report or a photo of the action."))
+    action.save()
+    action.indicators.set(indicators)
+    after = _audit_values(action)
+    changed = [k for k in after if after[k] != before[k]]
+    if changed:
+        audit_record(
+            actor=by,
+            verb="updated",
+            obj=action,
+            unit=action.unit,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
+    return action
+
+
+@transaction.atomic
+def publicity_to_evidence(*, action, indicator, by):
+    """Turn a logged news link into the unit's evidence for one indicator, with the evidence
+    app's own service (no second entry). The unit must have a task for that indicator:
+    evidence belongs to a task (the same rule as everywhere else). Once only."""
+    permissions.require_perm(by, permissions.CONTRIBUTE_UNIT_WORK, action)
+    action = PublicityAction.objects.select_for_update().select_related("unit").get(pk=action.pk)
+    if action.evidence_id:
+        raise ValidationError(_("This action is already evidence."))
+    if not action.url:
+        raise ValidationError(_("Only an action with a link can become news-link evidence."))
+    assignment = Assignment.objects.filter(
+        campaign_id=action.campaign_id, indicator=indicator, unit=action.unit
+    ).first()
+    if assignment is None:
+        raise ValidationError(
+            _("%(unit)s has no task for indicator %(code)s: evidence can only be added to a task.")
+            % {"unit": action.unit, "code": indicator.code}
+        )
+    evidence = evidence_add(
+        assignment=assignment,
+        kind=Evidence.Kind.NEWS_LINK,
+        title=action.title,
+        by=by,
+        url=action.url,
+        issued_on=action.happened_on,
+        note=action.get_platform_display(),
+    )
+    action.evidence = evidence
+    action.save(update_fields=["evidence", "updated_at"])
+    action.indicators.add(indicator)
+    audit_record(actor=by, verb="updated", obj=action, unit=action.unit, after={"evidence": str(evidence.pk)})
+    return evidence
+
+
+def month_start(value):
+    return datetime.date(value.year, value.month, 1)
+
+
+@transaction.atomic
+def publicity_target_set(*, campaign, unit, month, platform, count, by):
+    """The office sets (or changes, or with 0 removes) a unit's target for one month and platform."""
+    permissions.require_perm(by, permissions.MANAGE_ASSIGNMENTS)
+    month = month_start(month)
+    current = PublicityTarget.objects.filter(campaign=campaign, unit=unit, month=month, platform=platform).first()
+    before = {"count": current.count} if current else {}
+    if not count:
+        if current:
+            current.delete()
+            audit_record(actor=by, verb="deleted", obj=current, unit=unit, before=before)
+        return None
+    target, _created = PublicityTarget.objects.update_or_create(
+        campaign=campaign, unit=unit, month=month, platform=platform, defaults={"count": count}
+    )
+    if before != {"count": count}:
+        audit_record(
+            actor=by,
+            verb="updated" if current else "created",
+            obj=target,
+            unit=unit,
+            before=before,
+            after={"count": count, "month": month.isoformat(), "platform": platform},
+        )
+    return target
+
+
+SURVEY_BATCH = 2000
+
+
+@transaction.atomic
+def survey_import(*, campaign, parsed, by, title, source_name="", sha256=""):
+    """Write one pre-survey: its questions, responses and answers, all or nothing. The
+    parsed file must have no errors (survey.survey_parse)."""
+    permissions.require_perm(by, permissions.REVIEW_UNIT_WORK)
+    if parsed.errors:
+        raise ValidationError(parsed.errors[:5])
+    survey = SurveyRound.objects.create(
+        campaign=campaign,
+        title=title[:200],
+        source_name=source_name[:200],
+        sha256=sha256,
+        response_count=len(parsed.rows),
+        imported_by=by,
+    )
+    questions = {
+        position: SurveyQuestion.objects.create(round=survey, position=position, text=text, kind=kind)
+        for position, text, kind in parsed.questions
+    }
+    for start in range(0, len(parsed.rows), SURVEY_BATCH):
+        chunk = parsed.rows[start : start + SURVEY_BATCH]
+        # PostgreSQL returns the new ids of a bulk insert, so the answers can name their response.
+        responses = SurveyResponse.objects.bulk_create(
+            [SurveyResponse(round=survey, township=unit, row=row) for row, unit, _scores in chunk]
+        )
+        SurveyAnswer.objects.bulk_create(
+            [
+                SurveyAnswer(response=response, question=questions[position], score=score)
+                for response, (_row, _unit, scores) in zip(responses, chunk)
+                for position, score in scores.items()
+            ],
+            batch_size=SURVEY_BATCH,
+        )
+    audit_record(
+        actor=by,
+        verb="created",
+        obj=survey,
+        after={"title": survey.title, "file": source_name, "sha256": sha256, "response_count": len(parsed.rows)},
+    )
+    return survey
+
+
+@transaction.atomic
+def fieldcheck_add(*, campaign, indicator, unit, kind, title, place, by, note=""):
+    """The office lists one thing inspectors may visit or pull for an indicator."""
+    permissions.require_perm(by, permissions.MANAGE_ASSIGNMENTS)
+    _indicators_of_framework(campaign, [indicator])
+    if FieldCheckItem.objects.filter(
+        campaign=campaign, indicator=indicator, unit=unit, place=place, title=title
+    ).exists():
+        raise ValidationError(_("This item is already on the checklist."))
+    item = FieldCheckItem.objects.create(
+        campaign=campaign, indicator=indicator, unit=unit, kind=kind, title=title, place=place, note=note, updated_by=by
+    )
+    audit_record(actor=by, verb="created", obj=item, unit=unit, after={"title": title, "place": place, "kind": kind})
+    return item
+
+
+@transaction.atomic
+def fieldcheck_update(*, item, status, note, by, photo=None):
+    """The responsible unit (or the office) says whether the item is ready, and may add a photo."""
+    permissions.require_perm(by, (permissions.CONTRIBUTE_UNIT_WORK, permissions.MANAGE_ASSIGNMENTS), item)
+    item = FieldCheckItem.objects.select_for_update().get(pk=item.pk)
+    before = {"status": item.status, "note": item.note}
+    item.status, item.note, item.updated_by = status, note, by
+    item.save(update_fields=["status", "note", "updated_by", "updated_at"])
+    if photo is not None:
+        record = FieldCheckPhoto(item=item, uploaded_by=by)
+        record.image.save(photo.name, photo, save=False)
+        record.save()
+    after = {"status": item.status, "note": item.note}
+    if photo is not None:
+        after["file"] = photo.name
+    audit_record(actor=by, verb="updated", obj=item, unit=item.unit, before=before, after=after)
+    return item

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "inspection"
+
+urlpatterns = [
+    path("publicity/", views.publicity_list, name="publicity"),
+    path("publicity/new/", views.publicity_new, name="publicity_new"),
+    path("publicity/targets/", views.publicity_targets, name="publicity_targets"),
+    path("publicity/<uuid:pk>/", views.publicity_edit, name="publicity_edit"),
+    path("publicity/<uuid:pk>/evidence/", views.publicity_evidence, name="publicity_evidence"),
+    path("publicity/<uuid:pk>/photo/", views.publicity_photo, name="publicity_photo"),
+    path("survey/", views.survey_list, name="survey"),
+    path("survey/import/", views.survey_import_view, name="survey_import"),
+    path("survey/import/confirm/", views.survey_import_confirm, name="survey_import_confirm"),
+    path("survey/<uuid:pk>/", views.survey_detail, name="survey_detail"),
+    path("fieldcheck/", views.fieldcheck, name="fieldcheck"),
+    path("fieldcheck/handbook/", views.fieldcheck_manual, name="fieldcheck_manual"),
+    path("fieldcheck/<uuid:pk>/", views.fieldcheck_item, name="fieldcheck_item"),
+    path("fieldcheck/photos/<uuid:pk>/", views.fieldcheck_photo, name="fieldcheck_photo"),
+]
