@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,6 +51,15 @@ VERB_LABELS = {
     "login": _("logged in"),
     "logout": _("logged out"),
     "login_failed": _("login failed"),
+    "login_locked": _("locked out after failed logins"),
+    "otp_enrolled": _("second factor enrolled"),
+    "otp_disabled": _("second factor switched off"),
+    "otp_reset": _("second factor reset"),
+    "recovery_codes_issued": _("recovery codes issued"),
+    "recovery_code_used": _("recovery code used"),
+    "password_changed": _("password changed"),
+    "session_ended": _("session ended"),
+    "audit_purged": _("audit events past retention purged"),
     "assessed": _("assessed"),
     "circular_issued": _("circular issued"),
     "city_reviewed": _("city review recorded"),
@@ -71,21 +81,43 @@ VERB_LABELS = {
 }
 
 
+class AppendOnlyError(Exception):
+    """An AuditEvent was about to be changed or deleted: the trail is append-only."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """The trail is append-only: the ORM refuses to update or delete it (on PostgreSQL a trigger
+    refuses it too, for raw SQL; only core.audit.audit_purge deletes, past the retention)."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("audit events are append-only")
+
+    def delete(self):
+        raise AppendOnlyError("audit events are append-only")
+
+
 class AuditEvent(models.Model):
     """Who did what to which object, when, with the changed fields before and after.
 
     Written only by core.audit.audit_record(), called from services; never from
-    save() or signals, so bulk operations cannot skip it silently.
+    save() or signals, so bulk operations cannot skip it silently. Append-only and
+    chained: each event carries the SHA-256 of the one before (prev_hash) and its own
+    (hash, over prev_hash and its fields), so `manage.py verify_audit` finds an altered,
+    inserted or removed row.
     """
 
     id = models.BigAutoField(primary_key=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    # Set by audit_record() before the hash is computed (auto_now_add would set it after).
+    at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
+    # No database constraint and no ON DELETE action: deleting a person or a unit must not
+    # rewrite (SET NULL) the trail, which the trigger refuses; actor_name keeps who it was.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="audit_events",
     )
     # Kept as text too so the trail survives the actor's deletion.
@@ -99,12 +131,17 @@ class AuditEvent(models.Model):
         verbose_name=_("unit"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
@@ -119,6 +156,14 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.actor_name} {self.verb} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit events are append-only")
 
     @property
     def verb_label(self):

@@ -1,5 +1,6 @@
 """Login events are audited here: Django announces them only through these signals."""
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -21,3 +22,8 @@ def _audit_logout(sender, request, user, **kwargs):
 def _audit_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
     audit_record(actor=None, verb="login_failed", object_repr=username, request=request)
+
+
+@receiver(user_locked_out, dispatch_uid="audit_locked_out")
+def _audit_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    audit_record(actor=None, verb="login_locked", object_repr=str(username or "")[:150], request=request)
