@@ -3,8 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import LimitedPasswordChangeForm, LoginForm
-from core.views import healthz
+from core.forms import LoginForm
+from core.views import PasswordChangeView, healthz
 
 handler500 = "core.views.server_error"
 
@@ -21,7 +21,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(form_class=LimitedPasswordChangeForm),
+        PasswordChangeView.as_view(),
         name="password_change",
     ),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

@@ -1,10 +1,13 @@
-"""Requests of a person holding a temporary password go to the password page first; requests
+"""Requests of a person holding a temporary (or expired) password go to the password page first; requests
 carrying NUL characters are refused."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from .passwords import password_expired
 
 # What such a person may still reach: the password page, signing out, the language switch.
 ALLOWED_PREFIXES = ("/accounts/password/", "/accounts/logout/", "/i18n/", "/static/", "/healthz")
@@ -16,13 +19,17 @@ class PasswordChangeRequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and user.must_change_password
-            and not request.path.startswith(ALLOWED_PREFIXES)
-        ):
+        if user is None or not user.is_authenticated or request.path.startswith(ALLOWED_PREFIXES):
+            return self.get_response(request)
+        if user.must_change_password:
             messages.info(request, _("You signed in with a temporary password. Choose your own password first."))
+            return redirect(reverse("password_change"))
+        if password_expired(user):
+            messages.info(
+                request,
+                _("Your password is more than %(days)d days old. Choose a new one to go on.")
+                % {"days": settings.PASSWORD_MAX_AGE_DAYS},
+            )
             return redirect(reverse("password_change"))
         return self.get_response(request)
 

@@ -29,6 +29,8 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     # Set when the office hands out a temporary password: the person must choose their own first.
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    # When the password was last set (core.passwords): past PASSWORD_MAX_AGE_DAYS it must change.
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -40,6 +42,27 @@ class User(AbstractUser):
 
     def get_full_name(self):
         return self.full_name or self.username
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a person's last passwords, so an old one is not chosen again
+    (core.passwords.PasswordHistoryValidator writes and reads it)."""
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("previous password")
+        verbose_name_plural = _("previous passwords")
+        indexes = [
+            # The validator: one person's newest hashes.
+            models.Index(fields=["user", "-created_at"], name="password_history_user_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
 
 
 VERB_LABELS = {

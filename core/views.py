@@ -1,5 +1,6 @@
 import sys
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
@@ -12,6 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from .audit import audit_record
+from .forms import LimitedPasswordChangeForm
 from .health import health_status
 from .models import Notification
 
@@ -62,3 +65,14 @@ def server_error(request):
         response["Retry-After"] = "60"
         return response
     return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password form (temporary, expired or by choice), audited."""
+
+    form_class = LimitedPasswordChangeForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(actor=self.request.user, verb="password_changed", obj=self.request.user, request=self.request)
+        return response

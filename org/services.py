@@ -193,7 +193,12 @@ def temporary_password():
     alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
     while True:
         candidate = "".join(secrets.choice(alphabet) for _n in range(12))
-        if any(c.isdigit() for c in candidate) and any(c.isalpha() for c in candidate):
+        # Upper, lower and digits: the password policy's three character classes.
+        if (
+            any(c.isdigit() for c in candidate)
+            and any(c.islower() for c in candidate)
+            and any(c.isupper() for c in candidate)
+        ):
             return candidate
 
 
