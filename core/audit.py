@@ -158,7 +158,7 @@ def audit_purge(*, before, by=None):
             if connection.vendor == "postgresql":
                 cursor.execute("SELECT set_config(%s, 'on', true)", [PURGE_SETTING])
             # Raw SQL: the ORM refuses deletes of the trail (AuditEventQuerySet).
-            cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE at < %s", [before])
+            cursor.execute("DELETE FROM core_auditevent WHERE at < %s", [before])
             count = cursor.rowcount
-        audit_record(actor=by, verb="audit_purged", after={"before": before.isoformat(), "count": count})
+        audit_record(actor=by, verb="audit_purged", after={"older_than": before.isoformat(), "count": count})
     return count

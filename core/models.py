@@ -4,6 +4,7 @@ import uuid
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.models import Session
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
@@ -63,6 +64,28 @@ class PasswordHistory(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class UserSession(models.Model):
+    """Whose a (database) session is, written at login (core.security.note_login), so a person
+    sees their sessions and ends them, and an account switched off loses all of them. Goes with
+    its session: logout, expiry (clearsessions) and ending it delete the Session row."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, primary_key=True, db_constraint=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sessions")
+    created_at = models.DateTimeField(_("signed in at"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def label(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.ip_address or ''}".strip()
 
 
 VERB_LABELS = {
@@ -227,6 +250,10 @@ EXTRA_FIELD_LABELS = {
     "package_sha256": _("package SHA-256"),
     "via": _("by way of"),
     "volume": _("volume"),
+    "session": _("session"),
+    "step": _("step"),
+    "older_than": _("older than"),
+    "count": _("count"),
 }
 # Codes that payload keys carry without a model field to label them, registered by the
 # app that owns them (org registers "role"): core knows no roles or units.
@@ -238,6 +265,7 @@ EXTRA_VALUE_LABELS = {
     ("decision", "returned"): _("returned"),
     ("part", "report"): _("self-assessment report"),
     ("part", "package"): _("evidence package"),
+    ("step", "otp"): _("second factor"),
 }
 
 

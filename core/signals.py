@@ -1,15 +1,18 @@
-"""Login events are audited here: Django announces them only through these signals."""
+"""Login events are audited (and the session noted, core.security) here: Django announces them only through these signals."""
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from .audit import audit_record
+from .security import note_login
 
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def _audit_login(sender, request, user, **kwargs):
     audit_record(actor=user, verb="login", obj=user, request=request)
+    if request is not None and hasattr(request, "session"):
+        note_login(request, user)
 
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")

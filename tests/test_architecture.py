@@ -19,12 +19,18 @@ ROOT = Path(__file__).resolve().parents[1]
 OUR_APPS = ["core", "org", "indicators", "campaign", "assignments", "evidence", "assessment", "reports", "portal"]
 VIEW_MODULES = sorted(p for app in OUR_APPS for p in (ROOT / app).glob("views.py"))
 # Rows that belong to one person, filtered on request.user; not county data.
-PERSONAL_MODELS = {"Notification", "User"}
+PERSONAL_MODELS = {"Notification", "User", "UserSession", "StaticDevice"}
 # Views that need no permission decision, and why.
 OPEN_VIEWS = {
     ("core", "healthz"): "the load balancer's probe; says only up or down",
     ("core", "notification_list"): "the signed-in user's own messages",
     ("core", "notification_read"): "marks the signed-in user's own messages read",
+    ("core", "otp_verify"): "the login's second step for the signed-in person's own devices",
+    ("core", "otp_setup"): "enrols the signed-in person's own second factor",
+    ("core", "account_security"): "the signed-in person's own second factor and sessions",
+    ("core", "otp_recovery"): "new recovery codes for the signed-in person's own device",
+    ("core", "otp_disable"): "switches off the signed-in person's own optional second factor",
+    ("core", "session_end_view"): "ends one of the signed-in person's own sessions",
     ("portal", "home"): "each role's start page, built from the user's own memberships and scoped selectors",
 }
 LOADERS = {"get", "first", "last", "get_or_create", "update_or_create", "in_bulk", "earliest", "latest"}

@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Our apps, by floor (ground first): each imports only its own floor or lower (import-linter).
     "core",
     "org",
@@ -95,7 +98,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "core.middleware.RefuseNulBytesMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The absolute session lifetime and the second step of the login, before the password page.
+    "core.middleware.AccountSecurityMiddleware",
     "core.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into our own page.
@@ -167,6 +173,17 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 # Idle expiry: the cookie's age is renewed on every request, so a session dies
 # SESSION_COOKIE_AGE seconds after the last activity, not after login.
 SESSION_SAVE_EVERY_REQUEST = True
+# Absolute lifetime: however active, a session ends this long after its password login (0: none).
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600, minimum=0)
+
+# Second factor (django-otp, core.security): a TOTP app on the phone plus one-time recovery
+# codes. Required for these roles when OTP_REQUIRED is on (production: on unless switched off;
+# `make run`'s demo: off, one-step logins); anyone else may enrol on their own.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", False)
+OTP_REQUIRED_ROLES = env.list(
+    "OTP_REQUIRED_ROLES", default=["office_admin", "city_reviewer", "province_reviewer", "it"]
+)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="法治政府示范创建")
 
 # The audit trail is kept at least this long (网络安全法 §21: six months); `manage.py
 # purge_audit` refuses anything younger, and on PostgreSQL a trigger refuses it too.
