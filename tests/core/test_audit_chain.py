@@ -114,3 +114,37 @@ def test_security_events_are_recorded(client, world, settings):
         client.post("/accounts/login/", {"username": "liaison-a", "password": "wrong"})
     verbs = set(AuditEvent.objects.values_list("verb", flat=True))
     assert {"login_failed", "login_locked", "membership_granted"} <= verbs
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_never_fork_the_chain():
+    """Four threads (four connections) append at once; the advisory lock keeps one chain."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def write(n):
+        try:
+            barrier.wait()
+            for i in range(15):
+                with transaction.atomic():
+                    audit_record(actor=None, verb="updated", object_repr=f"w{n}-{i}")
+        except Exception as exc:  # reported below: a thread's failure must fail the test
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert AuditEvent.objects.filter(object_repr__startswith="w").count() == 60
+    hashes = list(AuditEvent.objects.values_list("prev_hash", flat=True))
+    assert len(hashes) == len(set(hashes))  # no two events follow the same one
+    assert verify_chain()[1] is None
