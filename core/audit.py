@@ -115,7 +115,8 @@ def audit_record(*, actor, verb, obj=None, before=None, after=None, unit=None, r
         after=_jsonable_dict(after),
         ip_address=_client_ip(request),
     )
-    with transaction.atomic():
+    # No savepoint: the lock lasts until the caller's transaction ends anyway.
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
         event.prev_hash = last or ""
