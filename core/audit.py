@@ -2,12 +2,24 @@
 
 import datetime
 import decimal
+import hashlib
+import json
 import uuid
 
 from axes.helpers import get_client_ip_address
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from .models import KEY_VALUE_LABELS, AuditEvent
+
+# pg_advisory_xact_lock key for appending to the chain (any constant; "audit" in ASCII).
+CHAIN_LOCK_KEY = 0x6175646974
+# The trigger (migration core 0008) lets a DELETE through only inside a transaction that set
+# this, and only for rows older than the legal floor it carries itself.
+PURGE_SETTING = "fazhi.audit_purge"
+RETENTION_FLOOR_DAYS = 180  # 网络安全法 §21: logs kept at least six months
 
 
 def register_value_labels(key, choices):
@@ -45,6 +57,42 @@ def _client_ip(request):
     return get_client_ip_address(request) or None
 
 
+def _canonical_time(at):
+    # Milliseconds: dumpdata (the backup) keeps no more, and a restored trail must verify.
+    at = at.astimezone(datetime.UTC)
+    return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
+
+
+def event_hash(event, prev_hash):
+    """SHA-256 over the previous event's hash and this event's fields, in a canonical form.
+
+    The actor is hashed by name (actor_name), not by key: a backup restores people by user
+    name (natural keys) and their keys may change; the name is what the trail shows."""
+    body = {
+        "at": _canonical_time(event.at),
+        "actor_name": event.actor_name,
+        "verb": event.verb,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "unit": str(event.unit_id) if event.unit_id else "",
+        "before": event.before,
+        "after": event.after,
+        "ip": event.ip_address or "",
+    }
+    text = prev_hash + json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _lock_chain():
+    """Serialise appends until the transaction ends, so two writers never take the same
+    previous hash (the chain would fork). PostgreSQL: a transaction-scoped advisory lock.
+    SQLite allows one writer at a time anyway (the embedded, single-machine default)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+
+
 def audit_record(*, actor, verb, obj=None, before=None, after=None, unit=None, request=None, object_repr=""):
     """Append one event. `obj` may be a model instance or None (e.g. a failed login)."""
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
@@ -54,7 +102,8 @@ def audit_record(*, actor, verb, obj=None, before=None, after=None, unit=None, r
         object_repr = object_repr or str(obj)
     else:
         object_type, object_id = "", ""
-    return AuditEvent.objects.create(
+    event = AuditEvent(
+        at=timezone.now(),
         actor=actor if is_user else None,
         actor_name=(actor.get_username() if is_user else "")[:150],
         verb=verb,
@@ -62,7 +111,55 @@ def audit_record(*, actor, verb, obj=None, before=None, after=None, unit=None, r
         object_id=object_id,
         object_repr=object_repr[:255],
         unit=unit,
-        before=before or {},
-        after=after or {},
+        before=_jsonable_dict(before),
+        after=_jsonable_dict(after),
         ip_address=_client_ip(request),
     )
+    # No savepoint: the lock lasts until the caller's transaction ends anyway.
+    with transaction.atomic(savepoint=False):
+        _lock_chain()
+        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        event.prev_hash = last or ""
+        event.hash = event_hash(event, event.prev_hash)
+        event.save(force_insert=True)
+    return event
+
+
+def _jsonable_dict(data):
+    # What the database gives back (JSON), so the hash computed now is the hash verified later.
+    return json.loads(json.dumps(data or {}, default=str))
+
+
+def verify_chain(events=None):
+    """Walk the trail in order. Returns (checked, first_broken) where first_broken is None or
+    (event id, reason)."""
+    events = events if events is not None else AuditEvent.objects.order_by("id")
+    prev = ""
+    checked = 0
+    for event in events.iterator(chunk_size=2000):
+        # The first event may follow purged ones: it names a hash we no longer hold.
+        if event.prev_hash != prev and not (checked == 0 and event.prev_hash):
+            return checked, (event.id, "prev_hash")
+        if event_hash(event, event.prev_hash) != event.hash:
+            return checked, (event.id, "hash")
+        prev = event.hash
+        checked += 1
+    return checked, None
+
+
+def audit_purge(*, before, by=None):
+    """Delete events older than `before`, which must lie past AUDIT_RETENTION_DAYS (and the
+    trigger's own six-month floor). The purge is itself recorded. Returns the count."""
+    limit = timezone.now() - datetime.timedelta(days=max(settings.AUDIT_RETENTION_DAYS, RETENTION_FLOOR_DAYS))
+    if before > limit:
+        raise ValueError(f"refused: events younger than {settings.AUDIT_RETENTION_DAYS} days are kept")
+    with transaction.atomic():
+        _lock_chain()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config(%s, 'on', true)", [PURGE_SETTING])
+            # Raw SQL: the ORM refuses deletes of the trail (AuditEventQuerySet).
+            cursor.execute("DELETE FROM core_auditevent WHERE at < %s", [before])
+            count = cursor.rowcount
+        audit_record(actor=by, verb="audit_purged", after={"older_than": before.isoformat(), "count": count})
+    return count

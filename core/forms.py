@@ -141,3 +141,18 @@ class TableUploadForm(BootstrapForm):
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty."))
         return upload
+
+
+class OTPTokenForm(BootstrapForm):
+    """The second step: a 6-digit code from the authenticator app, or a recovery code."""
+
+    token = forms.CharField(
+        label=_("Verification code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+    def clean_token(self):
+        return self.cleaned_data["token"].strip().replace(" ", "")

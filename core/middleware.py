@@ -1,11 +1,16 @@
-"""Requests of a person holding a temporary password go to the password page first; requests
+"""Requests of a person holding a temporary (or expired) password go to the password page first; requests
 carrying NUL characters are refused."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from . import security
+from .passwords import password_expired
 
 # What such a person may still reach: the password page, signing out, the language switch.
 ALLOWED_PREFIXES = ("/accounts/password/", "/accounts/logout/", "/i18n/", "/static/", "/healthz")
@@ -17,13 +22,17 @@ class PasswordChangeRequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and user.must_change_password
-            and not request.path.startswith(ALLOWED_PREFIXES)
-        ):
+        if user is None or not user.is_authenticated or request.path.startswith(ALLOWED_PREFIXES):
+            return self.get_response(request)
+        if user.must_change_password:
             messages.info(request, _("You signed in with a temporary password. Choose your own password first."))
+            return redirect(reverse("password_change"))
+        if password_expired(user):
+            messages.info(
+                request,
+                _("Your password is more than %(days)d days old. Choose a new one to go on.")
+                % {"days": settings.PASSWORD_MAX_AGE_DAYS},
+            )
             return redirect(reverse("password_change"))
         return self.get_response(request)
 
@@ -75,3 +84,40 @@ class TextGZipMiddleware(GZipMiddleware):
         if not response.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES):
             return response
         return super().process_response(request, response)
+
+
+# What a person who has not given their second factor yet may reach.
+SECOND_STEP_PREFIXES = (
+    "/accounts/two-factor/verify/",
+    "/accounts/two-factor/setup/",
+    "/accounts/logout/",
+    "/accounts/sso/cas/logout/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+)
+
+
+class AccountSecurityMiddleware:
+    """A session ends SESSION_ABSOLUTE_SECONDS after its login however active it is (the idle
+    timeout is the cookie's age); after the password, a person with a second factor (or whose
+    role requires one) must give it before anything else (django-otp's is_verified)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        if security.absolute_lifetime_passed(request):
+            logout(request)
+            messages.info(request, _("Your session reached its maximum length. Please log in again."))
+            return redirect(f"{reverse('login')}?next={request.path}")
+        need = request.session.get(security.NEED_KEY)
+        if need is None:  # a session from before the second factor existed
+            need = request.session[security.NEED_KEY] = security.second_factor_need(user)
+        if need and not user.is_verified() and not request.path.startswith(SECOND_STEP_PREFIXES):
+            name = "core:otp_verify" if need == "verify" else "core:otp_setup"
+            return redirect(f"{reverse(name)}?next={request.get_full_path()}")
+        return self.get_response(request)

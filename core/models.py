@@ -4,8 +4,10 @@ import uuid
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.models import Session
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,6 +30,8 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     # Set when the office hands out a temporary password: the person must choose their own first.
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    # When the password was last set (core.passwords): past PASSWORD_MAX_AGE_DAYS it must change.
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -41,6 +45,49 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
+class PasswordHistory(models.Model):
+    """The hashes of a person's last passwords, so an old one is not chosen again
+    (core.passwords.PasswordHistoryValidator writes and reads it)."""
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("previous password")
+        verbose_name_plural = _("previous passwords")
+        indexes = [
+            # The validator: one person's newest hashes.
+            models.Index(fields=["user", "-created_at"], name="password_history_user_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class UserSession(models.Model):
+    """Whose a (database) session is, written at login (core.security.note_login), so a person
+    sees their sessions and ends them, and an account switched off loses all of them. Goes with
+    its session: logout, expiry (clearsessions) and ending it delete the Session row."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, primary_key=True, db_constraint=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sessions")
+    created_at = models.DateTimeField(_("signed in at"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def label(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.ip_address or ''}".strip()
+
+
 VERB_LABELS = {
     "created": _("created"),
     "updated": _("updated"),
@@ -50,6 +97,15 @@ VERB_LABELS = {
     "login": _("logged in"),
     "logout": _("logged out"),
     "login_failed": _("login failed"),
+    "login_locked": _("locked out after failed logins"),
+    "otp_enrolled": _("second factor enrolled"),
+    "otp_disabled": _("second factor switched off"),
+    "otp_reset": _("second factor reset"),
+    "recovery_codes_issued": _("recovery codes issued"),
+    "recovery_code_used": _("recovery code used"),
+    "password_changed": _("password changed"),
+    "session_ended": _("session ended"),
+    "audit_purged": _("audit events past retention purged"),
     "assessed": _("assessed"),
     "circular_issued": _("circular issued"),
     "city_reviewed": _("city review recorded"),
@@ -71,21 +127,43 @@ VERB_LABELS = {
 }
 
 
+class AppendOnlyError(Exception):
+    """An AuditEvent was about to be changed or deleted: the trail is append-only."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """The trail is append-only: the ORM refuses to update or delete it (on PostgreSQL a trigger
+    refuses it too, for raw SQL; only core.audit.audit_purge deletes, past the retention)."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("audit events are append-only")
+
+    def delete(self):
+        raise AppendOnlyError("audit events are append-only")
+
+
 class AuditEvent(models.Model):
     """Who did what to which object, when, with the changed fields before and after.
 
     Written only by core.audit.audit_record(), called from services; never from
-    save() or signals, so bulk operations cannot skip it silently.
+    save() or signals, so bulk operations cannot skip it silently. Append-only and
+    chained: each event carries the SHA-256 of the one before (prev_hash) and its own
+    (hash, over prev_hash and its fields), so `manage.py verify_audit` finds an altered,
+    inserted or removed row.
     """
 
     id = models.BigAutoField(primary_key=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    # Set by audit_record() before the hash is computed (auto_now_add would set it after).
+    at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
+    # No database constraint and no ON DELETE action: deleting a person or a unit must not
+    # rewrite (SET NULL) the trail, which the trigger refuses; actor_name keeps who it was.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="audit_events",
     )
     # Kept as text too so the trail survives the actor's deletion.
@@ -99,12 +177,17 @@ class AuditEvent(models.Model):
         verbose_name=_("unit"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
@@ -119,6 +202,14 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.actor_name} {self.verb} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit events are append-only")
 
     @property
     def verb_label(self):
@@ -160,6 +251,10 @@ EXTRA_FIELD_LABELS = {
     "via": _("by way of"),
     "reason": _("reason"),
     "volume": _("volume"),
+    "session": _("session"),
+    "step": _("step"),
+    "older_than": _("older than"),
+    "count": _("count"),
 }
 # Codes that payload keys carry without a model field to label them, registered by the
 # app that owns them (org registers "role"): core knows no roles or units.
@@ -176,6 +271,7 @@ EXTRA_VALUE_LABELS = {
     ("decision", "returned"): _("returned"),
     ("part", "report"): _("self-assessment report"),
     ("part", "package"): _("evidence package"),
+    ("step", "otp"): _("second factor"),
 }
 
 

@@ -1,9 +1,11 @@
-"""Login events are audited here: Django announces them only through these signals."""
+"""Login events are audited (and the session noted, core.security) here: Django announces them only through these signals."""
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from .audit import audit_record
+from .security import note_login
 from .sso import VIA
 
 
@@ -11,6 +13,8 @@ from .sso import VIA
 def _audit_login(sender, request, user, **kwargs):
     via = VIA.get(getattr(user, "backend", ""))  # single sign-on says which way in
     audit_record(actor=user, verb="login", obj=user, after={"via": via} if via else None, request=request)
+    if request is not None and hasattr(request, "session"):
+        note_login(request, user)
 
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")
@@ -25,3 +29,8 @@ def _audit_login_failed(sender, credentials, request=None, **kwargs):
         return  # core.sso already wrote the refusal, with the identity and the reason
     username = str(credentials.get("username", ""))[:150]
     audit_record(actor=None, verb="login_failed", object_repr=username, request=request)
+
+
+@receiver(user_locked_out, dispatch_uid="audit_locked_out")
+def _audit_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    audit_record(actor=None, verb="login_locked", object_repr=str(username or "")[:150], request=request)

@@ -11,4 +11,10 @@ urlpatterns = [
     path("accounts/sso/oidc/callback/", views.sso_oidc_callback, name="sso_oidc_callback"),
     path("accounts/sso/cas/", views.sso_cas, name="sso_cas"),
     path("accounts/sso/cas/logout/", views.sso_cas_logout, name="sso_cas_logout"),
+    path("accounts/security/", views.account_security, name="account_security"),
+    path("accounts/two-factor/verify/", views.otp_verify, name="otp_verify"),
+    path("accounts/two-factor/setup/", views.otp_setup, name="otp_setup"),
+    path("accounts/two-factor/recovery/", views.otp_recovery, name="otp_recovery"),
+    path("accounts/two-factor/disable/", views.otp_disable, name="otp_disable"),
+    path("accounts/sessions/end/", views.session_end_view, name="session_end"),
 ]

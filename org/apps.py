@@ -15,6 +15,10 @@ class OrgConfig(AppConfig):
 
         # The audit page shows a role code ("liaison") as its label; core knows no roles.
         register_value_labels("role", Membership.Role.choices)
+        # Which roles must use a second factor is a setting of role codes; core reads them here.
+        from core.security import register_role_source
+
+        register_role_source(lambda user: Membership.objects.filter(user=user).values_list("role", flat=True))
         post_migrate.connect(_sync_role_groups, dispatch_uid="sync_role_groups")
 
 

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from core import tables
+from core import security, tables
 from core.audit import audit_record, changed, snapshot
 from core.tables import ImportRejected
 
@@ -193,7 +193,12 @@ def temporary_password():
     alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
     while True:
         candidate = "".join(secrets.choice(alphabet) for _n in range(12))
-        if any(c.isdigit() for c in candidate) and any(c.isalpha() for c in candidate):
+        # Upper, lower and digits: the password policy's three character classes.
+        if (
+            any(c.isdigit() for c in candidate)
+            and any(c.islower() for c in candidate)
+            and any(c.isupper() for c in candidate)
+        ):
             return candidate
 
 
@@ -281,6 +286,8 @@ def person_set_active(*, by, person, active):
     if person.is_active == active:
         return person
     get_user_model().objects.filter(pk=person.pk).update(is_active=active)
+    if not active:
+        security.sessions_end_all(person)
     audit_record(
         actor=by, verb="updated", obj=person, before={"is_active": person.is_active}, after={"is_active": active}
     )
@@ -299,3 +306,13 @@ def person_reset_password(*, by, person):
     person.save(update_fields=["password", "must_change_password"])
     audit_record(actor=by, verb="password_reset", obj=person)
     return password
+
+
+@transaction.atomic
+def person_otp_reset(*, by, person, request=None):
+    """Remove a person's second factor (a lost phone): they enrol again at their next login.
+    Their sessions end with it."""
+    permissions.require_global(by, permissions.MANAGE_PEOPLE)
+    permissions.require_manageable(person)
+    security.otp_remove(user=person, by=by, verb="otp_reset", request=request)
+    security.sessions_end_all(person)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("people/<uuid:pk>/roles/<uuid:membership>/end/", views.person_revoke_view, name="person_revoke"),
     path("people/<uuid:pk>/active/", views.person_active_view, name="person_active"),
     path("people/<uuid:pk>/password/", views.person_password_view, name="person_password"),
+    path("people/<uuid:pk>/two-factor/reset/", views.person_otp_reset_view, name="person_otp_reset"),
     path("audit/", views.audit_list, name="audit"),
 ]

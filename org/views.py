@@ -24,7 +24,14 @@ from .filters import AuditEventFilter
 from .forms import GrantForm, PersonForm
 from .models import Membership, Unit
 from .selectors import manageable_people
-from .services import person_create, person_grant, person_reset_password, person_revoke, person_set_active
+from .services import (
+    person_create,
+    person_grant,
+    person_otp_reset,
+    person_reset_password,
+    person_revoke,
+    person_set_active,
+)
 
 
 def _people():
@@ -173,6 +180,20 @@ def person_password_view(request, pk):
     person = _person(request.user, pk)
     password = person_reset_password(by=request.user, person=person)
     return render(request, "org/person_password.html", {"person": person, "password": password, "new": False})
+
+
+@login_required
+@require_POST
+def person_otp_reset_view(request, pk):
+    """A lost phone: the office (or IT) removes the second factor; the person enrols again."""
+    permissions.require_global(request.user, permissions.MANAGE_PEOPLE)
+    person = _person(request.user, pk)
+    return _act(
+        request,
+        person,
+        lambda: person_otp_reset(by=request.user, person=person, request=request),
+        _("The second factor was reset: the person sets up a new one at the next login."),
+    )
 
 
 # --- the audit trail ------------------------------------------------------------------------

@@ -30,7 +30,7 @@ OUR_APPS = [
 ]
 VIEW_MODULES = sorted(p for app in OUR_APPS for p in (ROOT / app).glob("views.py"))
 # Rows that belong to one person, filtered on request.user; not county data.
-PERSONAL_MODELS = {"Notification", "User"}
+PERSONAL_MODELS = {"Notification", "User", "UserSession", "StaticDevice"}
 # Views that need no permission decision, and why.
 OPEN_VIEWS = {
     ("core", "healthz"): "the load balancer's probe; says only up or down",
@@ -40,6 +40,12 @@ OPEN_VIEWS = {
     ("core", "sso_oidc_callback"): "the way in before login: the provider's answer decides (core.sso)",
     ("core", "sso_cas"): "the way in before login: the CAS server's ticket decides (core.sso)",
     ("core", "sso_cas_logout"): "ends the signed-in user's own session (here and at CAS)",
+    ("core", "otp_verify"): "the login's second step for the signed-in person's own devices",
+    ("core", "otp_setup"): "enrols the signed-in person's own second factor",
+    ("core", "account_security"): "the signed-in person's own second factor and sessions",
+    ("core", "otp_recovery"): "new recovery codes for the signed-in person's own device",
+    ("core", "otp_disable"): "switches off the signed-in person's own optional second factor",
+    ("core", "session_end_view"): "ends one of the signed-in person's own sessions",
     ("portal", "home"): "each role's start page, built from the user's own memberships and scoped selectors",
 }
 LOADERS = {"get", "first", "last", "get_or_create", "update_or_create", "in_bulk", "earliest", "latest"}

@@ -243,6 +243,18 @@ EXPECTED = {
     ),
     "org:person_active": (lambda w: f"/people/{w.liaison_a.pk}/active/", {"anonymous": LOGIN, "*": 405}),
     "org:person_password": (lambda w: f"/people/{w.liaison_a.pk}/password/", {"anonymous": LOGIN, "*": 405}),
+    "org:person_otp_reset": (
+        lambda w: f"/people/{w.liaison_a.pk}/two-factor/reset/",
+        {"anonymous": LOGIN, "*": 405},
+    ),
+    # One's own account: the second factor and the sessions (everyone signed in).
+    "core:account_security": ("/accounts/security/", {"anonymous": LOGIN, "*": 200}),
+    "core:otp_setup": ("/accounts/two-factor/setup/", {"anonymous": LOGIN, "*": 200}),
+    # Nothing to verify (no device, or verified already): on to the page asked for.
+    "core:otp_verify": ("/accounts/two-factor/verify/", {"anonymous": LOGIN, "*": 302}),
+    "core:otp_recovery": ("/accounts/two-factor/recovery/", {"anonymous": LOGIN, "*": 405}),
+    "core:otp_disable": ("/accounts/two-factor/disable/", {"anonymous": LOGIN, "*": 405}),
+    "core:session_end": ("/accounts/sessions/end/", {"anonymous": LOGIN, "*": 405}),
 }
 
 
@@ -350,11 +362,25 @@ def _expected(table, persona):
     return table[persona] if persona in table else table["*"]
 
 
-def _check_get(client, world, name, persona):
+def _login_with_totp(client, user):
+    """The two steps of a login with the second factor on: the password (force_login), then a
+    code computed from the person's own TOTP device, posted to the second-step page."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    response = client.post("/accounts/two-factor/verify/", {"token": _totp(device.key), "next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/", "the second step refused a right code"
+
+
+def _check_get(client, world, name, persona, second_factor=False):
     path, table = EXPECTED[name]
     path = path(world) if callable(path) else path
     if persona != "anonymous":
-        client.force_login(getattr(world, persona))
+        if second_factor:
+            _login_with_totp(client, getattr(world, persona))
+        else:
+            client.force_login(getattr(world, persona))
     response = client.get(path)
     want = _expected(table, persona)
     if want == LOGIN:
@@ -367,6 +393,23 @@ def _check_get(client, world, name, persona):
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_url_answers_each_persona_as_declared(client, world, name, persona):
     _check_get(client, world, name, persona)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_url_answers_each_persona_with_the_second_factor_on(client, world, settings, name, persona):
+    """Production's setting: office admins, reviewers and IT must give a second factor; every
+    persona logs in with a TOTP code and every page answers as declared."""
+    settings.OTP_REQUIRED = True
+    _check_get(client, world, name, persona, second_factor=True)
+
+
+def test_with_the_second_factor_on_a_password_alone_opens_nothing_for_the_roles_that_need_it(client, world, settings):
+    settings.OTP_REQUIRED = True
+    for persona in ("office_admin", "city_reviewer", "superuser"):
+        client.force_login(getattr(world, persona))
+        response = client.get("/")
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/two-factor/setup/")
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -824,6 +867,19 @@ POSTS = {
         True,
     ),
     "org:person_active": (lambda w: f"/people/{w.liaison_a.pk}/active/", {"active": "0"}, ADMIN_POST, True),
+    "org:person_otp_reset": (lambda w: f"/people/{w.liaison_a.pk}/two-factor/reset/", {}, ADMIN_POST, True),
+    # Enrolment with the code an app would show for the secret the QR page put in the session.
+    "core:otp_setup": (
+        "/accounts/two-factor/setup/",
+        lambda w, c: _enrolment_code(c),
+        {"anonymous": LOGIN, "*": 200},
+        True,
+    ),
+    "core:otp_verify": ("/accounts/two-factor/verify/", {"token": "123456"}, {"anonymous": LOGIN, "*": 302}, False),
+    # Not verified with a second factor: back to the account page, nothing issued.
+    "core:otp_recovery": ("/accounts/two-factor/recovery/", {}, {"anonymous": LOGIN, "*": 302}, False),
+    "core:otp_disable": ("/accounts/two-factor/disable/", {"token": "123456"}, {"anonymous": LOGIN, "*": 302}, False),
+    "core:session_end": ("/accounts/sessions/end/", {"session": "x" * 32}, {"anonymous": LOGIN, "*": 302}, False),
     "org:person_password": (
         lambda w: f"/people/{w.liaison_a.pk}/password/",
         {},
@@ -831,6 +887,18 @@ POSTS = {
         True,
     ),
 }
+
+
+def _totp(key):
+    from django_otp.oath import totp
+
+    return f"{totp(bytes.fromhex(key)):06d}"
+
+
+def _enrolment_code(client):
+    client.get("/accounts/two-factor/setup/")
+    key = client.session.get("otp_pending_key")
+    return {"token": _totp(key) if key else "000000"}
 
 
 def _fingerprint():

@@ -34,3 +34,5 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 
 DEMO_ALLOWED = False
+# 等保 level 3: two combined ways to authenticate administrators and reviewers.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", True)

@@ -11,7 +11,15 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 # Rebuilt by migrate, or short-lived: not part of a backup.
-EXCLUDE = ["contenttypes", "auth.permission", "sessions", "axes", "admin.logentry", "django_celery_beat"]
+EXCLUDE = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "core.usersession",
+    "axes",
+    "admin.logentry",
+    "django_celery_beat",
+]
 
 
 class Command(BaseCommand):
