@@ -30,6 +30,9 @@ def test_office_admin_creates_a_campaign_imports_sets_deadlines_and_reminds(page
     page.get_by_label("创建活动", exact=True).select_option(label="2027年法治政府建设示范创建（综合示范）")
     page.get_by_label("表格文件").set_input_files(str(TASK_TABLE))
     page.get_by_role("button", name="读取并预览").click()
+    # The county table's 2025 deadlines have passed: a warning with the count, confirmed explicitly.
+    expect(page.locator("#import-warnings")).to_contain_text("完成时限已经过去")
+    page.get_by_label("我已阅读上述提醒，按表格原样导入。").check()
     page.get_by_role("button", name="确认导入").click()
     expect(page.locator(".alert-success")).to_contain_text("已导入 100 项指标的任务分工")
 
@@ -41,10 +44,14 @@ def test_office_admin_creates_a_campaign_imports_sets_deadlines_and_reminds(page
     page.locator("#id_deadline").fill("2027-03-31")
     page.locator("#id_all_filtered").check()
     page.get_by_role("button", name="对所选执行").click()
+    expect(page.get_by_role("heading", name="为 14 项任务设置时限？")).to_be_visible()  # first how many, which units
+    expect(page.locator("#bulk-units")).to_contain_text("城关镇")
+    page.get_by_role("button", name="设置时限", exact=True).click()
     expect(page.locator(".alert-success")).to_contain_text("已为 14 项任务设置完成时限")
     page.locator("#id_action").select_option("remind")
     page.locator("#id_all_filtered").check()
     page.get_by_role("button", name="对所选执行").click()
+    page.get_by_role("button", name="发送提醒", exact=True).click()
     expect(page.locator(".alert-success")).to_contain_text("已就 14 项任务发送提醒")
     shot(page, "task-list-bulk", full_page=False)
     shares = Assignment.objects.filter(campaign__slug="demo-2027", unit__code="T01")
