@@ -26,6 +26,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 TEMPLATE = Path(__file__).resolve().parent / "officedoc" / "template.docx"
 # The office fonts mapped to Noto CJK for LibreOffice on a machine without them (tests, screenshots).
@@ -181,9 +182,39 @@ def new_document(template=TEMPLATE):
     return doc
 
 
+def _add_p(doc, style=None):
+    """A new paragraph at the end of the body. python-docx's add_paragraph looks for the
+    closing w:sectPr among all the body's children on every call (quadratic: a 10,000-line
+    report took minutes); the end mark is found once and each paragraph goes before it."""
+    end = getattr(doc, "_officedoc_end", None)
+    if end is None or end.getparent() is not doc.element.body:
+        end = doc.element.body.find(qn("w:sectPr"))
+        doc._officedoc_end = end
+    p = OxmlElement("w:p")
+    if end is None:
+        doc.element.body.append(p)
+    else:
+        end.addprevious(p)
+    paragraph = Paragraph(p, doc._body)
+    if style is not None:
+        _set_style(doc, paragraph, style)
+    return paragraph
+
+
+def _set_style(doc, paragraph, name):
+    """Paragraph.style = name, with the style's id looked up once per document (python-docx
+    searches the styles part on every assignment: 10 ms each)."""
+    ids = getattr(doc, "_officedoc_style_ids", None)
+    if ids is None:
+        ids = doc._officedoc_style_ids = {}
+    if name not in ids:
+        ids[name] = doc.styles[name].style_id
+    paragraph._p.style = ids[name]
+
+
 def title(doc, text):
     """The document's title (2号 小标宋), centred; lines split at "\\n"."""
-    p = doc.add_paragraph(style="Title")
+    p = _add_p(doc, "Title")
     for n, line in enumerate(text.split("\n")):
         run = p.add_run()
         if n:
@@ -194,13 +225,15 @@ def title(doc, text):
 
 def heading(doc, text, level):
     """A heading the navigation pane shows (the built-in Heading 1–3 with their outline level)."""
-    return doc.add_heading(text, level=level)
+    p = _add_p(doc, f"Heading {level}")
+    p.add_run(text)
+    return p
 
 
 def paragraph(doc, text="", *, style=None, align=None, indent=None, bold_lead=None):
     """A body paragraph (3号 仿宋, fixed 28 pt). `bold_lead` is printed first in bold (a lead-in
     such as "主要做法："); `indent` False drops the first-line indent."""
-    p = doc.add_paragraph(style=style)
+    p = _add_p(doc, style)
     if bold_lead:
         p.add_run(bold_lead).bold = True
     if text:
@@ -213,7 +246,7 @@ def paragraph(doc, text="", *, style=None, align=None, indent=None, bold_lead=No
 
 
 def page_break(doc):
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _add_p(doc).add_run().add_break(WD_BREAK.PAGE)
 
 
 def _field(paragraph, instruction, placeholder=""):
@@ -245,9 +278,10 @@ def _field(paragraph, instruction, placeholder=""):
 def toc(doc, heading_text, entries=(), levels="1-3"):
     """A 目录: a TOC field over the headings. Until Word or WPS updates it (they are asked to on
     opening), it shows `entries` — (level, text) — without page numbers."""
-    p = doc.add_paragraph(heading_text, style="TOC Heading")
+    p = _add_p(doc, "TOC Heading")
+    p.add_run(heading_text)
     p.paragraph_format.space_after = Pt(14)
-    first = doc.add_paragraph(style="toc 1")
+    first = _add_p(doc, "toc 1")
     _field(first, f'TOC \\o "{levels}" \\h \\z \\u')
     end = first._p[-1]  # the field's end mark goes after the last shown entry
     first._p.remove(end)
@@ -257,7 +291,8 @@ def toc(doc, heading_text, entries=(), levels="1-3"):
             first.add_run(text)
             first.style = doc.styles[f"toc {level}"]
             continue
-        last = doc.add_paragraph(text, style=f"toc {level}")
+        last = _add_p(doc, f"toc {level}")
+        last.add_run(text)
     last._p.append(end)
     return p
 
@@ -311,7 +346,7 @@ def table(doc, header, rows, widths_mm, *, bold_last=False, center=(), nowrap=()
             if i in nowrap:
                 cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
             p = cell.paragraphs[0]
-            p.style = doc.styles[TABLE_STYLE]
+            _set_style(doc, p, TABLE_STYLE)
             if i in center or (bold and row is t.rows[0]):
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             run = p.add_run(str(value))
@@ -335,7 +370,7 @@ def image(doc, data, width_mm=74, paragraph=None):
     line spacing (a fixed 28 pt line would clip it). Pictures added to the same paragraph
     stand side by side."""
     if paragraph is None:
-        paragraph = doc.add_paragraph(style="Picture")
+        paragraph = _add_p(doc, "Picture")
     run = paragraph.add_run()
     run.add_picture(io.BytesIO(data), width=Mm(width_mm))
     run.add_text(" ")

@@ -28,10 +28,10 @@ def test_office_is_stopped_under_the_threshold_with_the_list_then_submits_city_d
         page.get_by_role("link", name="下载").first.click()
     path = download.value.path()
     assert open(path, "rb").read(4) == b"%PDF"
-    page.get_by_role(
-        "button", name="生成", exact=True
-    ).first.click()  # the evidence package (the PDF card now says 重新生成)
+    page.get_by_role("button", name="生成", exact=True).first.click()  # the DOCX (the PDF card now says 重新生成)
     expect(page.locator("#jobs .card").nth(1)).to_contain_text("下载", timeout=120_000)
+    page.get_by_role("button", name="生成", exact=True).first.click()  # the evidence package
+    expect(page.locator("#jobs .card").nth(2)).to_contain_text("下载", timeout=120_000)
     # Under the threshold (the demo's self-assessment is unfinished): stopped with the list.
     page.get_by_role("link", name="检查并报送…").click()
     blockers = page.locator("#blockers")
@@ -63,6 +63,7 @@ def test_office_is_stopped_under_the_threshold_with_the_list_then_submits_city_d
     page.get_by_role("link", name="2026年法治政府建设示范创建（综合示范）", exact=False).first.click()
     page.get_by_role("link", name="核验校验值").click()
     expect(page.locator(".alert-success")).to_contain_text("核验通过")
+    expect(page.get_by_role("link", name="下载可编辑的自评报告（DOCX）")).to_be_visible()
     shot(page, "submission-city", full_page=False)
     with page.expect_download() as download:
         page.get_by_role("link", name="下载佐证材料包（ZIP）", exact=False).click()
