@@ -44,7 +44,7 @@ class FileEvidenceForm(BootstrapForm):
         required=False,
         help_text=_(
             "It also names the file in the package. Empty: the file's own name; a photo named by the camera "
-            "(IMG_…, photo1) is called by indicator code, photo and date."
+            "(e.g. IMG_0001.jpg) is called by indicator code, photo and date."
         ),
     )
     issued_on = forms.DateField(

@@ -123,3 +123,38 @@ def test_every_page_reads_as_chinese(client, world, name):
         return  # downloads are checked by their own tests
     parts = visible_text(response.content.decode())
     assert english_words(parts) == [] and ascii_colons(parts) == []
+
+
+# Pages that each role sees differently (its own home, dashboard, lists): read by every persona let in.
+PER_ROLE = [
+    "portal:home",
+    "assessment:dashboard",
+    "assessment:rectifications",
+    "assignments:detail",
+    "core:notifications",
+]
+
+
+@pytest.mark.parametrize(
+    "name, persona",
+    [
+        (name, persona)
+        for name in PER_ROLE
+        for persona in PERSONAS
+        if persona != "anonymous" and _expected(EXPECTED[name][1], persona) == 200
+    ],
+)
+def test_role_pages_read_as_chinese_for_every_role(client, world, name, persona):
+    path = EXPECTED[name][0]
+    path = path(world) if callable(path) else path
+    client.force_login(getattr(world, persona))
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    parts = visible_text(response.content.decode())
+    assert response.status_code == 200 and english_words(parts) == [] and ascii_colons(parts) == []
+
+
+def test_the_403_page_reads_as_chinese(client, world):
+    client.force_login(world.city_reviewer)
+    response = client.get("/people/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    parts = visible_text(response.content.decode())
+    assert response.status_code == 403 and english_words(parts) == [] and ascii_colons(parts) == []
