@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import BaseModel
 
@@ -62,13 +63,32 @@ class Assessment(BaseModel):
     def __str__(self):
         return f"{self.campaign_id}:{self.indicator_id}:{self.result}"
 
+    @staticmethod
+    def score_misfit(result, score, full):
+        """Why a self-score does not fit the result (None when it fits or cannot be judged):
+        partly met at full marks, not met with more than half, met with less than half, or a
+        score on an indicator that does not apply. The office may keep it; it is a warning."""
+        if score is None or full is None or not full:
+            return None
+        R = Assessment.Result
+        if result == R.PARTIAL and score >= full:
+            return _("Partially met at full marks: lower the score or record the result as met.")
+        if result == R.NOT_MET and score * 2 > full:
+            return _("Not met with more than half of the marks: check the score.")
+        if result == R.MET and score * 2 < full:
+            return _("Met with less than half of the marks: check the score or the result.")
+        if result == R.NOT_APPLICABLE and score:
+            return _("The indicator does not apply but has a score: it is left out of the ratio.")
+        return None
+
 
 class Rectification(BaseModel):
     """A tracked rectification item (整改) for a shortfall: owner, deadline, closing evidence.
     The inspection stage (迎检) cannot start while any is open."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        # "Open" alone reads 查看 (a link) elsewhere: the status has its own context (整改中).
+        OPEN = "open", pgettext_lazy("rectification status", "Open")
         CLOSED = "closed", _("Closed")
 
     permission_unit_path = "owner"

@@ -28,6 +28,40 @@ RESULT_WORDS = {
     tables.norm_key("不适用"): R.NOT_APPLICABLE,
 }
 RESULT_LABELS = {R.MET: "达标", R.PARTIAL: "基本达标", R.NOT_MET: "未达标", R.NOT_APPLICABLE: "不适用"}
+# The table's columns: the Chinese header the export writes (the county's words, data like the
+# result labels above, the same in every language) and the import's key. The import reads these
+# headers, a few other words offices use, and the English keys of earlier exports.
+COLUMNS = {
+    "code": "编码",
+    "level3": "三级指标",
+    "result": "自评结果",
+    "self_score": "自评分",
+    "max_score": "分值",
+    "narrative": "主要做法",
+    "outcomes": "工作成效",
+    "highlights": "特色亮点",
+    "shortfall": "存在不足",
+}
+# What the import page lists (the table's own words: the same in every language).
+IMPORT_COLUMNS_TEXT = "编码、自评结果（{}）、自评分、主要做法、工作成效、特色亮点、存在不足".format(
+    "/".join(RESULT_LABELS.values())
+)
+HEADER_WORDS = {
+    **{tables.norm_key(k): k for k in COLUMNS},
+    **{tables.norm_key(v): k for k, v in COLUMNS.items()},
+    tables.norm_key("指标编码"): "code",
+    tables.norm_key("序号"): "code",
+    tables.norm_key("结果"): "result",
+    tables.norm_key("评估结果"): "result",
+    tables.norm_key("自评得分"): "self_score",
+    tables.norm_key("得分"): "self_score",
+    tables.norm_key("做法"): "narrative",
+    tables.norm_key("自评说明"): "narrative",
+    tables.norm_key("成效"): "outcomes",
+    tables.norm_key("亮点"): "highlights",
+    tables.norm_key("不足"): "shortfall",
+    tables.norm_key("短板"): "shortfall",
+}
 
 
 class ResultWidget(widgets.Widget):
@@ -37,7 +71,8 @@ class ResultWidget(widgets.Widget):
             return ""
         if key not in RESULT_WORDS:
             raise ValueError(
-                _("%(value)s is not a result: use met, partial, not_met or not_applicable.") % {"value": value}
+                _("%(value)s is not a result: use one of %(words)s.")
+                % {"value": value, "words": "、".join(RESULT_LABELS.values())}
             )
         return RESULT_WORDS[key]
 
@@ -134,7 +169,7 @@ class AssessmentResource(resources.ModelResource):
                 actor=self.user,
                 verb="assessed",
                 obj=instance,
-                object_repr=f"{self.campaign.slug} {instance.indicator.code}",
+                object_repr=f"{self.campaign.name} {instance.indicator.code}",
                 before=old,
                 after={**new, "via": "import"},
             )
@@ -149,7 +184,7 @@ def assessment_import_rows(*, campaign, dataset, user, dry_run):
     """Run the import; returns (result, errors as "Row N: message" strings). With errors nothing is kept."""
     missing = {"code", "result"} - set(dataset.headers or [])
     if missing:
-        return None, [_("Column missing: %(columns)s") % {"columns": "、".join(sorted(missing))}]
+        return None, [_("Column missing: %(columns)s") % {"columns": "、".join(COLUMNS[m] for m in sorted(missing))}]
     resource = AssessmentResource(campaign=campaign, user=user)
     if not dry_run:
         dashboard_touch(campaign.pk)
@@ -181,12 +216,14 @@ def assessment_dataset(data):
 
     grid = tables.load_grid(data)
     rows = [[("" if v is None else v) for v in r] for r in grid.rows]
-    header_at = next(
-        (i for i, r in enumerate(rows[: tables.HEADER_SEARCH_ROWS]) if "code" in [tables.norm_key(v) for v in r]), None
-    )
+
+    def keys(row):
+        return [HEADER_WORDS.get(tables.norm_key(v), tables.norm_key(v)) for v in row]
+
+    header_at = next((i for i, r in enumerate(rows[: tables.HEADER_SEARCH_ROWS]) if "code" in keys(r)), None)
     if header_at is None:
-        raise tables.TableError(_("No header row with the column code was found."))
-    headers = [tables.norm_key(v) for v in rows[header_at]]
+        raise tables.TableError(_("No header row with the column %(column)s was found.") % {"column": COLUMNS["code"]})
+    headers = keys(rows[header_at])
     dataset = tablib.Dataset(headers=headers)
     for r in rows[header_at + 1 :]:
         if any(str(v).strip() for v in r):
@@ -201,17 +238,7 @@ def assessment_export(*, campaign, fmt):
         Indicator.objects.filter(framework_id=campaign.framework_id, level=3),
         key=lambda i: tables.code_sort_key(i.code),
     )
-    headers = [
-        "code",
-        "level3",
-        "result",
-        "self_score",
-        "max_score",
-        "narrative",
-        "outcomes",
-        "highlights",
-        "shortfall",
-    ]
+    headers = list(COLUMNS.values())
     rows = []
     for i in indicators:
         a = by_indicator.get(i.pk)

@@ -74,5 +74,17 @@ def assessment_suggestions(campaign):
     return suggestions
 
 
+def indicator_evidence(*, campaign, indicator):
+    """The evidence of one level-3 indicator in a campaign (its shares' and what also proves it),
+    visible (not deleted), with its unit and review status: what the office judges the result on."""
+    return (
+        Evidence.objects.visible()
+        .filter(Q(assignment__indicator=indicator) | Q(also_proves=indicator), campaign=campaign)
+        .select_related("assignment__unit", "current_revision")
+        .distinct()
+        .order_by("assignment__unit__code", "created_at")
+    )
+
+
 def open_rectifications(campaign):
     return Rectification.objects.filter(campaign=campaign, status=Rectification.Status.OPEN)

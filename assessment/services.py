@@ -17,6 +17,7 @@ from core.audit import audit_record, changed, snapshot
 from core.figures_cache import dashboard_touch
 from core.notifications import notify
 from evidence.models import Evidence
+from org import permissions
 from org.selectors import unit_people
 
 from .dashboard import evidence_counts
@@ -68,7 +69,7 @@ def assessment_save(*, campaign, indicator, by, rectification=None, **values):
             actor=by,
             verb="assessed",
             obj=assessment,
-            object_repr=f"{campaign.slug} {indicator.code}",
+            object_repr=f"{campaign.name} {indicator.code}",
             before=old,
             after=new,
         )
@@ -100,6 +101,8 @@ def rectification_open(*, assessment, owner, measure, deadline, by):
 
 @transaction.atomic
 def rectification_close(*, item, by, note, evidence=None):
+    """The office closes an item (销号) once the shortfall is fixed; the owner unit cannot close its own."""
+    permissions.require_perm(by, permissions.REVIEW_UNIT_WORK, item)
     if not note.strip() and evidence is None:
         raise ValidationError(_("Say how the shortfall was fixed, or link the evidence that shows it."))
     closed = Rectification.objects.filter(pk=item.pk, status=Rectification.Status.OPEN).update(

@@ -21,8 +21,8 @@ from .dashboard import county_dashboard, unit_dashboard
 from .eligibility import eligibility
 from .forms import AssessmentForm, RectificationCloseForm
 from .models import Assessment, Rectification
-from .resources import assessment_dataset, assessment_export, assessment_import_rows
-from .selectors import assessment_rows, assessment_suggestions
+from .resources import IMPORT_COLUMNS_TEXT, assessment_dataset, assessment_export, assessment_import_rows
+from .selectors import assessment_rows, assessment_suggestions, indicator_evidence
 from .services import FIELDS as ASSESSMENT_FIELDS
 from .services import assessment_save, rectification_close
 
@@ -89,6 +89,10 @@ def assessment_edit(request, indicator):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Saved."))
+            misfit = Assessment.score_misfit(values["result"], values["self_score"], indicator.score)
+            if misfit:  # saved all the same: the office may have its reasons, but it should look again
+                messages.warning(request, misfit)
+                return redirect("assessment:edit", indicator=indicator.pk)
             return redirect("assessment:list")
     context = {
         "campaign": campaign,
@@ -97,6 +101,8 @@ def assessment_edit(request, indicator):
         "assessment": assessment,
         "suggestion": assessment_suggestions(campaign).get(indicator.pk),
         "rectifications": assessment.rectifications.select_related("owner") if assessment else [],
+        "evidence": indicator_evidence(campaign=campaign, indicator=indicator),
+        "misfit": assessment and Assessment.score_misfit(assessment.result, assessment.self_score, indicator.score),
     }
     return render(request, "assessment/assessment_edit.html", context)
 
@@ -135,7 +141,11 @@ def assessment_import_view(request):
                 "assessment/assessment_import_preview.html",
                 {"campaign": campaign, "errors": errors, "result": result, "token": token, "rows": len(dataset)},
             )
-    return render(request, "assessment/assessment_import.html", {"form": form, "campaign": campaign})
+    return render(
+        request,
+        "assessment/assessment_import.html",
+        {"form": form, "campaign": campaign, "columns": IMPORT_COLUMNS_TEXT},
+    )
 
 
 @login_required
@@ -180,15 +190,21 @@ def rectification_list(request):
     return render(
         request,
         "assessment/rectification_list.html",
-        {"campaign": campaign, "items": items, "today": timezone.localdate()},
+        {
+            "campaign": campaign,
+            "items": items,
+            "today": timezone.localdate(),
+            "can_close": permissions.can(request.user, permissions.REVIEW_UNIT_WORK),
+        },
     )
 
 
 @login_required
 @require_POST
 def rectification_close_view(request, pk):
+    # Only the office closes an item (销号): the owner unit fixes the shortfall, the office checks it.
     item = permissions.require(
-        request.user, Rectification.objects.select_related("owner"), permissions.CONTRIBUTE_UNIT_WORK, pk=pk
+        request.user, Rectification.objects.select_related("owner"), permissions.REVIEW_UNIT_WORK, pk=pk
     )
     form = RectificationCloseForm(request.POST)
     try:

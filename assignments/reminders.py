@@ -152,7 +152,10 @@ def _send(a, kind, today):
         recipients = office_people()
     else:
         days = (a.deadline - today).days
-        title = _("Due in %(days)s day(s): %(task)s") % {"days": days, "task": task}
+        if days == 0:  # "0 天后到期" reads like a mistake
+            title = _("Due today: %(task)s") % {"task": task}
+        else:
+            title = _("Due in %(days)s day(s): %(task)s") % {"days": days, "task": task}
         body = _("Deadline %(deadline)s. Upload the evidence and submit the task for review.") % {
             "deadline": a.deadline
         }

@@ -150,7 +150,7 @@ def assignment_set_for_indicator(*, campaign, indicator, lead, cooperating, dead
             actor=by,
             verb="updated" if existing else "created",
             obj=indicator,
-            object_repr=f"{campaign.slug} {indicator.code}",
+            object_repr=f"{campaign.name} {indicator.code}",
             before=old if existing else {},
             after=new,
         )

@@ -1,3 +1,5 @@
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +12,44 @@ from .services import framework_change_refusal
 FOCUS_AREAS_EXAMPLE = "优化法治化营商环境、加强事中事后监管、行政执法“三项制度”"
 
 
+class PercentField(forms.DecimalField):
+    """A share entered and shown in percent (90 means 0.900), stored as the model's fraction.
+    Django has no percent field; this is the two conversions and nothing else."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(max_digits=4, decimal_places=1, min_value=Decimal("0.1"), max_value=Decimal("100"))
+        super().__init__(**kwargs)
+        self.widget.attrs.update(step="0.1", inputmode="decimal")
+
+    def prepare_value(self, value):
+        # The stored fraction (initial) becomes percent; what the user typed (a string) stays as typed.
+        if isinstance(value, (Decimal, float, int)):
+            return f"{(Decimal(str(value)) * 100).normalize():f}"  # 90, not 9E+1
+        return value
+
+    def clean(self, value):
+        percent = super().clean(value)
+        if percent is None:
+            return None
+        try:
+            return (percent / 100).quantize(Decimal("0.001"))
+        except InvalidOperation:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
 class CampaignForm(BootstrapFormMixin, forms.ModelForm):
+    threshold = PercentField(
+        label=_("Eligibility threshold (%)"),
+        help_text=_("Share of applicable level-3 indicators that must be met, in percent, e.g. 90"),
+        error_messages={
+            "min_value": _("Give a percentage between 0 and 100, e.g. 90."),
+            "max_value": _("Give a percentage between 0 and 100, e.g. 90."),
+            "invalid": _("Give a percentage between 0 and 100, e.g. 90."),
+            "max_digits": _("Give a percentage between 0 and 100, e.g. 90."),
+            "max_decimal_places": _("Give a percentage with at most one decimal, e.g. 87.5."),
+        },
+    )
+
     class Meta:
         model = Campaign
         fields = [
@@ -26,9 +65,8 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
         ]
         widgets = {"focus_areas": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
-            "slug": _("Letters, digits and hyphens, used by commands (e.g. 2026-comprehensive)."),
+            "slug": _("A short name in letters, digits and hyphens that stays the same, e.g. 2026-comprehensive."),
             "single_item_title": _("Required for a single-item application."),
-            "threshold": _("Share of applicable level-3 indicators that must be met, e.g. 0.900"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -46,9 +84,6 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
             self.add_error("framework", refusal)
         if data.get("kind") == Campaign.Kind.SINGLE_ITEM and not (data.get("single_item_title") or "").strip():
             self.add_error("single_item_title", _("A single-item application needs the project's title."))
-        threshold = data.get("threshold")
-        if threshold is not None and not (0 < threshold <= 1):
-            self.add_error("threshold", _("Give a share between 0 and 1, e.g. 0.900."))
         return data
 
 

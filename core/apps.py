@@ -7,4 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.apps import apps
+
         from . import signals  # noqa: F401
+
+        # The admin's heading of django-axes' tables (its app has no verbose_name: "Axes").
+        if apps.is_installed("axes"):
+            apps.get_app_config("axes").verbose_name = _("Login protection")

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from .models import KEY_VALUE_LABELS, AuditEvent
+from .models import KEY_VALUE_LABELS, KEY_VALUE_LOOKUPS, AuditEvent
 
 # pg_advisory_xact_lock key for appending to the chain (any constant; "audit" in ASCII).
 CHAIN_LOCK_KEY = 0x6175646974
@@ -25,6 +25,34 @@ RETENTION_FLOOR_DAYS = 180  # 网络安全法 §21: logs kept at least six month
 def register_value_labels(key, choices):
     """Show the codes a payload key carries (e.g. "role") by these labels on the audit page."""
     KEY_VALUE_LABELS[key] = dict(choices)
+
+
+def register_value_lookup(keys, lookup):
+    """Show the codes some payload keys carry (unit codes under "unit", "lead", ...) by names
+    that live in rows: `lookup(codes)` returns {code: label}, called once per page of events."""
+    for key in keys:
+        KEY_VALUE_LOOKUPS[key] = lookup
+
+
+def audit_label_events(events):
+    """Give a page of events the row-held labels of their codes, one lookup per registered
+    loader (not one per event). change_rows() then shows 单位 司法局, not 单位 T02."""
+    events = list(events)
+    wanted = {}
+    for e in events:
+        for payload in (e.before, e.after):
+            for key, value in payload.items():
+                if key in KEY_VALUE_LOOKUPS:
+                    values = value if isinstance(value, list) else [value]
+                    wanted.setdefault(KEY_VALUE_LOOKUPS[key], set()).update(
+                        v for v in values if isinstance(v, str) and v
+                    )
+    labels = {}
+    for lookup, codes in wanted.items():
+        labels[lookup] = lookup(codes) if codes else {}
+    for e in events:
+        e.looked_up_labels = {key: labels.get(lookup, {}) for key, lookup in KEY_VALUE_LOOKUPS.items()}
+    return events
 
 
 def _jsonable(value):

@@ -218,11 +218,12 @@ class AuditEvent(models.Model):
     def change_rows(self):
         """(label, before, after) for every field the event touched, labelled in the user's language."""
         keys = list(dict.fromkeys([*self.before, *self.after]))
+        looked_up = getattr(self, "looked_up_labels", {})  # set by core.audit.audit_label_events
         return [
             (
                 _field_label(self.object_type, k),
-                _value_label(self.object_type, k, self.before.get(k, "")),
-                _value_label(self.object_type, k, self.after.get(k, "")),
+                _value_label(self.object_type, k, self.before.get(k, ""), looked_up.get(k)),
+                _value_label(self.object_type, k, self.after.get(k, ""), looked_up.get(k)),
             )
             for k in keys
         ]
@@ -259,6 +260,8 @@ EXTRA_FIELD_LABELS = {
 # Codes that payload keys carry without a model field to label them, registered by the
 # app that owns them (org registers "role"): core knows no roles or units.
 KEY_VALUE_LABELS = {}
+# Codes whose labels live in rows (unit codes): key -> lookup(codes) -> {code: label}, see core.audit.
+KEY_VALUE_LOOKUPS = {}
 # Values some payloads carry as codes.
 EXTRA_VALUE_LABELS = {
     ("via", "import"): _("table import"),
@@ -291,8 +294,16 @@ def _field_label(object_type, key):
     return getattr(_model_field(object_type, key), "verbose_name", key)  # a reverse relation has none
 
 
-def _value_label(object_type, key, value):
-    """A stored code shown as its label (状态 “未开始”, not not_started) when the field has choices."""
+def _value_label(object_type, key, value, looked_up=None):
+    """A stored code shown as its label (状态 “未开始”, not not_started) when the field has choices;
+    a value that was empty (None) as 未填; codes whose labels live in rows through `looked_up`."""
+    if value is None:
+        return _("not filled")
+    if looked_up:
+        if isinstance(value, list):
+            return "、".join(str(looked_up.get(v, v)) for v in value)
+        if isinstance(value, str):
+            return looked_up.get(value, value)
     if value and isinstance(value, str) and key in KEY_VALUE_LABELS:
         return KEY_VALUE_LABELS[key].get(value, value)
     if isinstance(value, str) and (key, value) in EXTRA_VALUE_LABELS:

@@ -38,7 +38,15 @@ class FileEvidenceForm(BootstrapForm):
         label=_("Files"),
         help_text=_("PDF, OFD, Word, Excel, PowerPoint, WPS, ODF (.odt, .ods, .odp), JPG or PNG; several at once"),
     )
-    title = forms.CharField(label=_("Title"), max_length=200, required=False, help_text=_("Empty: the file name"))
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "It also names the file in the package. Empty: the file's own name; a photo named by the camera "
+            "(e.g. IMG_0001.jpg) is called by indicator code, photo and date."
+        ),
+    )
     issued_on = forms.DateField(
         label=_("Date"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )

@@ -1,6 +1,8 @@
 """Adding, replacing, hiding and reviewing evidence. Each owns its transaction,
 writes the audit trail, and moves the share through the workflow service."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -116,6 +118,32 @@ def _content_revision(evidence, number, url, text, by):
         content_type="text/uri-list" if url else "text/plain",
         size=len(url or text),
     )
+
+
+# Stems that phones and chat apps give pictures: they say nothing of what a photo shows.
+MACHINE_STEMS = re.compile(r"^(微信图片|屏幕截图|截图|mmexport|img|dsc|dcim|pxl|photo|image|screenshot)", re.IGNORECASE)
+CJK_CHARS = re.compile(r"[\u3400-\u9fff]")
+
+
+def evidence_default_title(*, assignment, kind, upload_name="", issued_on=None):
+    """The title of a file given without one; it also names the file in the package.
+
+    A document, or a photo whose name a person typed (Chinese words: "现场照片.jpg"), keeps
+    its file name as before (the package drops a repeated extension). A photo named by the camera
+    ("IMG_2041.jpg", "photo1.jpg", "微信图片_2023….jpg") is called by what it proves: indicator
+    code, 照片, date, and a number when the share has that title already (the page's script
+    sends one file per request, so the number comes from the rows, not the batch). The unit is
+    not repeated: every list shows it beside the title and the package puts it before the name."""
+    stem = upload_name.rsplit(".", 1)[0].strip() if "." in upload_name else upload_name.strip()
+    typed = bool(stem) and CJK_CHARS.search(stem) and not MACHINE_STEMS.match(stem)
+    if stem and (kind != Evidence.Kind.IMAGE or typed):
+        return upload_name
+    title = _("%(code)s photo %(date)s") % {
+        "code": assignment.indicator.code,
+        "date": (issued_on or timezone.localdate()).isoformat(),
+    }
+    taken = Evidence.objects.filter(assignment=assignment, title__startswith=title).count()
+    return f"{title}（{taken + 1}）" if taken else title
 
 
 @transaction.atomic

@@ -33,6 +33,7 @@ from .models import Evidence, EvidenceRevision
 from .services import (
     evidence_accept_many,
     evidence_add,
+    evidence_default_title,
     evidence_hide,
     evidence_link_indicators,
     evidence_replace,
@@ -87,13 +88,19 @@ def add_files(request, share):
         return _answer(request, assignment, False, _errors(form))
     results = []
     for upload in form.cleaned_data["files"]:
+        title = form.cleaned_data["title"] or evidence_default_title(
+            assignment=assignment,
+            kind=form.cleaned_data["kind"],
+            upload_name=upload.name,
+            issued_on=form.cleaned_data["issued_on"],
+        )
         try:
             evidence_add(
                 assignment=assignment,
                 kind=form.cleaned_data["kind"],
                 upload=upload,
                 by=request.user,
-                title=form.cleaned_data["title"] or upload.name,
+                title=title,
                 issued_on=form.cleaned_data["issued_on"],
                 note=form.cleaned_data["note"],
             )

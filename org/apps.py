@@ -9,9 +9,9 @@ class OrgConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from core.audit import register_value_labels
+        from core.audit import register_value_labels, register_value_lookup
 
-        from .models import Membership
+        from .models import Membership, Unit
 
         # The audit page shows a role code ("liaison") as its label; core knows no roles.
         register_value_labels("role", Membership.Role.choices)
@@ -19,6 +19,11 @@ class OrgConfig(AppConfig):
         from core.security import register_role_source
 
         register_role_source(lambda user: Membership.objects.filter(user=user).values_list("role", flat=True))
+        # ... and unit codes ("T02") as the units' names, one query per page.
+        register_value_lookup(
+            ("unit", "lead", "cooperating", "units", "owner"),
+            lambda codes: dict(Unit.objects.filter(code__in=codes).values_list("code", "name")),
+        )
         post_migrate.connect(_sync_role_groups, dispatch_uid="sync_role_groups")
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.audit import audit_label_events
 from core.downloads import table_response
 from core.models import AuditEvent
 from core.tables import export_table
@@ -208,6 +209,7 @@ def audit_list(request):
     if request.GET.get("export") == "xlsx":
         return _audit_xlsx(events.qs[:AUDIT_EXPORT_LIMIT])
     page = Paginator(events.qs, 50).get_page(request.GET.get("page"))
+    page.object_list = audit_label_events(page.object_list)
     return render(request, "org/audit_list.html", {"filter": events, "page": page})
 
 

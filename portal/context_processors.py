@@ -48,6 +48,7 @@ def navigation(request):
         more.append((_("System administration"), reverse("admin:index")))
     role_labels = sorted({str(label) for value, label in _role_choices() if value in roles})
     return {
+        "access_contact": _access_contact(roles),
         "nav_items": items,
         "nav_more": more,
         "nav_roles": role_labels,
@@ -57,3 +58,17 @@ def navigation(request):
 
 def _role_choices():
     return Membership.Role.choices
+
+
+def _access_contact(roles):
+    """Whom the 403 page sends the user to: the one who hands out their kind of role.
+    The county office grants unit and staff roles; city reviewers are set up by IT."""
+    R = Membership.Role
+    # Whole sentences, so each language joins them its own way (Chinese puts no space after 。).
+    if R.OFFICE_ADMIN in roles:
+        return _("Your role does not allow this. Ask the system administrator if you need it.")
+    if R.OFFICE_STAFF in roles or roles & set(UNIT_ROLES):
+        return _("Your role does not allow this. Ask the county rule-of-law office if you need it.")
+    if R.CITY_REVIEWER in roles:
+        return _("Your role does not allow this. Ask your city office or the system administrator if you need it.")
+    return _("Your role does not allow this. Ask the office that set up your account if you need it.")

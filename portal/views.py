@@ -30,7 +30,9 @@ def home(request):
             shares = assignment_selectors.assignment_list_for_user(user=request.user, campaign=campaign, units=units)
             context["groups"] = assignment_selectors.assignment_group_by_deadline(shares, today)
             if Membership.Role.UNIT_LEADER in roles:
-                context["awaiting_sign_off"] = sum(1 for a in context["groups"]["submitted"] if a.signed_off_at is None)
+                # The leader's own work: what waits for their sign-off comes first, and its chip counts this list.
+                context["to_sign"] = [a for a in context["groups"]["submitted"] if a.signed_off_at is None]
+                context["awaiting_sign_off"] = len(context["to_sign"])
         context["units"] = units
         return render(request, "portal/home_unit.html", context)
     if Membership.Role.CITY_REVIEWER in roles:

@@ -78,7 +78,9 @@ def report_request(*, campaign, kind, by, join=True, enqueue=True):
                 actor=by,
                 verb="report_requested",
                 obj=job,
-                object_repr=f"{campaign.slug} {kind}" + ("" if by is not None else " (command line)"),
+                # Read by people on the audit page: the campaign's name and the report's label, not codes.
+                object_repr=f"{campaign.name} {ReportJob.Kind(kind).label}"
+                + ("" if by is not None else " " + _("(requested by the system)")),
             )
     except IntegrityError:
         if not join:
@@ -296,7 +298,12 @@ def report_text_update(*, campaign, by, **values):
     old, new = changed(before, snapshot(text, REPORT_TEXT_FIELDS))
     if new:
         audit_record(
-            actor=by, verb="updated", obj=text, object_repr=f"{campaign.slug} report text", before=old, after=new
+            actor=by,
+            verb="updated",
+            obj=text,
+            object_repr=_("%(campaign)s report text") % {"campaign": campaign.name},
+            before=old,
+            after=new,
         )
     return text
 

@@ -678,7 +678,7 @@ POSTS = {
             "county": "测试县",
             "slug": "2027-new",
             "kind": "comprehensive",
-            "threshold": "0.900",
+            "threshold": "90",
             "framework": w.campaign.framework_id,
         },
         {**ADMIN_POST, "office_staff": 403},
@@ -691,7 +691,7 @@ POSTS = {
             "county": "测试县",
             "slug": w.campaign.slug,
             "kind": "comprehensive",
-            "threshold": "0.950",
+            "threshold": "95",
             "framework": w.campaign.framework_id,
         },
         ADMIN_POST,
@@ -724,7 +724,7 @@ POSTS = {
     "assessment:rectification_close": (
         lambda w: f"/campaigns/rectifications/{_rectification(w).pk}/close/",
         {"note": "已补齐"},
-        A_CONTRIBUTE,
+        A_MANAGE,  # only the office closes an item (销号); the owner unit's liaison does not
         True,
     ),
     "reports:index": (

@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -79,7 +80,7 @@ def test_shortfall_becomes_a_rectification_item_that_blocks_inspection(world):
     world.campaign.refresh_from_db()
     with pytest.raises(ValidationError, match="整改|rectification"):
         campaign_move_stage(campaign=world.campaign, to_stage="inspection", by=world.office_admin)
-    rectification_close(item=item, by=world.liaison_b, note="已在政府网站公开")
+    rectification_close(item=item, by=world.office_staff, note="已在政府网站公开")
     campaign_move_stage(campaign=world.campaign, to_stage="inspection", by=world.office_admin)
     assert world.campaign.stage == "inspection"
 
@@ -100,7 +101,7 @@ def test_rectification_reminders_go_once_to_the_owner(world):
     assert Notification.objects.filter(recipient=world.liaison_b).count() == 2
 
 
-def test_unit_closes_its_own_rectification_but_not_another_units(client, world):
+def test_only_the_office_closes_a_rectification_item_the_owner_sees_no_close_button(client, world):
     assessment = Assessment.objects.create(campaign=world.campaign, indicator=world.indicators[0], result=R.NOT_MET)
     item = Rectification.objects.create(
         campaign=world.campaign,
@@ -109,13 +110,23 @@ def test_unit_closes_its_own_rectification_but_not_another_units(client, world):
         measure="整改",
         deadline=datetime.date(2030, 1, 1),
     )
+    close = reverse("assessment:rectification_close", args=[item.pk])
     client.force_login(world.liaison_a)
-    assert client.post(reverse("assessment:rectification_close", args=[item.pk]), {"note": "完成"}).status_code == 404
+    assert client.post(close, {"note": "完成"}).status_code == 404
     assert item.pk not in [r.pk for r in client.get(reverse("assessment:rectifications")).context["items"]]
-    client.force_login(world.liaison_b)
-    client.post(reverse("assessment:rectification_close", args=[item.pk]), {"note": "已完成整改"})
+    client.force_login(world.liaison_b)  # the owner unit's liaison: sees the item, no 销号 button, and cannot post it
+    page = client.get(reverse("assessment:rectifications")).content.decode()
+    assert "整改中" in page and "未销号" in page and "销号</button>" not in page and close not in page
+    assert client.post(close, {"note": "已完成整改"}).status_code == 403
     item.refresh_from_db()
-    assert item.status == "closed" and item.closed_by == world.liaison_b
+    assert item.status == "open"
+    with pytest.raises(PermissionDenied):
+        rectification_close(item=item, by=world.liaison_b, note="已完成整改")
+    client.force_login(world.office_staff)
+    assert close in client.get(reverse("assessment:rectifications")).content.decode()
+    client.post(close, {"note": "已完成整改"})
+    item.refresh_from_db()
+    assert item.status == "closed" and item.closed_by == world.office_staff
 
 
 def test_office_records_an_assessment_in_the_form(client, world):
@@ -305,3 +316,46 @@ def test_excel_import_audits_what_each_row_changed(client, world):
     client.post(reverse("assessment:import_confirm"), {"token": response.context["token"]})
     event = AuditEvent.objects.filter(verb="assessed", actor=world.office_staff).get()
     assert event.before == {"result": "partial"} and event.after == {"result": "met", "via": "import"}
+
+
+def test_assessment_page_shows_the_indicators_evidence_with_its_review_status(client, world):
+    Evidence.objects.filter(pk=_evidence(world.shares.a_soon, "accepted").pk).update(title="制度文件")
+    _evidence(world.shares.b_lead, "pending")
+    client.force_login(world.office_staff)
+    page = client.get(reverse("assessment:edit", args=[world.indicators[1].pk])).content.decode()
+    evidence = page[page.index('id="evidence"') : page.index("</details>")]
+    assert "制度文件" in evidence and "县司法局" in evidence and "已通过" in evidence
+    assert "简介" in evidence and "城关镇" in evidence and "待审核" in evidence
+    assert "data-score-full" in page  # the page's script proposes the full score when 达标 is chosen
+
+
+@pytest.mark.parametrize(
+    "result, score, warned",
+    [("partial", "2", True), ("not_met", "1.5", True), ("met", "2", False), ("partial", "1", False)],
+)
+def test_a_score_that_does_not_fit_the_result_is_saved_with_a_warning(client, world, result, score, warned):
+    indicator = world.indicators[1]
+    indicator.score = 2
+    indicator.save()
+    client.force_login(world.office_staff)
+    url = reverse("assessment:edit", args=[indicator.pk])
+    response = client.post(url, {"result": result, "status": "done", "self_score": score}, follow=True)
+    assert Assessment.objects.get(indicator=indicator).result == result
+    body = response.content.decode()
+    assert ("alert-warning" in body and ("满分" in body or "过半" in body)) == warned
+    assert response.redirect_chain[-1][0] == (url if warned else reverse("assessment:list"))
+
+
+def test_the_assessment_table_speaks_chinese_and_the_import_reads_both(client, world):
+    client.force_login(world.office_staff)
+    exported = client.get(reverse("assessment:export"), {"format": "csv"}).content.decode("utf-8-sig")
+    assert exported.splitlines()[0].startswith("编码,三级指标,自评结果,自评分,分值,主要做法,工作成效,特色亮点,存在不足")
+    assert "code" not in exported.splitlines()[0]
+    chinese = "编码,自评结果,自评分,主要做法,工作成效\n1.1.1,达标,,做法一,成效一\n".encode()
+    response = client.post(reverse("assessment:import"), {"file": SimpleUploadedFile("自评.csv", chinese)})
+    assert "新增 1" in response.content.decode()
+    client.post(reverse("assessment:import_confirm"), {"token": response.context["token"]})
+    a = Assessment.objects.get(indicator__code="1.1.1")
+    assert (a.result, a.practice, a.outcomes) == ("met", "做法一", "成效一")
+    page = client.get(reverse("assessment:import")).content.decode()
+    assert "自评结果" in page and "self_score" not in page

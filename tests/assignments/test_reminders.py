@@ -128,3 +128,11 @@ def test_beat_schedules_the_reminder_task_daily(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["send-reminders"]
     assert entry["task"] in app.tasks
     assert entry["schedule"].hour == {8}
+
+
+def test_a_reminder_sent_on_the_deadline_day_says_due_today(share, world):
+    """A run that first reaches the share on its deadline day (a missed day caught up) says
+    今天到期, not "0 天后到期"."""
+    assert _kinds(reminders_send(today=datetime.date(2026, 3, 10))) == [K.DAYS_1]
+    title = Notification.objects.filter(recipient=world.liaison_a).get().title
+    assert title.startswith("今天到期：") and "0 天" not in title

@@ -69,6 +69,21 @@ def test_share_page_shows_history_rollup_and_only_allowed_actions(client, world)
     assert "调整任务分工" in body and "提交审核" not in body
 
 
+def test_share_page_shows_the_units_own_share_first_and_folds_the_others_with_a_count(client, world):
+    from tests.factories import UnitFactory
+
+    share = world.shares.a_soon  # unit A cooperates on 1.1.2, led by unit B
+    for n in range(5):
+        make_assignment(world.campaign, share.indicator, UnitFactory(name=f"配合局{n}"), Assignment.Role.COOPERATING)
+    client.force_login(world.liaison_a)
+    body = client.get(share.get_absolute_url()).content.decode()
+    own = body.index("data-own-share")
+    folded = body.index("data-other-shares")
+    assert own < folded and "县司法局" in body[own:folded] and "城关镇" not in body[own:folded]
+    others = body[folded : body.index("</details>", folded)]
+    assert "其他责任单位 6 个" in others and "城关镇" in others and "配合局4" in others and "县司法局" not in others
+
+
 def test_office_changes_deadline_reassigns_adds_and_removes(client, world):
     share = world.shares.a_soon
     client.force_login(world.office_staff)
@@ -257,7 +272,12 @@ def test_leader_sees_what_awaits_sign_off_and_signs_it_off(client, world):
     client.force_login(world.liaison_a)
     assert "单位负责人审签" not in client.get(share.get_absolute_url()).content.decode()  # the liaison cannot
     client.force_login(world.leader_a)
-    assert "待负责人审签 1" in client.get("/").content.decode()
+    home = client.get("/").content.decode()
+    assert "待负责人审签 1" in home and 'href="#group-sign-off"' in home
+    group = home[home.index('id="group-sign-off"') :].split("</section>")[0]
+    assert "待我审签 · 1" in group and share.indicator.code in group
+    first_section = home[home.index("<section") :].split("</section>")[0]
+    assert 'id="group-sign-off"' in first_section  # the leader's own work comes first
     page = client.get(share.get_absolute_url()).content.decode()
     assert "单位负责人审签" in page
     response = client.post(reverse("assignments:sign_off", args=[share.pk]), follow=True)

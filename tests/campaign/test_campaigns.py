@@ -21,7 +21,7 @@ def test_office_admin_creates_and_edits_a_campaign(client, world):
         "single_item_title": "",
         "focus_areas": "",
         "framework": world.campaign.framework.pk,
-        "threshold": "0.900",
+        "threshold": "90",
     }
     response = client.post(reverse("campaign:create"), data)
     assert (
@@ -33,13 +33,15 @@ def test_office_admin_creates_and_edits_a_campaign(client, world):
     campaign = Campaign.objects.get(slug="2027-single")
     assert response.status_code == 302 and campaign.framework.frozen
     assert CampaignStageEvent.objects.filter(campaign=campaign, to_stage="preparation").exists()
-    data.update(threshold="1.5")
+    data.update(threshold="150")
     response = client.post(reverse("campaign:edit", args=[campaign.pk]), data)
-    assert "0 到 1 之间" in response.content.decode()
-    data.update(threshold="0.950", slug="2027-single")
+    assert "0 到 100 之间的百分数" in response.content.decode()
+    data.update(threshold="95", slug="2027-single")
     client.post(reverse("campaign:edit", args=[campaign.pk]), data)
     campaign.refresh_from_db()
     assert str(campaign.threshold) == "0.950"
+    page = client.get(reverse("campaign:edit", args=[campaign.pk])).content.decode()
+    assert 'name="threshold"' in page and 'value="95"' in page and "0.950" not in page and "命令行" not in page
     data.update(city_office=world.city.pk)  # the city it reports to is audited like every other field
     client.post(reverse("campaign:edit", args=[campaign.pk]), data)
     event = AuditEvent.objects.filter(verb="updated", object_id=str(campaign.pk)).order_by("-id").first()
@@ -99,7 +101,7 @@ def test_a_campaign_with_tasks_keeps_its_framework(client, world):
         "single_item_title": "",
         "focus_areas": "",
         "framework": other.pk,
-        "threshold": "0.900",
+        "threshold": "90",
     }
     response = client.post(reverse("campaign:edit", args=[world.campaign.pk]), data)
     assert response.status_code == 200 and "指标体系不能再更换" in response.content.decode()

@@ -55,6 +55,24 @@ def test_liaison_uploads_several_files_at_once_and_the_share_starts(liaison, sha
     assert AuditEvent.objects.filter(verb="evidence_added", object_id=str(pdf_ev.pk)).exists()
 
 
+def test_a_camera_named_photo_is_titled_by_indicator_and_date_and_the_form_says_so(liaison, share):
+    import datetime
+
+    page = liaison.get(share.get_absolute_url()).content.decode()
+    today = datetime.date.today().isoformat()
+    assert f'placeholder="{share.indicator.code} 照片 {today}"' in page
+    _upload(liaison, share, up("photo1.jpg", samples.jpeg()), kind="image")
+    _upload(liaison, share, up("IMG_2041.jpg", samples.jpeg(color=(1, 2, 3))), kind="image")
+    _upload(liaison, share, up("普法宣传现场.jpg", samples.jpeg(color=(9, 9, 9))), kind="image")
+    liaison.post(
+        reverse("evidence:add_files", args=[share.pk]),
+        {"kind": "image", "files": [up("photo2.jpg", samples.jpeg(color=(5, 5, 5)))], "title": "法治讲座"},
+    )
+    titles = list(Evidence.objects.order_by("created_at").values_list("title", flat=True))
+    code = share.indicator.code
+    assert titles == [f"{code} 照片 {today}", f"{code} 照片 {today}（2）", "普法宣传现场.jpg", "法治讲座"]
+
+
 def test_xhr_upload_answers_json(liaison, share):
     response = liaison.post(
         reverse("evidence:add_files", args=[share.pk]),

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -99,3 +101,33 @@ def test_audit_page_shows_actions_and_coded_values_in_words(client, world):
     assert "变更状态" in body and "未开始 → 已提交" in body
     rows = body[body.index("<tbody") : body.index("</tbody>")]
     assert "not_started" not in rows and "status_changed" not in rows
+
+
+def test_audit_page_reads_as_people_do_empty_values_unit_names_and_report_labels(client, world):
+    """自评分: None → 0.5 reads 未填 → 0.5; 单位 T02 reads the unit's name; a report job is named by
+    the campaign and the report, not "demo-2026 pdf"."""
+    from assessment.services import assessment_save
+    from assignments.services import assignment_add_unit
+    from reports.services import report_request
+
+    indicator = world.indicators[0]
+    assessment_save(
+        campaign=world.campaign, indicator=indicator, by=world.office_admin, result="partial", status="todo"
+    )
+    assessment_save(
+        campaign=world.campaign,
+        indicator=indicator,
+        by=world.office_admin,
+        result="partial",
+        status="todo",
+        self_score=Decimal("0.5"),
+    )
+    assignment_add_unit(campaign=world.campaign, indicator=indicator, unit=world.unit_b, by=world.office_admin)
+    report_request(campaign=world.campaign, kind="pdf", by=world.office_admin, enqueue=False)
+    client.force_login(world.office_admin)
+    body = client.get(URL).content.decode()
+    rows = body[body.index("<tbody") : body.index("</tbody>")]
+    assert "未填 → 0.5" in rows and "None" not in rows
+    assert "城关镇" in rows and ">T01<" not in rows and " T01" not in rows
+    assert f"{world.campaign.name} 自评报告（PDF）" in rows and world.campaign.slug not in rows
+    assert "：</span>" in rows and ":</span>" not in rows

@@ -130,3 +130,25 @@ def test_office_home_query_count(client, world, django_assert_max_num_queries):
     client.force_login(world.office_admin)
     with django_assert_max_num_queries(14):
         client.get(HOME)
+
+
+@pytest.mark.parametrize(
+    "persona, says, never",
+    [
+        ("liaison_a", "县委依法治县办", "本市依法治市办"),
+        ("office_staff", "县委依法治县办", "本市依法治市办"),
+        ("city_reviewer", "本市依法治市办", "县委依法治县办"),
+    ],
+)
+def test_the_403_page_names_whom_to_ask_by_the_users_role(client, world, persona, says, never):
+    client.force_login(getattr(world, persona))
+    response = client.get(reverse("org:people"))
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert says in body and never not in body
+
+
+def test_the_admin_shows_login_protection_in_chinese(client, world):
+    client.force_login(world.superuser)
+    body = client.get("/admin/").content.decode()
+    assert "登录保护" in body and "登录尝试" in body and "Axes" not in body and "Access attempts" not in body
