@@ -7,4 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import signals  # noqa: F401
+        from .periodic import register_after_migrate
+
+        post_migrate.connect(register_after_migrate, dispatch_uid="core.periodic")

@@ -132,8 +132,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web process and the worker write to the same file: wait for the lock
-    # rather than failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # rather than failing at once. A deferred transaction that reads and then writes
+    # (update_or_create, select_for_update) cannot wait: SQLite answers "database is
+    # locked" at once to avoid a deadlock, which lost beat entries at the first start
+    # (issue 21). IMMEDIATE takes the write lock at BEGIN, where the timeout applies.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth ---------------------------------------------------------------------
