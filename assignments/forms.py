@@ -84,5 +84,32 @@ class BulkActionForm(DeadlineForm):
 
 
 class CircularForm(BootstrapForm):
+    """A formal notice: which units it names (the board's candidates, red ones ticked by the
+    view), its 文号, issuing body, date and text. The service checks every value again."""
+
+    units = forms.MultipleChoiceField(
+        label=_("Units to name"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one unit to name in the notice."),
+            "invalid_choice": _("A chosen unit has no overdue or returned work and cannot be named."),
+        },
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(label=_("Text"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    doc_number = forms.CharField(label=_("Document number"), max_length=50)
+    issuer = forms.CharField(label=_("Issuing body"), max_length=100)
+    issued_on = forms.DateField(label=_("Date of issue"), widget=forms.DateInput(attrs={"type": "date"}))
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Printed before the units' summaries: why the notice is issued and what the units must do."),
+    )
+
+    def __init__(self, *args, candidates=(), example_number="", **kwargs):
+        super().__init__(*args, **kwargs)
+        if example_number:
+            self.fields["doc_number"].help_text = _("For example %(example)s.") % {"example": example_number}
+        self.candidates = list(candidates)
+        self.fields["units"].choices = [(str(r["unit"].pk), r["unit"].name) for r in self.candidates]
