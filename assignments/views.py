@@ -355,10 +355,12 @@ def circular_new(request):
             form.add_error(None, exc)
         else:
             if untold:
+                # Name a few; a county where most units have no accounts yet gets a count, not a wall.
+                shown = "、".join(untold[:5])
+                if len(untold) > 5:
+                    shown = _("%(units)s and %(n)s more") % {"units": shown, "n": len(untold) - 5}
                 messages.warning(
-                    request,
-                    _("Nobody could be told in these units (no account yet): %(units)s.")
-                    % {"units": "、".join(untold)},
+                    request, _("Nobody could be told in these units (no account yet): %(units)s.") % {"units": shown}
                 )
             return redirect(notice)
     chosen = set(form["units"].value() or [])
