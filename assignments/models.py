@@ -213,3 +213,9 @@ class Circular(BaseModel):
 
     def get_absolute_url(self):
         return reverse("assignments:circular", args=[self.pk])
+
+
+def reminder_topic(assignment):
+    """The topic of a share's deadline reminders: a new reminder or a new deadline supersedes
+    the unread ones before it (core.notifications)."""
+    return f"deadline:{assignment.pk}"

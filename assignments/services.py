@@ -14,14 +14,14 @@ from core import tables
 from core.audit import audit_record, changed
 from core.figures_cache import dashboard_touch
 from core.ids import is_uuid
-from core.notifications import notify
+from core.notifications import notifications_supersede, notify
 from core.tables import ImportRejected
 from indicators.models import Indicator
 from org import permissions
 from org.models import Membership, Unit
 from org.selectors import unit_people
 
-from .models import Assignment, AssignmentEvent, Circular
+from .models import Assignment, AssignmentEvent, Circular, reminder_topic
 from .selectors import accountability_board
 
 # Tables join unit names with the enumeration comma, commas, semicolons, slashes,
@@ -137,6 +137,8 @@ def assignment_set_for_indicator(*, campaign, indicator, lead, cooperating, dead
                 )
             )
         elif (a.role, a.deadline, a.ongoing) != (role, deadline, ongoing):
+            if (a.deadline, a.ongoing) != (deadline, ongoing):
+                notifications_supersede(topic=reminder_topic(a))
             a.role, a.deadline, a.ongoing = role, deadline, ongoing
             a.save(update_fields=["role", "deadline", "ongoing", "updated_at"])
     Assignment.objects.bulk_create(to_create)
@@ -484,9 +486,11 @@ def assignment_change_deadline(*, assignments, deadline=None, ongoing=False, by)
         a.deadline, a.ongoing = (None, True) if ongoing else (deadline, False)
         after = {"deadline": str(a.deadline or ""), "ongoing": a.ongoing}
         if before != after:
-            # A new deadline starts a new reminder cycle, and lifts an escalation.
+            # A new deadline starts a new reminder cycle, and lifts an escalation; the
+            # reminders of the old one are no longer true.
             a.escalated_at = None
             a.save(update_fields=["deadline", "ongoing", "escalated_at", "updated_at"])
+            notifications_supersede(topic=reminder_topic(a))
             dashboard_touch(a.campaign_id)
             audit_record(
                 actor=by, verb="updated", obj=a, object_repr=share_repr(a), before=before, after=after, unit=a.unit

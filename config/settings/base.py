@@ -338,6 +338,8 @@ REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 60, minimum=1)
 PACKAGE_VOLUME_MB = env_int("PACKAGE_VOLUME_MB", 0, minimum=0)
 # Days overdue after which a share is escalated to the office (督办).
 ESCALATION_DAYS = env_int("ESCALATION_DAYS", 7, minimum=1)
+# Unread messages older than this many days leave the badge (still listed, marked expired).
+NOTIFICATION_UNREAD_DAYS = env_int("NOTIFICATION_UNREAD_DAYS", 30, minimum=1)
 
 from celery.schedules import crontab  # noqa: E402
 
