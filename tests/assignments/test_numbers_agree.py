@@ -62,3 +62,24 @@ def test_shares_and_evidence_waiting_for_review_have_distinct_words(client, worl
     assert "材料待审核" in dashboard
     # "待审核" alone never labels shares.
     assert not re.search(r"(?<![务料])待审核 <span", home)
+
+
+def test_the_trend_ends_at_the_accepted_evidence_tile(client, world):
+    import datetime
+
+    from django.utils import timezone
+
+    from assessment.models import DailySnapshot
+
+    # Yesterday's snapshot said 117 (the old demo history); today nothing is accepted.
+    DailySnapshot.objects.create(
+        campaign=world.campaign,
+        day=timezone.localdate() - datetime.timedelta(days=1),
+        evidence_accepted=117,
+        evidence_total=150,
+    )
+    client.force_login(world.office_admin)
+    context = client.get(reverse("assessment:dashboard")).context
+    rows = context["trend"]["rows"]
+    assert rows[-1]["day"] == timezone.localdate()
+    assert rows[-1]["evidence_accepted"] == context["evidence"]["accepted"] == 0
