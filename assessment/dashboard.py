@@ -105,13 +105,20 @@ def _county_figures(*, campaign, today):
         )
     )
 
+    # The trend ends at today's live figures, which the tile beside it shows: the daily snapshot
+    # is taken late in the evening, and a trend that stops at yesterday's (or the demo's) value
+    # disagreed with the tile (issue 21).
+    evidence = evidence_counts(Evidence.objects.filter(campaign=campaign))
+    trend = [r for r in trend if r["day"] != today]
+    trend.append({"day": today, "evidence_accepted": evidence["accepted"], "evidence_total": sum(evidence.values())})
+
     tasks, alist = reverse("assignments:list"), reverse("assessment:list")
     for row in level1:
         row["link"] = f"{alist}?level1={row['id']}"
     for row in per_unit:
         row["link"] = f"{tasks}?unit={row['unit_id']}"
     return {
-        "evidence": evidence_counts(Evidence.objects.filter(campaign=campaign)),
+        "evidence": evidence,
         "shares": shares.aggregate(
             total=Count("id"),
             accepted=Count("id", filter=Q(status=S.ACCEPTED)),

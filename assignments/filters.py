@@ -43,6 +43,14 @@ class AssignmentFilter(django_filters.FilterSet):
         widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("Not yet"))]),
     )
 
+    # Not finished (not started, in progress, returned): what the board counts as open, so its
+    # "all N open items" link opens exactly N.
+    open = django_filters.BooleanFilter(
+        method="filter_open",
+        label=_("Open only"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes"))]),
+    )
+
     class Meta:
         model = Assignment
         fields = []
@@ -62,6 +70,9 @@ class AssignmentFilter(django_filters.FilterSet):
             | Q(unit__name__icontains=value)
             | Q(unit__short_name__icontains=value)
         )
+
+    def filter_open(self, queryset, name, value):
+        return queryset.filter(status__in=Assignment.OPEN_STATUSES) if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         if value:

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign
@@ -6,6 +7,7 @@ from core.forms import BootstrapForm, TableUploadForm
 from org.models import Unit
 
 from .models import Assignment
+from .services import circular_doc_number_clean
 
 
 class AssignmentImportForm(TableUploadForm):
@@ -84,5 +86,44 @@ class BulkActionForm(DeadlineForm):
 
 
 class CircularForm(BootstrapForm):
+    """A formal notice: which units it names (the board's candidates, red ones ticked by the
+    view), its 文号, issuing body, date and text. The service checks every value again."""
+
+    units = forms.MultipleChoiceField(
+        label=_("Units to name"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one unit to name in the notice."),
+            "invalid_choice": _("A chosen unit has no overdue or returned work and cannot be named."),
+        },
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(label=_("Text"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    doc_number = forms.CharField(label=_("Document number"), max_length=50)
+    issuer = forms.CharField(label=_("Issuing body"), max_length=100)
+    issued_on = forms.DateField(
+        label=_("Date of issue"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Printed before the units' summaries: why the notice is issued and what the units must do."),
+    )
+
+    def __init__(self, *args, candidates=(), example_number="", **kwargs):
+        super().__init__(*args, **kwargs)
+        if example_number:
+            self.fields["doc_number"].help_text = _("For example %(example)s.") % {"example": example_number}
+        self.candidates = list(candidates)
+        self.fields["units"].choices = [(str(r["unit"].pk), r["unit"].name) for r in self.candidates]
+
+    def clean(self):
+        # The service's own rule, shown beside the field (the service checks it again).
+        data = super().clean()
+        if data.get("doc_number") and data.get("issued_on"):
+            try:
+                data["doc_number"] = circular_doc_number_clean(data["doc_number"], issued_on=data["issued_on"])
+            except ValidationError as exc:
+                self.add_error("doc_number", exc)
+        return data

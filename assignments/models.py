@@ -176,9 +176,16 @@ class Circular(BaseModel):
         "campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="circulars"
     )
     title = models.CharField(_("title"), max_length=200)
+    # 文号, e.g. 县法办〔2026〕3号 (blank only on notices issued before it was asked for).
+    doc_number = models.CharField(_("document number"), max_length=50, blank=True)
+    # 发文机关: the body whose name heads the notice in red and signs it.
+    issuer = models.CharField(_("issuing body"), max_length=100, blank=True)
+    # 成文日期: the date the notice bears (as_of is the date its figures were taken).
+    issued_on = models.DateField(_("date of issue"), null=True, blank=True)
     body = models.TextField(_("text"), max_length=5000, blank=True)
     as_of = models.DateField(_("as of"))
-    # A snapshot: later progress must not rewrite what was announced.
+    # A snapshot: later progress must not rewrite what was announced. One entry per named
+    # unit: its counts and its worst few items (the record, not every overdue item).
     entries = models.JSONField(_("units listed"), default=list)
     issued_by = models.ForeignKey(
         "core.User", verbose_name=_("issued by"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -188,6 +195,14 @@ class Circular(BaseModel):
         verbose_name = _("formal notice")
         verbose_name_plural = _("formal notices")
         ordering = ["-created_at"]
+        constraints = [
+            # One document number names one notice of a campaign (a second 3号 is a mistake).
+            models.UniqueConstraint(
+                fields=["campaign", "doc_number"],
+                condition=~models.Q(doc_number=""),
+                name="circular_doc_number_unique",
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -198,3 +213,9 @@ class Circular(BaseModel):
 
     def get_absolute_url(self):
         return reverse("assignments:circular", args=[self.pk])
+
+
+def reminder_topic(assignment):
+    """The topic of a share's deadline reminders: a new reminder or a new deadline supersedes
+    the unread ones before it (core.notifications)."""
+    return f"deadline:{assignment.pk}"

@@ -21,7 +21,7 @@ from core.figures_cache import dashboard_touch
 from core.notifications import notify
 from org.selectors import office_people, unit_people
 
-from .models import Assignment, ReminderLog
+from .models import Assignment, ReminderLog, reminder_topic
 from .services import share_repr
 
 K = ReminderLog.Kind
@@ -160,7 +160,8 @@ def _send(a, kind, today):
             "deadline": a.deadline
         }
         recipients = unit_people(a.unit)
-    return Sent(kind, a, notify(recipients, title=title, body=body, link=link))
+    # One live reminder per share: today's supersedes yesterday's unread one.
+    return Sent(kind, a, notify(recipients, title=title, body=body, link=link, topic=reminder_topic(a)))
 
 
 def reminders_manual(*, assignments, by):
@@ -173,6 +174,7 @@ def reminders_manual(*, assignments, by):
             title=_("Reminder from the office: %(task)s") % {"task": f"{a.indicator.code} {a.indicator.title[:40]}"},
             body=_("Deadline: %(deadline)s. Please upload the evidence and submit the task.") % {"deadline": deadline},
             link=a.get_absolute_url(),
+            topic=reminder_topic(a),
         )
         # Who was reminded of what, and when, is part of holding units to account.
         audit_record(

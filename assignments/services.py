@@ -1,5 +1,6 @@
 """Dividing the work: which unit leads and which cooperate on each level-3 indicator."""
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -12,14 +13,15 @@ from django.utils.translation import ngettext
 from core import tables
 from core.audit import audit_record, changed
 from core.figures_cache import dashboard_touch
-from core.notifications import notify
+from core.ids import is_uuid
+from core.notifications import notifications_supersede, notify
 from core.tables import ImportRejected
 from indicators.models import Indicator
 from org import permissions
 from org.models import Membership, Unit
 from org.selectors import unit_people
 
-from .models import Assignment, AssignmentEvent, Circular
+from .models import Assignment, AssignmentEvent, Circular, reminder_topic
 from .selectors import accountability_board
 
 # Tables join unit names with the enumeration comma, commas, semicolons, slashes,
@@ -135,6 +137,8 @@ def assignment_set_for_indicator(*, campaign, indicator, lead, cooperating, dead
                 )
             )
         elif (a.role, a.deadline, a.ongoing) != (role, deadline, ongoing):
+            if (a.deadline, a.ongoing) != (deadline, ongoing):
+                notifications_supersede(topic=reminder_topic(a))
             a.role, a.deadline, a.ongoing = role, deadline, ongoing
             a.save(update_fields=["role", "deadline", "ongoing", "updated_at"])
     Assignment.objects.bulk_create(to_create)
@@ -607,9 +611,11 @@ def assignment_change_deadline(*, assignments, deadline=None, ongoing=False, by)
         a.deadline, a.ongoing = (None, True) if ongoing else (deadline, False)
         after = {"deadline": str(a.deadline or ""), "ongoing": a.ongoing}
         if before != after:
-            # A new deadline starts a new reminder cycle, and lifts an escalation.
+            # A new deadline starts a new reminder cycle, and lifts an escalation; the
+            # reminders of the old one are no longer true.
             a.escalated_at = None
             a.save(update_fields=["deadline", "ongoing", "escalated_at", "updated_at"])
+            notifications_supersede(topic=reminder_topic(a))
             dashboard_touch(a.campaign_id)
             audit_record(
                 actor=by, verb="updated", obj=a, object_repr=share_repr(a), before=before, after=after, unit=a.unit
@@ -693,44 +699,160 @@ def assignment_remove(*, assignment, by):
     assignment.delete()
 
 
-@transaction.atomic
-def circular_issue(*, campaign, title, body, by, today):
-    """Issue a formal notice (通报) listing the units with overdue shares as of today;
-    the list is a snapshot and every listed unit's people are told."""
+# How many items a notice names per unit: the worst ones (longest overdue). The full list is
+# the board's and the task list's job; a notice read at a meeting names the few that matter.
+CIRCULAR_WORST_ITEMS = 3
 
-    entries = []
-    for row in accountability_board(campaign=campaign, today=today):
-        if not row["overdue"]:
-            continue
-        entries.append(
-            {
-                "unit_code": row["unit"].code,
-                "unit": row["unit"].name,
-                "overdue": row["overdue"],
-                "escalated": row["escalated"],
-                "items": [
-                    {
-                        "code": i["code"],
-                        "title": i["title"],
-                        "deadline": str(i["deadline"]),
-                        "days_overdue": i["days_overdue"],
-                    }
-                    for i in row["items"]
-                    if i["days_overdue"]
-                ],
-            }
+# 文号: 机关代字〔年份〕序号号, e.g. 县法办〔2026〕3号. Brackets typed as [] () （） 【】 are
+# taken for the 六角括号 the standard (GB/T 9704) asks for.
+_DOC_NUMBER = re.compile(r"^(?P<code>[^\s〔〕\[\]()（）【】<>]{1,20})〔(?P<year>\d{4})〕(?P<serial>[1-9]\d{0,3})号$")
+_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "(": "〔", ")": "〕", "（": "〔", "）": "〕", "【": "〔", "】": "〕"})
+
+
+def circular_doc_number_example(issued_on, code="县法办", serial=1):
+    return f"{code}〔{issued_on.year}〕{serial}号"
+
+
+def circular_doc_number_next(*, campaign, issued_on):
+    """A suggestion for the next notice: the last one's code and serial + 1 in the same year."""
+    for number in (
+        Circular.objects.filter(campaign=campaign).exclude(doc_number="").values_list("doc_number", flat=True)
+    ):
+        match = _DOC_NUMBER.match(number)
+        if match and int(match["year"]) == issued_on.year:
+            return circular_doc_number_example(issued_on, match["code"], int(match["serial"]) + 1)
+        if match:
+            return circular_doc_number_example(issued_on, match["code"])
+    return ""
+
+
+def circular_doc_number_clean(value, *, issued_on):
+    """The 文号 in its standard form, or a ValidationError that shows the expected shape."""
+    value = (value or "").strip().replace(" ", "").translate(_BRACKETS)
+    match = _DOC_NUMBER.match(value)
+    if not match:
+        raise ValidationError(
+            _(
+                "The document number should read like %(example)s: the issuing body's code, "
+                "the year in brackets, then the serial number."
+            )
+            % {"example": circular_doc_number_example(issued_on)}
         )
-    if not entries:
-        raise ValidationError(_("No unit is overdue: there is nothing to announce."))
+    if abs(int(match["year"]) - issued_on.year) > 1:
+        raise ValidationError(
+            _("The year in the document number (%(year)s) does not match the date of issue (%(date)s).")
+            % {"year": match["year"], "date": issued_on.isoformat()}
+        )
+    return value
+
+
+def circular_candidates(*, campaign, today):
+    """The units a notice may name: those with overdue, returned or escalated work, in the
+    board's order (red first). Each row: the board's row."""
+    return [
+        row
+        for row in accountability_board(campaign=campaign, today=today)
+        if row["overdue"] or row["returned"] or row["escalated"]
+    ]
+
+
+def circular_form_initial(*, campaign, candidates, today):
+    """What the form starts from: the red units ticked, the next 文号, the office as issuer."""
+    office = Unit.objects.filter(kind=Unit.Kind.OFFICE).order_by("code").first()
+    return {
+        "units": [str(r["unit"].pk) for r in candidates if r["rating"] == "red"],
+        "title": _("Circular on overdue tasks as of %(date)s") % {"date": today},
+        "doc_number": circular_doc_number_next(campaign=campaign, issued_on=today),
+        "issuer": office.name if office else "",
+        "issued_on": today,
+    }
+
+
+def _circular_entry(row):
+    open_items = sorted(row["items"], key=lambda i: (-i["days_overdue"], i["deadline"] or datetime.date.max, i["code"]))
+    worst = [
+        {
+            "code": i["code"],
+            "title": i["title"],
+            "status": i["status"],
+            "deadline": str(i["deadline"]) if i["deadline"] else "",
+            "days_overdue": i["days_overdue"],
+        }
+        for i in open_items
+        if i["days_overdue"] or i["status"] == Assignment.Status.RETURNED
+    ][:CIRCULAR_WORST_ITEMS]
+    return {
+        "unit_code": row["unit"].code,
+        "unit": row["unit"].name,
+        "rating": row["rating"],
+        "open": row["open"],
+        "overdue": row["overdue"],
+        "returned": row["returned"],
+        "escalated": row["escalated"],
+        "max_days_overdue": max((i["days_overdue"] for i in row["items"]), default=0),
+        "items": worst,
+    }
+
+
+@transaction.atomic
+def circular_issue(*, campaign, unit_ids, title, doc_number, issuer, issued_on, body, by, today):
+    """Issue a formal notice (通报) naming the chosen units, each with its counts and its worst
+    few items as of today (a snapshot); every named unit's people are told. Returns the notice
+    and the names of named units nobody could be told about (no account yet)."""
+
+    title = (title or "").strip()
+    issuer = (issuer or "").strip()
+    if not title:
+        raise ValidationError(_("Give the notice a title."))
+    if not issuer:
+        raise ValidationError(_("Name the issuing body."))
+    if issued_on > today:
+        raise ValidationError(_("The date of issue cannot be later than today."))
+    doc_number = circular_doc_number_clean(doc_number, issued_on=issued_on)
+    if Circular.objects.filter(campaign=campaign, doc_number=doc_number).exists():
+        raise ValidationError(
+            _("Document number %(number)s is already used by another notice.") % {"number": doc_number}
+        )
+    wanted = {str(u) for u in unit_ids}
+    if not wanted:
+        raise ValidationError(_("Choose at least one unit to name in the notice."))
+    rows = {str(row["unit"].pk): row for row in circular_candidates(campaign=campaign, today=today)}
+    stray = wanted - set(rows)
+    if stray:
+        names = list(Unit.objects.filter(pk__in=[u for u in stray if is_uuid(u)]).values_list("name", flat=True))
+        raise ValidationError(
+            _("These units have no overdue or returned work and cannot be named: %(units)s.")
+            % {"units": "、".join(names) or _("(unknown units)")}
+        )
+    # The board's order: the worst first.
+    entries = [_circular_entry(row) for key, row in rows.items() if key in wanted]
     circular = Circular.objects.create(
-        campaign=campaign, title=title[:200], body=body[:5000], as_of=today, entries=entries, issued_by=by
+        campaign=campaign,
+        title=title[:200],
+        doc_number=doc_number,
+        issuer=issuer[:100],
+        issued_on=issued_on,
+        body=(body or "")[:5000],
+        as_of=today,
+        entries=entries,
+        issued_by=by,
     )
-    audit_record(actor=by, verb="circular_issued", obj=circular, after={"units": [e["unit_code"] for e in entries]})
-    for unit in Unit.objects.filter(code__in=[e["unit_code"] for e in entries]):
+    audit_record(
+        actor=by,
+        verb="circular_issued",
+        obj=circular,
+        after={"doc_number": doc_number, "units": [e["unit_code"] for e in entries]},
+    )
+    untold = []
+    for unit in Unit.objects.filter(code__in=[e["unit_code"] for e in entries]).order_by("code"):
+        people = unit_people(unit)
+        if not people:
+            untold.append(unit.name)
+            continue
         notify(
-            unit_people(unit),
+            people,
             title=_("Formal notice: %(title)s") % {"title": circular.title},
-            body=body,
+            body=doc_number,
             link=circular.get_absolute_url(),
         )
-    return circular
+    return circular, untold

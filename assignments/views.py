@@ -11,13 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaign.models import Campaign
 from campaign.selectors import campaign_current
-from core.downloads import table_response
+from core.downloads import pdf_response, table_response
 from core.tables import ImportRejected, TableError, export_table, neutralised, read_table
 from core.uploads import stash_confirm, stash_upload
 from indicators.models import Framework
 from indicators.selectors import framework_level_counts
 from org import permissions
 
+from .circular_document import circular_context, circular_filename, circular_pdf_bytes
 from .filters import AssignmentFilter
 from .forms import (
     AssignmentExportForm,
@@ -52,6 +53,9 @@ from .services import (
     assignment_remove,
     assignment_sign_off,
     assignment_transition,
+    circular_candidates,
+    circular_doc_number_example,
+    circular_form_initial,
     circular_issue,
 )
 
@@ -331,48 +335,85 @@ def board(request):
         "campaign": campaign,
         "rows": rows,
         "today": today,
-        "circular_form": CircularForm(
-            initial={"title": _("Circular on overdue tasks as of %(date)s") % {"date": today}}
-        ),
     }
     return render(request, "assignments/board.html", context)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def circulars(request):
-    """Formal notices (通报): the record, and issuing a new one from the board."""
+    """Formal notices (通报): the record."""
     permissions.require_global(request.user, permissions.MANAGE_ASSIGNMENTS)
     campaign = campaign_current()
-    if request.method == "POST":
-        form = CircularForm(request.POST)
-        if form.is_valid() and campaign is not None:
-            try:
-                circular = circular_issue(
-                    campaign=campaign,
-                    title=form.cleaned_data["title"],
-                    body=form.cleaned_data["body"],
-                    by=request.user,
-                    today=timezone.localdate(),
-                )
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-                return redirect("assignments:board")
-            return redirect(circular)
-        messages.error(request, _("Give the notice a title."))
-        return redirect("assignments:board")
     items = Circular.objects.filter(campaign=campaign).select_related("issued_by") if campaign else []
     return render(request, "assignments/circular_list.html", {"circulars": items, "campaign": campaign})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def circular_new(request):
+    """Draft and issue a formal notice: the units to name (the board's red ones ticked), 文号,
+    issuing body, date and text."""
+    permissions.require_global(request.user, permissions.MANAGE_ASSIGNMENTS)
+    campaign = campaign_current()
+    if campaign is None:
+        raise Http404
+    today = timezone.localdate()
+    candidates = circular_candidates(campaign=campaign, today=today)
+    form = CircularForm(
+        request.POST or None,
+        candidates=candidates,
+        example_number=circular_doc_number_example(today),
+        initial=circular_form_initial(campaign=campaign, candidates=candidates, today=today),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice, untold = circular_issue(
+                campaign=campaign,
+                unit_ids=form.cleaned_data.pop("units"),
+                by=request.user,
+                today=today,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if untold:
+                # Name a few; a county where most units have no accounts yet gets a count, not a wall.
+                shown = "、".join(untold[:5])
+                if len(untold) > 5:
+                    shown = _("%(units)s and %(n)s more") % {"units": shown, "n": len(untold) - 5}
+                messages.warning(
+                    request, _("Nobody could be told in these units (no account yet): %(units)s.") % {"units": shown}
+                )
+            return redirect(notice)
+    chosen = set(form["units"].value() or [])
+    return render(
+        request,
+        "assignments/circular_new.html",
+        {"campaign": campaign, "form": form, "candidates": candidates, "chosen": chosen, "today": today},
+    )
+
+
+def _circular(request, pk):
+    return permissions.require_listed(
+        request.user, Circular.objects.select_related("campaign", "issued_by"), permissions.MANAGE_ASSIGNMENTS, pk=pk
+    )
 
 
 @login_required
 @require_GET
 def circular(request, pk):
     """A formal notice, printable. Office members see all; a listed unit's people see it too."""
-    notice = permissions.require_listed(
-        request.user, Circular.objects.select_related("campaign", "issued_by"), permissions.MANAGE_ASSIGNMENTS, pk=pk
-    )
-    return render(request, "assignments/circular.html", {"notice": notice})
+    return render(request, "assignments/circular.html", circular_context(_circular(request, pk)))
+
+
+@login_required
+@require_GET
+def circular_pdf(request, pk):
+    """The notice as an A4 PDF (WeasyPrint), for filing and sending: the same document as the page."""
+    notice = _circular(request, pk)
+    return pdf_response(circular_pdf_bytes(notice), filename=circular_filename(notice))
 
 
 @login_required

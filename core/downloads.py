@@ -61,3 +61,12 @@ def table_response(data, stem, fmt="xlsx"):
     response = HttpResponse(data, content_type=TABLE_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(True, f"{stem}-{timezone.localdate():%Y%m%d}.{fmt}")
     return response
+
+
+def pdf_response(data, filename, *, attachment=True):
+    """PDF bytes built by a view as a download (or shown inline), named for RFC 5987."""
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(attachment, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response._csp_exempt = True  # browsers refuse to show a sandboxed PDF (see file_response)
+    return response

@@ -121,3 +121,28 @@ class AccountSecurityMiddleware:
             name = "core:otp_verify" if need == "verify" else "core:otp_setup"
             return redirect(f"{reverse(name)}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+class ProductErrorPagesMiddleware:
+    """With DEBUG on (`make run`), Django answers a missing page or a fault with its English
+    debug page listing every URL pattern. A county user trying the demo should meet the
+    product's own pages: this swaps them in. The traceback still goes to the console
+    (django.request logs it before the response reaches here). Only the embedded local
+    settings install it; DJANGO_DEBUG_PAGES=1 keeps Django's pages for a developer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.views.defaults import page_not_found
+
+        from .views import server_error
+
+        response = self.get_response(request)
+        if not settings.DEBUG or not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        if response.status_code == 404:
+            return page_not_found(request, exception=None)
+        if response.status_code == 500:
+            return server_error(request)
+        return response

@@ -332,6 +332,10 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     # Set when its e-mail was handed to the mail server (claimed first: never sent twice).
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # What the message is about, e.g. "deadline:<share id>": a newer message on the same topic,
+    # or a change that makes it untrue (a new deadline), supersedes the unread ones before it.
+    topic = models.CharField(_("topic"), max_length=100, blank=True)
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -340,6 +344,8 @@ class Notification(models.Model):
         indexes = [
             # The unread badge on every page: one user's unread messages.
             models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            # Superseding: the unread messages on one topic.
+            models.Index(fields=["topic", "read_at"], name="notification_topic_idx", condition=~models.Q(topic="")),
         ]
 
     def __str__(self):

@@ -5,6 +5,7 @@ The e-mails go through the outbox: written with the change that caused them, sen
 worker after the commit (so a rolled-back change sends nothing, a slow or absent mail
 server never holds up the page, and a broker outage only delays them)."""
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -17,16 +18,41 @@ from .outbox import send_later
 logger = logging.getLogger(__name__)
 
 
-def notify(users, *, title, body="", link=""):
-    """Create one notification per distinct active user and e-mail them. Returns the count."""
+def notify(users, *, title, body="", link="", topic=""):
+    """Create one notification per distinct active user and e-mail them. Returns the count.
+    With a topic, the recipients' unread messages on it before this one are superseded: one
+    live reminder per share, not one per day."""
     recipients = {u.pk: u for u in users if u.is_active}.values()
+    if topic and recipients:
+        notifications_supersede(topic=topic, recipients=[u.pk for u in recipients])
     created = Notification.objects.bulk_create(
-        [Notification(recipient=u, title=title[:200], body=body, link=link[:300]) for u in recipients]
+        [
+            Notification(recipient=u, title=title[:200], body=body, link=link[:300], topic=topic[:100])
+            for u in recipients
+        ]
     )
     for note in created:
         if note.recipient.email:
             send_later("core.email_notification", note.pk)
     return len(recipients)
+
+
+def notifications_supersede(*, topic, recipients=None):
+    """Mark the unread messages on `topic` superseded (e.g. a share's deadline changed: its
+    reminders no longer tell the truth). They stay in the list, out of the badge."""
+    items = Notification.objects.filter(topic=topic, read_at__isnull=True, superseded_at__isnull=True)
+    if recipients is not None:
+        items = items.filter(recipient__in=recipients)
+    return items.update(superseded_at=timezone.now())
+
+
+def notifications_live(user):
+    """A user's messages the badge counts: unread, not superseded, not older than
+    NOTIFICATION_UNREAD_DAYS (a reminder of three months ago is not news)."""
+    cutoff = timezone.now() - datetime.timedelta(days=settings.NOTIFICATION_UNREAD_DAYS)
+    return Notification.objects.filter(
+        recipient=user, read_at__isnull=True, superseded_at__isnull=True, created_at__gte=cutoff
+    )
 
 
 def notification_email(notification_id):
@@ -48,4 +74,4 @@ def notification_email(notification_id):
 
 
 def notification_unread_count(user):
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return notifications_live(user).count()

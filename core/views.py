@@ -26,6 +26,7 @@ from .audit import audit_record
 from .forms import LimitedPasswordChangeForm, LoginForm, OTPTokenForm
 from .health import health_status
 from .models import Notification
+from .notifications import notifications_live
 
 
 @require_GET
@@ -44,7 +45,9 @@ def notification_list(request):
     """The user's own messages, newest first."""
     items = Notification.objects.filter(recipient=request.user)
     page = Paginator(items, 30).get_page(request.GET.get("page"))
-    return render(request, "core/notifications.html", {"page": page})
+    # Which of this page's messages the badge counts (unread, not superseded, not expired).
+    live_ids = set(notifications_live(request.user).filter(pk__in=[n.pk for n in page]).values_list("pk", flat=True))
+    return render(request, "core/notifications.html", {"page": page, "live_ids": live_ids})
 
 
 @login_required

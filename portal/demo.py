@@ -15,7 +15,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from assessment.models import Assessment, DailySnapshot
-from assessment.services import assessment_save
+from assessment.services import assessment_save, snapshot_take
 from assignments.models import Assignment
 from assignments.services import UnitDirectory, assignment_set_for_indicator, assignment_transition
 from campaign.models import Campaign, CampaignStageEvent
@@ -284,11 +284,21 @@ def load_assessments(campaign, today):
                 "deadline": today + datetime.timedelta(days=n % 20 - 5),
             }
         assessment_save(campaign=campaign, indicator=indicator, by=office, rectification=rect, **values)
+    # Thirty days of history that climb to where the county stands today (its real figures),
+    # so the trend, the tiles and the lists tell one story (issue 21: it used to climb to 117
+    # accepted beside a tile of 4).
+    now = snapshot_take(campaign=campaign, day=today)
     for back in range(30, 0, -1):
-        DailySnapshot.objects.get_or_create(
+        share = (30 - back) / 30
+        DailySnapshot.objects.update_or_create(
             campaign=campaign,
             day=today - datetime.timedelta(days=back),
-            defaults={"evidence_accepted": max(0, 40 - back) * 3, "evidence_total": max(0, 40 - back) * 4},
+            defaults={
+                "evidence_accepted": int(now.evidence_accepted * share),
+                "evidence_total": int(now.evidence_total * share),
+                "shares_accepted": int(now.shares_accepted * share),
+                "indicators_met": int(now.indicators_met * share),
+            },
         )
 
 

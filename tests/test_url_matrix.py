@@ -71,9 +71,18 @@ EXPECTED = {
         "/assignments/circulars/",
         {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403},
     ),
+    "assignments:circular_new": (
+        "/assignments/circulars/new/",
+        {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403},
+    ),
     "assignments:circular": (
         lambda w: _circular(w).get_absolute_url(),
         # Unit A is listed (it has an overdue share); unit B and the others are not.
+        {"anonymous": LOGIN, "liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404, "*": 200},
+    ),
+    "assignments:circular_pdf": (
+        lambda w: f"{_circular(w).get_absolute_url()}pdf/",
+        # The same document as the page, so the same people.
         {"anonymous": LOGIN, "liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404, "*": 200},
     ),
     "assignments:detail": (
@@ -337,6 +346,19 @@ def _circular(w):
         as_of=datetime.date.today(),
         entries=[{"unit_code": w.unit_a.code, "unit": w.unit_a.name, "overdue": 1, "items": []}],
     )
+
+
+def _circular_form(w):
+    import datetime
+
+    today = datetime.date.today()
+    return {
+        "units": [str(w.unit_a.pk)],
+        "title": "关于逾期任务的通报",
+        "doc_number": f"县法办〔{today.year}〕1号",
+        "issuer": "县委全面依法治县委员会办公室",
+        "issued_on": today.isoformat(),
+    }
 
 
 # The admin site carries its own is_staff checks; only IT (superuser) gets in.
@@ -638,7 +660,7 @@ POSTS = {
         OFFICE_POST,
         True,
     ),
-    "assignments:circulars": ("/assignments/circulars/", {"title": "关于逾期任务的通报"}, OFFICE_POST, True),
+    "assignments:circular_new": ("/assignments/circulars/new/", lambda w, c: _circular_form(w), OFFICE_POST, True),
     "assignments:move": (
         lambda w: f"/assignments/{w.shares.a_overdue.pk}/move/",
         {"to_status": "submitted"},

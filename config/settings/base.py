@@ -148,8 +148,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web process and the worker write to the same file: wait for the lock
-    # rather than failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # rather than failing at once. A deferred transaction that reads and then writes
+    # (update_or_create, select_for_update) cannot wait: SQLite answers "database is
+    # locked" at once to avoid a deadlock, which lost beat entries at the first start
+    # (issue 21). IMMEDIATE takes the write lock at BEGIN, where the timeout applies.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth ---------------------------------------------------------------------
@@ -443,6 +446,8 @@ REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 60, minimum=1)
 PACKAGE_VOLUME_MB = env_int("PACKAGE_VOLUME_MB", 0, minimum=0)
 # Days overdue after which a share is escalated to the office (督办).
 ESCALATION_DAYS = env_int("ESCALATION_DAYS", 7, minimum=1)
+# Unread messages older than this many days leave the badge (still listed, marked expired).
+NOTIFICATION_UNREAD_DAYS = env_int("NOTIFICATION_UNREAD_DAYS", 30, minimum=1)
 
 from celery.schedules import crontab  # noqa: E402
 

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from assignments.models import Assignment, Circular
+from assignments.models import Assignment
 from assignments.services import assignment_transition
 from core.models import AuditEvent, Notification
 from tests.factories import make_assignment
@@ -229,27 +229,6 @@ def test_board_ranks_units_and_rates_them(client, world):
         for c in next(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, max_row=2))
     ]
     assert first[2] == "红" and re.search(r"（.+，逾期\d+天）", first[6])
-
-
-def test_formal_notice_lists_overdue_units_and_tells_them(client, world):
-    client.force_login(world.office_admin)
-    response = client.post(
-        reverse("assignments:circulars"), {"title": "关于逾期任务的通报", "body": "请各单位抓紧整改。"}
-    )
-    notice = Circular.objects.get()
-    assert response.status_code == 302 and response["Location"] == notice.get_absolute_url()
-    assert [e["unit_code"] for e in notice.entries] == ["D16"]
-    assert Notification.objects.filter(recipient=world.liaison_a, title__contains="通报").exists()
-    assert not Notification.objects.filter(recipient=world.liaison_b).exists()
-    client.force_login(world.liaison_a)
-    assert "关于逾期任务的通报" in client.get(notice.get_absolute_url()).content.decode()
-
-
-def test_formal_notice_with_nothing_overdue_is_refused(client, world):
-    Assignment.objects.filter(pk=world.shares.a_overdue.pk).update(status=S.SUBMITTED)
-    client.force_login(world.office_admin)
-    response = client.post(reverse("assignments:circulars"), {"title": "x"}, follow=True)
-    assert "没有逾期单位" in response.content.decode() and not Circular.objects.exists()
 
 
 def test_messages_page_and_read(client, world):

@@ -119,3 +119,22 @@ def test_demo_report_texts_tell_each_section_whole():
     assert all(len(a.practice) >= 80 and "我县" in a.practice for items in told.values() for a in items)
     text = ReportText.objects.get()
     assert text.basic_facts and text.highlights and text.next_steps
+
+
+def test_the_demos_history_climbs_to_where_the_county_stands_today():
+    """Issue 21: the trend climbed to 117 accepted beside a tile of 4. The history ends at today's
+    real figures and never passes them."""
+    from django.utils import timezone
+
+    from assessment.models import DailySnapshot
+    from evidence.models import Evidence
+
+    call_command("load_demo")
+    campaign = Campaign.objects.get()
+    accepted = Evidence.objects.filter(Evidence.accepted_q(), campaign=campaign).count()
+    history = list(DailySnapshot.objects.filter(campaign=campaign).order_by("day"))
+    assert len(history) == 31 and history[-1].day == timezone.localdate()
+    assert history[-1].evidence_accepted == accepted
+    assert [h.evidence_accepted for h in history] == sorted(h.evidence_accepted for h in history)
+    shares = Assignment.objects.filter(campaign=campaign, status=Assignment.Status.ACCEPTED).count()
+    assert history[-1].shares_accepted == shares
