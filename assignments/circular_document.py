@@ -71,7 +71,7 @@ def circular_pdf_bytes(notice):
 
 # The table's columns (mm, 156 mm of text width, 5号 type): a number, a unit's name on one or
 # two lines, three counts as wide as their 3-character headings, and the chief items.
-DOCX_WIDTHS_MM = (12, 30, 15, 15, 15, 69)
+DOCX_WIDTHS_MM = (12, 35, 15, 15, 15, 64)
 
 
 def _items_text(entry):

@@ -346,14 +346,15 @@ def table(doc, header, rows, widths_mm, *, bold_last=False, center=(), nowrap=()
     t.autofit = False  # a fixed layout: the widths below hold whatever the text
     widths = [Mm(w) for w in widths_mm]
 
-    def fill(row, values, bold=False):
+    def fill(row, values, bold=False, is_header=False):
         for i, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             cell.width = widths[i]
             if i in nowrap:
                 cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
             p = cell.paragraphs[0]
             _set_style(doc, p, TABLE_STYLE)
-            if i in center or (bold and row is t.rows[0]):
+            # (`row is t.rows[0]` was always false: python-docx hands out a new proxy each time.)
+            if i in center or is_header:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             run = p.add_run(str(value))
             run.bold = bold
@@ -361,7 +362,7 @@ def table(doc, header, rows, widths_mm, *, bold_last=False, center=(), nowrap=()
                 run.font.size = size
 
     _repeat_header(t.rows[0])
-    fill(t.rows[0], header, bold=True)
+    fill(t.rows[0], header, bold=True, is_header=True)
     rows = list(rows)
     for n, values in enumerate(rows):
         row = t.add_row()

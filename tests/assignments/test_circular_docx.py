@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
@@ -75,6 +76,8 @@ def test_the_docx_reads_back_as_the_official_document(world):
     (table,) = doc.tables
     assert [c.text for c in table.rows[0].cells][:3] == ["序号", "单位", "未完成"]
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert {c.paragraphs[0].alignment for c in table.rows[0].cells} == {WD_ALIGN_PARAGRAPH.CENTER}
+    assert {r.font.size for c in table.rows[1].cells for r in c.paragraphs[0].runs} == {Pt(10.5)}  # 5号
     body_rows = table.rows[1:]
     assert [r.cells[1].text.splitlines()[0] for r in body_rows] == [world.unit_a.name]
     entry = notice.entries[0]
