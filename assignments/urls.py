@@ -14,6 +14,7 @@ urlpatterns = [
     path("assignments/circulars/new/", views.circular_new, name="circular_new"),
     path("assignments/circulars/<uuid:pk>/", views.circular, name="circular"),
     path("assignments/circulars/<uuid:pk>/pdf/", views.circular_pdf, name="circular_pdf"),
+    path("assignments/circulars/<uuid:pk>/docx/", views.circular_docx, name="circular_docx"),
     path("assignments/import/", views.import_upload, name="import"),
     path("assignments/import/confirm/", views.import_confirm, name="import_confirm"),
     path("assignments/export/", views.export, name="export"),

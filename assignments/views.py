@@ -11,14 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaign.models import Campaign
 from campaign.selectors import campaign_current
-from core.downloads import pdf_response, table_response
+from core.downloads import docx_response, pdf_response, table_response
 from core.tables import ImportRejected, TableError, export_table, neutralised, read_table
 from core.uploads import stash_confirm, stash_upload
 from indicators.models import Framework
 from indicators.selectors import framework_level_counts
 from org import permissions
 
-from .circular_document import circular_context, circular_filename, circular_pdf_bytes
+from .circular_document import circular_context, circular_docx_bytes, circular_filename, circular_pdf_bytes
 from .filters import AssignmentFilter
 from .forms import (
     AssignmentExportForm,
@@ -414,6 +414,15 @@ def circular_pdf(request, pk):
     """The notice as an A4 PDF (WeasyPrint), for filing and sending: the same document as the page."""
     notice = _circular(request, pk)
     return pdf_response(circular_pdf_bytes(notice), filename=circular_filename(notice))
+
+
+@login_required
+@require_GET
+def circular_docx(request, pk):
+    """The notice as an editable Word document (official layout) for the office to rework in
+    WPS or Word: the same document as the PDF, so the same people."""
+    notice = _circular(request, pk)
+    return docx_response(circular_docx_bytes(notice), filename=circular_filename(notice, "docx"))
 
 
 @login_required

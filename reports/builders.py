@@ -24,13 +24,12 @@ from assessment.models import Assessment, Rectification
 from assessment.resources import RectificationResource
 from assignments.models import Assignment
 from assignments.resources import AssignmentResource
-from core import tables
+from core import officedoc, tables
 from evidence.models import Evidence
 from evidence.resources import EvidenceResource
 from indicators.models import Indicator
 from org.models import Unit
 
-from . import officedoc
 from .models import ReportText
 
 PHOTOS_PER_INDICATOR = 4
@@ -188,7 +187,7 @@ def build_pdf(campaign, out, progress=_noop):
 
 # --- the editable report (DOCX) -----------------------------------------------------------
 # The same outline and the same Chinese wording as reports/report.html (the report is a
-# Chinese document whatever the interface language), laid out by reports.officedoc.
+# Chinese document whatever the interface language), laid out by core.officedoc.
 
 CENTER = officedoc.WD_ALIGN_PARAGRAPH.CENTER
 PHOTO_WIDTH_MM = 74  # two photos side by side on the 156 mm text width

@@ -27,6 +27,17 @@ def _jobs(campaign):
     return {kind: latest_job(campaign, kind) for kind in ReportJob.Kind.values}
 
 
+def _jobs_context(campaign):
+    """The job cards and whether the fragment polls: while any kind's job is queued or running
+    (every kind, so that a new one cannot be left out of the poll, as the DOCX once was)."""
+    jobs = _jobs(campaign)
+    return {
+        "jobs": jobs,
+        "kinds": ReportJob.Kind.choices,
+        "jobs_active": any(j is not None and j.status in ReportJob.ACTIVE for j in jobs.values()),
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def index(request):
@@ -41,8 +52,7 @@ def index(request):
     context = {
         "campaign": campaign,
         "form": form,
-        "jobs": _jobs(campaign),
-        "kinds": ReportJob.Kind.choices,
+        **_jobs_context(campaign),
         "submissions": submission_list_for(request.user).filter(campaign=campaign).select_related("submitted_by"),
         "can_submit": permissions.can(request.user, permissions.SUBMIT_TO_CITY),
     }
@@ -55,9 +65,7 @@ def jobs(request):
     """The jobs panel alone, polled by htmx while a job runs."""
     permissions.require_global(request.user, permissions.COMPILE_REPORTS)
     campaign = campaign_current_or_404()
-    return render(
-        request, "reports/_jobs.html", {"campaign": campaign, "jobs": _jobs(campaign), "kinds": ReportJob.Kind.choices}
-    )
+    return render(request, "reports/_jobs.html", {"campaign": campaign, **_jobs_context(campaign)})
 
 
 @login_required

@@ -85,6 +85,11 @@ EXPECTED = {
         # The same document as the page, so the same people.
         {"anonymous": LOGIN, "liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404, "*": 200},
     ),
+    "assignments:circular_docx": (
+        lambda w: f"{_circular(w).get_absolute_url()}docx/",
+        # The editable copy of the same document: the same people as the PDF.
+        {"anonymous": LOGIN, "liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404, "*": 200},
+    ),
     "assignments:detail": (
         lambda w: w.shares.a_overdue.get_absolute_url(),
         {"anonymous": LOGIN, "liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404, "*": 200},

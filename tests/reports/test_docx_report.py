@@ -14,9 +14,9 @@ from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from core import officedoc
 from evidence.models import Evidence
 from evidence.thumbnails import thumbnail_make
-from reports import officedoc
 from reports.models import ReportJob
 from reports.services import submission_verify
 from tests import office

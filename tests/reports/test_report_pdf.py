@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from assessment.models import Assessment
 from assessment.services import assessment_save
-from reports import officedoc
+from core import officedoc
 from tests.reports.test_reports import _run
 
 pytestmark = pytest.mark.django_db

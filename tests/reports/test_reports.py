@@ -286,6 +286,15 @@ def test_office_page_compiles_and_polls_while_running(client, county, django_cap
     assert "未知" in response.content.decode()
 
 
+@pytest.mark.parametrize("kind", ReportJob.Kind.values)
+def test_the_jobs_poll_while_a_job_of_any_kind_is_under_way(client, county, kind):
+    # The DOCX card was once left out of the condition: its job queued, the page never updated.
+    client.force_login(county.office_staff)
+    assert "hx-trigger" not in client.get(reverse("reports:jobs")).content.decode()
+    report_request(campaign=county.campaign, kind=kind, by=county.office_staff, enqueue=False)
+    assert 'hx-trigger="every 1s"' in client.get(reverse("reports:jobs")).content.decode()
+
+
 def test_compile_report_command_prints_the_path(county, tmp_path, capsys):
     out = tmp_path / "report.pdf"
     call_command("compile_report", "--campaign", county.campaign.slug, "--kind", "pdf", "-o", str(out))

@@ -1,10 +1,11 @@
 """Word documents in official-document layout (GB/T 9704 practice), for every document the
-office issues: the 自评报告 now, the 通报 and the 推荐函 next.
+office issues: the 自评报告 (reports), the 通报 (assignments), the 推荐函 next. Domain-free,
+so that it lives on the lowest floor and every app above may build its documents with it.
 
 python-docx writes and reads real .docx (styles, fields, tables, pictures) without an
 office suite; docxtpl would add Jinja templating on top, which a report built from a tree
 of indicators does not need. What an office may restyle lives in a template, not in code:
-reports/officedoc/template.docx holds the page (A4, margins 37/35/28/26 mm), the styles
+core/officedoc/template.docx holds the page (A4, margins 37/35/28/26 mm), the styles
 (Title 2号 方正小标宋简体; Normal 3号 仿宋_GB2312 at a fixed 28 pt; Heading 1 黑体,
 Heading 2 楷体_GB2312, Heading 3 仿宋_GB2312 bold; table text) and the footer "— n —".
 An office opens it in WPS or Word, changes a style, saves it, and every document follows.
@@ -13,7 +14,8 @@ that checks the committed copy still carries the official layout).
 
 The small API: `new_document()`, `title()`, `heading(level)`, `paragraph()`, `toc()`,
 `table()` (a header row repeated on every page), `image()`, `page_break()`,
-`page_number_footer()`.
+`page_number_footer()`; for a 公文 with a 版头: `red_header()` (the issuing body in red, the
+文号, the red rule) and `signature()` (the issuing body and the date at the end).
 """
 
 import io
@@ -37,6 +39,7 @@ SIZE_2 = Pt(22)  # 2号: the title
 SIZE_3 = Pt(16)  # 3号: body and headings
 SIZE_4 = Pt(14)  # 4号: page numbers
 SIZE_SMALL_4 = Pt(12)  # 小4号: table text
+SIZE_5 = Pt(10.5)  # 5号: a dense table (the 通报's list of units)
 LINE = Pt(28)  # the fixed line pitch: 22 lines of 28 characters on a page of 3号 text
 
 # The fonts as offices have them installed; WPS and Word read w:eastAsia for Chinese text
@@ -49,6 +52,8 @@ LATIN_FONT = "Times New Roman"
 FOOTER_FONT = "宋体"
 
 TABLE_STYLE = "Table Text"
+RED = RGBColor(0xD0, 0x00, 0x00)  # the 版头 and its rule: red as offices print it
+SIZE_HEADER = Pt(30)  # the issuing body's name in the 版头 (GB/T 9704: no wider than the text)
 
 
 def set_fonts(target, east_asia, latin=LATIN_FONT):
@@ -329,31 +334,35 @@ def _cant_split(row):
     trpr.append(OxmlElement("w:cantSplit"))
 
 
-def table(doc, header, rows, widths_mm, *, bold_last=False, center=(), nowrap=()):
+def table(doc, header, rows, widths_mm, *, bold_last=False, center=(), nowrap=(), size=None):
     """A grid table: `header` repeated at the top of every page it runs over, columns of the
     given widths (mm, a fixed layout: choose them so that a date or a two-character word
     fits), rows kept whole on a page. `center`: indexes of columns centred (figures);
-    `nowrap`: columns whose cells never wrap (dates)."""
+    `nowrap`: columns whose cells never wrap (dates); `size`: a type size other than the
+    table style's (小4号), e.g. SIZE_5 for a dense table."""
     t = doc.add_table(rows=1, cols=len(header))
     t.style = doc.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False  # a fixed layout: the widths below hold whatever the text
     widths = [Mm(w) for w in widths_mm]
 
-    def fill(row, values, bold=False):
+    def fill(row, values, bold=False, is_header=False):
         for i, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             cell.width = widths[i]
             if i in nowrap:
                 cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
             p = cell.paragraphs[0]
             _set_style(doc, p, TABLE_STYLE)
-            if i in center or (bold and row is t.rows[0]):
+            # (`row is t.rows[0]` was always false: python-docx hands out a new proxy each time.)
+            if i in center or is_header:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             run = p.add_run(str(value))
             run.bold = bold
+            if size is not None:
+                run.font.size = size
 
     _repeat_header(t.rows[0])
-    fill(t.rows[0], header, bold=True)
+    fill(t.rows[0], header, bold=True, is_header=True)
     rows = list(rows)
     for n, values in enumerate(rows):
         row = t.add_row()
@@ -392,3 +401,45 @@ def chinese_date(day, with_day=False):
     """二〇二六年十二月 (with_day: 二〇二六年十二月二日): the date as a cover or a seal line writes it."""
     text = "".join(_DIGITS[int(d)] for d in str(day.year)) + "年" + chinese_number(day.month) + "月"
     return text + chinese_number(day.day) + "日" if with_day else text
+
+
+def _bottom_border(paragraph, color=RED, eighths=12, space=1):
+    """A rule under a paragraph, across the text width: `eighths` of a point thick."""
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for attr, value in (("w:val", "single"), ("w:sz", str(eighths)), ("w:space", str(space)), ("w:color", str(color))):
+        bottom.set(qn(attr), value)
+    borders.append(bottom)
+    ppr.append(borders)
+
+
+def red_header(doc, issuer, number=""):
+    """The 版头 of a 公文: the issuing body's name centred in red 小标宋, the 文号 (if any)
+    centred below it, and the red rule across the page under both."""
+    head = _add_p(doc, "Title")
+    run = head.add_run(issuer)
+    set_fonts(run, TITLE_FONT)
+    run.font.size = SIZE_HEADER
+    run.font.color.rgb = RED
+    head.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    head.paragraph_format.space_after = Pt(18)
+    last = head
+    if number:
+        last = paragraph(doc, number, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    _bottom_border(last, space=8)
+    paragraph(doc)
+    return head
+
+
+def signature(doc, issuer, date_text):
+    """The 发文机关署名 and the 成文日期 at the end, to the right: the date four characters in
+    from the right margin, the issuing body's name centred over it (GB/T 9704 practice)."""
+    paragraph(doc)
+    lines = []
+    name_in = max(0.0, 4 + (len(date_text) - len(issuer)) / 2)
+    for text, chars_in in ((issuer, name_in), (date_text, 4)):
+        p = paragraph(doc, text, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+        p.paragraph_format.right_indent = Pt(SIZE_3.pt * chars_in)
+        lines.append(p)
+    return lines
