@@ -135,7 +135,8 @@ def circular_docx_bytes(notice):
             "office, and their principal leaders are to attend to it in person."
         ),
     )
-    officedoc.signature(doc, c["issuer"], officedoc.chinese_date(notice.issued_on or notice.created_at.date(), True))
+    # 成文日期 in Arabic numerals, as GB/T 9704-2012 (7.3.5.1) has it and as the PDF prints it.
+    officedoc.signature(doc, c["issuer"], c["date_text"])
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
