@@ -37,6 +37,8 @@ ALLOWED = {
         "UTF",
     ],
     *["Word", "Excel", "PowerPoint", "http", "https", "www", "KB", "MB", "GB"],
+    # authenticator apps named on the second-factor enrolment page
+    *["Microsoft", "Google", "Authenticator", "FreeOTP", "TOTP"],
     "English",  # the language switcher names each language in itself
 }
 ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
