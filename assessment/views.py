@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,8 @@ from .selectors import assessment_rows, assessment_suggestions, indicator_eviden
 from .services import FIELDS as ASSESSMENT_FIELDS
 from .services import assessment_save, rectification_close
 
+PER_PAGE = 50
+
 
 @login_required
 @require_GET
@@ -47,6 +50,8 @@ def assessment_list(request):
     context = {
         "campaign": campaign,
         "rows": rows,
+        # Fifty indicators a page, the filters kept in its links (core/_pagination.html).
+        "page": Paginator(rows, PER_PAGE).get_page(request.GET.get("page")),
         "eligibility": eligibility(campaign, assessments=assessments),
         "results": Assessment.Result.choices,
         "statuses": Assessment.Status.choices,

@@ -23,10 +23,13 @@ Model:
   scope without the right permission is a 403.
 """
 
+import contextlib
+
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import Http404
+from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from .models import Membership, Unit
@@ -141,7 +144,39 @@ def can(user, perm, obj=None):
     anchor = _anchor(obj)
     if perm.split(".", 1)[0] != anchor._meta.app_label:
         return False  # a right held county-wide only (e.g. campaign.manage_assignments): never per unit
-    return user.has_perm(perm, anchor)
+    return _checker(user).has_perm(perm, anchor)
+
+
+def _checker(user):
+    """guardian's per-object permission cache, kept on this user object (one request's): a page
+    that asks about the same unit several times (the share page's buttons, its moves) reads its
+    permissions once. guardian's backend behind user.has_perm() makes a new checker, so two
+    queries, on every call."""
+    checker = getattr(user, "_object_permission_checker", None)
+    if checker is None:
+        checker = user._object_permission_checker = ObjectPermissionChecker(user)
+    return checker
+
+
+def _forget(user):
+    """After a grant or a revoke: the next can() reads the permissions again."""
+    for name in ("_object_permission_checker", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        with contextlib.suppress(AttributeError):
+            delattr(user, name)
+
+
+def prefetch(user, objects):
+    """Read the user's guardian permissions on these rows' units (or the rows) in two queries
+    per model, for a list whose rows each ask can(): guardian's prefetch_perms."""
+    if not _active(user) or user.is_superuser:
+        return
+    by_model = {}
+    for obj in objects:
+        anchor = _anchor(obj)
+        by_model.setdefault(type(anchor), {})[anchor.pk] = anchor
+    checker = _checker(user)
+    for rows in by_model.values():
+        checker.prefetch_perms(list(rows.values()))
 
 
 def _queryset(queryset):
@@ -236,10 +271,12 @@ def require_manageable(person):
 
 def grant(user, perm, obj=None):
     assign_perm(perm, user, obj)
+    _forget(user)
 
 
 def revoke(user, perm, obj=None):
     remove_perm(perm, user, obj)
+    _forget(user)
 
 
 def grant_role(user, role, unit):
@@ -248,6 +285,7 @@ def grant_role(user, role, unit):
         user.groups.add(role_group(role))
     for perm in ROLE_UNIT_PERMISSIONS[role]:
         assign_perm(perm, user, unit)
+    _forget(user)
 
 
 def revoke_role(user, role, unit):
@@ -259,6 +297,7 @@ def revoke_role(user, role, unit):
     for perm in ROLE_UNIT_PERMISSIONS[role]:
         if perm not in still_needed:
             remove_perm(perm, user, unit)
+    _forget(user)
 
 
 def is_member(user):
