@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assignments.models import Assignment
+from campaign.selectors import campaign_current
 from core.audit import audit_record
 from core.downloads import file_response, immutable_file_response
 from core.ids import is_uuid
@@ -284,8 +285,16 @@ def _queue_url(raw):
     return reverse("evidence:queue") + (f"?{query}" if query else "")
 
 
-def _queue_items(user, raw):
+def _queue_base(user):
+    """What the queue lists: the current campaign's visible evidence (the dashboard's tiles and
+    the submission check count that campaign's, and link here: issue 21, a number equals its list)."""
     base = permissions.restrict(user, permissions.REVIEW_UNIT_WORK, Evidence.objects.visible())
+    campaign = campaign_current()
+    return base.filter(campaign=campaign) if campaign is not None else base
+
+
+def _queue_items(user, raw):
+    base = _queue_base(user)
     return ReviewQueueFilter(QueryDict(_queue_query(raw)), queryset=base).qs.order_by("created_at", "pk")
 
 
@@ -388,7 +397,7 @@ def thumbnail(request, pk):
 def queue(request):
     """The office's review queue: visible evidence waiting for review, oldest first."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    base = Evidence.objects.visible().select_related("assignment__unit", "assignment__indicator", "current_revision")
+    base = _queue_base(request.user).select_related("assignment__unit", "assignment__indicator", "current_revision")
     filtered = ReviewQueueFilter(request.GET, queryset=base)
     page = Paginator(filtered.qs.order_by("created_at"), 30).get_page(request.GET.get("page"))
     return render(request, "evidence/queue.html", {"filter": filtered, "page": page})
