@@ -72,6 +72,8 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["focus_areas"].help_text = _("e.g. %(example)s") % {"example": FOCUS_AREAS_EXAMPLE}
+        # A declared field loses the model's default as its initial value: a new campaign starts at 90 %.
+        self.fields["threshold"].initial = Campaign._meta.get_field("threshold").default
 
     def clean(self):
         data = super().clean()

@@ -23,6 +23,8 @@ def test_office_admin_creates_and_edits_a_campaign(client, world):
         "framework": world.campaign.framework.pk,
         "threshold": "90",
     }
+    new = client.get(reverse("campaign:create")).content.decode()
+    assert 'name="threshold" value="90"' in new  # a new campaign starts at 90 %
     response = client.post(reverse("campaign:create"), data)
     assert (
         "单项示范须填写项目名称" in response.content.decode()
