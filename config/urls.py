@@ -33,6 +33,7 @@ urlpatterns = [
     path("evidence/", include("evidence.urls")),
     path("inspection/", include("inspection.urls")),
     path("reports/", include("reports.urls")),
+    path("review/", include("review.urls")),
     path("", include("org.urls")),
     path("", include("core.urls")),
     path("", include("portal.urls")),

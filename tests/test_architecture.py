@@ -26,6 +26,7 @@ OUR_APPS = [
     "assessment",
     "inspection",
     "reports",
+    "review",
     "portal",
 ]
 VIEW_MODULES = sorted(p for app in OUR_APPS for p in (ROOT / app).glob("views.py"))

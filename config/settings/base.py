@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "assessment",
     "inspection",
     "reports",
+    "review",
     "portal",
 ]
 
