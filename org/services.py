@@ -21,7 +21,7 @@ from core.tables import ImportRejected
 from . import permissions
 from .models import Membership, Unit
 
-UNIT_FIELDS = ["code", "name", "short_name", "aliases", "kind", "category", "is_law_enforcement", "region", "note"]
+UNIT_FIELDS = ["code", "name", "short_name", "aliases", "kind", "category", "is_law_enforcement", "locality", "note"]
 
 
 @transaction.atomic
@@ -78,7 +78,7 @@ UNIT_HEADERS = {
     "category": ["category", "类别"],
     "law_enforcement": ["law_enforcement", "行政执法部门", "执法部门"],
     "aliases": ["aliases", "别名"],
-    "region": ["region", "区域"],
+    "locality": ["locality", "region", "区域", "地区"],
     "note": ["note", "备注"],
 }
 UNIT_KIND_WORDS = {
@@ -158,7 +158,7 @@ def units_from_grid(grid):
                 "category": cell("category")[:50],
                 "is_law_enforcement": flag in _TRUE_WORDS,
                 "aliases": [a for a in re.split(r"[、,，;；]+", cell("aliases")) if a],
-                "region": cell("region")[:100],
+                "locality": cell("locality")[:100],
                 "note": cell("note")[:255],
                 "_row": number,
             }
