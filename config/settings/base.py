@@ -248,6 +248,12 @@ OIDC_CREATE_USER = False
 OIDC_AUTHENTICATION_CALLBACK_URL = "core:sso_oidc_callback"
 LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
 OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+# Logging out ends the session at the provider too when it offers an end_session_endpoint (its
+# /.well-known/openid-configuration says): core.sso.oidc_logout_url sends the person there with
+# the ID token as hint, which is kept in the session for that (and only when there is an endpoint).
+OIDC_OP_END_SESSION_ENDPOINT = env.str("OIDC_OP_END_SESSION_ENDPOINT", default="")
+OIDC_STORE_ID_TOKEN = bool(OIDC_OP_END_SESSION_ENDPOINT)
+OIDC_OP_LOGOUT_URL_METHOD = "core.sso.oidc_logout_url"
 # CAS (django-cas-ng): e.g. https://ids.example.gov.cn/cas/
 CAS_SERVER_URL = env.str("CAS_SERVER_URL", default="")
 CAS_VERSION = env.str("CAS_VERSION", default="3")
