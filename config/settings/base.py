@@ -7,6 +7,7 @@ REDIS_URL switch to PostgreSQL and Redis (CI and production).
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -304,6 +305,16 @@ ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous users see no
 # style attributes of a few templates and htmx's indicator style.
 from csp.constants import NONE, SELF  # noqa: E402
 
+
+def _origin(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Logging out through CAS or the OpenID Connect provider submits our logout form, which answers
+# with a redirect to their logout page; browsers hold that redirect to form-action as well, so
+# without their origins here the logout button would do nothing.
+SSO_LOGOUT_ORIGINS = sorted({o for o in (_origin(CAS_SERVER_URL), _origin(OIDC_OP_END_SESSION_ENDPOINT)) if o})
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -312,7 +323,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "frame-src": [SELF],
         "frame-ancestors": [NONE],
-        "form-action": [SELF],
+        "form-action": [SELF, *SSO_LOGOUT_ORIGINS],
         "base-uri": [SELF],
         "object-src": [NONE],
     }
