@@ -133,7 +133,7 @@ def test_a_locked_out_account_cannot_sign_in_through_the_provider(page, live_ser
 
 
 def test_with_the_second_factor_on_the_provider_sign_in_still_asks_for_the_code(
-    page, live_server, demo, oidc_on, settings, shot
+    page, live_server, demo, oidc_on, settings
 ):
     settings.OTP_REQUIRED = True
     device = TOTPDevice.objects.create(user=User.objects.get(username="demo-office"), name="phone", confirmed=True)
