@@ -92,6 +92,7 @@ SECOND_STEP_PREFIXES = (
     "/accounts/two-factor/setup/",
     "/accounts/logout/",
     "/accounts/sso/cas/logout/",
+    "/accounts/sso/oidc/logout/",
     "/i18n/",
     "/static/",
     "/healthz",

@@ -122,21 +122,28 @@ def key_text(key):
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
-def _totp_matches(key, token):
-    # django-otp's own TOTP arithmetic, on a secret not yet saved as a device.
+def _totp_step(key, token):
+    """The time step whose code `token` is (django-otp's own TOTP arithmetic, on a secret not yet
+    saved as a device), or None."""
     token = token.strip().replace(" ", "")
-    return token.isdigit() and len(token) == 6 and TOTP(bytes.fromhex(key)).verify(int(token), tolerance=1)
+    if not (token.isdigit() and len(token) == 6):
+        return None
+    totp = TOTP(bytes.fromhex(key))
+    return totp.t() if totp.verify(int(token), tolerance=1) else None
 
 
 @transaction.atomic
 def otp_enrol(*, user, key, token, request=None):
     """Confirm a TOTP secret with a code from the phone: the person's devices are replaced by it
     and fresh recovery codes. Returns (device, codes) or None if the code is wrong."""
-    if not _totp_matches(key, token):
+    step = _totp_step(key, token)
+    if step is None:
         return None
     for device in devices_for_user(user, confirmed=None):
         device.delete()
-    device = TOTPDevice.objects.create(user=user, key=key, name=settings.OTP_TOTP_ISSUER, confirmed=True)
+    # last_t: the code that confirmed the phone is spent, as every accepted code is (RFC 6238 §5.2);
+    # someone who saw it typed cannot log in with it within its 30 seconds.
+    device = TOTPDevice.objects.create(user=user, key=key, name=settings.OTP_TOTP_ISSUER, confirmed=True, last_t=step)
     codes = _new_recovery_codes(user)
     audit_record(actor=user, verb="otp_enrolled", obj=user, request=request)
     return device, codes

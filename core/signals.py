@@ -3,6 +3,7 @@
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django_cas_ng.signals import cas_user_logout
 
 from .audit import audit_record
 from .security import note_login
@@ -21,6 +22,14 @@ def _audit_login(sender, request, user, **kwargs):
 def _audit_logout(sender, request, user, **kwargs):
     if user is not None:
         audit_record(actor=user, verb="logout", obj=user, request=request)
+
+
+@receiver(cas_user_logout, dispatch_uid="audit_cas_single_logout")
+def _audit_cas_single_logout(sender, user=None, **kwargs):
+    # django-cas-ng deletes the session a CAS logout request names (sender "slo"); the person is
+    # not the one asking (the CAS server is), so there is no request to take an address from.
+    if sender == "slo" and user is not None:
+        audit_record(actor=user, verb="logout", obj=user, after={"via": "cas_slo"})
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("notifications/read/", views.notification_read, name="notifications_read"),
     path("accounts/sso/oidc/", views.sso_oidc, name="sso_oidc"),
     path("accounts/sso/oidc/callback/", views.sso_oidc_callback, name="sso_oidc_callback"),
+    path("accounts/sso/oidc/logout/", views.sso_oidc_logout, name="sso_oidc_logout"),
     path("accounts/sso/cas/", views.sso_cas, name="sso_cas"),
     path("accounts/sso/cas/logout/", views.sso_cas_logout, name="sso_cas_logout"),
     path("accounts/security/", views.account_security, name="account_security"),

@@ -8,7 +8,7 @@ from django.contrib.auth.views import LogoutView
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -97,9 +98,21 @@ def sso_oidc_callback(request):
     return _sso_failed(request, _sso_view("oidc", sso.OIDCCallbackView, request))
 
 
-@require_GET
+@csrf_exempt  # the CAS server posts its logout request without our cookie or token (see below)
+@require_http_methods(["GET", "POST"])
 def sso_cas(request):
-    """Off to the CAS server, and back here with a ticket that django-cas-ng validates."""
+    """Off to the CAS server, and back here with a ticket that django-cas-ng validates.
+
+    A POST is the CAS server's single logout (the person logged out at CAS, or at another system
+    signed in through it): it names the service ticket this site's session was opened with, and
+    django-cas-ng deletes that session. It ends sessions and does nothing else, and the ticket is
+    a random one-time value only the CAS server and that session know; so it needs no CSRF token."""
+    if request.method == "POST":
+        if not sso.is_on("cas"):
+            raise Http404
+        if not sso.cas_single_logout(request):
+            return HttpResponseBadRequest("not a CAS logout request", content_type="text/plain")
+        return HttpResponse("ok", content_type="text/plain")  # the CAS server reads only the status
     # django-cas-ng 5.1 follows `next` after login wherever it points: only our own pages.
     target = request.GET.get("next", "")
     if target and not url_has_allowed_host_and_scheme(
@@ -119,6 +132,15 @@ def sso_cas_logout(request):
     if not sso.is_on("cas"):
         return LogoutView.as_view()(request)
     return _sso_view("cas", sso.CASLogoutView, request)
+
+
+@require_POST
+def sso_oidc_logout(request):
+    """Log out here and, when the provider has an end_session_endpoint, there too (it sends the
+    person back to our login page). With OpenID Connect off it is the ordinary logout."""
+    if not sso.is_on("oidc"):
+        return LogoutView.as_view()(request)
+    return sso.OIDCLogoutView.as_view()(request)
 
 
 def server_error(request):

@@ -208,10 +208,10 @@ OIDC_CLIENT_SECRET = "fazhi-test-secret"  # noqa: S105
 PROVIDER_PASSWORD = "provider-pass-1"  # noqa: S105
 
 
-def start_oidc_provider(folder, redirect_uri, people):
+def start_oidc_provider(folder, redirect_uri, people, post_logout_redirect_uri=""):
     """django-oidc-provider (tests/oidc_op) on a free port, with a client for `redirect_uri`
-    and an account at the provider (password PROVIDER_PASSWORD) for each name in `people`.
-    Returns (process, base URL)."""
+    (and `post_logout_redirect_uri` for its end-session endpoint) and an account at the provider
+    (password PROVIDER_PASSWORD) for each name in `people`. Returns (process, base URL)."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.oidc_op.settings",
@@ -224,7 +224,15 @@ def start_oidc_provider(folder, redirect_uri, people):
     for command in (
         ["migrate", "-v0"],
         ["creatersakey"],
-        ["provider_setup", OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, redirect_uri, PROVIDER_PASSWORD, *people],
+        [
+            "provider_setup",
+            OIDC_CLIENT_ID,
+            OIDC_CLIENT_SECRET,
+            redirect_uri,
+            PROVIDER_PASSWORD,
+            *people,
+            f"--post-logout-redirect-uri={post_logout_redirect_uri}",
+        ],
     ):
         done = subprocess.run([*manage, *command], env=env, cwd=ROOT, capture_output=True, text=True)
         if done.returncode:
@@ -252,4 +260,15 @@ def oidc_settings(base):
         "OIDC_OP_JWKS_ENDPOINT": f"{base}/openid/jwks",
         "OIDC_RP_SIGN_ALGO": "RS256",
         "OIDC_RP_SCOPES": "openid profile",
+        "OIDC_OP_END_SESSION_ENDPOINT": f"{base}/openid/end-session",
+        "OIDC_STORE_ID_TOKEN": True,  # what config/settings/base.py derives from the endpoint
     }
+
+
+def csp_allowing_logout_to(policy, url):
+    """The Content Security Policy the settings build when single sign-on's logout leads to `url`
+    (config/settings/base.py, SSO_LOGOUT_ORIGINS): form-action also allows its origin."""
+    parts = urlparse(url)
+    directives = {**policy["DIRECTIVES"]}
+    directives["form-action"] = [*directives["form-action"], f"{parts.scheme}://{parts.netloc}"]
+    return {**policy, "DIRECTIVES": directives}

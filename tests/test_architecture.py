@@ -39,8 +39,12 @@ OPEN_VIEWS = {
     ("core", "notification_read"): "marks the signed-in user's own messages read",
     ("core", "sso_oidc"): "the way in before login: off to the identity provider (404 when OIDC is off)",
     ("core", "sso_oidc_callback"): "the way in before login: the provider's answer decides (core.sso)",
-    ("core", "sso_cas"): "the way in before login: the CAS server's ticket decides (core.sso)",
+    (
+        "core",
+        "sso_cas",
+    ): "the way in before login: the CAS server's ticket decides (core.sso); its POST is the CAS server's single logout, which ends only the session its ticket opened",
     ("core", "sso_cas_logout"): "ends the signed-in user's own session (here and at CAS)",
+    ("core", "sso_oidc_logout"): "ends the signed-in user's own session (here and at the OIDC provider)",
     ("core", "otp_verify"): "the login's second step for the signed-in person's own devices",
     ("core", "otp_setup"): "enrols the signed-in person's own second factor",
     ("core", "account_security"): "the signed-in person's own second factor and sessions",

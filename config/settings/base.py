@@ -7,6 +7,7 @@ REDIS_URL switch to PostgreSQL and Redis (CI and production).
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -248,6 +249,12 @@ OIDC_CREATE_USER = False
 OIDC_AUTHENTICATION_CALLBACK_URL = "core:sso_oidc_callback"
 LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
 OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+# Logging out ends the session at the provider too when it offers an end_session_endpoint (its
+# /.well-known/openid-configuration says): core.sso.oidc_logout_url sends the person there with
+# the ID token as hint, which is kept in the session for that (and only when there is an endpoint).
+OIDC_OP_END_SESSION_ENDPOINT = env.str("OIDC_OP_END_SESSION_ENDPOINT", default="")
+OIDC_STORE_ID_TOKEN = bool(OIDC_OP_END_SESSION_ENDPOINT)
+OIDC_OP_LOGOUT_URL_METHOD = "core.sso.oidc_logout_url"
 # CAS (django-cas-ng): e.g. https://ids.example.gov.cn/cas/
 CAS_SERVER_URL = env.str("CAS_SERVER_URL", default="")
 CAS_VERSION = env.str("CAS_VERSION", default="3")
@@ -298,6 +305,16 @@ ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous users see no
 # style attributes of a few templates and htmx's indicator style.
 from csp.constants import NONE, SELF  # noqa: E402
 
+
+def _origin(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Logging out through CAS or the OpenID Connect provider submits our logout form, which answers
+# with a redirect to their logout page; browsers hold that redirect to form-action as well, so
+# without their origins here the logout button would do nothing.
+SSO_LOGOUT_ORIGINS = sorted({o for o in (_origin(CAS_SERVER_URL), _origin(OIDC_OP_END_SESSION_ENDPOINT)) if o})
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -306,7 +323,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "frame-src": [SELF],
         "frame-ancestors": [NONE],
-        "form-action": [SELF],
+        "form-action": [SELF, *SSO_LOGOUT_ORIGINS],
         "base-uri": [SELF],
         "object-src": [NONE],
     }

@@ -16,8 +16,11 @@ def sso_ways_in(next_url=""):
 
 @register.simple_tag(takes_context=True)
 def logout_url(context):
-    """A person who came in through CAS logs out at the CAS server too (single sign-out)."""
+    """A person who came in through CAS or OpenID Connect logs out there too (single sign-out)."""
     request = context.get("request")
-    if request is not None and request.session.get(BACKEND_SESSION_KEY) == "core.sso.CASBackend":
+    backend = request.session.get(BACKEND_SESSION_KEY) if request is not None else None
+    if backend == "core.sso.CASBackend":
         return reverse("core:sso_cas_logout")
+    if backend == "core.sso.OIDCBackend":
+        return reverse("core:sso_oidc_logout")
     return reverse("logout")

@@ -149,6 +149,24 @@ def test_single_sign_on_is_off_by_default_and_each_way_in_switches_on_its_backen
     ]
 
 
+def test_logout_forms_may_lead_to_the_cas_server_and_the_oidc_providers_end_session_only():
+    code = SETUP + "print(' '.join(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action']))"
+    assert _run(code).stdout.split() == ["'self'"]
+    result = _run(
+        code,
+        CAS_SERVER_URL="https://cas.example.gov.cn/cas/",
+        OIDC_RP_CLIENT_ID="fazhi",
+        OIDC_RP_CLIENT_SECRET="s",
+        OIDC_OP_AUTHORIZATION_ENDPOINT="https://ids.example.gov.cn/authorize",
+        OIDC_OP_TOKEN_ENDPOINT="https://ids.example.gov.cn/token",
+        OIDC_OP_USER_ENDPOINT="https://ids.example.gov.cn/userinfo",
+        OIDC_OP_JWKS_ENDPOINT="https://ids.example.gov.cn/jwks",
+        OIDC_OP_END_SESSION_ENDPOINT="https://ids.example.gov.cn:8443/end-session",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["'self'", "https://cas.example.gov.cn", "https://ids.example.gov.cn:8443"]
+
+
 @pytest.mark.parametrize(
     "env, missing",
     [

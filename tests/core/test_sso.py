@@ -202,6 +202,94 @@ def test_cas_logout_ends_the_session_here_and_at_the_cas_server(client, world, c
     assert AuditEvent.objects.filter(verb="logout", actor=world.office_admin).count() == 1
 
 
+def _logout_request(ticket):
+    """What a CAS server posts to each service when the person logs out there (CAS protocol 3,
+    section 2.3.3: SAML 1.1 LogoutRequest with the service ticket as SessionIndex)."""
+    return (
+        '<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
+        'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="LR-1" Version="2.0" '
+        'IssueInstant="2026-12-02T08:00:00Z"><saml:NameID>@NOT_USED@</saml:NameID>'
+        f"<samlp:SessionIndex>{ticket}</samlp:SessionIndex></samlp:LogoutRequest>"
+    )
+
+
+def test_cas_server_initiated_logout_ends_the_session_that_ticket_opened(client, world, cas):
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    _cas_round_trip(client, cas, "office-admin")
+    other = Client()
+    _cas_round_trip(other, cas, "liaison-a")
+    (ticket, _service, _ok), _second = cas.validations
+    assert client.get(reverse("portal:home")).status_code == 200
+    sessions = Session.objects.count()
+    # The CAS server posts without our cookie or CSRF token.
+    server = Client(enforce_csrf_checks=True)
+    response = server.post(reverse("core:sso_cas"), {"logoutRequest": _logout_request(ticket)})
+    assert response.status_code == 200
+    assert Session.objects.count() == sessions - 1
+    assert client.get(reverse("portal:home"))["Location"].startswith(reverse("login"))
+    assert other.get(reverse("portal:home")).status_code == 200  # the other person's session stays
+    event = AuditEvent.objects.get(verb="logout")
+    assert (event.actor, event.after) == (world.office_admin, {"via": "cas_slo"})
+
+
+def test_cas_logout_request_that_is_not_one_is_refused_and_ends_nothing(client, world, cas):
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    _cas_round_trip(client, cas, "office-admin")
+    ((ticket, _service, _ok),) = cas.validations
+    sessions = Session.objects.count()
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+        '<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">'
+        "<samlp:SessionIndex>&lol2;</samlp:SessionIndex></samlp:LogoutRequest>"
+    )
+    external = (
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        '<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">'
+        "<samlp:SessionIndex>&x;</samlp:SessionIndex></samlp:LogoutRequest>"
+    )
+    for body in (
+        "",
+        "not xml <",
+        bomb,
+        external,
+        f"<LogoutRequest><SessionIndex>{ticket}</SessionIndex></LogoutRequest>",
+    ):
+        response = Client().post(reverse("core:sso_cas"), {"logoutRequest": body})
+        assert response.status_code == 400, body
+    # A well-formed request naming a ticket nobody holds ends nothing either.
+    assert Client().post(reverse("core:sso_cas"), {"logoutRequest": _logout_request("ST-unknown")}).status_code == 200
+    assert Session.objects.count() == sessions
+    assert client.get(reverse("portal:home")).status_code == 200
+    assert not AuditEvent.objects.filter(verb="logout").exists()
+
+
+def test_a_locked_out_account_cannot_sign_in_through_cas_either(client, world, cas, settings):
+    from django.test import Client
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "office-admin", "password": "wrong"})
+    response = _cas_round_trip(client, cas, "office-admin")
+    assert response["Location"] == reverse("login") and "_auth_user_id" not in client.session
+    assert [accepted for _t, _s, accepted in cas.validations] == [True]  # CAS vouched; the lock here holds
+    assert "该账号已被暂时锁定" in client.get(reverse("login")).content.decode()
+    assert AuditEvent.objects.get(verb="login_failed", after__reason="locked").object_repr == "office-admin"
+    # A colleague signing in through CAS from the same address is not locked out.
+    colleague = Client()
+    _cas_round_trip(colleague, cas, "liaison-a")
+    assert colleague.get(reverse("portal:home")).context["user"] == world.liaison_a
+
+
+def test_a_locked_out_account_cannot_sign_in_through_ldap_either(client, world, ldap_on, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "office-admin", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "office-admin", "password": DIRECTORY_PASSWORD})
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
+
+
 def test_cas_attribute_can_name_the_account(client, world, cas, settings):
     settings.CAS_USERNAME_ATTRIBUTE = "employeeNumber"
     cas.attributes = {"employeeNumber": "liaison-a"}

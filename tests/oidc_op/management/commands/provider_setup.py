@@ -12,8 +12,11 @@ class Command(BaseCommand):
         parser.add_argument("redirect_uri")
         parser.add_argument("password")
         parser.add_argument("people", nargs="*")
+        parser.add_argument("--post-logout-redirect-uri", default="")
 
-    def handle(self, *args, client_id, client_secret, redirect_uri, password, people, **options):
+    def handle(
+        self, *args, client_id, client_secret, redirect_uri, password, people, post_logout_redirect_uri, **options
+    ):
         client = Client.objects.create(
             name="fazhi",
             client_type="confidential",
@@ -23,6 +26,8 @@ class Command(BaseCommand):
             require_consent=False,
             reuse_consent=True,
             _redirect_uris=redirect_uri,
+            # Where the provider's end-session endpoint may send the person back (our login page).
+            _post_logout_redirect_uris=post_logout_redirect_uri,
         )
         client.response_types.add(ResponseType.objects.get(value="code"))
         for name in people:
