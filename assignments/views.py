@@ -255,7 +255,7 @@ def change_unit(request, pk, action):
 
 
 def _office_list(request):
-    campaign = campaign_current()
+    campaign = campaign_current(request.user)
     if campaign is None:
         raise Http404
     base = permissions.restrict(request.user, permissions.VIEW_UNIT_WORK, _shares().filter(campaign=campaign))
@@ -320,7 +320,7 @@ def bulk(request):
 def board(request):
     """The accountability board (督办): units ranked by overdue and returned work."""
     permissions.require_global(request.user, permissions.MANAGE_ASSIGNMENTS)
-    campaign = campaign_current()
+    campaign = campaign_current(request.user)
     if campaign is None:
         raise Http404
     today = timezone.localdate()
@@ -344,7 +344,7 @@ def board(request):
 def circulars(request):
     """Formal notices (通报): the record."""
     permissions.require_global(request.user, permissions.MANAGE_ASSIGNMENTS)
-    campaign = campaign_current()
+    campaign = campaign_current(request.user)
     items = Circular.objects.filter(campaign=campaign).select_related("issued_by") if campaign else []
     return render(request, "assignments/circular_list.html", {"circulars": items, "campaign": campaign})
 
@@ -355,7 +355,7 @@ def circular_new(request):
     """Draft and issue a formal notice: the units to name (the board's red ones ticked), 文号,
     issuing body, date and text."""
     permissions.require_global(request.user, permissions.MANAGE_ASSIGNMENTS)
-    campaign = campaign_current()
+    campaign = campaign_current(request.user)
     if campaign is None:
         raise Http404
     today = timezone.localdate()

@@ -360,6 +360,14 @@ def submission_create(*, campaign, by, confirmed=(), figures=None):
         "threshold": str(e.threshold),
         "eligible": e.eligible,
     }
+    if (r := checks.readiness) is not None:
+        submission.eligibility["readiness"] = {
+            "ready": r.ready,
+            "sections_done": r.sections_done,
+            "accepted": r.accepted,
+            "pending": r.pending,
+            "returned": r.returned,
+        }
     submission.save()
     if any(_sha256_field(getattr(submission, field)) != job.sha256 for field, job in copies):
         raise ValidationError(_("The copied files do not match their checksums; nothing was submitted."))

@@ -6,7 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from campaign.forms import SingleItemNarrativeForm
+from campaign.models import SingleItemNarrative
 from campaign.selectors import campaign_current_or_404
+from campaign.services import single_item_narrative_update
 from core.audit import audit_record
 from core.downloads import file_response
 from org import permissions
@@ -43,10 +46,18 @@ def _jobs_context(campaign):
 def index(request):
     """The campaign's outputs: the report's free texts, compile jobs with live progress, submission."""
     permissions.require_global(request.user, permissions.COMPILE_REPORTS)
-    campaign = campaign_current_or_404()
-    form = ReportTextForm(request.POST or None, instance=report_text_of(campaign))
+    campaign = campaign_current_or_404(request.user)
+    if campaign.is_single_item:  # its 申报 narrative instead of the comprehensive report's texts
+        narrative = SingleItemNarrative.objects.filter(campaign=campaign).first()
+        form = SingleItemNarrativeForm(
+            request.POST or None, instance=narrative or SingleItemNarrative(campaign=campaign)
+        )
+        update = single_item_narrative_update
+    else:
+        form = ReportTextForm(request.POST or None, instance=report_text_of(campaign))
+        update = report_text_update
     if request.method == "POST" and form.is_valid():
-        report_text_update(campaign=campaign, by=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields})
+        update(campaign=campaign, by=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields})
         messages.success(request, _("Saved."))
         return redirect("reports:index")
     context = {
@@ -64,7 +75,7 @@ def index(request):
 def jobs(request):
     """The jobs panel alone, polled by htmx while a job runs."""
     permissions.require_global(request.user, permissions.COMPILE_REPORTS)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     return render(request, "reports/_jobs.html", {"campaign": campaign, **_jobs_context(campaign)})
 
 
@@ -73,7 +84,9 @@ def jobs(request):
 def compile_view(request):
     permissions.require_global(request.user, permissions.COMPILE_REPORTS)
     try:
-        report_request(campaign=campaign_current_or_404(), kind=request.POST.get("kind", ""), by=request.user)
+        report_request(
+            campaign=campaign_current_or_404(request.user), kind=request.POST.get("kind", ""), by=request.user
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("reports:index")
@@ -116,7 +129,7 @@ def submit(request):
     """Submitting to the city: a page lists every blocker and warning with its figures and the
     list behind it; the office admin ticks each warning, and the POST submits only if the
     figures are still those the page showed."""
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     permissions.require_global(request.user, permissions.SUBMIT_TO_CITY)
     if request.method == "POST":
         confirmed = [key for key in request.POST if key.startswith("confirm_")]
