@@ -17,7 +17,7 @@ from campaign.services import single_item_narrative_update
 from core.models import AuditEvent
 from evidence.services import evidence_add, evidence_review
 from org.models import Region
-from reports.builders import build_docx, render_report_html, single_item_context
+from reports.builders import build_docx, build_pdf, render_report_html, single_item_context
 from tests.evidence import samples
 from tests.factories import CampaignFactory, make_assignment
 
@@ -132,6 +132,9 @@ def test_the_report_has_the_single_items_outline(single):
     assert "全面推行行政执法“三项制度”" in html and "申报领域：行政执法" in html
     assert evidence.title in html and "首创“一案一码”" in html
     assert "主要做法和成效" not in html and "自评结果汇总" not in html  # not the comprehensive outline
+    pdf = io.BytesIO()
+    build_pdf(w.single, pdf)
+    assert pdf.getvalue()[:4] == b"%PDF"
     out = io.BytesIO()
     build_docx(w.single, out)
     document = docx.Document(io.BytesIO(out.getvalue()))
