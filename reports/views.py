@@ -34,9 +34,13 @@ def _jobs_context(campaign):
     """The job cards and whether the fragment polls: while any kind's job is queued or running
     (every kind, so that a new one cannot be left out of the poll, as the DOCX once was)."""
     jobs = _jobs(campaign)
+    kinds = ReportJob.Kind.choices
+    if campaign.is_single_item:  # its report is the single item's 申报 material, not a self-assessment
+        names = {"pdf": _("Single-item application (PDF)"), "docx": _("Single-item application (DOCX, editable)")}
+        kinds = [(kind, names.get(kind, label)) for kind, label in kinds]
     return {
         "jobs": jobs,
-        "kinds": ReportJob.Kind.choices,
+        "kinds": kinds,
         "jobs_active": any(j is not None and j.status in ReportJob.ACTIVE for j in jobs.values()),
     }
 
