@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from campaign.models import SingleItemNarrative
+from campaign.selectors import single_item_narrative_of
 from evidence.models import Evidence
 
 
@@ -37,7 +38,7 @@ class Readiness:
 
 def single_item_readiness(campaign):
     """The readiness of a single-item campaign, in two queries (the narrative, the evidence counts)."""
-    narrative = SingleItemNarrative.objects.filter(campaign=campaign).first() or SingleItemNarrative(campaign=campaign)
+    narrative = single_item_narrative_of(campaign)
     sections = [
         (name, narrative._meta.get_field(name).verbose_name, bool(getattr(narrative, name).strip()))
         for name in SingleItemNarrative.SECTIONS

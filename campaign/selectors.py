@@ -5,7 +5,7 @@ from django.http import Http404
 from org import permissions
 from org.models import Unit
 
-from .models import Campaign
+from .models import Campaign, SingleItemNarrative
 
 TERMINAL_STAGES = (Campaign.Stage.NAMED, Campaign.Stage.NOT_NAMED)
 
@@ -44,3 +44,8 @@ def campaign_current_or_404(user=None):
     if campaign is None or campaign.framework_id is None:
         raise Http404
     return campaign
+
+
+def single_item_narrative_of(campaign):
+    """A single-item campaign's 申报 narrative, or a blank one not yet saved (a GET writes nothing)."""
+    return SingleItemNarrative.objects.filter(campaign=campaign).first() or SingleItemNarrative(campaign=campaign)

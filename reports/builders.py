@@ -26,6 +26,7 @@ from assessment.resources import RectificationResource
 from assignments.models import Assignment
 from assignments.resources import AssignmentResource
 from campaign.models import SingleItemNarrative
+from campaign.selectors import single_item_narrative_of
 from core import officedoc, tables
 from evidence.models import Evidence
 from evidence.resources import EvidenceResource
@@ -189,7 +190,7 @@ def single_item_context(campaign, progress=_noop):
     """What a single-item campaign's report shows: its narrative, its accepted evidence (each
     once, linked pieces marked) with up to PHOTOS_PER_INDICATOR × 2 photos, its readiness."""
     progress(10, _("Reading the evidence"))
-    narrative = SingleItemNarrative.objects.filter(campaign=campaign).first() or SingleItemNarrative(campaign=campaign)
+    narrative = single_item_narrative_of(campaign)
     sections = [
         {
             "key": name,

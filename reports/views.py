@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaign.forms import SingleItemNarrativeForm
-from campaign.models import SingleItemNarrative
-from campaign.selectors import campaign_current_or_404
+from campaign.selectors import campaign_current_or_404, single_item_narrative_of
 from campaign.services import single_item_narrative_update
 from core.audit import audit_record
 from core.downloads import file_response
@@ -52,10 +51,7 @@ def index(request):
     permissions.require_global(request.user, permissions.COMPILE_REPORTS)
     campaign = campaign_current_or_404(request.user)
     if campaign.is_single_item:  # its 申报 narrative instead of the comprehensive report's texts
-        narrative = SingleItemNarrative.objects.filter(campaign=campaign).first()
-        form = SingleItemNarrativeForm(
-            request.POST or None, instance=narrative or SingleItemNarrative(campaign=campaign)
-        )
+        form = SingleItemNarrativeForm(request.POST or None, instance=single_item_narrative_of(campaign))
         update = single_item_narrative_update
     else:
         form = ReportTextForm(request.POST or None, instance=report_text_of(campaign))

@@ -213,3 +213,18 @@ def test_an_upload_of_the_linked_bytes_points_to_the_link(single):
     evidence_link_to_campaign(evidence=origin, assignment=w.single_a, by=w.liaison_a)
     with pytest.raises(Refused, match="上传过"):
         _upload(w.single_a, w.liaison_a, "又传一次.pdf", data)
+
+
+def test_the_pages_queries_do_not_grow_with_the_places_a_piece_is_used(client, single, django_assert_max_num_queries):
+    w = single
+    origin = _upload(w.shares.a_overdue, w.liaison_a)
+    client.force_login(w.liaison_a)
+    with django_assert_max_num_queries(60) as first:
+        client.get(origin.get_absolute_url())
+    for n in range(3):  # three more campaigns of the county, each holding a link
+        more = CampaignFactory(name=f"第{n}个", framework=w.campaign.framework, region=w.campaign.region)
+        share = make_assignment(more, w.indicators[0], w.unit_a)
+        evidence_link_to_campaign(evidence=origin, assignment=share, by=w.liaison_a)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        response = client.get(origin.get_absolute_url())
+    assert len(response.context["uses"]) == 4
