@@ -33,10 +33,7 @@ def _jobs_context(campaign):
     """The job cards and whether the fragment polls: while any kind's job is queued or running
     (every kind, so that a new one cannot be left out of the poll, as the DOCX once was)."""
     jobs = _jobs(campaign)
-    kinds = ReportJob.Kind.choices
-    if campaign.is_single_item:  # its report is the single item's 申报 material, not a self-assessment
-        names = {"pdf": _("Single-item application (PDF)"), "docx": _("Single-item application (DOCX, editable)")}
-        kinds = [(kind, names.get(kind, label)) for kind, label in kinds]
+    kinds = [(kind, ReportJob.label_for(kind, campaign)) for kind in ReportJob.Kind.values]
     return {
         "jobs": jobs,
         "kinds": kinds,

@@ -95,6 +95,7 @@ def test_the_reports_page_edits_the_narrative_of_a_single_item_campaign(client, 
     page = client.get(reverse("reports:index"))
     body = page.content.decode()
     assert "单项示范申报材料" in body and 'name="innovation"' in body and 'name="basic_facts"' not in body
+    assert "单项示范申报材料（PDF）" in body and "自评报告（PDF）" not in body  # the job cards' names
     response = client.post(reverse("reports:index"), SECTIONS)
     assert response.status_code == 302
     assert SingleItemNarrative.objects.get(campaign=w.single).replicability == "已在邻县推广。"
