@@ -3,6 +3,7 @@ readiness that is not the 90 % rule (on the dashboard and the submit check), a r
 for a single item, and a header switcher between the county's open campaigns."""
 
 import io
+import re
 
 import docx
 import pytest
@@ -183,3 +184,20 @@ def test_a_concluded_chosen_campaign_falls_back_to_the_newest_open_one(client, s
 def test_one_open_campaign_shows_no_switcher(client, world):
     client.force_login(world.office_admin)
     assert "data-campaign-switcher" not in client.get(reverse("portal:home")).content.decode()
+
+
+def test_the_readiness_figures_equal_the_lists_they_link_to(client, single):
+    w = single
+    _accepted_photo(w)
+    evidence_add(assignment=w.single_a, kind="summary", title="待审说明", text="说明", by=w.liaison_a)
+    back = evidence_add(assignment=w.single_a, kind="summary", title="退回说明", text="说明", by=w.liaison_a)
+    evidence_review(evidence=back, decision="returned", comment="请补充。", by=w.office_staff)
+    # The comprehensive campaign's own evidence is not the single item's.
+    evidence_add(assignment=w.shares.a_soon, kind="summary", title="综合示范材料", text="说明", by=w.liaison_a)
+    client.force_login(w.office_admin)
+    client.post(reverse("campaign:switch"), {"campaign": w.single.pk})
+    body = client.get(reverse("assessment:dashboard")).content.decode()
+    links = re.findall(r'<a href="(/evidence/review/\?review=\w+)">\D*(\d+) 份</a>', body)
+    assert [int(n) for _url, n in links] == [1, 1, 1]
+    for url, n in links:
+        assert client.get(url).context["page"].paginator.count == int(n), url
