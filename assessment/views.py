@@ -79,7 +79,7 @@ def assessment_edit(request, indicator):
         .first()
     )
     initial = {f: getattr(assessment, f) for f in ASSESSMENT_FIELDS} if assessment else {}
-    form = AssessmentForm(request.POST or None, indicator=indicator, initial=initial)
+    form = AssessmentForm(request.POST or None, indicator=indicator, campaign=campaign, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         values = {f: data.get(f) for f in ASSESSMENT_FIELDS}

@@ -3,7 +3,7 @@
 from django.http import Http404
 
 from org import permissions
-from org.models import Unit
+from org.selectors import OFFICE_ROLES, UNIT_ROLES, role_regions
 
 from .models import Campaign, SingleItemNarrative
 
@@ -14,31 +14,33 @@ SESSION_KEY = "campaign_id"
 
 
 def campaign_open_for(user):
-    """The open campaigns of the user's county (a comprehensive and a single-item one may run
-    at once), newest first: the header's switcher offers them."""
+    """The open campaigns of the county the user works in (a comprehensive and a single-item one
+    may run at once), newest first: the header's switcher offers them. A city's reviewer follows
+    its counties' campaigns but works in none of them: none here."""
     campaigns = permissions.restrict(user, permissions.VIEW_CAMPAIGN, Campaign).exclude(stage__in=TERMINAL_STAGES)
     if not user.is_superuser:
-        # Its own county's campaigns: the regions of the units the user holds a role in.
-        campaigns = campaigns.filter(region__in=Unit.objects.filter(memberships__user=user).values("region"))
+        campaigns = campaigns.filter(region__in=role_regions(user, (*OFFICE_ROLES, *UNIT_ROLES)))
     return campaigns.select_related("framework").order_by("-created_at")
 
 
-def campaign_current(user=None):
-    """The campaign people are working on: the one the user chose in the header's switcher
-    (remembered in the session, CampaignChoiceMiddleware puts it on the user) while it is
-    still open and theirs, else the newest one not yet concluded."""
+def campaign_current(user):
+    """The campaign `user` is working on: the one chosen in the header's switcher (kept in the
+    session; CampaignChoiceMiddleware puts it on the user) while it is open and of their county,
+    else the newest one of their county not yet concluded (or the newest concluded one). One
+    county's deployment: the newest campaign, as before."""
     chosen = getattr(user, "chosen_campaign_id", None)
     if chosen:
         campaign = campaign_open_for(user).filter(pk=chosen).first()
         if campaign is not None:
             return campaign
+    campaigns = permissions.restrict(user, permissions.VIEW_CAMPAIGN, Campaign).select_related("framework")
     return (
-        Campaign.objects.exclude(stage__in=TERMINAL_STAGES).select_related("framework").order_by("-created_at").first()
-        or Campaign.objects.select_related("framework").order_by("-created_at").first()
+        campaigns.exclude(stage__in=TERMINAL_STAGES).order_by("-created_at").first()
+        or campaigns.order_by("-created_at").first()
     )
 
 
-def campaign_current_or_404(user=None):
+def campaign_current_or_404(user):
     """The current campaign for pages that need its indicator framework."""
     campaign = campaign_current(user)
     if campaign is None or campaign.framework_id is None:

@@ -7,7 +7,7 @@ from django.db.models import Q
 from assignments.models import Assignment
 from campaign.selectors import TERMINAL_STAGES
 from org import permissions
-from org.models import Unit
+from org.selectors import OFFICE_ROLES, UNIT_ROLES, role_regions
 
 from .models import Evidence
 
@@ -42,8 +42,7 @@ def evidence_in_users_county(user, evidence):
     Evidence is linked only among the campaigns of its own county (Campaign.region)."""
     if user.is_superuser:
         return True
-    region_id = evidence.assignment.campaign.region_id
-    return Unit.objects.filter(memberships__user=user, region_id=region_id).exists()
+    return evidence.assignment.campaign.region_id in role_regions(user, (*OFFICE_ROLES, *UNIT_ROLES))
 
 
 def evidence_link_targets(user, evidence):

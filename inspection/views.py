@@ -243,7 +243,7 @@ def survey_import_view(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            parsed = survey_parse(upload.read())
+            parsed = survey_parse(upload.read(), region=campaign.region_id)
         except TableError as exc:
             form.add_error("file", str(exc))
         else:
@@ -271,7 +271,7 @@ def survey_import_confirm(request):
             view_perm=permissions.VIEW_CAMPAIGN,
             pk=params["campaign"],
         )
-        parsed = survey_parse(data)
+        parsed = survey_parse(data, region=campaign.region_id)
         if parsed.errors:
             raise ImportRejected(parsed.errors)
         survey = survey_import(
