@@ -22,6 +22,7 @@ from .dashboard import county_dashboard, unit_dashboard
 from .eligibility import eligibility
 from .forms import AssessmentForm, RectificationCloseForm
 from .models import Assessment, Rectification
+from .readiness import single_item_readiness
 from .resources import IMPORT_COLUMNS_TEXT, assessment_dataset, assessment_export, assessment_import_rows
 from .selectors import assessment_rows, assessment_suggestions, indicator_evidence
 from .services import FIELDS as ASSESSMENT_FIELDS
@@ -228,8 +229,11 @@ def dashboard(request):
     """The office's dashboard for the county; a unit's leader and liaison see their own unit's."""
     campaign = campaign_current_or_404(request.user)
     if permissions.can(request.user, permissions.REVIEW_UNIT_WORK):
+        readiness = single_item_readiness(campaign) if campaign.is_single_item else None
         return render(
-            request, "assessment/dashboard.html", {"campaign": campaign, **county_dashboard(campaign=campaign)}
+            request,
+            "assessment/dashboard.html",
+            {"campaign": campaign, "readiness": readiness, **county_dashboard(campaign=campaign)},
         )
     units = list(permissions.require_unit_scope(request.user))
     return render(

@@ -8,7 +8,7 @@ from core.forms import BootstrapFormMixin
 from org import permissions
 from org.models import Unit
 
-from .models import Campaign
+from .models import Campaign, SingleItemNarrative
 from .services import framework_change_refusal
 
 # Sample focus areas in the words counties use (data, shown as it is in every language).
@@ -61,16 +61,21 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
             "slug",
             "kind",
             "single_item_title",
+            "single_item_area",
             "focus_areas",
             "framework",
             "threshold",
             "batch",
             "city_office",
         ]
-        widgets = {"focus_areas": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "focus_areas": forms.Textarea(attrs={"rows": 3}),
+            "single_item_area": forms.TextInput(attrs={"list": "single-item-areas"}),
+        }
         help_texts = {
             "slug": _("A short name in letters, digits and hyphens that stays the same, e.g. 2026-comprehensive."),
             "single_item_title": _("Required for a single-item application."),
+            "single_item_area": _("The area the single item showcases, for a single-item application."),
         }
 
     def __init__(self, *args, user=None, **kwargs):
@@ -97,6 +102,30 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
         if data.get("kind") == Campaign.Kind.SINGLE_ITEM and not (data.get("single_item_title") or "").strip():
             self.add_error("single_item_title", _("A single-item application needs the project's title."))
         return data
+
+
+# The areas counties apply in (data, shown as it is in every language): suggestions, not a list.
+SINGLE_ITEM_AREAS = (
+    "优化法治化营商环境",
+    "全面推行行政执法“三项制度”",
+    "行政复议体制改革",
+    "法治政府建设督察",
+    "基层合法性审查",
+)
+
+
+class SingleItemNarrativeForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = SingleItemNarrative
+        fields = list(SingleItemNarrative.SECTIONS)
+        widgets = {f: forms.Textarea(attrs={"rows": 5}) for f in SingleItemNarrative.SECTIONS}
+        help_texts = {
+            "overview": _("What the project is, since when, who runs it, what it changed."),
+            "innovation": _("What is new about it, compared with common practice."),
+            "leadership": _("How it leads the way for the area, with recognition it received."),
+            "typicality": _("Why it is a typical example of the area's problems and their solution."),
+            "replicability": _("How other places can take it over, and where they already did."),
+        }
 
 
 class StageForm(BootstrapFormMixin, forms.Form):

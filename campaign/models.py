@@ -53,6 +53,8 @@ class Campaign(BaseModel):
     slug = models.SlugField(_("short code"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMPREHENSIVE)
     single_item_title = models.CharField(_("single-item project title"), max_length=200, blank=True)
+    # The area the single item showcases (e.g. 优化法治化营商环境, 全面推行行政执法“三项制度”).
+    single_item_area = models.CharField(_("single-item area"), max_length=200, blank=True)
     focus_areas = models.TextField(_("focus areas"), max_length=2000, blank=True)
     framework = models.ForeignKey(
         "indicators.Framework",
@@ -98,6 +100,37 @@ class Campaign(BaseModel):
 
     def get_absolute_url(self):
         return reverse("campaign:detail", args=[self.pk])
+
+    @property
+    def is_single_item(self):
+        return self.kind == self.Kind.SINGLE_ITEM
+
+
+class SingleItemNarrative(BaseModel):
+    """The 申报 narrative of a single-item campaign (单项示范创建): the project's overview and
+    why it deserves the title — 创新性, 引领性, 典型性, 可复制可推广. Every section is required
+    before the campaign is ready (assessment.readiness); its report is these sections and the
+    evidence, not the comprehensive report's indicators."""
+
+    SECTIONS = ("overview", "innovation", "leadership", "typicality", "replicability")
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="narrative")
+    overview = models.TextField(_("project overview"), max_length=20000, blank=True)
+    innovation = models.TextField(_("innovation"), max_length=10000, blank=True)
+    leadership = models.TextField(_("leading role"), max_length=10000, blank=True)
+    typicality = models.TextField(_("typicality"), max_length=10000, blank=True)
+    replicability = models.TextField(_("replicable and transferable"), max_length=10000, blank=True)
+
+    class Meta:
+        verbose_name = _("single-item narrative")
+        verbose_name_plural = _("single-item narratives")
+
+    def __str__(self):
+        return str(self.campaign_id)
+
+    def missing(self):
+        """The sections still empty, as (field name, label)."""
+        return [(f, self._meta.get_field(f).verbose_name) for f in self.SECTIONS if not getattr(self, f).strip()]
 
 
 class CampaignStageEvent(models.Model):

@@ -9,7 +9,7 @@ from core.audit import audit_record, changed, snapshot
 from indicators.services import framework_freeze
 from org import permissions
 
-from .models import Campaign, CampaignStageEvent
+from .models import Campaign, CampaignStageEvent, SingleItemNarrative
 
 CAMPAIGN_FIELDS = [
     "county",
@@ -17,6 +17,7 @@ CAMPAIGN_FIELDS = [
     "slug",
     "kind",
     "single_item_title",
+    "single_item_area",
     "focus_areas",
     "framework",
     "threshold",
@@ -168,3 +169,31 @@ def campaign_update(*, campaign, by, **values):
     if new:
         audit_record(actor=by, verb="updated", obj=campaign, before=old, after=new)
     return campaign
+
+
+@transaction.atomic
+def single_item_narrative_update(*, campaign, by, **values):
+    """Save the 申报 narrative of a single-item campaign; the audit keeps what each section
+    changed from. A comprehensive campaign has none (its report texts are in reports)."""
+    permissions.require_perm(by, permissions.COMPILE_REPORTS)
+    if not campaign.is_single_item:
+        raise ValidationError(_("Only a single-item campaign has a single-item narrative."))
+    narrative, _created = SingleItemNarrative.objects.select_for_update().get_or_create(campaign=campaign)
+    fields = list(SingleItemNarrative.SECTIONS)
+    before = snapshot(narrative, fields)
+    for name in fields:
+        if name in values:
+            setattr(narrative, name, values[name])
+    narrative.full_clean()
+    narrative.save()
+    old, new = changed(before, snapshot(narrative, fields))
+    if new:
+        audit_record(
+            actor=by,
+            verb="updated",
+            obj=narrative,
+            object_repr=_("%(campaign)s single-item narrative") % {"campaign": campaign.name},
+            before=old,
+            after=new,
+        )
+    return narrative

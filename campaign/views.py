@@ -3,15 +3,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from org import permissions
 
-from .forms import CampaignForm, StageForm
+from .forms import SINGLE_ITEM_AREAS, CampaignForm, StageForm
 from .models import Campaign
+from .selectors import SESSION_KEY, campaign_open_for
 from .services import campaign_create, campaign_move_stage, campaign_update, stage_moves_for, stage_moves_from
 
 
@@ -74,7 +77,9 @@ def campaign_edit(request, pk=None):
         else:
             messages.success(request, _("The campaign was saved."))
             return redirect(campaign)
-    return render(request, "campaign/edit.html", {"form": form, "campaign": campaign})
+    return render(
+        request, "campaign/edit.html", {"form": form, "campaign": campaign, "single_item_areas": SINGLE_ITEM_AREAS}
+    )
 
 
 @login_required
@@ -102,3 +107,22 @@ def campaign_stage(request, pk):
     else:
         messages.success(request, _("Stage: %(stage)s") % {"stage": campaign.get_stage_display()})
     return redirect(campaign)
+
+
+@login_required
+@require_POST
+def campaign_switch(request):
+    """The header's switcher: work on another of the county's open campaigns (a single-item
+    and a comprehensive one may run at once). Remembered in the session; a campaign that is
+    not one of the user's open ones is a 404."""
+    permissions.require_unit_scope(request.user)  # the county's people; a city's reviewer has no campaign to work on
+    try:
+        campaign = campaign_open_for(request.user).get(pk=request.POST.get("campaign", ""))
+    except (Campaign.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+    request.session[SESSION_KEY] = str(campaign.pk)
+    messages.success(request, _("Now working on %(campaign)s.") % {"campaign": campaign.name})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = "portal:home"
+    return redirect(target)

@@ -256,6 +256,11 @@ EXTRA_FIELD_LABELS = {
     "step": _("step"),
     "older_than": _("older than"),
     "count": _("count"),
+    # Evidence once: a piece linked into another campaign (evidence.services.evidence_link_to_campaign).
+    "campaign": _("campaign"),
+    "indicator": _("indicator"),
+    "from_campaign": _("first used in"),
+    "from_evidence": _("first uploaded as"),
 }
 # Codes that payload keys carry without a model field to label them, registered by the
 # app that owns them (org registers "role"): core knows no roles or units.

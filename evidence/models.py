@@ -66,6 +66,18 @@ class Evidence(BaseModel):
     campaign = models.ForeignKey(
         "campaign.Campaign", on_delete=models.CASCADE, related_name="+", null=True, editable=False
     )
+    # Evidence once (最多报一次): a piece the county already holds, linked into another of its
+    # campaigns without a new upload. Always the origin (never a link of a link); the link's
+    # revision points to the origin's stored file. A link is reviewed in its own campaign.
+    origin = models.ForeignKey(
+        "self",
+        verbose_name=_("first uploaded as"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="links",
+        editable=False,
+    )
     also_proves = models.ManyToManyField(
         "indicators.Indicator", verbose_name=_("also proves"), blank=True, related_name="+"
     )
@@ -94,6 +106,15 @@ class Evidence(BaseModel):
             models.Index(fields=["review_status", "created_at"], name="evidence_review_queue_idx"),
             # The dashboard's counts per review state of one campaign.
             models.Index(fields=["campaign", "review_status", "hidden_at"], name="evidence_campaign_counts_idx"),
+        ]
+        constraints = [
+            # Linking the same evidence into a campaign twice is refused by the service; this holds
+            # it when two requests race.
+            models.UniqueConstraint(
+                fields=["origin", "campaign"],
+                condition=Q(origin__isnull=False),
+                name="evidence_linked_once_per_campaign",
+            ),
         ]
 
     def __str__(self):

@@ -2,7 +2,12 @@
 
 from urllib.parse import urlencode
 
+from django.db.models import Q
+
+from assignments.models import Assignment
+from campaign.selectors import TERMINAL_STAGES
 from org import permissions
+from org.selectors import OFFICE_ROLES, UNIT_ROLES, role_regions
 
 from .models import Evidence
 
@@ -30,3 +35,45 @@ def pending_evidence_of(assignment):
         .filter(assignment=assignment, review_status=Evidence.Review.PENDING)
         .order_by("created_at", "pk")
     ]
+
+
+def evidence_in_users_county(user, evidence):
+    """Whether the evidence belongs to the county of one of the user's units (IT: every county).
+    Evidence is linked only among the campaigns of its own county (Campaign.region)."""
+    if user.is_superuser:
+        return True
+    return evidence.assignment.campaign.region_id in role_regions(user, (*OFFICE_ROLES, *UNIT_ROLES))
+
+
+def evidence_link_targets(user, evidence):
+    """The shares this piece may be linked into (evidence once, 最多报一次): the same unit's
+    open shares in the county's other open campaigns that the user may contribute to (the
+    unit's liaison), leaving out campaigns that hold the piece (or its origin) already."""
+    origin_id = evidence.origin_id or evidence.pk
+    holding = Evidence.objects.filter(Q(pk=origin_id) | Q(origin_id=origin_id)).values("assignment__campaign")
+    shares = (
+        Assignment.objects.open()
+        .filter(
+            unit_id=evidence.assignment.unit_id,
+            campaign__region_id=evidence.assignment.campaign.region_id,
+        )
+        .exclude(campaign__in=holding)
+        .exclude(campaign__stage__in=TERMINAL_STAGES)
+    )
+    return (
+        permissions.restrict(user, permissions.CONTRIBUTE_UNIT_WORK, shares)
+        .select_related("campaign", "indicator", "unit")
+        .order_by("-campaign__created_at", "indicator__code")
+    )
+
+
+def evidence_uses(user, evidence):
+    """Where this piece is used: its origin and every link of it, in every campaign of the
+    county, as far as the user may see them (oldest first)."""
+    origin_id = evidence.origin_id or evidence.pk
+    rows = Evidence.objects.filter(Q(pk=origin_id) | Q(origin_id=origin_id))
+    return list(
+        permissions.restrict(user, permissions.VIEW_UNIT_WORK, rows)
+        .select_related("assignment__campaign", "assignment__indicator", "assignment__unit")
+        .order_by("created_at")
+    )

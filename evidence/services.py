@@ -5,7 +5,8 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -257,6 +258,100 @@ def evidence_link_indicators(*, evidence, indicators, by):
         unit=evidence.assignment.unit,
         after={"indicators": sorted(i.code for i in indicators)},
     )
+
+
+@transaction.atomic
+def evidence_link_to_campaign(*, evidence, assignment, by):
+    """Evidence once (最多报一次): put a piece the county already holds into a share of another
+    of its campaigns (the single-item one beside the comprehensive one, next year's) without
+    uploading it again. The link is a new piece of evidence in the target share whose revision
+    points to the same stored file (same SHA-256): nothing is copied, and a package holds the
+    file once. It remembers its origin (`origin`, always the first upload, never a link).
+
+    A link is reviewed in its own campaign, like any other piece there: it starts waiting for
+    review, because it proves a different share, and an acceptance in one campaign is no
+    decision for another. Only who may contribute to the target share may link (its unit's
+    liaison), only within the same county and the same unit, once per campaign."""
+    permissions.require_perm(by, permissions.CONTRIBUTE_UNIT_WORK, assignment)
+    permissions.require_perm(by, permissions.VIEW_UNIT_WORK, evidence)
+    source = Evidence.objects.select_related("assignment__campaign", "current_revision").get(pk=evidence.pk)
+    target = (
+        Assignment.objects.select_for_update().select_related("campaign", "indicator", "unit").get(pk=assignment.pk)
+    )
+    if source.assignment.campaign.region_id != target.campaign.region_id:
+        raise ValidationError(_("Evidence can be linked only into another campaign of the same county."))
+    if source.assignment.unit_id != target.unit_id:
+        raise ValidationError(_("Evidence proves its own unit's work: link it into a task of the same unit."))
+    if source.is_hidden or source.current_revision is None:
+        raise ValidationError(_("Deleted evidence cannot be linked: restore it first."))
+    _check_share_open(target)
+    origin_id = source.origin_id or source.pk
+    held = (
+        Evidence.objects.filter(Q(pk=origin_id) | Q(origin_id=origin_id), assignment__campaign=target.campaign)
+        .select_related("assignment__indicator", "assignment__unit")
+        .first()
+    )
+    if held is not None:
+        raise ValidationError(
+            _("“%(title)s” is already in %(campaign)s (%(unit)s, %(code)s): it is linked only once per campaign.")
+            % {
+                "title": held.title,
+                "campaign": target.campaign.name,
+                "unit": held.assignment.unit,
+                "code": held.assignment.indicator.code,
+            }
+        )
+    dashboard_touch(target.campaign_id)
+    r = source.current_revision
+    try:
+        with transaction.atomic():  # a second request racing this one meets the unique constraint
+            link = Evidence.objects.create(
+                assignment=target,
+                campaign_id=target.campaign_id,
+                origin_id=origin_id,
+                kind=source.kind,
+                title=source.title,
+                issued_on=source.issued_on,
+                note=source.note,
+                created_by=by,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("This evidence was just linked into %(campaign)s.") % {"campaign": target.campaign.name}
+        ) from None
+    # The same stored file (its name in storage), link or text: nothing is uploaded or copied.
+    revision = EvidenceRevision.objects.create(
+        evidence=link,
+        number=1,
+        file=r.file.name,
+        url=r.url,
+        text=r.text,
+        original_name=r.original_name,
+        content_type=r.content_type,
+        size=r.size,
+        sha256=r.sha256,
+        thumbnail=r.thumbnail.name,
+        uploaded_by=by,
+    )
+    link.current_revision = revision
+    link.save(update_fields=["current_revision"])
+    if revision.is_image and not revision.thumbnail:  # the origin's thumbnail is not made yet
+        send_later("evidence.make_thumbnail", str(revision.pk))
+    audit_record(
+        actor=by,
+        verb="evidence_linked_campaign",
+        obj=link,
+        unit=target.unit,
+        after={
+            "from_evidence": str(source.pk),
+            "from_campaign": source.assignment.campaign.name,
+            "campaign": target.campaign.name,
+            "indicator": target.indicator.code,
+            "sha256": r.sha256,
+        },
+    )
+    _start_work(target, by)
+    return link
 
 
 @transaction.atomic

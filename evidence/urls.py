@@ -16,6 +16,7 @@ urlpatterns = [
     path("<uuid:pk>/restore/", views.restore, name="restore"),
     path("<uuid:pk>/review/", views.review, name="review"),
     path("<uuid:pk>/link/", views.link, name="link"),
+    path("<uuid:pk>/link-campaign/", views.link_campaign, name="link_campaign"),
     path("file/<uuid:pk>/download/", views.download, name="download"),
     path("file/<uuid:pk>/preview/", views.preview, name="preview"),
     path("file/<uuid:pk>/thumbnail/", views.thumbnail, name="thumbnail"),

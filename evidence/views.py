@@ -32,12 +32,14 @@ from .forms import (
     SummaryEvidenceForm,
 )
 from .models import Evidence, EvidenceRevision
+from .selectors import evidence_in_users_county, evidence_link_targets, evidence_uses
 from .services import (
     evidence_accept_many,
     evidence_add,
     evidence_default_title,
     evidence_hide,
     evidence_link_indicators,
+    evidence_link_to_campaign,
     evidence_replace,
     evidence_restore,
     evidence_review,
@@ -175,7 +177,10 @@ def detail(request, pk):
     evidence = _evidence(request.user, pk)
     user = request.user
     also = list(evidence.also_proves.order_by("code"))
+    may_link = permissions.can(user, permissions.CONTRIBUTE_UNIT_WORK, evidence) and not evidence.is_hidden
     context = {
+        "uses": evidence_uses(user, evidence),
+        "link_targets": list(evidence_link_targets(user, evidence)) if may_link else [],
         "e": evidence,
         "revisions": evidence.revisions.select_related("uploaded_by"),
         "reviews": evidence.reviews.select_related("reviewer"),
@@ -331,6 +336,36 @@ def link(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(evidence)
+
+
+@login_required
+@require_POST
+def link_campaign(request, pk):
+    """Evidence once (最多报一次): link this piece into the same unit's task in another of the
+    county's campaigns. Evidence or a task of another county is a 404; linking twice, a message."""
+    evidence = _evidence(request.user, pk, permissions.CONTRIBUTE_UNIT_WORK)
+    if not evidence_in_users_county(request.user, evidence):
+        raise Http404
+    target = permissions.require(
+        request.user,
+        # The same county only (another county's task: 404); within it, the service explains a refusal.
+        Assignment.objects.select_related("campaign", "indicator", "unit").filter(
+            campaign__region_id=evidence.assignment.campaign.region_id
+        ),
+        permissions.CONTRIBUTE_UNIT_WORK,
+        pk=request.POST.get("share", ""),
+    )
+    try:
+        link = evidence_link_to_campaign(evidence=evidence, assignment=target, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(evidence)
+    messages.success(
+        request,
+        _("Linked into %(campaign)s (%(code)s) without a new upload; it waits for review there.")
+        % {"campaign": target.campaign.name, "code": target.indicator.code},
+    )
+    return redirect(link)
 
 
 def _revision(user, pk):

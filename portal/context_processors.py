@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from campaign.selectors import campaign_open_for
 from core.notifications import notification_unread_count
 from org import permissions
 from org.models import Membership
@@ -48,12 +49,26 @@ def navigation(request):
         more.append((_("System administration"), reverse("admin:index")))
     role_labels = sorted({str(label) for value, label in _role_choices() if value in roles})
     return {
+        **_campaign_switcher(user),
         "access_contact": _access_contact(roles),
         "nav_items": items,
         "nav_more": more,
         "nav_roles": role_labels,
         "unread_count": notification_unread_count(user),
     }
+
+
+def _campaign_switcher(user):
+    """The header's campaign switcher, shown when the county runs more than one open campaign
+    (a comprehensive and a single-item one): one query."""
+    if not permissions.is_member(user):
+        return {}
+    campaigns = list(campaign_open_for(user))
+    if len(campaigns) < 2:
+        return {}
+    chosen = getattr(user, "chosen_campaign_id", None)
+    current = next((c for c in campaigns if str(c.pk) == str(chosen)), campaigns[0])
+    return {"switch_campaigns": campaigns, "switch_current": current}
 
 
 def _role_choices():

@@ -21,9 +21,12 @@ from django.utils.translation import gettext as _
 
 from assessment.eligibility import eligibility
 from assessment.models import Assessment, Rectification
+from assessment.readiness import single_item_readiness
 from assessment.resources import RectificationResource
 from assignments.models import Assignment
 from assignments.resources import AssignmentResource
+from campaign.models import SingleItemNarrative
+from campaign.selectors import single_item_narrative_of
 from core import officedoc, tables
 from evidence.models import Evidence
 from evidence.resources import EvidenceResource
@@ -173,15 +176,74 @@ def report_issuer(campaign):
     return name
 
 
+# The single-item report's outline: the 申报 narrative's five sections, then the evidence. The
+# document is Chinese whatever the interface language, as the comprehensive report.
+SINGLE_ITEM_HEADINGS = {
+    "overview": "一、项目概况",
+    "innovation": "二、创新性",
+    "leadership": "三、引领性",
+    "typicality": "四、典型性",
+    "replicability": "五、可复制可推广",
+}
+SINGLE_ITEM_EVIDENCE_HEADING = "六、佐证材料目录"
+
+
+def single_item_context(campaign, progress=_noop):
+    """What a single-item campaign's report shows: its narrative, its accepted evidence (each
+    once, linked pieces marked) with up to PHOTOS_PER_INDICATOR × 2 photos, its readiness."""
+    progress(10, _("Reading the evidence"))
+    narrative = single_item_narrative_of(campaign)
+    sections = [
+        {
+            "key": name,
+            "heading": SINGLE_ITEM_HEADINGS[name],
+            "paragraphs": [line.strip() for line in getattr(narrative, name).splitlines() if line.strip()],
+        }
+        for name in SingleItemNarrative.SECTIONS
+    ]
+    evidence = list(
+        Evidence.objects.accepted()
+        .filter(assignment__campaign=campaign)
+        .select_related("assignment__unit", "assignment__indicator", "current_revision")
+        .order_by("assignment__indicator__code", "created_at")
+    )
+    revisions = [
+        e.current_revision
+        for e in evidence
+        if e.current_revision and e.current_revision.is_image and e.current_revision.thumbnail
+    ]
+    progress(30, _("Writing the report"))
+    return {
+        "campaign": campaign,
+        "sections": sections,
+        "evidence": evidence,
+        "evidence_heading": SINGLE_ITEM_EVIDENCE_HEADING,
+        "photos": [p for p in map(_thumbnail, revisions[: PHOTOS_PER_INDICATOR * 2]) if p],
+        "readiness": single_item_readiness(campaign),
+        "date": timezone.localdate(),
+        "date_cn": officedoc.chinese_date(timezone.localdate()),
+        "issuer": report_issuer(campaign),
+    }
+
+
 def render_report_html(context):
+    if context["campaign"].is_single_item:
+        return render_to_string("reports/single_item_report.html", context)
     return render_to_string("reports/report.html", context)
+
+
+def _context(campaign, progress):
+    """The report's context: a single-item campaign's outline, or the comprehensive one's."""
+    if campaign.is_single_item:
+        return single_item_context(campaign, progress)
+    return report_context(campaign, progress)
 
 
 def build_pdf(campaign, out, progress=_noop):
     """Write the report PDF to the binary file `out`."""
     from weasyprint import HTML
 
-    html = render_report_html(report_context(campaign, progress))
+    html = render_report_html(_context(campaign, progress))
     progress(45, _("Laying out the pages"))
     HTML(string=html).write_pdf(out)
     progress(95, _("Saving"))
@@ -361,9 +423,76 @@ def render_report_docx(context, out, progress=_noop):
     doc.save(out)
 
 
+def render_single_item_docx(context, out, progress=_noop):
+    """Write a single-item campaign's report DOCX (single_item_context) to `out`: the same
+    outline as reports/single_item_report.html, in official-document layout."""
+    c = context
+    campaign, readiness = c["campaign"], c["readiness"]
+    doc = officedoc.new_document()
+    for _blank in range(3):
+        officedoc.paragraph(doc)
+    officedoc.title(doc, f"{campaign.county}\n全国法治政府建设示范项目创建\n{campaign.single_item_title}\n申报材料")
+    officedoc.paragraph(doc)
+    officedoc.paragraph(doc, campaign.name, align=CENTER, indent=False)
+    if campaign.single_item_area:
+        officedoc.paragraph(doc, f"申报领域：{campaign.single_item_area}", align=CENTER, indent=False)
+    for _blank in range(8):
+        officedoc.paragraph(doc)
+    for line in (c["issuer"], c["date_cn"]):
+        officedoc.paragraph(doc, line, align=CENTER, indent=False)
+    officedoc.page_break(doc)
+    headings = [s["heading"] for s in c["sections"]] + [c["evidence_heading"], "附：申报准备情况"]
+    officedoc.toc(doc, "目　录", [(1, h) for h in headings], levels="1-1")
+    officedoc.page_break(doc)
+    for section in c["sections"]:
+        officedoc.heading(doc, section["heading"], 1)
+        for para in section["paragraphs"] or ["（尚未填写。）"]:
+            officedoc.paragraph(doc, para)
+    progress(60, _("Writing the report"))
+    officedoc.heading(doc, c["evidence_heading"], 1)
+    if c["evidence"]:
+        officedoc.table(
+            doc,
+            ["序号", "材料名称", "类型", "单位", "日期"],
+            [
+                [
+                    str(n),
+                    e.title + ("（本县其他创建活动已报送，本次引用）" if e.origin_id else ""),
+                    e.get_kind_display(),
+                    e.assignment.unit.name,
+                    f"{e.issued_on.year}年{e.issued_on.month}月{e.issued_on.day}日" if e.issued_on else "",
+                ]
+                for n, e in enumerate(c["evidence"], start=1)
+            ],
+            [12, 64, 20, 34, 26],
+            center=(0,),
+            nowrap=(4,),
+        )
+        picture = None
+        for photo in c["photos"]:
+            picture = officedoc.image(doc, photo.data, PHOTO_WIDTH_MM, paragraph=picture)
+    else:
+        officedoc.paragraph(doc, "（尚无已审核通过的佐证材料。）")
+    officedoc.heading(doc, "附：申报准备情况", 1)
+    missing = f"（尚未填写：{'、'.join(map(str, readiness.missing))}）" if readiness.missing else ""
+    officedoc.paragraph(
+        doc, f"申报材料各部分：已填写 {readiness.sections_done} 项，共 {len(readiness.sections)} 项{missing}。"
+    )
+    officedoc.paragraph(
+        doc,
+        f"佐证材料：已通过 {readiness.accepted} 份，待审核 {readiness.pending} 份，已退回 {readiness.returned} 份。"
+        + ("申报材料齐备。" if readiness.ready else "申报材料尚未齐备。"),
+    )
+    progress(90, _("Saving"))
+    doc.save(out)
+
+
 def build_docx(campaign, out, progress=_noop):
     """Write the report DOCX (official-document layout, editable in WPS and Word) to `out`."""
-    render_report_docx(report_context(campaign, progress), out, progress)
+    if campaign.is_single_item:
+        render_single_item_docx(single_item_context(campaign, progress), out, progress)
+    else:
+        render_report_docx(report_context(campaign, progress), out, progress)
 
 
 # --- the evidence package ---------------------------------------------------------------
@@ -547,7 +676,9 @@ def build_package(campaign, out, progress=_noop, report_file=None, document_file
     path, size (bytes), sha256, indicator (the level-3 code), indicator_title (in full),
     unit, kind ("report" or an evidence kind: document, image, news_link, award, summary,
     data), title (the evidence's), also (further indicator codes, joined by "、"); the
-    report's entry has only path, size, sha256, kind and an empty indicator and unit. Keys
+    report's entry has only path, size, sha256, kind and an empty indicator and unit. A file
+    held by several pieces (a piece linked in from another campaign) is packed once: the other
+    pieces' entries carry its path, size and sha256, and same_as (that path). Keys
     are only ever added (indicator_title came later): submission_verify reads path and
     size back from stored submissions. manifest.csv and index.html show the same in the
     package's language, with the kinds' labels (manifest_columns, kind_label)."""
@@ -565,10 +696,20 @@ def build_package(campaign, out, progress=_noop, report_file=None, document_file
         also[evidence_id].append(code)
     # First the names (each file's, then the folders', which depend on the longest path), then the bytes.
     planned, taken = [], defaultdict(set)
+    # Each stored file once (evidence once, 最多报一次): a piece linked in from another campaign,
+    # or the same bytes under another piece, shares the first one's entry in the ZIP; its
+    # manifest row points to that path (same_as names it too).
+    first_of, repeats = {}, []
     for e in items:
         r = e.current_revision
         if r is None:
             continue
+        if r.file:
+            key = r.sha256 or r.file.name
+            if key in first_of:
+                repeats.append((e, first_of[key]))
+                continue
+            first_of[key] = len(planned)
         l3 = nodes[e.assignment.indicator_id]
         l2 = nodes[l3.parent_id]
         l1 = nodes[l2.parent_id]
@@ -607,11 +748,10 @@ def build_package(campaign, out, progress=_noop, report_file=None, document_file
                 document_file.chunks(COPY_CHUNK),
                 {"indicator": "", "unit": "", "kind": "report"},
             )
-        for n, (e, chain, name) in enumerate(planned, start=1):
-            l3 = chain[-1]
-            path = "/".join([*(folders[node.code] for node in chain), name])
-            r = e.current_revision
-            meta = {
+
+        def meta_of(e):
+            l3 = nodes[e.assignment.indicator_id]
+            return {
                 "indicator": l3.code,
                 "indicator_title": l3.title,
                 "unit": e.assignment.unit.name,
@@ -619,6 +759,13 @@ def build_package(campaign, out, progress=_noop, report_file=None, document_file
                 "title": e.title,
                 "also": "、".join(sorted(also[e.pk], key=tables.code_sort_key)),
             }
+
+        packed = {}  # index in planned -> its manifest row
+        for n, (e, chain, name) in enumerate(planned, start=1):
+            path = "/".join([*(folders[node.code] for node in chain), name])
+            r = e.current_revision
+            meta = meta_of(e)
+            packed[n - 1] = len(manifest)
             if r.file:
                 with r.file.open("rb") as fh:
                     add(path, fh.chunks(COPY_CHUNK), meta)
@@ -631,6 +778,12 @@ def build_package(campaign, out, progress=_noop, report_file=None, document_file
                     5 + int(85 * n / max(1, len(planned))),
                     _("Packing evidence %(n)s of %(total)s") % {"n": n, "total": len(planned)},
                 )
+        for e, index in repeats:
+            first = manifest[packed[index]]
+            manifest.append(
+                {"path": first["path"], "size": first["size"], "sha256": first["sha256"], **meta_of(e)}
+                | {"same_as": first["path"]}
+            )
         progress(92, _("Writing the manifest"))
         zf.writestr("manifest.csv", manifest_csv(manifest))
         zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))

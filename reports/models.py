@@ -44,6 +44,16 @@ class ReportJob(BaseModel):
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
+    @classmethod
+    def label_for(cls, kind, campaign):
+        """The kind's name for this campaign: a single-item campaign's report is its 申报 material."""
+        if campaign.kind == "single_item" and kind in (cls.Kind.PDF, cls.Kind.DOCX):
+            return {
+                cls.Kind.PDF: _("Single-item application (PDF)"),
+                cls.Kind.DOCX: _("Single-item application (DOCX, editable)"),
+            }[kind]
+        return cls.Kind(kind).label
+
     @property
     def is_stale(self):
         """Running without a heartbeat (or queued without being taken) for REPORT_STALE_SECONDS:

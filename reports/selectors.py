@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from assessment.eligibility import eligibility
 from assessment.models import Rectification
+from assessment.readiness import single_item_readiness
 from assignments.models import Assignment
 from campaign.models import Campaign
 from evidence.models import Evidence
@@ -66,6 +67,7 @@ class SubmissionChecks:
     report: ReportJob | None
     package: ReportJob | None
     eligibility: object
+    readiness: object = None  # a single-item campaign's (assessment.readiness); None for a comprehensive one
 
     @property
     def blockers(self):
@@ -87,11 +89,14 @@ class SubmissionChecks:
 def submission_checks(campaign):
     """Everything that stands between the campaign and a sound submission, with counts and the
     list behind each. A comprehensive campaign under its threshold or with a triggered veto
-    cannot be submitted (the plan: only a county that meets the requirements applies); a
-    single-item campaign shows the same figures as warnings (its eligibility is informative)."""
+    cannot be submitted (the plan: only a county that meets the requirements applies). A
+    single-item campaign is not measured by the 90 % rule: its blockers are the narrative's
+    unwritten sections and the lack of accepted evidence (assessment.readiness), and the
+    indicator system's figures (threshold, veto, unassessed) are not asked of it."""
     report, package = latest_job(campaign, "pdf", done=True), latest_job(campaign, "package", done=True)
     e = eligibility(campaign)
     comprehensive = campaign.kind == Campaign.Kind.COMPREHENSIVE
+    readiness = None if comprehensive else single_item_readiness(campaign)
     checks = []
 
     def add(key, label, count, url, blocking, codes=()):
@@ -118,7 +123,36 @@ def submission_checks(campaign):
         True,
     )
     assessments = reverse("assessment:list")
-    if e.ratio is None or e.ratio < Fraction(e.threshold):
+    if readiness is not None:
+        add(
+            "narrative",
+            _("The single-item narrative is not complete: %(sections)s.")
+            % {"sections": "、".join(str(m) for m in readiness.missing)},
+            len(readiness.missing),
+            reverse("reports:index"),
+            True,
+        )
+        add(
+            "evidence_none",
+            _("No evidence of the single item is accepted yet."),
+            int(readiness.accepted == 0),
+            f"{reverse('evidence:queue')}?review=accepted",
+            True,
+        )
+        returned = readiness.returned
+        add(
+            "evidence_returned",
+            ngettext(
+                "%(n)s piece of evidence is returned to its unit: it is left out of the package.",
+                "%(n)s pieces of evidence are returned to their units: they are left out of the package.",
+                returned,
+            )
+            % {"n": returned},
+            returned,
+            f"{reverse('evidence:queue')}?review=returned",
+            False,
+        )
+    if comprehensive and (e.ratio is None or e.ratio < Fraction(e.threshold)):
         add(
             "threshold",
             _(
@@ -141,12 +175,12 @@ def submission_checks(campaign):
         "veto",
         ngettext("%(n)s veto indicator is triggered.", "%(n)s veto indicators are triggered.", len(e.veto_blockers))
         % {"n": len(e.veto_blockers)},
-        len(e.veto_blockers),
+        len(e.veto_blockers) if comprehensive else 0,
         assessments,
         comprehensive,
         e.veto_blockers,
     )
-    unassessed = e.counts.get("", 0)
+    unassessed = e.counts.get("", 0) if comprehensive else 0
     add(
         "unassessed",
         ngettext("%(n)s indicator is not assessed yet.", "%(n)s indicators are not assessed yet.", unassessed)
@@ -187,4 +221,4 @@ def submission_checks(campaign):
         f"{reverse('assignments:list')}?accepted=false",
         False,
     )
-    return SubmissionChecks(checks=checks, report=report, package=package, eligibility=e)
+    return SubmissionChecks(checks=checks, report=report, package=package, eligibility=e, readiness=readiness)

@@ -216,7 +216,7 @@ def _heartbeat(job_id):
 def _report_build(job):
     campaign = job.campaign
     progress = _progress(job.pk)
-    name = f"{campaign.county}-{campaign.name}-{ReportJob.Kind(job.kind).label.split(' ')[0]}-{timezone.localdate():%Y%m%d}.{EXTENSIONS[job.kind]}"
+    name = f"{campaign.county}-{campaign.name}-{str(ReportJob.label_for(job.kind, campaign)).split(' ')[0]}-{timezone.localdate():%Y%m%d}.{EXTENSIONS[job.kind]}"
     fd, path = tempfile.mkstemp(
         prefix=_temp_prefix(job.pk), suffix="." + EXTENSIONS[job.kind], dir=settings.FILE_UPLOAD_TEMP_DIR
     )
@@ -257,7 +257,7 @@ def _report_build(job):
     if done and job.requested_by_id:
         notify(
             [job.requested_by],
-            title=_("Ready: %(kind)s") % {"kind": ReportJob.Kind(job.kind).label},
+            title=_("Ready: %(kind)s") % {"kind": ReportJob.label_for(job.kind, job.campaign)},
             link=_reports_url(),
         )
     return ReportJob.Status.DONE if done else None
@@ -360,6 +360,14 @@ def submission_create(*, campaign, by, confirmed=(), figures=None):
         "threshold": str(e.threshold),
         "eligible": e.eligible,
     }
+    if (r := checks.readiness) is not None:
+        submission.eligibility["readiness"] = {
+            "ready": r.ready,
+            "sections_done": r.sections_done,
+            "accepted": r.accepted,
+            "pending": r.pending,
+            "returned": r.returned,
+        }
     submission.save()
     if any(_sha256_field(getattr(submission, field)) != job.sha256 for field, job in copies):
         raise ValidationError(_("The copied files do not match their checksums; nothing was submitted."))

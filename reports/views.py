@@ -6,7 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaign.selectors import campaign_current_or_404
+from campaign.forms import SingleItemNarrativeForm
+from campaign.selectors import campaign_current_or_404, single_item_narrative_of
+from campaign.services import single_item_narrative_update
 from core.audit import audit_record
 from core.downloads import file_response
 from org import permissions
@@ -31,9 +33,10 @@ def _jobs_context(campaign):
     """The job cards and whether the fragment polls: while any kind's job is queued or running
     (every kind, so that a new one cannot be left out of the poll, as the DOCX once was)."""
     jobs = _jobs(campaign)
+    kinds = [(kind, ReportJob.label_for(kind, campaign)) for kind in ReportJob.Kind.values]
     return {
         "jobs": jobs,
-        "kinds": ReportJob.Kind.choices,
+        "kinds": kinds,
         "jobs_active": any(j is not None and j.status in ReportJob.ACTIVE for j in jobs.values()),
     }
 
@@ -44,9 +47,14 @@ def index(request):
     """The campaign's outputs: the report's free texts, compile jobs with live progress, submission."""
     permissions.require_global(request.user, permissions.COMPILE_REPORTS)
     campaign = campaign_current_or_404(request.user)
-    form = ReportTextForm(request.POST or None, instance=report_text_of(campaign))
+    if campaign.is_single_item:  # its 申报 narrative instead of the comprehensive report's texts
+        form = SingleItemNarrativeForm(request.POST or None, instance=single_item_narrative_of(campaign))
+        update = single_item_narrative_update
+    else:
+        form = ReportTextForm(request.POST or None, instance=report_text_of(campaign))
+        update = report_text_update
     if request.method == "POST" and form.is_valid():
-        report_text_update(campaign=campaign, by=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields})
+        update(campaign=campaign, by=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields})
         messages.success(request, _("Saved."))
         return redirect("reports:index")
     context = {

@@ -121,6 +121,7 @@ EXPECTED = {
         {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403},
     ),
     "campaign:stage": (lambda w: f"/campaigns/{w.campaign.pk}/stage/", {"anonymous": LOGIN, "*": 405}),
+    "campaign:switch": ("/campaigns/switch/", {"anonymous": LOGIN, "*": 405}),  # POST only
     "core:notifications": ("/notifications/", {"anonymous": LOGIN, "*": 200}),
     "reports:index": ("/reports/", OFFICE_ONLY),
     "reports:jobs": ("/reports/jobs/", OFFICE_ONLY),
@@ -233,6 +234,10 @@ EXPECTED = {
     "evidence:review": (lambda w: f"/evidence/{_evidence(w).pk}/review/", {"anonymous": LOGIN, "*": 405}),
     "evidence:bulk_accept": ("/evidence/review/accept/", {"anonymous": LOGIN, "*": 405}),
     "evidence:link": (lambda w: f"/evidence/{_evidence(w).pk}/link/", {"anonymous": LOGIN, "*": 405}),
+    "evidence:link_campaign": (
+        lambda w: f"/evidence/{_evidence(w).pk}/link-campaign/",
+        {"anonymous": LOGIN, "*": 405},
+    ),
     "evidence:download": (
         lambda w: f"/evidence/file/{_evidence(w).current_revision_id}/download/",
         {"anonymous": LOGIN, **UNIT_A_ONLY},
@@ -316,6 +321,26 @@ def _figures(w):
     from reports.selectors import submission_checks
 
     return submission_checks(w.campaign).figures
+
+
+def _link_target(w):
+    """Unit A's share in a second (single-item) campaign of the same county: where evidence once
+    (最多报一次) links a piece without a new upload."""
+    from assignments.models import Assignment
+    from campaign.models import Campaign
+    from tests.factories import CampaignFactory, make_assignment
+
+    share = Assignment.objects.filter(campaign__kind=Campaign.Kind.SINGLE_ITEM, unit=w.unit_a).first()
+    if share is None:
+        single = CampaignFactory(
+            name="单项示范",
+            kind=Campaign.Kind.SINGLE_ITEM,
+            single_item_title="行政执法“三项制度”",
+            framework=w.campaign.framework,
+            region=w.campaign.region,
+        )
+        share = make_assignment(single, w.indicators[0], w.unit_a)
+    return share
 
 
 def _submission(w):
@@ -821,6 +846,21 @@ POSTS = {
         lambda w, c: {"codes": w.indicators[2].code},
         A_CONTRIBUTE,
         True,
+    ),
+    # Evidence once: unit A's liaison links its piece into its share of the county's other campaign.
+    "evidence:link_campaign": (
+        lambda w: f"/evidence/{_evidence(w).pk}/link-campaign/",
+        lambda w, c: {"share": _link_target(w).pk},
+        A_CONTRIBUTE,
+        True,
+    ),
+    # The header's switcher: the county's people (not a city reviewer) choose among its open
+    # campaigns; it writes the session only.
+    "campaign:switch": (
+        "/campaigns/switch/",
+        lambda w, c: {"campaign": w.campaign.pk},
+        {"anonymous": LOGIN, "nobody": 403, "city_reviewer": 403, "*": 302},
+        False,
     ),
     # A liaison of one unit logs for that unit whatever unit the form names.
     "inspection:publicity_new": (

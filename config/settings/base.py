@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The campaign chosen in the header's switcher, for campaign_current(user).
+    "campaign.middleware.CampaignChoiceMiddleware",
     # The absolute session lifetime and the second step of the login, before the password page.
     "core.middleware.AccountSecurityMiddleware",
     "core.middleware.PasswordChangeRequiredMiddleware",

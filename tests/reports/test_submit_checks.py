@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assessment.services import assessment_save
+from campaign.models import SingleItemNarrative
+from campaign.services import single_item_narrative_update
 from core.models import AuditEvent
 from evidence.services import evidence_add
 from reports.models import Submission
@@ -78,18 +80,34 @@ def test_the_service_refuses_a_comprehensive_campaign_under_the_threshold_or_wit
     assert not Submission.objects.exists()
 
 
-def test_a_single_item_campaign_under_the_threshold_is_a_warning_to_confirm(county):
+def test_a_single_item_campaign_is_not_held_to_the_threshold_but_to_its_narrative(county):
     _compiled(county)
     county.campaign.kind, county.campaign.single_item_title = "single_item", "行政复议规范化"
     county.campaign.save()
     checks = submission_checks(county.campaign)
-    assert checks.blockers == [] and {"threshold", "shares_open"} <= {c.key for c in checks.warnings}
+    assert [c.key for c in checks.blockers] == ["narrative"] and checks.blockers[0].count == 5
+    keys = {c.key for c in checks.warnings}
+    assert "shares_open" in keys and not keys & {"threshold", "veto", "unassessed"}
     with pytest.raises(ValidationError):
-        submission_create(campaign=county.campaign, by=county.office_admin, confirmed=["shares_open"])
+        submission_create(campaign=county.campaign, by=county.office_admin, confirmed=[c.key for c in checks.warnings])
+    single_item_narrative_update(
+        campaign=county.campaign, by=county.office_admin, **dict.fromkeys(SingleItemNarrative.SECTIONS, "写好了")
+    )
+    checks = submission_checks(county.campaign)
+    assert checks.blockers == [] and checks.readiness.ready
+    with pytest.raises(ValidationError):
+        submission_create(campaign=county.campaign, by=county.office_admin, confirmed=["rectifications_open"])
     submission = submission_create(
         campaign=county.campaign, by=county.office_admin, confirmed=[c.key for c in checks.warnings]
     )
     assert {c["key"] for c in submission.confirmed} == {c.key for c in checks.warnings}
+    assert submission.eligibility["readiness"] == {
+        "ready": True,
+        "sections_done": 5,
+        "accepted": 2,
+        "pending": 0,
+        "returned": 0,
+    }
 
 
 def test_each_warning_is_ticked_and_what_was_confirmed_is_kept_and_audited(client, county):
