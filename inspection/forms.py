@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from core.forms import BootstrapForm, TableUploadForm
+from indicators.models import Indicator
 
 from .models import FieldCheckItem, PublicityAction
 
@@ -159,3 +160,20 @@ class FieldCheckStatusForm(BootstrapForm):
     def clean_photo(self):
         upload = self.cleaned_data.get("photo")
         return checked_photo(upload) if upload else None
+
+
+class SurveyPoolForm(BootstrapForm):
+    """Turn a survey weak point into a pool item: the office sets the measure and deadline."""
+
+    measure = forms.CharField(label=_("Rectification measure"), max_length=2000)
+    deadline = forms.DateField(
+        label=_("Rectification deadline"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none(), required=False)
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(
+            framework_id=campaign.framework_id, level=3
+        ).order_by("code")
+        self.fields["indicator"].label_from_instance = lambda i: f"{i.code} {i.title[:40]}"

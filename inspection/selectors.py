@@ -136,15 +136,15 @@ def survey_results(survey):
 
 
 def survey_weak_points(survey, *, cells=None, questions=None, townships=None, below=WEAK_BELOW):
-    """(question, township name, Rate) under `below` per cent, weakest first: what the problem
-    pool (issue 18, item 2) will take as 'survey weak points' — each names the question (and
-    so what to explain better) and the township where the county must act."""
+    """(question, township name, Rate, township id) under `below` per cent, weakest first: the
+    'survey weak points' the office turns into problem-pool items (survey_weak_point_to_pool) —
+    each names the question (and so what to explain better) and the township that must act."""
     if cells is None:
         results = survey_results(survey)
         return results["weak_points"]
     by_pk = {q.pk: q for q in questions}
     weak = [
-        (by_pk[question_id], townships[town_id], rate)
+        (by_pk[question_id], townships[town_id], rate, town_id)
         for (question_id, town_id), rate in cells.items()
         if rate.total and rate.pct < below
     ]

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from assessment.models import Rectification
+from assessment.services import pool_item_add
 from assignments.models import Assignment
 from core.audit import audit_record
 from evidence.models import Evidence
@@ -22,6 +24,7 @@ from .models import (
     SurveyResponse,
     SurveyRound,
 )
+from .selectors import survey_weak_points
 
 PUBLICITY_FIELDS = ["platform", "happened_on", "title", "url", "reads", "participants"]
 
@@ -230,3 +233,35 @@ def fieldcheck_update(*, item, status, note, by, photo=None):
         after["file"] = photo.name
     audit_record(actor=by, verb="updated", obj=item, unit=item.unit, before=before, after=after)
     return item
+
+
+@transaction.atomic
+def survey_weak_point_to_pool(*, survey, question, township, measure, deadline, by, indicator=None):
+    """A weak point of the pre-survey (a question in a township under 80 %) becomes an item of
+    the problem pool, owned by the township, through the pool's one way in. The same weak point
+    twice gives the item already there."""
+    permissions.require_perm(by, permissions.REVIEW_UNIT_WORK)
+    if question.round_id != survey.pk:
+        raise ValidationError(_("The question is not one of this pre-survey's."))
+    weak = {(q.pk, town_id): rate for q, _name, rate, town_id in survey_weak_points(survey)}
+    rate = weak.get((question.pk, township.pk))
+    if rate is None:
+        raise ValidationError(_("This question is not a weak point in that township."))
+    detail = _("%(survey)s: question %(n)s “%(text)s”, %(town)s %(pct)s%%") % {
+        "survey": survey.title,
+        "n": question.position,
+        "text": question.text[:200],
+        "town": township,
+        "pct": rate.pct,
+    }
+    return pool_item_add(
+        campaign=survey.campaign,
+        source=Rectification.Source.SURVEY,
+        indicator=indicator,
+        owner=township,
+        measure=measure,
+        deadline=deadline,
+        by=by,
+        detail=detail,
+        key=f"{survey.pk}:{question.pk}:{township.pk}",
+    )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("survey/import/", views.survey_import_view, name="survey_import"),
     path("survey/import/confirm/", views.survey_import_confirm, name="survey_import_confirm"),
     path("survey/<uuid:pk>/", views.survey_detail, name="survey_detail"),
+    path("survey/<uuid:pk>/pool/", views.survey_pool, name="survey_pool"),
     path("fieldcheck/", views.fieldcheck, name="fieldcheck"),
     path("fieldcheck/handbook/", views.fieldcheck_manual, name="fieldcheck_manual"),
     path("fieldcheck/<uuid:pk>/", views.fieldcheck_item, name="fieldcheck_item"),

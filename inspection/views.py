@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaign.models import Campaign
 from campaign.selectors import campaign_current_or_404
 from core.downloads import file_response
+from core.ids import is_uuid
 from core.tables import ImportRejected, TableError
 from core.uploads import stash_confirm, stash_upload
 from org import permissions
@@ -27,6 +28,7 @@ from .forms import (
     PublicityActionForm,
     PublicityEvidenceForm,
     PublicityTargetForm,
+    SurveyPoolForm,
     SurveyUploadForm,
 )
 from .models import FieldCheckItem, FieldCheckPhoto, PublicityAction, SurveyRound
@@ -46,6 +48,7 @@ from .services import (
     publicity_to_evidence,
     publicity_update,
     survey_import,
+    survey_weak_point_to_pool,
 )
 from .survey import survey_parse
 
@@ -297,7 +300,44 @@ def survey_detail(request, pk):
     survey = permissions.require(
         request.user, SurveyRound, permissions.REVIEW_UNIT_WORK, view_perm=permissions.REVIEW_UNIT_WORK, pk=pk
     )
-    return render(request, "inspection/survey_detail.html", {"survey": survey, **survey_results(survey)})
+    return render(
+        request,
+        "inspection/survey_detail.html",
+        {"survey": survey, "pool_form": SurveyPoolForm(campaign=survey.campaign), **survey_results(survey)},
+    )
+
+
+@login_required
+@require_POST
+def survey_pool(request, pk):
+    """Turn one weak point (a question in a township) into a problem-pool item the township owns."""
+    survey = permissions.require(
+        request.user, SurveyRound, permissions.REVIEW_UNIT_WORK, view_perm=permissions.REVIEW_UNIT_WORK, pk=pk
+    )
+    form = SurveyPoolForm(request.POST, campaign=survey.campaign)
+    ids = [request.POST.get(k, "") for k in ("question", "township")]
+    ids = [v if is_uuid(v) else None for v in ids]
+    question = survey.questions.filter(pk=ids[0]).first() if ids[0] else None
+    township = (
+        permissions.restrict(
+            request.user, permissions.REVIEW_UNIT_WORK, Unit.objects.filter(kind=Unit.Kind.TOWNSHIP, pk=ids[1])
+        ).first()
+        if ids[1]
+        else None
+    )
+    try:
+        if question is None or township is None:
+            raise ValidationError(_("This question is not a weak point in that township."))
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        item = survey_weak_point_to_pool(
+            survey=survey, question=question, township=township, by=request.user, **form.cleaned_data
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(survey)
+    messages.success(request, _("The weak point is in the problem pool."))
+    return redirect(item)
 
 
 def _fieldcheck_context(request, campaign):

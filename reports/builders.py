@@ -133,7 +133,7 @@ def report_context(campaign, progress=_noop):
         "text": text,
         "shortfalls": shortfalls,
         "rectifications": Rectification.objects.filter(campaign=campaign)
-        .select_related("owner", "assessment__indicator")
+        .select_related("owner", "indicator")
         .order_by("deadline"),
     }
 
@@ -316,7 +316,7 @@ def render_report_docx(context, out, progress=_noop):
             ["指标", "整改措施", "责任单位", "完成时限"],
             [
                 [
-                    r.assessment.indicator.code,
+                    r.indicator.code if r.indicator else "—",
                     r.measure,
                     r.owner.name,
                     f"{r.deadline.year}年{r.deadline.month}月{r.deadline.day}日"
@@ -727,7 +727,7 @@ def build_xlsx(campaign, out, progress=_noop):
                 _("Rectification"),
                 RectificationResource(),
                 Rectification.objects.filter(campaign=campaign)
-                .select_related("owner", "assessment__indicator")
+                .select_related("owner", "indicator")
                 .order_by("deadline"),
             ),
         ]

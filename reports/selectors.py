@@ -170,7 +170,7 @@ def submission_checks(campaign):
         reverse("evidence:queue"),
         False,
     )
-    open_items = Rectification.objects.filter(campaign=campaign, status=Rectification.Status.OPEN).count()
+    open_items = Rectification.objects.filter(campaign=campaign, status__in=Rectification.OPEN_STATUSES).count()
     add(
         "rectifications_open",
         ngettext("%(n)s rectification item is still open.", "%(n)s rectification items are still open.", open_items)

@@ -176,6 +176,17 @@ EXPECTED = {
         lambda w: f"/campaigns/rectifications/{w.campaign.pk}/close/",
         {"anonymous": LOGIN, "*": 405},
     ),
+    # The problem pool: the office adds items; an item is its owner unit's (and the office's).
+    "assessment:rectification_new": ("/campaigns/rectifications/new/", OFFICE_ONLY),
+    "assessment:rectification": (lambda w: _rectification(w).get_absolute_url(), {"anonymous": LOGIN, **UNIT_A_ONLY}),
+    "assessment:rectification_report": (
+        lambda w: f"/campaigns/rectifications/{w.campaign.pk}/report/",
+        {"anonymous": LOGIN, "*": 405},
+    ),
+    "assessment:rectification_return": (
+        lambda w: f"/campaigns/rectifications/{w.campaign.pk}/return/",
+        {"anonymous": LOGIN, "*": 405},
+    ),
     # 迎检: the office sees every unit's publicity, a unit its own; only a unit's liaison logs.
     "inspection:publicity": (
         "/inspection/publicity/",
@@ -205,6 +216,7 @@ EXPECTED = {
         lambda w: _survey(w).get_absolute_url(),
         {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 404},
     ),
+    "inspection:survey_pool": (lambda w: f"/inspection/survey/{_survey(w).pk}/pool/", {"anonymous": LOGIN, "*": 405}),
     "inspection:fieldcheck": (
         "/inspection/fieldcheck/",
         {"anonymous": LOGIN, "city_reviewer": 403, "nobody": 403, "*": 200},
@@ -607,6 +619,15 @@ def _rectification(w):
     return assessment.rectifications.get()
 
 
+def _reported_rectification(w):
+    """Unit A's pool item with its fix reported with unit A's evidence: the office may close or return it."""
+    from assessment.models import Rectification
+
+    item = _rectification(w)
+    Rectification.objects.filter(pk=item.pk).update(status="reported", fix_evidence=_evidence(w), fix_note="已补齐")
+    return item
+
+
 def _submitted(share):
     share.status = "submitted"
     share.save(update_fields=["status"])
@@ -749,9 +770,45 @@ POSTS = {
         True,
     ),
     "assessment:rectification_close": (
-        lambda w: f"/campaigns/rectifications/{_rectification(w).pk}/close/",
+        lambda w: f"/campaigns/rectifications/{_reported_rectification(w).pk}/close/",
         {"note": "已补齐"},
         A_MANAGE,  # only the office closes an item (销号); the owner unit's liaison does not
+        True,
+    ),
+    "assessment:rectification_return": (
+        lambda w: f"/campaigns/rectifications/{_reported_rectification(w).pk}/return/",
+        {"comment": "缺少截图"},
+        A_MANAGE,
+        True,
+    ),
+    # The owner unit's liaison reports the fix with its unit's evidence.
+    "assessment:rectification_report": (
+        lambda w: f"/campaigns/rectifications/{_rectification(w).pk}/report/",
+        lambda w, c: {"note": "已补齐", "evidence": _evidence(w).pk},
+        A_CONTRIBUTE,
+        True,
+    ),
+    "assessment:rectification_new": (
+        "/campaigns/rectifications/new/",
+        lambda w, c: {
+            "source": "assessor",
+            "owner": w.unit_a.pk,
+            "measure": "补充公开",
+            "deadline": "2030-01-31",
+        },
+        OFFICE_POST,
+        True,
+    ),
+    # A survey weak point into the pool: the survey is the office's (for a unit it does not exist).
+    "inspection:survey_pool": (
+        lambda w: f"/inspection/survey/{_survey(w).pk}/pool/",
+        lambda w, c: {
+            "question": _survey(w).questions.get(position=1).pk,
+            "township": w.unit_b.pk,
+            "measure": "进村宣讲",
+            "deadline": "2030-01-31",
+        },
+        {"anonymous": LOGIN, "office_admin": 302, "office_staff": 302, "superuser": 302, "*": 404},
         True,
     ),
     "reports:index": (
