@@ -114,6 +114,8 @@ class RectificationReportForm(BootstrapFormMixin, forms.Form):
     """The owner unit reports its fix: how, and the evidence — a piece it has, or a new file
     added to one of its tasks (through the evidence app's checks)."""
 
+    missing_evidence = _("A fix is reported with evidence: choose a piece or upload a file.")
+
     note = forms.CharField(label=_("How it was fixed"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.ModelChoiceField(label=_("Existing evidence"), queryset=Evidence.objects.none(), required=False)
     file = forms.FileField(
@@ -153,7 +155,7 @@ class RectificationReportForm(BootstrapFormMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("evidence") and not data.get("file"):
-            raise forms.ValidationError(_("A fix is reported with evidence: choose a piece or upload a file."))
+            raise forms.ValidationError(self.missing_evidence)
         if data.get("file") and not data.get("task"):
             raise forms.ValidationError(_("Choose one of your unit's tasks for the file."))
         return data

@@ -17,8 +17,7 @@ from core.audit import audit_record, changed, snapshot
 from core.figures_cache import dashboard_touch
 from core.notifications import notify
 from evidence.models import Evidence
-from evidence.services import evidence_add
-from evidence.sniff import Refused
+from evidence.services import evidence_for_answer
 from org import permissions
 from org.selectors import office_people, unit_people
 
@@ -163,28 +162,16 @@ def rectification_report(*, item, by, note, evidence=None, assignment=None, uplo
         raise ValidationError(_("This item is not waiting for a fix report."))
     if not note.strip():
         raise ValidationError(_("Say how the shortfall was fixed."))
-    if upload is not None:
-        if assignment is None or assignment.unit_id != item.owner_id or assignment.campaign_id != item.campaign_id:
-            raise ValidationError(_("Choose one of your unit's tasks for the file."))
-        try:
-            evidence = evidence_add(
-                assignment=assignment,
-                kind=kind or Evidence.Kind.DOCUMENT,
-                title="",
-                by=by,
-                upload=upload,
-                note=_("Rectification evidence"),
-            )
-        except Refused as exc:
-            raise ValidationError(str(exc)) from exc
-    if evidence is None:
-        raise ValidationError(_("A fix is reported with evidence: choose a piece or upload a file."))
-    if (
-        evidence.assignment.unit_id != item.owner_id
-        or evidence.campaign_id != item.campaign_id
-        or evidence.hidden_at is not None
-    ):
-        raise ValidationError(_("The evidence must be your unit's, in this campaign."))
+    evidence = evidence_for_answer(
+        unit=item.owner,
+        campaign=item.campaign,
+        by=by,
+        note=_("Rectification evidence"),
+        evidence=evidence,
+        assignment=assignment,
+        upload=upload,
+        kind=kind,
+    )
     item.status = Rectification.Status.REPORTED
     item.fix_note = note.strip()[:2000]
     item.fix_evidence = evidence

@@ -28,8 +28,8 @@ def report_text_of(campaign):
     return ReportText.objects.filter(campaign=campaign).first() or ReportText(campaign=campaign)
 
 
-def latest_job(campaign, kind, done=False):
-    jobs = ReportJob.objects.filter(campaign=campaign, kind=kind)
+def latest_job(campaign, kind, done=False, subject=""):
+    jobs = ReportJob.objects.filter(campaign=campaign, kind=kind, subject=subject)
     if done:
         jobs = jobs.filter(status=ReportJob.Status.DONE)
     return jobs.order_by("-created_at").first()

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaign.selectors import campaign_current_or_404
 from core.audit import audit_record
 from core.downloads import file_response
+from inspection.models import AssessorRequest
 from org import permissions
 
 from .forms import CityReviewForm, ReportTextForm
@@ -22,9 +23,11 @@ from .services import (
     submission_verify,
 )
 
+CAMPAIGN_KINDS = [(k, label) for k, label in ReportJob.Kind.choices if k not in ReportJob.SUBJECT_KINDS]
+
 
 def _jobs(campaign):
-    return {kind: latest_job(campaign, kind) for kind in ReportJob.Kind.values}
+    return {kind: latest_job(campaign, kind) for kind, _label in CAMPAIGN_KINDS}
 
 
 def _jobs_context(campaign):
@@ -33,7 +36,7 @@ def _jobs_context(campaign):
     jobs = _jobs(campaign)
     return {
         "jobs": jobs,
-        "kinds": ReportJob.Kind.choices,
+        "kinds": CAMPAIGN_KINDS,
         "jobs_active": any(j is not None and j.status in ReportJob.ACTIVE for j in jobs.values()),
     }
 
@@ -189,3 +192,22 @@ def submission_download(request, pk, part):
     audit_record(actor=request.user, verb="downloaded", obj=submission, after={"part": part}, request=request)
     label, ext = names[part]
     return file_response(field, f"{submission.county}-{submission.title}-{label}.{ext}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answers(request, pk):
+    """The package for the assessors of one request (第三方评估补充材料): just its answers, compiled
+    as a report job (kind `answers`, the request as its subject); POST compiles it."""
+    permissions.require_global(request.user, permissions.COMPILE_REPORTS)
+    item = permissions.require(
+        request.user, AssessorRequest, permissions.REVIEW_UNIT_WORK, view_perm=permissions.REVIEW_UNIT_WORK, pk=pk
+    )
+    if request.method == "POST":
+        try:
+            report_request(campaign=item.campaign, kind=ReportJob.Kind.ANSWERS, subject=str(item.pk), by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("reports:answers", pk=item.pk)
+    job = latest_job(item.campaign, ReportJob.Kind.ANSWERS, subject=str(item.pk))
+    return render(request, "reports/answers.html", {"item": item, "job": job})

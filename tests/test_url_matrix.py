@@ -217,6 +217,27 @@ EXPECTED = {
         {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 404},
     ),
     "inspection:survey_pool": (lambda w: f"/inspection/survey/{_survey(w).pk}/pool/", {"anonymous": LOGIN, "*": 405}),
+    "inspection:dashboard": ("/inspection/", OFFICE_ONLY),
+    # The assessors' requests: the office records and splits them; a unit sees and answers its share.
+    "inspection:requests": (
+        "/inspection/requests/",
+        {"anonymous": LOGIN, "nobody": 403, "city_reviewer": 403, "*": 200},
+    ),
+    "inspection:request_new": ("/inspection/requests/new/", OFFICE_ONLY),
+    "inspection:request_detail": (
+        lambda w: _assessor_request(w).get_absolute_url(),
+        {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 404},
+    ),
+    "inspection:request_split": (
+        lambda w: f"/inspection/requests/{_assessor_request(w).pk}/split/",
+        {"anonymous": LOGIN, "*": 405},
+    ),
+    "inspection:request_part": (lambda w: _request_part(w).get_absolute_url(), {"anonymous": LOGIN, **UNIT_A_ONLY}),
+    "inspection:request_answer": (
+        lambda w: f"/inspection/requests/parts/{_request_part(w).pk}/answer/",
+        {"anonymous": LOGIN, "*": 405},
+    ),
+    "reports:answers": (lambda w: f"/reports/answers/{_assessor_request(w).pk}/", OFFICE_ONLY),
     "inspection:fieldcheck": (
         "/inspection/fieldcheck/",
         {"anonymous": LOGIN, "city_reviewer": 403, "nobody": 403, "*": 200},
@@ -577,6 +598,30 @@ def _survey(w):
     )
 
 
+def _assessor_request(w):
+    from inspection.models import AssessorRequest
+    from inspection.services import request_add
+
+    found = AssessorRequest.objects.first()
+    if found:
+        return found
+    return request_add(
+        campaign=w.campaign, title="补充行政复议案卷", due_on=w.campaign.created_at.date(), by=w.office_admin
+    )
+
+
+def _request_part(w):
+    """Unit A's share of the assessors' request."""
+    from inspection.models import RequestPart
+    from inspection.services import request_split
+
+    found = RequestPart.objects.filter(unit=w.unit_a).first()
+    if found:
+        return found
+    item = _assessor_request(w)
+    return request_split(request=item, unit=w.unit_a, deadline=item.due_on, by=w.office_admin)
+
+
 def _fieldcheck(w, photo=False):
     """A field-check item unit A answers for (with a photo its liaison took)."""
     from inspection.models import FieldCheckItem
@@ -796,6 +841,31 @@ POSTS = {
             "measure": "补充公开",
             "deadline": "2030-01-31",
         },
+        OFFICE_POST,
+        True,
+    ),
+    "inspection:request_new": (
+        "/inspection/requests/new/",
+        lambda w, c: {"title": "补充执法案卷", "due_on": "2030-01-31", "indicators": [w.indicators[0].pk]},
+        OFFICE_POST,
+        True,
+    ),
+    "inspection:request_split": (
+        lambda w: f"/inspection/requests/{_assessor_request(w).pk}/split/",
+        lambda w, c: {"unit": w.unit_b.pk, "deadline": str(_assessor_request(w).due_on)},
+        {"anonymous": LOGIN, "office_admin": 302, "office_staff": 302, "superuser": 302, "*": 404},
+        True,
+    ),
+    # Unit A's liaison answers its share with its unit's evidence.
+    "inspection:request_answer": (
+        lambda w: f"/inspection/requests/parts/{_request_part(w).pk}/answer/",
+        lambda w, c: {"note": "见附件", "evidence": _evidence(w).pk},
+        A_CONTRIBUTE,
+        True,
+    ),
+    "reports:answers": (
+        lambda w: f"/reports/answers/{_assessor_request(w).pk}/",
+        {},
         OFFICE_POST,
         True,
     ),
@@ -1053,9 +1123,13 @@ def test_every_post_endpoint_has_an_entry(client, world):
 # One row per report kind for the compile button (a new kind fails test_every_report_kind_has_a_row
 # until it has one) and per part of a submission for its download.
 
-REPORT_KINDS = ["pdf", "docx", "package", "xlsx"]
+REPORT_KINDS = ["pdf", "docx", "package", "xlsx", "answers"]
+# A kind about one object (answers: an assessors' request) is compiled from its page (reports:answers),
+# not here: the reports page's button refuses it with a message and writes nothing.
+SUBJECT_KINDS = ["answers"]
 POST_VARIANTS = {
-    f"reports:compile kind={kind}": ("/reports/compile/", {"kind": kind}, OFFICE_POST, True) for kind in REPORT_KINDS
+    f"reports:compile kind={kind}": ("/reports/compile/", {"kind": kind}, OFFICE_POST, kind not in SUBJECT_KINDS)
+    for kind in REPORT_KINDS
 }
 GET_VARIANTS = {
     f"reports:submission_download part={part}": (
