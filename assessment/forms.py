@@ -40,11 +40,12 @@ class AssessmentForm(BootstrapFormMixin, forms.Form):
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
-    def __init__(self, *args, indicator=None, **kwargs):
+    def __init__(self, *args, indicator=None, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Unit.objects.filter(
+        owners = Unit.objects.filter(
             is_active=True, kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP, Unit.Kind.OFFICE]
         )
+        self.fields["owner"].queryset = owners.filter(region=campaign.region_id) if campaign is not None else owners
         if indicator is not None and indicator.score is not None:
             self.fields["self_score"].validators.append(MaxValueValidator(indicator.score))
             self.fields["self_score"].help_text = _("0 to %(max)s") % {"max": indicator.score}
@@ -70,8 +71,13 @@ class RectificationReturnForm(BootstrapFormMixin, forms.Form):
     comment = forms.CharField(label=_("Why it is sent back"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-def _owner_units():
-    return Unit.objects.filter(is_active=True, kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP, Unit.Kind.OFFICE])
+def _owner_units(campaign):
+    """The campaign's county's departments, townships and office (the owners of its items)."""
+    return Unit.objects.filter(
+        is_active=True,
+        region=campaign.region_id,
+        kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP, Unit.Kind.OFFICE],
+    )
 
 
 class PoolItemForm(BootstrapFormMixin, forms.Form):
@@ -103,7 +109,7 @@ class PoolItemForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _owner_units()
+        self.fields["owner"].queryset = _owner_units(campaign)
         self.fields["indicator"].queryset = Indicator.objects.filter(
             framework_id=campaign.framework_id, level=3
         ).order_by("code")

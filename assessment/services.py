@@ -113,6 +113,8 @@ def pool_item_add(
         raise ValidationError(_("Say what is to be fixed."))
     if owner.kind not in (owner.Kind.DEPARTMENT, owner.Kind.TOWNSHIP, owner.Kind.OFFICE):
         raise ValidationError(_("The owner of an item is a department, a township or the office."))
+    if owner.region_id != campaign.region_id:
+        raise ValidationError(_("The owner unit is not one of the campaign's county."))
     if indicator is not None and (indicator.level != 3 or indicator.framework_id != campaign.framework_id):
         raise ValidationError(_("Only level-3 indicators of the campaign's framework can be assessed."))
     key = (key or "")[:200]

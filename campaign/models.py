@@ -9,10 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
+from org.models import default_region_id
 
 
 class Campaign(BaseModel):
     """One county's application in one batch of the demonstration campaign."""
+
+    permission_region_path = "region"  # the county whose application it is
 
     # Every member of the county sees every row (org.permissions.restrict).
     permission_open_to_members = True
@@ -31,7 +34,21 @@ class Campaign(BaseModel):
         NAMED = "named", _("Named")
         NOT_NAMED = "not_named", _("Not named")
 
-    county = models.CharField(_("county"), max_length=100)
+    # The county (or the city's 市本级) whose application this is: its office runs it, its city
+    # reviews it (org.permissions scopes every row through it).
+    region = models.ForeignKey(
+        "org.Region",
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        default=default_region_id,
+        limit_choices_to={"kind": "county"},
+    )
+    # The name the county's documents carry (e.g. 某某县人民政府 writes 某某县).
+    county = models.CharField(_("county name"), max_length=100)
+    # The national batch it applies in (e.g. 第五批): the city recommends at most one
+    # comprehensive and one single-item campaign per batch.
+    batch = models.CharField(_("batch"), max_length=50, blank=True)
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short code"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMPREHENSIVE)

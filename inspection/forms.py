@@ -208,10 +208,10 @@ class RequestSplitForm(BootstrapForm):
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     note = forms.CharField(label=_("What this unit provides"), max_length=500, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(
-            is_active=True, kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP]
+            is_active=True, region=campaign.region_id, kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP]
         ).order_by("code")
 
 

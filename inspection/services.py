@@ -294,8 +294,8 @@ def request_split(*, request, unit, deadline, by, note=""):
     """Give one unit its share of a request, with a deadline no later than the assessors' date;
     the unit is told. A unit has one share of a request."""
     permissions.require_perm(by, permissions.REVIEW_UNIT_WORK)
-    if unit.kind not in (unit.Kind.DEPARTMENT, unit.Kind.TOWNSHIP):
-        raise ValidationError(_("A request is split among departments and townships."))
+    if unit.kind not in (unit.Kind.DEPARTMENT, unit.Kind.TOWNSHIP) or unit.region_id != request.campaign.region_id:
+        raise ValidationError(_("A request is split among the county's departments and townships."))
     if deadline > request.due_on:
         raise ValidationError(
             _("The unit's deadline is after the date the assessors want it (%(date)s).") % {"date": request.due_on}

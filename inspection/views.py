@@ -79,7 +79,7 @@ def _contributing_units(user):
 def publicity_list(request):
     """The office sees every unit's actions; a unit its own."""
     units = permissions.require_unit_scope(request.user)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     actions = publicity_actions(request.user, campaign)
     platform = request.GET.get("platform")
     if platform in PublicityAction.Platform.values:
@@ -105,7 +105,7 @@ def publicity_new(request):
     units = _contributing_units(request.user)
     if not units.exists():
         raise PermissionDenied
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     form = PublicityActionForm(
         request.POST or None, request.FILES or None, units=units, indicators=task_indicators(campaign, units)
     )
@@ -136,7 +136,7 @@ def _blank(field):
 @require_http_methods(["GET", "POST"])
 def publicity_edit(request, pk):
     """The action's page: its unit edits it and turns its link into evidence; the office reads it."""
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     action = permissions.require(
         request.user, PublicityAction.objects.filter(campaign=campaign).select_related("unit", "evidence"), pk=pk
     )
@@ -216,7 +216,7 @@ def publicity_targets(request):
     """Targets per unit, month and platform with the actions logged against them. The office
     sets them; a unit sees its own."""
     units = permissions.require_unit_scope(request.user)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     can_set = permissions.can(request.user, permissions.MANAGE_ASSIGNMENTS)
     if request.method == "POST":
         permissions.require_global(request.user, permissions.MANAGE_ASSIGNMENTS)
@@ -243,7 +243,7 @@ def publicity_targets(request):
 def survey_list(request):
     """The office's pre-surveys, newest first."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     surveys = permissions.restrict(request.user, permissions.REVIEW_UNIT_WORK, SurveyRound).filter(campaign=campaign)
     return render(request, "inspection/survey_list.html", {"campaign": campaign, "surveys": surveys})
 
@@ -254,12 +254,12 @@ def survey_import_view(request):
     """Step 1: upload the survey tool's export; the preview shows the questions and townships
     found, or every row-numbered error (then nothing can be confirmed)."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     form = SurveyUploadForm(request.POST or None, request.FILES or None, request=request)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            parsed = survey_parse(upload.read())
+            parsed = survey_parse(upload.read(), region=campaign.region_id)
         except TableError as exc:
             form.add_error("file", str(exc))
         else:
@@ -287,7 +287,7 @@ def survey_import_confirm(request):
             view_perm=permissions.VIEW_CAMPAIGN,
             pk=params["campaign"],
         )
-        parsed = survey_parse(data)
+        parsed = survey_parse(data, region=campaign.region_id)
         if parsed.errors:
             raise ImportRejected(parsed.errors)
         survey = survey_import(
@@ -371,7 +371,7 @@ def fieldcheck(request):
     """The field-check checklist with readiness per indicator and per unit. The office adds
     items; a unit sees what it answers for."""
     units = permissions.require_unit_scope(request.user)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     can_add = permissions.can(request.user, permissions.MANAGE_ASSIGNMENTS)
     if request.method == "POST":
         permissions.require_global(request.user, permissions.MANAGE_ASSIGNMENTS)
@@ -429,7 +429,7 @@ def fieldcheck_manual(request):
     """The 迎检 handbook of one site (?place=): A4 HTML to print, or ?format=pdf through
     WeasyPrint as the reports are."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     place = request.GET.get("place", "")[:200]
     items = fieldcheck_items(request.user, campaign).filter(place=place).prefetch_related("photos")
     if not place or not items.exists():
@@ -457,7 +457,7 @@ def _form_errors(form):
 def requests_list(request):
     """The office: every request with its shares answered and late. A unit: its own shares."""
     permissions.require_member(request.user)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     today = timezone.localdate()
     shown = request.GET.get("parts", "")
     if permissions.can(request.user, permissions.REVIEW_UNIT_WORK) and shown not in REQUEST_PART_FILTERS:
@@ -477,7 +477,7 @@ def dashboard(request):
     """The readiness dashboard (迎检): publicity against targets, the problem pool, the assessors'
     requests, the pre-survey, the field-check checklist — every number a link to its list."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     return render(
         request,
         "inspection/dashboard.html",
@@ -490,7 +490,7 @@ def dashboard(request):
 def request_new(request):
     """The office records an assessors' request: what, by when, for which indicators."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     form = AssessorRequestForm(request.POST or None, campaign=campaign)
     if request.method == "POST" and form.is_valid():
         try:
@@ -516,7 +516,12 @@ def request_detail(request, pk):
     return render(
         request,
         "inspection/request_detail.html",
-        {"item": item, "parts": parts, "indicators": item.indicators.order_by("code"), "form": RequestSplitForm()},
+        {
+            "item": item,
+            "parts": parts,
+            "indicators": item.indicators.order_by("code"),
+            "form": RequestSplitForm(campaign=item.campaign),
+        },
     )
 
 
@@ -526,7 +531,7 @@ def request_split_view(request, pk):
     item = permissions.require(
         request.user, AssessorRequest, permissions.REVIEW_UNIT_WORK, view_perm=permissions.REVIEW_UNIT_WORK, pk=pk
     )
-    form = RequestSplitForm(request.POST)
+    form = RequestSplitForm(request.POST, campaign=item.campaign)
     try:
         if not form.is_valid():
             raise ValidationError(_form_errors(form))

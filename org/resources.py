@@ -16,5 +16,15 @@ class UnitResource(resources.ModelResource):
     class Meta:
         model = Unit
         import_id_fields = ("code",)
-        fields = ("code", "name", "short_name", "kind", "category", "is_law_enforcement", "region", "note", "is_active")
+        fields = (
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "category",
+            "is_law_enforcement",
+            "locality",
+            "note",
+            "is_active",
+        )
         skip_unchanged = True

@@ -26,7 +26,7 @@ def _survey(office):
     lines += [f"{other},5,是" for _n in range(20)]
     parsed = survey_parse(("\n".join(lines) + "\n").encode())
     assert parsed.errors == []
-    return survey_import(campaign=campaign_current(), parsed=parsed, by=office, title="2026年11月满意度模拟测评")
+    return survey_import(campaign=campaign_current(office), parsed=parsed, by=office, title="2026年11月满意度模拟测评")
 
 
 def test_a_weak_point_becomes_a_pool_item_the_township_fixes_and_the_office_closes(
