@@ -2,10 +2,13 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from assignments.models import Assignment
 from core.forms import BootstrapFormMixin
+from evidence.models import Evidence
+from indicators.models import Indicator
 from org.models import Unit
 
-from .models import Assessment
+from .models import Assessment, Rectification
 
 
 class AssessmentForm(BootstrapFormMixin, forms.Form):
@@ -59,4 +62,106 @@ class AssessmentForm(BootstrapFormMixin, forms.Form):
 
 
 class RectificationCloseForm(BootstrapFormMixin, forms.Form):
-    note = forms.CharField(label=_("How it was fixed"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Verification note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RectificationReturnForm(BootstrapFormMixin, forms.Form):
+    comment = forms.CharField(label=_("Why it is sent back"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _owner_units(campaign):
+    """The campaign's county's departments, townships and office (the owners of its items)."""
+    return Unit.objects.filter(
+        is_active=True,
+        region=campaign.region_id,
+        kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP, Unit.Kind.OFFICE],
+    )
+
+
+class PoolItemForm(BootstrapFormMixin, forms.Form):
+    """The office adds an item to the problem pool by hand: an assessors' finding, the county's
+    own inspection, a city comment received on paper. Self-assessment shortfalls come from the
+    assessment page, survey weak points from the survey page."""
+
+    SOURCES = [
+        Rectification.Source.ASSESSOR,
+        Rectification.Source.OWN_INSPECTION,
+        Rectification.Source.CITY_REVIEW,
+    ]
+
+    source = forms.ChoiceField(label=_("Source"), choices=[(s, Rectification.Source(s).label) for s in SOURCES])
+    detail = forms.CharField(
+        label=_("Found in"),
+        max_length=500,
+        required=False,
+        help_text=_("Where it was found: the finding, the comment, the place inspected."),
+    )
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none(), required=False)
+    owner = forms.ModelChoiceField(label=_("Owner unit"), queryset=Unit.objects.none())
+    measure = forms.CharField(
+        label=_("Rectification measure"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    deadline = forms.DateField(
+        label=_("Rectification deadline"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _owner_units(campaign)
+        self.fields["indicator"].queryset = Indicator.objects.filter(
+            framework_id=campaign.framework_id, level=3
+        ).order_by("code")
+        self.fields["indicator"].label_from_instance = lambda i: f"{i.code} {i.title[:40]}"
+
+
+class RectificationReportForm(BootstrapFormMixin, forms.Form):
+    """The owner unit reports its fix: how, and the evidence — a piece it has, or a new file
+    added to one of its tasks (through the evidence app's checks)."""
+
+    missing_evidence = _("A fix is reported with evidence: choose a piece or upload a file.")
+
+    note = forms.CharField(label=_("How it was fixed"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.ModelChoiceField(label=_("Existing evidence"), queryset=Evidence.objects.none(), required=False)
+    file = forms.FileField(
+        label=_("Or upload a file"),
+        required=False,
+        help_text=_("PDF, OFD, Word, Excel, PowerPoint, WPS, ODF (.odt, .ods, .odp), JPG or PNG"),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[(k, Evidence.Kind(k).label) for k in Evidence.FILE_KINDS], required=False
+    )
+    task = forms.ModelChoiceField(
+        label=_("Task the file belongs to"), queryset=Assignment.objects.none(), required=False
+    )
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].queryset = (
+            Evidence.objects.visible()
+            .filter(campaign_id=item.campaign_id, assignment__unit_id=item.owner_id)
+            .select_related("assignment__indicator")
+            .order_by("-created_at")
+        )
+        self.fields["evidence"].label_from_instance = lambda e: f"{e.assignment.indicator.code} {e.title[:60]}"
+        tasks = (
+            Assignment.objects.open()
+            .filter(campaign_id=item.campaign_id, unit_id=item.owner_id)
+            .select_related("indicator")
+            .order_by("indicator__code")
+        )
+        self.fields["task"].queryset = tasks
+        self.fields["task"].label_from_instance = lambda a: f"{a.indicator.code} {a.indicator.title[:40]}"
+        if item.indicator_id:
+            own = next((a for a in tasks if a.indicator_id == item.indicator_id), None)
+            if own is not None:
+                self.fields["task"].initial = own.pk
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("evidence") and not data.get("file"):
+            raise forms.ValidationError(self.missing_evidence)
+        if data.get("file") and not data.get("task"):
+            raise forms.ValidationError(_("Choose one of your unit's tasks for the file."))
+        return data

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -83,21 +84,64 @@ class Assessment(BaseModel):
 
 
 class Rectification(BaseModel):
-    """A tracked rectification item (整改) for a shortfall: owner, deadline, closing evidence.
-    The inspection stage (迎检) cannot start while any is open."""
+    """One item of the problem pool (问题池): a shortfall to fix (整改), whatever found it —
+    the self-assessment, the city's 初审, the third-party assessors, the pre-survey's weak
+    points or the county's own inspection — with the indicator, owner unit, measure and
+    deadline. The owner unit reports the fix with evidence; the office verifies and closes
+    it (销号) or sends it back. The inspection stage (迎检) cannot start while any is open.
+
+    One model grown from the self-assessment's rectification items rather than a second
+    "pool item" beside them: those items already have the owner, deadline, reminders
+    (ReminderLog.rectification), the 迎检 guard, the report's rectification table and the
+    workbook sheet; a second model would split each of these in two and the guard would
+    have to ask both. Items from other sources have no assessment, so it became optional
+    and the indicator is kept on the item itself.
+    """
 
     class Status(models.TextChoices):
         # "Open" alone reads 查看 (a link) elsewhere: the status has its own context (整改中).
         OPEN = "open", pgettext_lazy("rectification status", "Open")
+        REPORTED = "reported", _("Fix reported")
+        RETURNED = "returned", pgettext_lazy("rectification status", "Sent back")
         CLOSED = "closed", _("Closed")
+
+    class Source(models.TextChoices):
+        SELF_ASSESSMENT = "self_assessment", _("Self-assessment")
+        CITY_REVIEW = "city_review", _("City initial review")
+        ASSESSOR = "assessor", _("Third-party assessors")
+        SURVEY = "survey", _("Satisfaction pre-survey")
+        OWN_INSPECTION = "own_inspection", _("County's own inspection")
+
+    # Not closed: what the 迎检 guard, the reminders and the board count as open.
+    OPEN_STATUSES = (Status.OPEN, Status.REPORTED, Status.RETURNED)
+    # With the unit: the fix is still to be done (reported items wait for the office).
+    WITH_UNIT = (Status.OPEN, Status.RETURNED)
 
     permission_unit_path = "owner"
 
     campaign = models.ForeignKey(
         "campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="rectifications"
     )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.SELF_ASSESSMENT)
+    # What in the source it comes from, in words (the survey question and township, the
+    # assessors' finding, the city's comment) and as a key that makes adding it twice a no-op.
+    source_detail = models.CharField(_("found in"), max_length=500, blank=True)
+    source_key = models.CharField(max_length=200, blank=True, editable=False)
     assessment = models.ForeignKey(
-        Assessment, verbose_name=_("self-assessment"), on_delete=models.CASCADE, related_name="rectifications"
+        Assessment,
+        verbose_name=_("self-assessment"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rectifications",
+    )
+    indicator = models.ForeignKey(
+        "indicators.Indicator",
+        verbose_name=_("indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rectifications",
     )
     owner = models.ForeignKey(
         "org.Unit", verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="rectifications"
@@ -105,7 +149,24 @@ class Rectification(BaseModel):
     measure = models.TextField(_("rectification measure"), max_length=2000)
     deadline = models.DateField(_("deadline"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    fix_note = models.TextField(_("how it was fixed"), max_length=2000, blank=True)
+    fix_evidence = models.ForeignKey(
+        "evidence.Evidence",
+        verbose_name=_("evidence of the fix"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    return_comment = models.TextField(_("why it was sent back"), max_length=2000, blank=True)
     closing_note = models.TextField(_("how it was closed"), max_length=2000, blank=True)
+    # 销号 needs evidence (rectification_close refuses without): not a CHECK, because items
+    # closed before the pool with a note alone are kept as they were, and evidence deleted
+    # later (SET_NULL) must not make a closed item invalid.
     closing_evidence = models.ForeignKey(
         "evidence.Evidence",
         verbose_name=_("closing evidence"),
@@ -126,15 +187,30 @@ class Rectification(BaseModel):
         ordering = ["status", "deadline"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="open") | Q(closed_at__isnull=False), name="rectification_closed_has_time"
+                condition=~Q(status="closed") | Q(closed_at__isnull=False), name="rectification_closed_has_time"
             ),
+            # A survey weak point (or a city comment) lands in the pool once.
+            models.UniqueConstraint(
+                fields=["campaign", "source", "source_key"],
+                condition=~Q(source_key=""),
+                name="rectification_source_once",
+            ),
+        ]
+        indexes = [
+            # The pool list and the dashboard count a campaign's items per status and deadline.
+            models.Index(fields=["campaign", "status", "deadline"], name="rectification_pool_idx"),
         ]
 
     def __str__(self):
         return self.measure[:40]
 
     def get_absolute_url(self):
-        return reverse("assessment:rectifications") + f"#r-{self.pk}"
+        return reverse("assessment:rectification", args=[self.pk])
+
+    @property
+    def is_overdue(self):
+        """Past its deadline with the fix still to be done by the unit (a reported fix waits for the office)."""
+        return self.status in self.WITH_UNIT and self.deadline < timezone.localdate()
 
 
 class DailySnapshot(models.Model):

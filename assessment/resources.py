@@ -259,7 +259,7 @@ def assessment_export(*, campaign, fmt):
 
 
 class RectificationResource(resources.ModelResource):
-    code = fields.Field(attribute="assessment__indicator__code", column_name="code")
+    code = fields.Field(attribute="indicator__code", column_name="code")
     owner = fields.Field(attribute="owner__name", column_name="owner")
     measure = fields.Field(attribute="measure", column_name="measure")
     deadline = fields.Field(attribute="deadline", column_name="deadline")

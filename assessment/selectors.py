@@ -1,12 +1,15 @@
 """Read-only queries about self-assessments."""
 
 from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from assignments.models import Assignment
 from core import tables
 from core.ids import is_uuid
 from evidence.models import Evidence
 from indicators.models import Indicator
+from org import permissions
 
 from .models import Assessment, Rectification
 
@@ -87,4 +90,64 @@ def indicator_evidence(*, campaign, indicator):
 
 
 def open_rectifications(campaign):
-    return Rectification.objects.filter(campaign=campaign, status=Rectification.Status.OPEN)
+    """The problem pool's items not closed yet (reported fixes still wait for the office)."""
+    return Rectification.objects.filter(campaign=campaign, status__in=Rectification.OPEN_STATUSES)
+
+
+POOL_FILTERS = ("open", "overdue", "reported", "closed")
+
+
+def pool_items(user, campaign, *, status="", source="", unit=None, today=None):
+    """The problem pool as the user may see it (the office all, a unit its own), filtered by
+    status (open = not closed; overdue = with the unit past its deadline; reported; closed),
+    source and owner unit. The dashboard's figures count these same querysets."""
+    items = permissions.restrict(
+        user,
+        permissions.VIEW_UNIT_WORK,
+        Rectification.objects.filter(campaign=campaign).select_related("owner", "indicator", "closed_by"),
+    )
+    if status == "open":
+        items = items.filter(status__in=Rectification.OPEN_STATUSES)
+    elif status == "overdue":
+        items = items.filter(status__in=Rectification.WITH_UNIT, deadline__lt=today)
+    elif status in (Rectification.Status.REPORTED, Rectification.Status.CLOSED):
+        items = items.filter(status=status)
+    if source in Rectification.Source.values:
+        items = items.filter(source=source)
+    if unit is not None:
+        items = items.filter(owner=unit)
+    return items
+
+
+def pool_counts(campaign, today):
+    """Open, overdue, reported and closed items of the whole pool, in one query."""
+    return Rectification.objects.filter(campaign=campaign).aggregate(
+        open=Count("pk", filter=Q(status__in=Rectification.OPEN_STATUSES)),
+        overdue=Count("pk", filter=Q(status__in=Rectification.WITH_UNIT, deadline__lt=today)),
+        reported=Count("pk", filter=Q(status=Rectification.Status.REPORTED)),
+        closed=Count("pk", filter=Q(status=Rectification.Status.CLOSED)),
+    )
+
+
+def pool_board_items(campaign, today):
+    """The accountability board's hook: overdue pool items per owner unit (plain values)."""
+    url = reverse("assessment:rectification", args=["00000000-0000-0000-0000-000000000000"])
+    rows = (
+        Rectification.objects.filter(campaign=campaign, status__in=Rectification.WITH_UNIT, deadline__lt=today)
+        .order_by("owner__code", "deadline")
+        .values("pk", "owner_id", "deadline", "measure", "indicator__code")
+    )
+    label = gettext("Rectification")
+    return [
+        {
+            "unit_id": r["owner_id"],
+            "code": r["indicator__code"] or gettext("Pool"),
+            "title": r["measure"][:80],
+            "status": "rectification",
+            "status_label": label,
+            "deadline": r["deadline"],
+            "days_overdue": (today - r["deadline"]).days,
+            "url": url.replace("00000000-0000-0000-0000-000000000000", str(r["pk"])),
+        }
+        for r in rows
+    ]

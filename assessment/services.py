@@ -17,8 +17,9 @@ from core.audit import audit_record, changed, snapshot
 from core.figures_cache import dashboard_touch
 from core.notifications import notify
 from evidence.models import Evidence
+from evidence.services import evidence_for_answer
 from org import permissions
-from org.selectors import unit_people
+from org.selectors import office_people, unit_people
 
 from .dashboard import evidence_counts
 from .eligibility import eligibility
@@ -80,51 +81,184 @@ def assessment_save(*, campaign, indicator, by, rectification=None, **values):
 
 @transaction.atomic
 def rectification_open(*, assessment, owner, measure, deadline, by):
+    """A shortfall of the self-assessment becomes an item of the problem pool."""
     if assessment.result not in (R.PARTIAL, R.NOT_MET):
         raise ValidationError(_("Rectification is for indicators not fully met."))
+    return pool_item_add(
+        campaign=assessment.campaign,
+        source=Rectification.Source.SELF_ASSESSMENT,
+        indicator=assessment.indicator,
+        owner=owner,
+        measure=measure,
+        deadline=deadline,
+        by=by,
+        assessment=assessment,
+    )
+
+
+@transaction.atomic
+def pool_item_add(
+    *, campaign, source, owner, measure, deadline, by, indicator=None, detail="", key="", assessment=None
+):
+    """Add one shortfall to the problem pool (问题池), from any source: the self-assessment, the
+    city's 初审 comments (review/), the assessors' findings, a survey weak point (inspection/) or
+    the county's own inspection. `key` names the thing in its source (a survey question and
+    township, a comment's id): the same key twice returns the item already in the pool.
+    The owner unit is told."""
+    if source not in Rectification.Source.values:
+        raise ValidationError(_("Unknown source of a problem-pool item."))
     if deadline is None or owner is None:
         raise ValidationError(_("A rectification item needs an owner unit and a deadline."))
+    if not (measure or "").strip():
+        raise ValidationError(_("Say what is to be fixed."))
+    if owner.kind not in (owner.Kind.DEPARTMENT, owner.Kind.TOWNSHIP, owner.Kind.OFFICE):
+        raise ValidationError(_("The owner of an item is a department, a township or the office."))
+    if owner.region_id != campaign.region_id:
+        raise ValidationError(_("The owner unit is not one of the campaign's county."))
+    if indicator is not None and (indicator.level != 3 or indicator.framework_id != campaign.framework_id):
+        raise ValidationError(_("Only level-3 indicators of the campaign's framework can be assessed."))
+    key = (key or "")[:200]
+    if key:
+        existing = Rectification.objects.filter(campaign=campaign, source=source, source_key=key).first()
+        if existing is not None:
+            return existing
     item = Rectification.objects.create(
-        campaign=assessment.campaign, assessment=assessment, owner=owner, measure=measure[:2000], deadline=deadline
+        campaign=campaign,
+        source=source,
+        source_detail=(detail or "")[:500],
+        source_key=key,
+        assessment=assessment,
+        indicator=indicator,
+        owner=owner,
+        measure=measure.strip()[:2000],
+        deadline=deadline,
     )
     audit_record(
-        actor=by, verb="created", obj=item, unit=owner, after={"measure": item.measure, "deadline": str(deadline)}
+        actor=by,
+        verb="created",
+        obj=item,
+        unit=owner,
+        after={"source": source, "measure": item.measure, "deadline": str(deadline)},
     )
     notify(
         unit_people(owner),
-        title=_("Rectification assigned: %(code)s") % {"code": assessment.indicator.code},
+        title=_("Rectification assigned: %(what)s") % {"what": indicator.code if indicator else item.measure[:30]},
         body=f"{item.measure}\n{_('Deadline')}: {deadline}",
         link=item.get_absolute_url(),
     )
     return item
 
 
+def _locked_item(item):
+    return Rectification.objects.select_for_update().select_related("owner").get(pk=item.pk)
+
+
 @transaction.atomic
-def rectification_close(*, item, by, note, evidence=None):
-    """The office closes an item (销号) once the shortfall is fixed; the owner unit cannot close its own."""
-    permissions.require_perm(by, permissions.REVIEW_UNIT_WORK, item)
-    if not note.strip() and evidence is None:
-        raise ValidationError(_("Say how the shortfall was fixed, or link the evidence that shows it."))
-    closed = Rectification.objects.filter(pk=item.pk, status=Rectification.Status.OPEN).update(
-        status=Rectification.Status.CLOSED,
-        closing_note=note[:2000],
-        closing_evidence=evidence,
-        closed_at=timezone.now(),
-        closed_by=by,
+def rectification_report(*, item, by, note, evidence=None, assignment=None, upload=None, kind=None):
+    """The owner unit reports its fix with evidence: a piece of its own evidence in the campaign,
+    or a new file added to one of its tasks through the evidence app's own checks
+    (`evidence_add`: sniffing, size, duplicates). The item then waits for the office."""
+    permissions.require_perm(by, permissions.CONTRIBUTE_UNIT_WORK, item)
+    item = _locked_item(item)
+    if item.status not in Rectification.WITH_UNIT:
+        raise ValidationError(_("This item is not waiting for a fix report."))
+    if not note.strip():
+        raise ValidationError(_("Say how the shortfall was fixed."))
+    evidence = evidence_for_answer(
+        unit=item.owner,
+        campaign=item.campaign,
+        by=by,
+        note=_("Rectification evidence"),
+        evidence=evidence,
+        assignment=assignment,
+        upload=upload,
+        kind=kind,
     )
-    if not closed:
+    item.status = Rectification.Status.REPORTED
+    item.fix_note = note.strip()[:2000]
+    item.fix_evidence = evidence
+    item.reported_at = timezone.now()
+    item.reported_by = by
+    item.save(update_fields=["status", "fix_note", "fix_evidence", "reported_at", "reported_by", "updated_at"])
+    audit_record(
+        actor=by,
+        verb="fix_reported",
+        obj=item,
+        unit=item.owner,
+        after={"fix_note": item.fix_note[:200], "fix_evidence": evidence.title},
+    )
+    notify(
+        office_people(),
+        title=_("Rectification fix reported: %(unit)s") % {"unit": item.owner},
+        body=item.measure,
+        link=item.get_absolute_url(),
+    )
+    return item
+
+
+@transaction.atomic
+def rectification_close(*, item, by, note="", evidence=None):
+    """The office verifies the fix and closes the item (销号). Only the office: the owner unit
+    cannot close its own. Never without evidence: the evidence the unit reported, or one
+    the office names."""
+    permissions.require_perm(by, permissions.REVIEW_UNIT_WORK, item)
+    item = _locked_item(item)
+    if item.status == Rectification.Status.CLOSED:
         raise ValidationError(_("This item is already closed."))
-    audit_record(actor=by, verb="closed", obj=item, unit=item.owner, after={"note": note[:200]})
+    evidence = evidence or item.fix_evidence
+    if evidence is None or evidence.hidden_at is not None:
+        raise ValidationError(
+            _("An item is closed only with evidence of the fix: the owner unit reports it with evidence first.")
+        )
+    item.status = Rectification.Status.CLOSED
+    item.closing_note = (note or "").strip()[:2000]
+    item.closing_evidence = evidence
+    item.closed_at = timezone.now()
+    item.closed_by = by
+    item.save(update_fields=["status", "closing_note", "closing_evidence", "closed_at", "closed_by", "updated_at"])
+    audit_record(actor=by, verb="closed", obj=item, unit=item.owner, after={"closing_note": item.closing_note[:200]})
+    notify(
+        unit_people(item.owner),
+        title=_("Rectification closed: %(what)s") % {"what": item.measure[:30]},
+        body=item.closing_note,
+        link=item.get_absolute_url(),
+    )
+    return item
+
+
+@transaction.atomic
+def rectification_send_back(*, item, by, comment):
+    """The office is not satisfied with the reported fix: back to the unit, with the reason."""
+    permissions.require_perm(by, permissions.REVIEW_UNIT_WORK, item)
+    item = _locked_item(item)
+    if item.status != Rectification.Status.REPORTED:
+        raise ValidationError(_("Only a reported fix can be sent back."))
+    if not comment.strip():
+        raise ValidationError(_("Say why the fix is sent back."))
+    item.status = Rectification.Status.RETURNED
+    item.return_comment = comment.strip()[:2000]
+    item.save(update_fields=["status", "return_comment", "updated_at"])
+    audit_record(
+        actor=by, verb="sent_back", obj=item, unit=item.owner, after={"return_comment": item.return_comment[:200]}
+    )
+    notify(
+        unit_people(item.owner),
+        title=_("Rectification sent back: %(what)s") % {"what": item.measure[:30]},
+        body=item.return_comment,
+        link=item.get_absolute_url(),
+    )
+    return item
 
 
 def inspection_guard(campaign, to_stage):
-    """Campaign's stage hook: inspection readiness (迎检) needs every rectification item closed."""
+    """Campaign's stage hook: inspection readiness (迎检) needs every item of the problem pool
+    closed, whatever its source."""
     if to_stage != Campaign.Stage.INSPECTION:
         return
     still_open = open_rectifications(campaign).count()
     if still_open:
         raise ValidationError(
-            _("%(n)s rectification item(s) are still open: inspection readiness needs them closed.") % {"n": still_open}
+            _("%(n)s problem-pool item(s) are still open: inspection readiness needs them closed.") % {"n": still_open}
         )
 
 
@@ -152,9 +286,9 @@ def snapshots_take_all(day=None):
 def rectification_reminders(today):
     """Open rectification items (整改) get the same deadline series, sent to the owner unit."""
     items = (
-        Rectification.objects.filter(status=Rectification.Status.OPEN)
+        Rectification.objects.filter(status__in=Rectification.WITH_UNIT)
         .exclude(campaign__stage__in=TERMINAL_STAGES)
-        .select_related("owner", "assessment__indicator", "campaign")
+        .select_related("owner", "indicator", "campaign")
     )
     claimed = {(r.rectification_id, r.kind, r.period) for r in ReminderLog.objects.filter(rectification__in=items)}
     sent = []
@@ -163,7 +297,7 @@ def rectification_reminders(today):
         period = item.deadline.isoformat()
         if stage is None or not claim_series(stage, period, claimed, item.pk, rectification=item):
             continue
-        code = item.assessment.indicator.code
+        code = item.indicator.code if item.indicator else item.measure[:30]
         if stage == ReminderLog.Kind.OVERDUE:
             title = _("Rectification overdue: %(code)s") % {"code": code}
         else:
@@ -181,4 +315,4 @@ class SentRectification:
 
     def line(self):
         i = self.item
-        return f"rectification-{self.kind}\t{i.campaign.slug}\t{i.assessment.indicator.code}\t{i.owner.code} {i.owner.name}\t{i.deadline}\t{self.recipients} recipient(s)"
+        return f"rectification-{self.kind}\t{i.campaign.slug}\t{i.indicator.code if i.indicator else '-'}\t{i.owner.code} {i.owner.name}\t{i.deadline}\t{self.recipients} recipient(s)"

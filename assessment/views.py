@@ -13,20 +13,34 @@ from campaign.models import Campaign
 from campaign.selectors import campaign_current_or_404
 from core.downloads import table_response
 from core.forms import TableUploadForm
+from core.ids import is_uuid
 from core.tables import TableError
-from core.uploads import stash_confirm, stash_upload
+from core.uploads import stash_confirm, stash_upload, upload_refusal
 from indicators.models import Indicator
 from org import permissions
+from org.models import Unit
 
 from .dashboard import county_dashboard, unit_dashboard
 from .eligibility import eligibility
-from .forms import AssessmentForm, RectificationCloseForm
+from .forms import (
+    AssessmentForm,
+    PoolItemForm,
+    RectificationCloseForm,
+    RectificationReportForm,
+    RectificationReturnForm,
+)
 from .models import Assessment, Rectification
 from .readiness import single_item_readiness
 from .resources import IMPORT_COLUMNS_TEXT, assessment_dataset, assessment_export, assessment_import_rows
-from .selectors import assessment_rows, assessment_suggestions, indicator_evidence
+from .selectors import POOL_FILTERS, assessment_rows, assessment_suggestions, indicator_evidence, pool_items
 from .services import FIELDS as ASSESSMENT_FIELDS
-from .services import assessment_save, rectification_close
+from .services import (
+    assessment_save,
+    pool_item_add,
+    rectification_close,
+    rectification_report,
+    rectification_send_back,
+)
 
 PER_PAGE = 50
 
@@ -179,30 +193,124 @@ def assessment_import_confirm(request):
     return stash_confirm(request, "assessments", retry="assessment:import", apply=apply, refusals=(TableError,))
 
 
+def _pool_filters(request):
+    status = request.GET.get("status", "")
+    return {
+        "status": status if status in POOL_FILTERS else "",
+        "source": request.GET.get("source", "") if request.GET.get("source") in Rectification.Source.values else "",
+        "unit": request.GET.get("unit", "") if is_uuid(request.GET.get("unit", "")) else "",
+    }
+
+
 @login_required
 @require_GET
 def rectification_list(request):
-    """Rectification items: the office sees all; a unit sees the items it owns; others (the city) have none."""
+    """The problem pool (问题池): the office sees every item, a unit the items it owns; others
+    (the city) have none. Filters: status (open, overdue, reported, closed), source, unit."""
     permissions.require_member(request.user)
     permissions.require_unit_scope(request.user)
     campaign = campaign_current_or_404(request.user)
-    items = permissions.restrict(
-        request.user,
-        permissions.VIEW_UNIT_WORK,
-        Rectification.objects.filter(campaign=campaign).select_related("owner", "assessment__indicator", "closed_by"),
+    today = timezone.localdate()
+    filters = _pool_filters(request)
+    unit = (
+        permissions.restrict(request.user, permissions.VIEW_UNIT_WORK, Unit.objects.filter(pk=filters["unit"])).first()
+        if filters["unit"]
+        else None
     )
-    if request.GET.get("status") in ("open", "closed"):
-        items = items.filter(status=request.GET["status"])
+    items = pool_items(
+        request.user, campaign, status=filters["status"], source=filters["source"], unit=unit, today=today
+    )
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "assessment/rectification_list.html",
         {
             "campaign": campaign,
-            "items": items,
-            "today": timezone.localdate(),
+            "items": page.object_list,
+            "page": page,
+            "filters": filters,
+            "filter_unit": unit,
+            "sources": Rectification.Source.choices,
+            "today": today,
             "can_close": permissions.can(request.user, permissions.REVIEW_UNIT_WORK),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rectification_new(request):
+    """The office adds an item to the pool: an assessors' finding, its own inspection, a city comment."""
+    permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
+    campaign = campaign_current_or_404(request.user)
+    form = PoolItemForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = pool_item_add(campaign=campaign, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The item was added to the problem pool."))
+            return redirect(item)
+    return render(request, "assessment/rectification_new.html", {"campaign": campaign, "form": form})
+
+
+@login_required
+@require_GET
+def rectification_detail(request, pk):
+    """One pool item: where it came from, the fix reported, and the next step for whoever looks."""
+    item = permissions.require(
+        request.user,
+        Rectification.objects.select_related(
+            "owner", "indicator", "fix_evidence__assignment__indicator", "closing_evidence", "reported_by", "closed_by"
+        ),
+        permissions.VIEW_UNIT_WORK,
+        pk=pk,
+    )
+    can_report = item.status in Rectification.WITH_UNIT and permissions.can(
+        request.user, permissions.CONTRIBUTE_UNIT_WORK, item
+    )
+    return render(
+        request,
+        "assessment/rectification_detail.html",
+        {
+            "item": item,
+            "today": timezone.localdate(),
+            "report_form": RectificationReportForm(item=item) if can_report else None,
+            "can_verify": item.status != Rectification.Status.CLOSED
+            and permissions.can(request.user, permissions.REVIEW_UNIT_WORK, item),
+            "close_form": RectificationCloseForm(),
+            "return_form": RectificationReturnForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def rectification_report_view(request, pk):
+    """The owner unit reports the fix with evidence (an existing piece or a new file)."""
+    item = permissions.require(
+        request.user, Rectification.objects.select_related("owner"), permissions.CONTRIBUTE_UNIT_WORK, pk=pk
+    )
+    form = RectificationReportForm(request.POST, request.FILES, item=item)
+    try:
+        if refusal := upload_refusal(request):
+            raise ValidationError(refusal)
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        rectification_report(
+            item=item,
+            by=request.user,
+            note=form.cleaned_data["note"],
+            evidence=form.cleaned_data["evidence"],
+            assignment=form.cleaned_data["task"],
+            upload=form.cleaned_data["file"],
+            kind=form.cleaned_data["kind"] or None,
+        )
+        messages.success(request, _("The fix was reported: the county office verifies it."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(item)
 
 
 @login_required
@@ -215,12 +323,30 @@ def rectification_close_view(request, pk):
     form = RectificationCloseForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(_("Say how the shortfall was fixed, or link the evidence that shows it."))
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
         rectification_close(item=item, by=request.user, note=form.cleaned_data["note"])
         messages.success(request, _("The rectification item was closed."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("assessment:rectifications")
+    return redirect(item)
+
+
+@login_required
+@require_POST
+def rectification_return_view(request, pk):
+    """The office sends a reported fix back to the unit, saying why."""
+    item = permissions.require(
+        request.user, Rectification.objects.select_related("owner"), permissions.REVIEW_UNIT_WORK, pk=pk
+    )
+    form = RectificationReturnForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say why the fix is sent back."))
+        rectification_send_back(item=item, by=request.user, comment=form.cleaned_data["comment"])
+        messages.success(request, _("The fix was sent back to the unit."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(item)
 
 
 @login_required

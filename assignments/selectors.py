@@ -171,6 +171,16 @@ def assignment_rollup(assignment):
 
 RED_OVERDUE = 3  # a unit with this many overdue shares, or any escalated one, is red
 
+# Overdue work of higher floors shown on the board beside the shares (assessment: the problem
+# pool's overdue items). A source is called as source(campaign, today) and returns board items
+# (plain dicts with unit_id, code, title, status, status_label, deadline, days_overdue, url).
+_board_sources = []
+
+
+def register_board_source(source):
+    if source not in _board_sources:
+        _board_sources.append(source)
+
 
 def accountability_board(*, campaign, today, items_per_unit=None):
     """Units ranked by overdue, then returned shares, with their open items (the most overdue
@@ -216,6 +226,15 @@ def accountability_board(*, campaign, today, items_per_unit=None):
                 "url": url.replace("00000000-0000-0000-0000-000000000000", str(a["pk"])),
             }
         )
+    empty = {"overdue": 0, "returned": 0, "escalated": 0, "submitted": 0, "open": 0}
+    for source in _board_sources:
+        for item in source(campaign, today):
+            row = rows.setdefault(item["unit_id"], {"unit_id": item["unit_id"], **empty, "items": []})
+            row["overdue"] += 1
+            row["open"] += 1
+            row["pool_overdue"] = row.get("pool_overdue", 0) + 1
+            if items_per_unit is None or len(row["items"]) < items_per_unit:
+                row["items"].append({k: v for k, v in item.items() if k != "unit_id"})
     for row in rows.values():
         del row["unit_id"]
     units = Unit.objects.in_bulk(list(rows))

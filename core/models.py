@@ -117,6 +117,8 @@ VERB_LABELS = {
     "evidence_replaced": _("evidence replaced"),
     "evidence_restored": _("evidence restored"),
     "evidence_reviewed": _("evidence reviewed"),
+    "fix_reported": _("fix reported"),
+    "sent_back": _("sent back"),
     "reminded": _("reminder sent"),
     "password_reset": _("temporary password issued"),
     "signed_off": _("signed off"),

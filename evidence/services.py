@@ -409,3 +409,24 @@ def evidence_accept_many(*, evidences, by):
     for evidence in evidences:
         evidence_review(evidence=evidence, decision=Evidence.Review.ACCEPTED, by=by)
     return len(evidences)
+
+
+def evidence_for_answer(*, unit, campaign, by, note, evidence=None, assignment=None, upload=None, kind=None):
+    """The evidence a unit answers with (a rectification's fix, an assessors' request): a piece
+    of its own visible evidence in the campaign, or a new file added to one of its tasks through
+    evidence_add — the same checks (sniffing, size, duplicates) and the same review as any other
+    upload, so there is one upload path. Returns the evidence; ValidationError when none fits."""
+    if upload is not None:
+        if assignment is None or assignment.unit_id != unit.pk or assignment.campaign_id != campaign.pk:
+            raise ValidationError(_("Choose one of your unit's tasks for the file."))
+        try:
+            return evidence_add(
+                assignment=assignment, kind=kind or Evidence.Kind.DOCUMENT, title="", by=by, upload=upload, note=note
+            )
+        except Refused as exc:
+            raise ValidationError(str(exc)) from exc
+    if evidence is None:
+        raise ValidationError(_("Answer with evidence: choose a piece or upload a file."))
+    if evidence.assignment.unit_id != unit.pk or evidence.campaign_id != campaign.pk or evidence.hidden_at is not None:
+        raise ValidationError(_("The evidence must be your unit's, in this campaign."))
+    return evidence

@@ -1,4 +1,5 @@
 import datetime
+from types import SimpleNamespace
 
 from django import forms
 from django.conf import settings
@@ -6,7 +7,10 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
+from assessment.forms import RectificationReportForm
 from core.forms import BootstrapForm, TableUploadForm
+from indicators.models import Indicator
+from org.models import Unit
 
 from .models import FieldCheckItem, PublicityAction
 
@@ -159,3 +163,71 @@ class FieldCheckStatusForm(BootstrapForm):
     def clean_photo(self):
         upload = self.cleaned_data.get("photo")
         return checked_photo(upload) if upload else None
+
+
+class SurveyPoolForm(BootstrapForm):
+    """Turn a survey weak point into a pool item: the office sets the measure and deadline."""
+
+    measure = forms.CharField(label=_("Rectification measure"), max_length=2000)
+    deadline = forms.DateField(
+        label=_("Rectification deadline"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none(), required=False)
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(
+            framework_id=campaign.framework_id, level=3
+        ).order_by("code")
+        self.fields["indicator"].label_from_instance = lambda i: f"{i.code} {i.title[:40]}"
+
+
+class AssessorRequestForm(BootstrapForm):
+    title = forms.CharField(label=_("What is asked"), max_length=200)
+    detail = forms.CharField(
+        label=_("Details"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    due_on = forms.DateField(label=_("Wanted by"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    indicators = forms.ModelMultipleChoiceField(
+        label=_("Indicators"),
+        queryset=Indicator.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicators"].queryset = Indicator.objects.filter(
+            framework_id=campaign.framework_id, level=3
+        ).order_by("code")
+        self.fields["indicators"].label_from_instance = lambda i: f"{i.code} {i.title[:40]}"
+
+
+class RequestSplitForm(BootstrapForm):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    note = forms.CharField(label=_("What this unit provides"), max_length=500, required=False)
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(
+            is_active=True, region=campaign.region_id, kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP]
+        ).order_by("code")
+
+
+class RequestAnswerForm(RectificationReportForm):
+    """The unit's answer: the same evidence choice as a rectification's fix report (a piece it
+    has, or a file through the evidence app's checks)."""
+
+    missing_evidence = _("Answer with evidence: choose a piece or upload a file.")
+
+    def __init__(self, *args, part, **kwargs):
+        indicators = list(part.request.indicators.all()[:1])
+        item = SimpleNamespace(
+            campaign_id=part.request.campaign_id,
+            owner_id=part.unit_id,
+            indicator_id=indicators[0].pk if indicators else None,
+        )
+        super().__init__(*args, item=item, **kwargs)
+        self.fields["note"].label = _("Answer")
+        self.fields["note"].required = False

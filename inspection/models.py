@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
@@ -284,3 +285,73 @@ class FieldCheckPhoto(BaseModel):
 
     def __str__(self):
         return self.image.name.rsplit("/", 1)[-1]
+
+
+class AssessorRequest(BaseModel):
+    """A request of the third-party assessors for further material (第三方评估补充材料): what they
+    want, by when, for which indicators. The office splits it among units (RequestPart) and hands
+    the assessors a package of just those answers (the report job kind `answers`)."""
+
+    campaign = models.ForeignKey(
+        "campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="assessor_requests"
+    )
+    title = models.CharField(_("what is asked"), max_length=200)
+    detail = models.TextField(_("details"), max_length=2000, blank=True)
+    due_on = models.DateField(_("wanted by"))
+    indicators = models.ManyToManyField(
+        "indicators.Indicator", verbose_name=_("indicators"), blank=True, related_name="assessor_requests"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("assessors' request")
+        verbose_name_plural = _("assessors' requests")
+        ordering = ["-due_on", "-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("inspection:request_detail", args=[self.pk])
+
+
+class RequestPart(BaseModel):
+    """One unit's share of an assessors' request, with its own deadline, and the unit's answer:
+    evidence (added and reviewed as everywhere) and when it came. An answer after the deadline is
+    kept and shown late."""
+
+    permission_unit_path = "unit"
+
+    request = models.ForeignKey(
+        AssessorRequest, verbose_name=_("assessors' request"), on_delete=models.CASCADE, related_name="parts"
+    )
+    unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    deadline = models.DateField(_("deadline"))
+    note = models.CharField(_("what this unit provides"), max_length=500, blank=True)
+    answer_note = models.TextField(_("answer"), max_length=2000, blank=True)
+    evidence = models.ManyToManyField("evidence.Evidence", verbose_name=_("evidence"), blank=True, related_name="+")
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("unit's share of a request")
+        verbose_name_plural = _("units' shares of requests")
+        ordering = ["deadline", "unit__code"]
+        constraints = [models.UniqueConstraint(fields=["request", "unit"], name="request_part_once_per_unit")]
+
+    def __str__(self):
+        return f"{self.request_id}:{self.unit_id}"
+
+    def get_absolute_url(self):
+        return reverse("inspection:request_part", args=[self.pk])
+
+    @property
+    def is_late(self):
+        """Answered after the deadline, or not answered and past it."""
+        if self.answered_at is not None:
+            return timezone.localtime(self.answered_at).date() > self.deadline
+        return self.deadline < timezone.localdate()

@@ -3,14 +3,26 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from assessment.selectors import pool_counts
 from assignments.models import Assignment
 from indicators.models import Indicator
 from org import permissions
 
-from .models import FieldCheckItem, PublicityAction, PublicityTarget, SurveyAnswer, SurveyQuestion
+from .models import (
+    AssessorRequest,
+    FieldCheckItem,
+    PublicityAction,
+    PublicityTarget,
+    RequestPart,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyRound,
+)
 
 
 def publicity_actions(user, campaign):
@@ -136,15 +148,15 @@ def survey_results(survey):
 
 
 def survey_weak_points(survey, *, cells=None, questions=None, townships=None, below=WEAK_BELOW):
-    """(question, township name, Rate) under `below` per cent, weakest first: what the problem
-    pool (issue 18, item 2) will take as 'survey weak points' — each names the question (and
-    so what to explain better) and the township where the county must act."""
+    """(question, township name, Rate, township id) under `below` per cent, weakest first: the
+    'survey weak points' the office turns into problem-pool items (survey_weak_point_to_pool) —
+    each names the question (and so what to explain better) and the township that must act."""
     if cells is None:
         results = survey_results(survey)
         return results["weak_points"]
     by_pk = {q.pk: q for q in questions}
     weak = [
-        (by_pk[question_id], townships[town_id], rate)
+        (by_pk[question_id], townships[town_id], rate, town_id)
         for (question_id, town_id), rate in cells.items()
         if rate.total and rate.pct < below
     ]
@@ -178,3 +190,123 @@ def fieldcheck_readiness(items):
         .order_by("unit__code")
     ]
     return {"by_indicator": per_indicator, "by_unit": per_unit}
+
+
+# --- the assessors' requests --------------------------------------------------------------------
+
+
+def request_list(campaign, today):
+    """The campaign's assessors' requests, each with its shares' count, answered, and late ones
+    (answered after the deadline, or past it without an answer) — one query."""
+    answered_late = Q(parts__answered_at__isnull=False) & Q(parts__answered_at__date__gt=F("parts__deadline"))
+    missing_late = Q(parts__answered_at__isnull=True, parts__deadline__lt=today)
+    return (
+        AssessorRequest.objects.filter(campaign=campaign)
+        .annotate(
+            part_count=Count("parts", distinct=True),
+            answered=Count("parts", filter=Q(parts__answered_at__isnull=False), distinct=True),
+            late=Count("parts", filter=answered_late | missing_late, distinct=True),
+        )
+        .order_by("-due_on", "-created_at")
+    )
+
+
+REQUEST_PART_FILTERS = ("all", "answered", "missing")
+
+
+def request_parts(user, campaign, *, shown="", today=None):
+    """The shares of requests the user may see: the office all, a unit its own; `shown`
+    answered, or missing (not answered, past the deadline)."""
+    parts = permissions.restrict(
+        user,
+        permissions.VIEW_UNIT_WORK,
+        RequestPart.objects.filter(request__campaign=campaign).select_related("request", "unit"),
+    )
+    if shown == "answered":
+        parts = parts.filter(answered_at__isnull=False)
+    elif shown == "missing":
+        parts = parts.filter(answered_at__isnull=True, deadline__lt=today)
+    return parts
+
+
+def request_answer_counts(campaign, today):
+    """Shares of requests: all, answered, answered late and not answered past the deadline."""
+    parts = RequestPart.objects.filter(request__campaign=campaign)
+    return parts.aggregate(
+        total=Count("pk"),
+        answered=Count("pk", filter=Q(answered_at__isnull=False)),
+        missing=Count("pk", filter=Q(answered_at__isnull=True, deadline__lt=today)),
+    )
+
+
+# --- the readiness dashboard ------------------------------------------------------------------
+
+
+@dataclass
+class Tile:
+    label: str
+    value: object
+    url: str
+
+
+def readiness_dashboard(user, campaign, today):
+    """The 迎检 readiness figures, each with the list it counts (the same querysets the lists
+    use; tests/inspection/test_dashboard.py follows every link). A fixed number of queries,
+    whatever the county's size."""
+    actions = publicity_actions(user, campaign).count()
+    progress = publicity_progress(user, campaign)
+    pool = pool_counts(campaign, today)
+    answers = request_answer_counts(campaign, today)
+    checklist = FieldCheckItem.objects.filter(campaign=campaign).aggregate(
+        total=Count("pk"), ready=Count("pk", filter=Q(status=FieldCheckItem.Status.READY))
+    )
+    survey = SurveyRound.objects.filter(campaign=campaign).order_by("-created_at").first()
+    pool_url = reverse("assessment:rectifications")
+    requests_url = reverse("inspection:requests")
+    fieldcheck_url = reverse("inspection:fieldcheck")
+    sections = [
+        (
+            _("Publicity"),
+            [
+                Tile(_("Actions logged"), actions, reverse("inspection:publicity")),
+                Tile(_("Targets"), len(progress), reverse("inspection:publicity_targets")),
+                Tile(
+                    _("Targets met"), sum(p.met for p in progress), reverse("inspection:publicity_targets") + "?met=1"
+                ),
+            ],
+        ),
+        (
+            _("Problem pool"),
+            [
+                Tile(_("Open"), pool["open"], f"{pool_url}?status=open"),
+                Tile(_("Overdue"), pool["overdue"], f"{pool_url}?status=overdue"),
+                Tile(_("Fix reported"), pool["reported"], f"{pool_url}?status=reported"),
+                Tile(_("Closed"), pool["closed"], f"{pool_url}?status=closed"),
+            ],
+        ),
+        (
+            _("Assessors' requests"),
+            [
+                Tile(_("Units' shares"), answers["total"], f"{requests_url}?parts=all"),
+                Tile(_("Answered"), answers["answered"], f"{requests_url}?parts=answered"),
+                Tile(_("Not answered, past the deadline"), answers["missing"], f"{requests_url}?parts=missing"),
+            ],
+        ),
+        (
+            _("Field-check readiness"),
+            [
+                Tile(_("Checklist items"), checklist["total"], fieldcheck_url),
+                Tile(_("Ready"), checklist["ready"], f"{fieldcheck_url}?status=ready"),
+            ],
+        ),
+    ]
+    survey_tiles = [
+        Tile(_("Pre-surveys"), SurveyRound.objects.filter(campaign=campaign).count(), reverse("inspection:survey"))
+    ]
+    if survey is not None:
+        results = survey_results(survey)
+        survey_tiles.append(
+            Tile(_("Weak points in the latest"), len(results["weak_points"]), survey.get_absolute_url())
+        )
+    sections.insert(3, (_("Satisfaction pre-survey"), survey_tiles))
+    return sections

@@ -4,24 +4,32 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessment.models import Rectification
+from assessment.services import pool_item_add
 from assignments.models import Assignment
 from core.audit import audit_record
+from core.notifications import notify
 from evidence.models import Evidence
-from evidence.services import evidence_add
+from evidence.services import evidence_add, evidence_for_answer
 from org import permissions
+from org.selectors import unit_people
 
 from .models import (
+    AssessorRequest,
     FieldCheckItem,
     FieldCheckPhoto,
     PublicityAction,
     PublicityTarget,
+    RequestPart,
     SurveyAnswer,
     SurveyQuestion,
     SurveyResponse,
     SurveyRound,
 )
+from .selectors import survey_weak_points
 
 PUBLICITY_FIELDS = ["platform", "happened_on", "title", "url", "reads", "participants"]
 
@@ -230,3 +238,104 @@ def fieldcheck_update(*, item, status, note, by, photo=None):
         after["file"] = photo.name
     audit_record(actor=by, verb="updated", obj=item, unit=item.unit, before=before, after=after)
     return item
+
+
+@transaction.atomic
+def survey_weak_point_to_pool(*, survey, question, township, measure, deadline, by, indicator=None):
+    """A weak point of the pre-survey (a question in a township under 80 %) becomes an item of
+    the problem pool, owned by the township, through the pool's one way in. The same weak point
+    twice gives the item already there."""
+    permissions.require_perm(by, permissions.REVIEW_UNIT_WORK)
+    if question.round_id != survey.pk:
+        raise ValidationError(_("The question is not one of this pre-survey's."))
+    weak = {(q.pk, town_id): rate for q, _name, rate, town_id in survey_weak_points(survey)}
+    rate = weak.get((question.pk, township.pk))
+    if rate is None:
+        raise ValidationError(_("This question is not a weak point in that township."))
+    detail = _("%(survey)s: question %(n)s “%(text)s”, %(town)s %(pct)s%%") % {
+        "survey": survey.title,
+        "n": question.position,
+        "text": question.text[:200],
+        "town": township,
+        "pct": rate.pct,
+    }
+    return pool_item_add(
+        campaign=survey.campaign,
+        source=Rectification.Source.SURVEY,
+        indicator=indicator,
+        owner=township,
+        measure=measure,
+        deadline=deadline,
+        by=by,
+        detail=detail,
+        key=f"{survey.pk}:{question.pk}:{township.pk}",
+    )
+
+
+# --- the assessors' requests (第三方评估补充材料) -----------------------------------------------
+
+
+@transaction.atomic
+def request_add(*, campaign, title, due_on, by, detail="", indicators=()):
+    """The office records what the assessors asked for, by when, for which indicators."""
+    permissions.require_perm(by, permissions.REVIEW_UNIT_WORK)
+    if not (title or "").strip():
+        raise ValidationError(_("Say what the assessors asked for."))
+    request = AssessorRequest.objects.create(
+        campaign=campaign, title=title.strip()[:200], detail=(detail or "")[:2000], due_on=due_on, created_by=by
+    )
+    request.indicators.set(_indicators_of_framework(campaign, indicators))
+    audit_record(actor=by, verb="created", obj=request, after={"title": request.title, "due_on": str(due_on)})
+    return request
+
+
+@transaction.atomic
+def request_split(*, request, unit, deadline, by, note=""):
+    """Give one unit its share of a request, with a deadline no later than the assessors' date;
+    the unit is told. A unit has one share of a request."""
+    permissions.require_perm(by, permissions.REVIEW_UNIT_WORK)
+    if unit.kind not in (unit.Kind.DEPARTMENT, unit.Kind.TOWNSHIP) or unit.region_id != request.campaign.region_id:
+        raise ValidationError(_("A request is split among the county's departments and townships."))
+    if deadline > request.due_on:
+        raise ValidationError(
+            _("The unit's deadline is after the date the assessors want it (%(date)s).") % {"date": request.due_on}
+        )
+    if RequestPart.objects.filter(request=request, unit=unit).exists():
+        raise ValidationError(_("%(unit)s already has a share of this request.") % {"unit": unit})
+    part = RequestPart.objects.create(request=request, unit=unit, deadline=deadline, note=(note or "")[:500])
+    audit_record(actor=by, verb="created", obj=part, unit=unit, after={"deadline": str(deadline), "note": part.note})
+    notify(
+        unit_people(unit),
+        title=_("Assessors' request: %(title)s") % {"title": request.title},
+        body=f"{part.note or request.detail}\n{_('Deadline')}: {deadline}",
+        link=part.get_absolute_url(),
+    )
+    return part
+
+
+@transaction.atomic
+def request_answer(*, part, by, note, evidence=None, assignment=None, upload=None, kind=None):
+    """The unit answers its share with evidence (its own piece, or a new file through the evidence
+    app's checks; reviewed in the review queue as any other). An answer after the deadline is
+    taken and shown late; the first answer's time is kept."""
+    permissions.require_perm(by, permissions.CONTRIBUTE_UNIT_WORK, part)
+    part = RequestPart.objects.select_for_update().select_related("unit", "request__campaign").get(pk=part.pk)
+    piece = evidence_for_answer(
+        unit=part.unit,
+        campaign=part.request.campaign,
+        by=by,
+        note=_("Assessors' request: %(title)s") % {"title": part.request.title},
+        evidence=evidence,
+        assignment=assignment,
+        upload=upload,
+        kind=kind,
+    )
+    part.evidence.add(piece)
+    if note.strip():
+        part.answer_note = note.strip()[:2000]
+    if part.answered_at is None:
+        part.answered_at = timezone.now()
+        part.answered_by = by
+    part.save(update_fields=["answer_note", "answered_at", "answered_by", "updated_at"])
+    audit_record(actor=by, verb="updated", obj=part, unit=part.unit, after={"answer_note": part.answer_note[:200]})
+    return part

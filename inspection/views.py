@@ -16,25 +16,34 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaign.models import Campaign
 from campaign.selectors import campaign_current_or_404
 from core.downloads import file_response
+from core.ids import is_uuid
 from core.tables import ImportRejected, TableError
-from core.uploads import stash_confirm, stash_upload
+from core.uploads import stash_confirm, stash_upload, upload_refusal
 from org import permissions
 from org.models import Unit
 
 from .forms import (
+    AssessorRequestForm,
     FieldCheckItemForm,
     FieldCheckStatusForm,
     PublicityActionForm,
     PublicityEvidenceForm,
     PublicityTargetForm,
+    RequestAnswerForm,
+    RequestSplitForm,
+    SurveyPoolForm,
     SurveyUploadForm,
 )
-from .models import FieldCheckItem, FieldCheckPhoto, PublicityAction, SurveyRound
+from .models import AssessorRequest, FieldCheckItem, FieldCheckPhoto, PublicityAction, RequestPart, SurveyRound
 from .selectors import (
+    REQUEST_PART_FILTERS,
     fieldcheck_items,
     fieldcheck_readiness,
     publicity_actions,
     publicity_progress,
+    readiness_dashboard,
+    request_list,
+    request_parts,
     survey_results,
     task_indicators,
 )
@@ -45,7 +54,11 @@ from .services import (
     publicity_target_set,
     publicity_to_evidence,
     publicity_update,
+    request_add,
+    request_answer,
+    request_split,
     survey_import,
+    survey_weak_point_to_pool,
 )
 from .survey import survey_parse
 
@@ -213,10 +226,13 @@ def publicity_targets(request):
         publicity_target_set(campaign=campaign, by=request.user, **form.cleaned_data)
         messages.success(request, _("The target was saved."))
         return redirect("inspection:publicity_targets")
+    progress = publicity_progress(request.user, campaign)
+    if request.GET.get("met") == "1":  # the readiness dashboard's "targets met" opens this list
+        progress = [p for p in progress if p.met]
     context = {
         "campaign": campaign,
         "form": form,
-        "progress": publicity_progress(request.user, campaign),
+        "progress": progress,
         "office": permissions.can(request.user, permissions.REVIEW_UNIT_WORK),
     }
     return render(request, "inspection/publicity_targets.html", context)
@@ -297,7 +313,44 @@ def survey_detail(request, pk):
     survey = permissions.require(
         request.user, SurveyRound, permissions.REVIEW_UNIT_WORK, view_perm=permissions.REVIEW_UNIT_WORK, pk=pk
     )
-    return render(request, "inspection/survey_detail.html", {"survey": survey, **survey_results(survey)})
+    return render(
+        request,
+        "inspection/survey_detail.html",
+        {"survey": survey, "pool_form": SurveyPoolForm(campaign=survey.campaign), **survey_results(survey)},
+    )
+
+
+@login_required
+@require_POST
+def survey_pool(request, pk):
+    """Turn one weak point (a question in a township) into a problem-pool item the township owns."""
+    survey = permissions.require(
+        request.user, SurveyRound, permissions.REVIEW_UNIT_WORK, view_perm=permissions.REVIEW_UNIT_WORK, pk=pk
+    )
+    form = SurveyPoolForm(request.POST, campaign=survey.campaign)
+    ids = [request.POST.get(k, "") for k in ("question", "township")]
+    ids = [v if is_uuid(v) else None for v in ids]
+    question = survey.questions.filter(pk=ids[0]).first() if ids[0] else None
+    township = (
+        permissions.restrict(
+            request.user, permissions.REVIEW_UNIT_WORK, Unit.objects.filter(kind=Unit.Kind.TOWNSHIP, pk=ids[1])
+        ).first()
+        if ids[1]
+        else None
+    )
+    try:
+        if question is None or township is None:
+            raise ValidationError(_("This question is not a weak point in that township."))
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        item = survey_weak_point_to_pool(
+            survey=survey, question=question, township=township, by=request.user, **form.cleaned_data
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(survey)
+    messages.success(request, _("The weak point is in the problem pool."))
+    return redirect(item)
 
 
 def _fieldcheck_context(request, campaign):
@@ -390,3 +443,152 @@ def fieldcheck_manual(request):
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, f"迎检手册-{place[:60]}.pdf")
     return response
+
+
+# --- the assessors' requests (第三方评估补充材料) -----------------------------------------------
+
+
+def _form_errors(form):
+    return [e for errors in form.errors.values() for e in errors]
+
+
+@login_required
+@require_GET
+def requests_list(request):
+    """The office: every request with its shares answered and late. A unit: its own shares."""
+    permissions.require_member(request.user)
+    campaign = campaign_current_or_404(request.user)
+    today = timezone.localdate()
+    shown = request.GET.get("parts", "")
+    if permissions.can(request.user, permissions.REVIEW_UNIT_WORK) and shown not in REQUEST_PART_FILTERS:
+        return render(
+            request,
+            "inspection/request_list.html",
+            {"campaign": campaign, "requests": request_list(campaign, today), "today": today},
+        )
+    permissions.require_unit_scope(request.user)
+    parts = request_parts(request.user, campaign, shown=shown, today=today).order_by("answered_at", "deadline")
+    return render(request, "inspection/request_parts.html", {"campaign": campaign, "parts": parts, "today": today})
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    """The readiness dashboard (迎检): publicity against targets, the problem pool, the assessors'
+    requests, the pre-survey, the field-check checklist — every number a link to its list."""
+    permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
+    campaign = campaign_current_or_404(request.user)
+    return render(
+        request,
+        "inspection/dashboard.html",
+        {"campaign": campaign, "sections": readiness_dashboard(request.user, campaign, timezone.localdate())},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_new(request):
+    """The office records an assessors' request: what, by when, for which indicators."""
+    permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
+    campaign = campaign_current_or_404(request.user)
+    form = AssessorRequestForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = request_add(campaign=campaign, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The request was recorded: now split it among units."))
+            return redirect(item)
+    return render(request, "inspection/request_form.html", {"campaign": campaign, "form": form})
+
+
+@login_required
+@require_GET
+def request_detail(request, pk):
+    """One request: its units' shares, deadlines, answers (late ones marked), the split form."""
+    item = permissions.require(
+        request.user, AssessorRequest, permissions.REVIEW_UNIT_WORK, view_perm=permissions.REVIEW_UNIT_WORK, pk=pk
+    )
+    parts = (
+        item.parts.select_related("unit", "answered_by").prefetch_related("evidence").order_by("deadline", "unit__code")
+    )
+    return render(
+        request,
+        "inspection/request_detail.html",
+        {
+            "item": item,
+            "parts": parts,
+            "indicators": item.indicators.order_by("code"),
+            "form": RequestSplitForm(campaign=item.campaign),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_split_view(request, pk):
+    item = permissions.require(
+        request.user, AssessorRequest, permissions.REVIEW_UNIT_WORK, view_perm=permissions.REVIEW_UNIT_WORK, pk=pk
+    )
+    form = RequestSplitForm(request.POST, campaign=item.campaign)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        request_split(request=item, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The unit has its share of the request."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(item)
+
+
+@login_required
+@require_GET
+def request_part(request, pk):
+    """A unit's share of a request: what is asked, by when, its answer; the unit's liaison answers here."""
+    part = permissions.require(
+        request.user,
+        RequestPart.objects.select_related("request", "unit", "answered_by"),
+        permissions.VIEW_UNIT_WORK,
+        pk=pk,
+    )
+    can_answer = permissions.can(request.user, permissions.CONTRIBUTE_UNIT_WORK, part)
+    return render(
+        request,
+        "inspection/request_part.html",
+        {
+            "part": part,
+            "evidence": part.evidence.select_related("assignment__indicator").order_by("created_at"),
+            "form": RequestAnswerForm(part=part) if can_answer else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_answer_view(request, pk):
+    part = permissions.require(
+        request.user, RequestPart.objects.select_related("request", "unit"), permissions.CONTRIBUTE_UNIT_WORK, pk=pk
+    )
+    form = RequestAnswerForm(request.POST, request.FILES, part=part)
+    try:
+        if refusal := upload_refusal(request):
+            raise ValidationError(refusal)
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        part = request_answer(
+            part=part,
+            by=request.user,
+            note=form.cleaned_data["note"],
+            evidence=form.cleaned_data["evidence"],
+            assignment=form.cleaned_data["task"],
+            upload=form.cleaned_data["file"],
+            kind=form.cleaned_data["kind"] or None,
+        )
+        if part.is_late:
+            messages.warning(request, _("The answer was taken, after the deadline: it is shown late."))
+        else:
+            messages.success(request, _("The answer was taken: the county office reviews the evidence."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(part)

@@ -33,7 +33,7 @@ def navigation(request):
     if permissions.is_member(user):
         (more if office else items).append((_("Indicators"), reverse("indicators:list")))
         if office or unit_roles:
-            (more if office else items).append((_("Rectification items"), reverse("assessment:rectifications")))
+            (more if office else items).append((_("Problem pool"), reverse("assessment:rectifications")))
         more.append((_("Campaigns"), reverse("campaign:list")))
     if office or unit_roles:
         # The 迎检 workspace: daily work for the units' liaisons (on their phones), under

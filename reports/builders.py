@@ -14,6 +14,7 @@ from collections import defaultdict
 from urllib.parse import quote
 
 import tablib
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -31,6 +32,7 @@ from core import officedoc, tables
 from evidence.models import Evidence
 from evidence.resources import EvidenceResource
 from indicators.models import Indicator
+from inspection.models import AssessorRequest, RequestPart
 from org.models import Unit
 
 from .models import ReportText
@@ -136,7 +138,7 @@ def report_context(campaign, progress=_noop):
         "text": text,
         "shortfalls": shortfalls,
         "rectifications": Rectification.objects.filter(campaign=campaign)
-        .select_related("owner", "assessment__indicator")
+        .select_related("owner", "indicator")
         .order_by("deadline"),
     }
 
@@ -380,7 +382,7 @@ def render_report_docx(context, out, progress=_noop):
             ["指标", "整改措施", "责任单位", "完成时限"],
             [
                 [
-                    r.assessment.indicator.code,
+                    r.indicator.code if r.indicator else "—",
                     r.measure,
                     r.owner.name,
                     f"{r.deadline.year}年{r.deadline.month}月{r.deadline.day}日"
@@ -796,6 +798,75 @@ def build_package(campaign, out, progress=_noop, report_file=None, document_file
     return manifest
 
 
+def subject_exists(kind, campaign, subject):
+    """Whether a subject kind's object is the campaign's (an assessors' request for `answers`)."""
+    if kind == "answers":
+        try:
+            return AssessorRequest.objects.filter(campaign=campaign, pk=subject).exists()
+        except (ValueError, TypeError, ValidationError):
+            return False
+    return False
+
+
+def build_answers(campaign, out, progress=_noop, subject=""):
+    """The package for the assessors (第三方评估补充材料): just the answers to one request, a folder
+    per unit with its reviewed (accepted) evidence, and an answers.csv listing every unit's share —
+    deadline, when it answered, late or not, each piece with its review status and its path in
+    the ZIP (empty for a piece not accepted yet, left out as in the evidence package)."""
+    request = AssessorRequest.objects.get(campaign=campaign, pk=subject)
+    parts = list(
+        RequestPart.objects.filter(request=request)
+        .select_related("unit")
+        .prefetch_related("evidence__current_revision")
+        .order_by("unit__code")
+    )
+    review_labels = dict(Evidence.Review.choices)
+    rows, planned = [], []
+    folders_taken = set()
+    for part in parts:
+        folder = _unique(safe_name(part.unit.short_name or part.unit.name), folders_taken)
+        taken = set()
+        pieces = sorted(part.evidence.all(), key=lambda e: e.created_at)
+        answered = timezone.localtime(part.answered_at).strftime("%Y-%m-%d %H:%M") if part.answered_at else ""
+        base = [part.unit.name, part.deadline.isoformat(), answered, _("Yes") if part.is_late else _("No")]
+        if not pieces:
+            rows.append([*base, "", "", ""])
+        for e in pieces:
+            r = e.current_revision
+            path = ""
+            if r is not None and e.review_status == Evidence.Review.ACCEPTED and e.hidden_at is None:
+                if r.file:
+                    ext = r.original_name.rsplit(".", 1)[-1].lower() if "." in r.original_name else "bin"
+                    stem = safe_name(e.title)
+                    if stem.lower().endswith("." + ext):
+                        stem = stem[: -len(ext) - 1]
+                    name = f"{stem}.{ext}"
+                else:
+                    name = f"{safe_name(e.title)}.url" if r.url else f"{safe_name(e.title)}.txt"
+                path = f"{folder}/{_unique(name, taken)}"
+                planned.append((path, r))
+            rows.append([*base, e.title, review_labels.get(e.review_status, e.review_status), path])
+    headers = [_("Unit"), _("Deadline"), _("Answered at"), _("Late"), _("Title"), _("Review"), _("Path")]
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+        zf.writestr(safe_name(request.title) + ".csv", tables.export_table(headers, rows, "csv"))
+        for n, (path, r) in enumerate(planned, start=1):
+            info = zipfile.ZipInfo(path, date_time=timezone.localtime().timetuple()[:6])
+            with zf.open(info, "w", force_zip64=True) as dest:
+                if r.file:
+                    with r.file.open("rb") as fh:
+                        for chunk in fh.chunks(COPY_CHUNK):
+                            dest.write(chunk)
+                elif r.url:
+                    dest.write(f"[InternetShortcut]\r\nURL={r.url}\r\n".encode())
+                else:
+                    dest.write(r.text.encode("utf-8"))
+            progress(
+                5 + int(90 * n / max(1, len(planned))),
+                _("Packing evidence %(n)s of %(total)s") % {"n": n, "total": len(planned)},
+            )
+    return rows
+
+
 # Bytes a stored entry adds besides its data: local header (30) and central directory
 # entry (46), each with the name and a ZIP64 extra field (20 and 28), plus the end
 # records of the archive (22 + 56 + 20). Used to keep each volume under its limit.
@@ -882,7 +953,7 @@ def build_xlsx(campaign, out, progress=_noop):
                 _("Rectification"),
                 RectificationResource(),
                 Rectification.objects.filter(campaign=campaign)
-                .select_related("owner", "assessment__indicator")
+                .select_related("owner", "indicator")
                 .order_by("deadline"),
             ),
         ]

@@ -35,6 +35,11 @@ class ReportJob(BaseModel):
         DOCX = "docx", _("Self-assessment report (DOCX, editable)")
         PACKAGE = "package", _("Evidence package (ZIP)")
         XLSX = "xlsx", _("Workbook (XLSX)")
+        ANSWERS = "answers", _("Answers to an assessors' request (ZIP)")
+
+    # Kinds about one object of the campaign (`subject`, its id): not on the reports page, asked
+    # for from their object's page (answers: an assessors' request, inspection.AssessorRequest).
+    SUBJECT_KINDS = (Kind.ANSWERS,)
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -67,6 +72,7 @@ class ReportJob(BaseModel):
         "campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="report_jobs"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    subject = models.CharField(_("about"), max_length=64, blank=True, default="")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     step = models.CharField(_("step"), max_length=200, blank=True)
@@ -93,7 +99,9 @@ class ReportJob(BaseModel):
         constraints = [
             # Two requests for the same report while one is under way make one job.
             models.UniqueConstraint(
-                fields=["campaign", "kind"], condition=Q(status__in=["queued", "running"]), name="one_active_report_job"
+                fields=["campaign", "kind", "subject"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_active_report_job",
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent"),
         ]

@@ -29,8 +29,8 @@ def report_text_of(campaign):
     return ReportText.objects.filter(campaign=campaign).first() or ReportText(campaign=campaign)
 
 
-def latest_job(campaign, kind, done=False):
-    jobs = ReportJob.objects.filter(campaign=campaign, kind=kind)
+def latest_job(campaign, kind, done=False, subject=""):
+    jobs = ReportJob.objects.filter(campaign=campaign, kind=kind, subject=subject)
     if done:
         jobs = jobs.filter(status=ReportJob.Status.DONE)
     return jobs.order_by("-created_at").first()
@@ -204,7 +204,7 @@ def submission_checks(campaign):
         reverse("evidence:queue"),
         False,
     )
-    open_items = Rectification.objects.filter(campaign=campaign, status=Rectification.Status.OPEN).count()
+    open_items = Rectification.objects.filter(campaign=campaign, status__in=Rectification.OPEN_STATUSES).count()
     add(
         "rectifications_open",
         ngettext("%(n)s rectification item is still open.", "%(n)s rectification items are still open.", open_items)

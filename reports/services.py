@@ -36,7 +36,7 @@ from .models import ReportJob, ReportText, Submission
 from .selectors import latest_file, latest_job, submission_checks
 
 logger = logging.getLogger(__name__)
-EXTENSIONS = {"pdf": "pdf", "docx": "docx", "package": "zip", "xlsx": "xlsx"}
+EXTENSIONS = {"pdf": "pdf", "docx": "docx", "package": "zip", "xlsx": "xlsx", "answers": "zip"}
 # Errors worth another try (remote storage, database connection); anything else fails the job.
 TRANSIENT = (ConnectionError, TimeoutError)
 
@@ -57,10 +57,12 @@ BUILDERS = {
     "docx": builders.build_docx,
     "package": _build_package,
     "xlsx": builders.build_xlsx,
+    # Kinds with a subject get its id as a fourth argument (ReportJob.SUBJECT_KINDS).
+    "answers": builders.build_answers,
 }
 
 
-def report_request(*, campaign, kind, by, join=True, enqueue=True):
+def report_request(*, campaign, kind, by, join=True, enqueue=True, subject=""):
     """A job for this report, or the one already under way (the second request joins the first;
     with join=False it is refused instead). `by` None is the server's command line
     (compile_report), which needs no right; enqueue=False leaves running the job to the caller."""
@@ -70,10 +72,14 @@ def report_request(*, campaign, kind, by, join=True, enqueue=True):
         raise ValidationError(_("Unknown report kind."))
     if campaign.framework_id is None:
         raise ValidationError(_("The campaign has no indicator framework yet."))
+    if (kind in ReportJob.SUBJECT_KINDS) != bool(subject):
+        raise ValidationError(_("This report is compiled from the page of what it is about."))
+    if subject and not builders.subject_exists(kind, campaign, subject):
+        raise ValidationError(_("Unknown report kind."))
     _retire_stale(campaign, kind)
     try:
         with transaction.atomic():
-            job = ReportJob.objects.create(campaign=campaign, kind=kind, requested_by=by)
+            job = ReportJob.objects.create(campaign=campaign, kind=kind, subject=subject, requested_by=by)
             audit_record(
                 actor=by,
                 verb="report_requested",
@@ -85,7 +91,7 @@ def report_request(*, campaign, kind, by, join=True, enqueue=True):
     except IntegrityError:
         if not join:
             raise ValidationError(_("A job for this report is already queued or running; wait for it.")) from None
-        return ReportJob.objects.get(campaign=campaign, kind=kind, status__in=ReportJob.ACTIVE)
+        return ReportJob.objects.get(campaign=campaign, kind=kind, subject=subject, status__in=ReportJob.ACTIVE)
     if enqueue:
         send_later("reports.compile", str(job.pk))  # with the job row: a broker outage loses nothing
     return job
@@ -222,7 +228,10 @@ def _report_build(job):
     )
     try:
         with os.fdopen(fd, "wb") as out:
-            BUILDERS[job.kind](campaign, out, progress)
+            if job.kind in ReportJob.SUBJECT_KINDS:
+                BUILDERS[job.kind](campaign, out, progress, job.subject)
+            else:
+                BUILDERS[job.kind](campaign, out, progress)
         digest, size = sha256_of(path), os.path.getsize(path)
         with open(path, "rb") as fh:
             job.file.save(name, File(fh), save=False)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("jobs/", views.jobs, name="jobs"),
     path("compile/", views.compile_view, name="compile"),
     path("jobs/<uuid:pk>/download/", views.download, name="download"),
+    path("answers/<uuid:pk>/", views.answers, name="answers"),
     path("submit/", views.submit, name="submit"),
     path("submissions/", views.submission_list, name="submissions"),
     path("submissions/<uuid:pk>/", views.submission_detail, name="submission"),

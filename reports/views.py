@@ -11,6 +11,7 @@ from campaign.selectors import campaign_current_or_404, single_item_narrative_of
 from campaign.services import single_item_narrative_update
 from core.audit import audit_record
 from core.downloads import file_response
+from inspection.models import AssessorRequest
 from org import permissions
 
 from .forms import CityReviewForm, ReportTextForm
@@ -24,16 +25,18 @@ from .services import (
     submission_verify,
 )
 
+CAMPAIGN_KINDS = [(k, label) for k, label in ReportJob.Kind.choices if k not in ReportJob.SUBJECT_KINDS]
+
 
 def _jobs(campaign):
-    return {kind: latest_job(campaign, kind) for kind in ReportJob.Kind.values}
+    return {kind: latest_job(campaign, kind) for kind, _label in CAMPAIGN_KINDS}
 
 
 def _jobs_context(campaign):
     """The job cards and whether the fragment polls: while any kind's job is queued or running
     (every kind, so that a new one cannot be left out of the poll, as the DOCX once was)."""
     jobs = _jobs(campaign)
-    kinds = [(kind, ReportJob.label_for(kind, campaign)) for kind in ReportJob.Kind.values]
+    kinds = [(kind, ReportJob.label_for(kind, campaign)) for kind, _label in CAMPAIGN_KINDS]
     return {
         "jobs": jobs,
         "kinds": kinds,
@@ -199,3 +202,22 @@ def submission_download(request, pk, part):
     audit_record(actor=request.user, verb="downloaded", obj=submission, after={"part": part}, request=request)
     label, ext = names[part]
     return file_response(field, f"{submission.county}-{submission.title}-{label}.{ext}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answers(request, pk):
+    """The package for the assessors of one request (第三方评估补充材料): just its answers, compiled
+    as a report job (kind `answers`, the request as its subject); POST compiles it."""
+    permissions.require_global(request.user, permissions.COMPILE_REPORTS)
+    item = permissions.require(
+        request.user, AssessorRequest, permissions.REVIEW_UNIT_WORK, view_perm=permissions.REVIEW_UNIT_WORK, pk=pk
+    )
+    if request.method == "POST":
+        try:
+            report_request(campaign=item.campaign, kind=ReportJob.Kind.ANSWERS, subject=str(item.pk), by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("reports:answers", pk=item.pk)
+    job = latest_job(item.campaign, ReportJob.Kind.ANSWERS, subject=str(item.pk))
+    return render(request, "reports/answers.html", {"item": item, "job": job})

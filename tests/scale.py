@@ -118,6 +118,7 @@ def grow(world, n):
         Rectification(
             campaign=campaign,
             assessment=a,
+            indicator_id=a.indicator_id,
             owner=world.unit_a if i % 2 else world.unit_b,
             measure=f"整改措施{i}",
             deadline=today + datetime.timedelta(days=i % 20 - 10),

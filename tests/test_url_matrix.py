@@ -178,6 +178,17 @@ EXPECTED = {
         lambda w: f"/campaigns/rectifications/{w.campaign.pk}/close/",
         {"anonymous": LOGIN, "*": 405},
     ),
+    # The problem pool: the office adds items; an item is its owner unit's (and the office's).
+    "assessment:rectification_new": ("/campaigns/rectifications/new/", OFFICE_ONLY),
+    "assessment:rectification": (lambda w: _rectification(w).get_absolute_url(), {"anonymous": LOGIN, **UNIT_A_ONLY}),
+    "assessment:rectification_report": (
+        lambda w: f"/campaigns/rectifications/{w.campaign.pk}/report/",
+        {"anonymous": LOGIN, "*": 405},
+    ),
+    "assessment:rectification_return": (
+        lambda w: f"/campaigns/rectifications/{w.campaign.pk}/return/",
+        {"anonymous": LOGIN, "*": 405},
+    ),
     # 迎检: the office sees every unit's publicity, a unit its own; only a unit's liaison logs.
     "inspection:publicity": (
         "/inspection/publicity/",
@@ -207,6 +218,28 @@ EXPECTED = {
         lambda w: _survey(w).get_absolute_url(),
         {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 404},
     ),
+    "inspection:survey_pool": (lambda w: f"/inspection/survey/{_survey(w).pk}/pool/", {"anonymous": LOGIN, "*": 405}),
+    "inspection:dashboard": ("/inspection/", OFFICE_ONLY),
+    # The assessors' requests: the office records and splits them; a unit sees and answers its share.
+    "inspection:requests": (
+        "/inspection/requests/",
+        {"anonymous": LOGIN, "nobody": 403, "city_reviewer": 403, "*": 200},
+    ),
+    "inspection:request_new": ("/inspection/requests/new/", OFFICE_ONLY),
+    "inspection:request_detail": (
+        lambda w: _assessor_request(w).get_absolute_url(),
+        {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 404},
+    ),
+    "inspection:request_split": (
+        lambda w: f"/inspection/requests/{_assessor_request(w).pk}/split/",
+        {"anonymous": LOGIN, "*": 405},
+    ),
+    "inspection:request_part": (lambda w: _request_part(w).get_absolute_url(), {"anonymous": LOGIN, **UNIT_A_ONLY}),
+    "inspection:request_answer": (
+        lambda w: f"/inspection/requests/parts/{_request_part(w).pk}/answer/",
+        {"anonymous": LOGIN, "*": 405},
+    ),
+    "reports:answers": (lambda w: f"/reports/answers/{_assessor_request(w).pk}/", OFFICE_ONLY),
     "inspection:fieldcheck": (
         "/inspection/fieldcheck/",
         {"anonymous": LOGIN, "city_reviewer": 403, "nobody": 403, "*": 200},
@@ -591,6 +624,30 @@ def _survey(w):
     )
 
 
+def _assessor_request(w):
+    from inspection.models import AssessorRequest
+    from inspection.services import request_add
+
+    found = AssessorRequest.objects.first()
+    if found:
+        return found
+    return request_add(
+        campaign=w.campaign, title="补充行政复议案卷", due_on=w.campaign.created_at.date(), by=w.office_admin
+    )
+
+
+def _request_part(w):
+    """Unit A's share of the assessors' request."""
+    from inspection.models import RequestPart
+    from inspection.services import request_split
+
+    found = RequestPart.objects.filter(unit=w.unit_a).first()
+    if found:
+        return found
+    item = _assessor_request(w)
+    return request_split(request=item, unit=w.unit_a, deadline=item.due_on, by=w.office_admin)
+
+
 def _fieldcheck(w, photo=False):
     """A field-check item unit A answers for (with a photo its liaison took)."""
     from inspection.models import FieldCheckItem
@@ -631,6 +688,15 @@ def _rectification(w):
         rectification={"measure": "补齐制度", "owner": w.unit_a, "deadline": w.campaign.created_at.date()},
     )
     return assessment.rectifications.get()
+
+
+def _reported_rectification(w):
+    """Unit A's pool item with its fix reported with unit A's evidence: the office may close or return it."""
+    from assessment.models import Rectification
+
+    item = _rectification(w)
+    Rectification.objects.filter(pk=item.pk).update(status="reported", fix_evidence=_evidence(w), fix_note="已补齐")
+    return item
 
 
 def _submitted(share):
@@ -778,9 +844,70 @@ POSTS = {
         True,
     ),
     "assessment:rectification_close": (
-        lambda w: f"/campaigns/rectifications/{_rectification(w).pk}/close/",
+        lambda w: f"/campaigns/rectifications/{_reported_rectification(w).pk}/close/",
         {"note": "已补齐"},
         A_MANAGE,  # only the office closes an item (销号); the owner unit's liaison does not
+        True,
+    ),
+    "assessment:rectification_return": (
+        lambda w: f"/campaigns/rectifications/{_reported_rectification(w).pk}/return/",
+        {"comment": "缺少截图"},
+        A_MANAGE,
+        True,
+    ),
+    # The owner unit's liaison reports the fix with its unit's evidence.
+    "assessment:rectification_report": (
+        lambda w: f"/campaigns/rectifications/{_rectification(w).pk}/report/",
+        lambda w, c: {"note": "已补齐", "evidence": _evidence(w).pk},
+        A_CONTRIBUTE,
+        True,
+    ),
+    "assessment:rectification_new": (
+        "/campaigns/rectifications/new/",
+        lambda w, c: {
+            "source": "assessor",
+            "owner": w.unit_a.pk,
+            "measure": "补充公开",
+            "deadline": "2030-01-31",
+        },
+        OFFICE_POST,
+        True,
+    ),
+    "inspection:request_new": (
+        "/inspection/requests/new/",
+        lambda w, c: {"title": "补充执法案卷", "due_on": "2030-01-31", "indicators": [w.indicators[0].pk]},
+        OFFICE_POST,
+        True,
+    ),
+    "inspection:request_split": (
+        lambda w: f"/inspection/requests/{_assessor_request(w).pk}/split/",
+        lambda w, c: {"unit": w.unit_b.pk, "deadline": str(_assessor_request(w).due_on)},
+        {"anonymous": LOGIN, "office_admin": 302, "office_staff": 302, "superuser": 302, "*": 404},
+        True,
+    ),
+    # Unit A's liaison answers its share with its unit's evidence.
+    "inspection:request_answer": (
+        lambda w: f"/inspection/requests/parts/{_request_part(w).pk}/answer/",
+        lambda w, c: {"note": "见附件", "evidence": _evidence(w).pk},
+        A_CONTRIBUTE,
+        True,
+    ),
+    "reports:answers": (
+        lambda w: f"/reports/answers/{_assessor_request(w).pk}/",
+        {},
+        OFFICE_POST,
+        True,
+    ),
+    # A survey weak point into the pool: the survey is the office's (for a unit it does not exist).
+    "inspection:survey_pool": (
+        lambda w: f"/inspection/survey/{_survey(w).pk}/pool/",
+        lambda w, c: {
+            "question": _survey(w).questions.get(position=1).pk,
+            "township": w.unit_b.pk,
+            "measure": "进村宣讲",
+            "deadline": "2030-01-31",
+        },
+        {"anonymous": LOGIN, "office_admin": 302, "office_staff": 302, "superuser": 302, "*": 404},
         True,
     ),
     "reports:index": (
@@ -1108,9 +1235,13 @@ def test_every_post_endpoint_has_an_entry(client, world):
 # One row per report kind for the compile button (a new kind fails test_every_report_kind_has_a_row
 # until it has one) and per part of a submission for its download.
 
-REPORT_KINDS = ["pdf", "docx", "package", "xlsx"]
+REPORT_KINDS = ["pdf", "docx", "package", "xlsx", "answers"]
+# A kind about one object (answers: an assessors' request) is compiled from its page (reports:answers),
+# not here: the reports page's button refuses it with a message and writes nothing.
+SUBJECT_KINDS = ["answers"]
 POST_VARIANTS = {
-    f"reports:compile kind={kind}": ("/reports/compile/", {"kind": kind}, OFFICE_POST, True) for kind in REPORT_KINDS
+    f"reports:compile kind={kind}": ("/reports/compile/", {"kind": kind}, OFFICE_POST, kind not in SUBJECT_KINDS)
+    for kind in REPORT_KINDS
 }
 GET_VARIANTS = {
     f"reports:submission_download part={part}": (

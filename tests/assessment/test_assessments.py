@@ -78,9 +78,11 @@ def test_shortfall_becomes_a_rectification_item_that_blocks_inspection(world):
 
     Campaign.objects.filter(pk=world.campaign.pk).update(stage="recommended")
     world.campaign.refresh_from_db()
-    with pytest.raises(ValidationError, match="整改|rectification"):
+    with pytest.raises(ValidationError, match="问题池|销号"):
         campaign_move_stage(campaign=world.campaign, to_stage="inspection", by=world.office_admin)
-    rectification_close(item=item, by=world.office_staff, note="已在政府网站公开")
+    rectification_close(
+        item=item, by=world.office_staff, note="已在政府网站公开", evidence=_evidence(world.shares.b_lead)
+    )
     campaign_move_stage(campaign=world.campaign, to_stage="inspection", by=world.office_admin)
     assert world.campaign.stage == "inspection"
 
@@ -110,20 +112,24 @@ def test_only_the_office_closes_a_rectification_item_the_owner_sees_no_close_but
         measure="整改",
         deadline=datetime.date(2030, 1, 1),
     )
+    item.fix_evidence = _evidence(world.shares.b_lead)
+    item.status = "reported"
+    item.save()
     close = reverse("assessment:rectification_close", args=[item.pk])
     client.force_login(world.liaison_a)
     assert client.post(close, {"note": "完成"}).status_code == 404
     assert item.pk not in [r.pk for r in client.get(reverse("assessment:rectifications")).context["items"]]
     client.force_login(world.liaison_b)  # the owner unit's liaison: sees the item, no 销号 button, and cannot post it
-    page = client.get(reverse("assessment:rectifications")).content.decode()
-    assert "整改中" in page and "未销号" in page and "销号</button>" not in page and close not in page
+    assert item.pk in [r.pk for r in client.get(reverse("assessment:rectifications")).context["items"]]
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert "已报整改" in page and "销号</button>" not in page and close not in page
     assert client.post(close, {"note": "已完成整改"}).status_code == 403
     item.refresh_from_db()
-    assert item.status == "open"
+    assert item.status == "reported"
     with pytest.raises(PermissionDenied):
         rectification_close(item=item, by=world.liaison_b, note="已完成整改")
     client.force_login(world.office_staff)
-    assert close in client.get(reverse("assessment:rectifications")).content.decode()
+    assert close in client.get(item.get_absolute_url()).content.decode()
     client.post(close, {"note": "已完成整改"})
     item.refresh_from_db()
     assert item.status == "closed" and item.closed_by == world.office_staff

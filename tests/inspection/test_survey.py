@@ -175,3 +175,29 @@ def test_results_take_a_fixed_number_of_queries(towns, django_assert_max_num_que
     survey = survey_import(campaign=towns.campaign, parsed=survey_parse(_csv(*rows)), by=towns.office_admin, title="x")
     with django_assert_max_num_queries(2):
         survey_results(survey)
+
+
+def test_a_weak_point_becomes_a_pool_item_of_its_township_once(client, towns):
+    import datetime
+
+    from assessment.models import Rectification
+
+    parsed = survey_parse(_csv("1,城关镇,5,4,是", "2,河西,2,1,否", "3,河西,1,2,否"))
+    survey = survey_import(campaign=towns.campaign, parsed=parsed, by=towns.office_staff, title="11月")
+    question, town_name, rate, town_id = survey_weak_points(survey)[0]
+    client.force_login(towns.office_staff)
+    url = f"/inspection/survey/{survey.pk}/pool/"
+    data = {"question": question.pk, "township": town_id, "measure": "进村宣讲", "deadline": "2030-01-31"}
+    response = client.post(url, data)
+    item = Rectification.objects.get()
+    assert response.status_code == 302 and response["Location"] == item.get_absolute_url()
+    assert (item.source, item.owner.name, item.deadline) == ("survey", "河西街道", datetime.date(2030, 1, 31))
+    assert question.text in item.source_detail and f"{rate.pct}%" in item.source_detail
+    client.post(url, data)  # the same weak point again: the item already there
+    assert Rectification.objects.count() == 1
+    strong = survey.questions.get(position=1)
+    chengguan = Unit.objects.get(name="城关镇")
+    page = client.post(url, {**data, "question": strong.pk, "township": chengguan.pk}, follow=True)
+    assert "不是薄弱项" in page.content.decode() and Rectification.objects.count() == 1
+    client.force_login(towns.liaison_b)  # the survey is the office's: for a unit it does not exist
+    assert client.post(url, data).status_code == 404
