@@ -12,7 +12,7 @@ from org.services import membership_create
 from reports.models import Submission
 from reports.selectors import submission_state
 from tests.factories import CampaignFactory, UnitFactory, UserFactory
-from tests.reports.conftest import county  # noqa: F401  (the reports world, reused)
+from tests.reports.conftest import county  # noqa: F401, F811  (the reports world, reused)
 
 
 def submit_version(campaign, *, by=None):
@@ -39,7 +39,7 @@ def submit_version(campaign, *, by=None):
 
 
 @pytest.fixture
-def tree(county):
+def tree(county):  # noqa: F811
     """county (the reports' fixture) placed in a city of a province, batch 第五批, a province
     office and reviewer, and a second county of the same city with its own campaign."""
     w = county
@@ -47,7 +47,9 @@ def tree(county):
     city = Region.objects.create(kind=Region.Kind.CITY, code="C1", name="某市", parent=province)
     county_a = Region.objects.create(kind=Region.Kind.COUNTY, code="X1", name="甲县", parent=city)
     county_b = Region.objects.create(kind=Region.Kind.COUNTY, code="X2", name="乙县", parent=city)
-    city_level = Region.objects.create(kind=Region.Kind.COUNTY, code="X9", name="某市本级", parent=city, is_city_level=True)
+    city_level = Region.objects.create(
+        kind=Region.Kind.COUNTY, code="X9", name="某市本级", parent=city, is_city_level=True
+    )
     Unit.objects.filter(pk=w.city.pk).update(region=city)
     Unit.objects.filter(pk__in=[w.office.pk, w.unit_a.pk, w.unit_b.pk]).update(region=county_a)
     Campaign.objects.filter(pk=w.campaign.pk).update(region=county_a, batch="第五批", county="甲县")
