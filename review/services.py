@@ -41,10 +41,15 @@ LETTER_KINDS = ("recommendation_pdf", "recommendation_docx")
 
 
 def reviewer_cities(user):
-    """The cities whose offices the user reviews for."""
-    return Region.objects.filter(
-        kind=Region.Kind.CITY, units__in=membership_units(user, [Membership.Role.CITY_REVIEWER])
-    ).distinct()
+    """The cities whose offices the user reviews for (a city office placed in its city; one made
+    before regions existed stands in its county, whose city it is)."""
+    ids = set()
+    for unit in membership_units(user, [Membership.Role.CITY_REVIEWER]).select_related("region__parent"):
+        region = unit.region
+        city = region if region is None or region.kind == Region.Kind.CITY else region.city
+        if city is not None:
+            ids.add(city.pk)
+    return Region.objects.filter(pk__in=ids)
 
 
 def reviewer_provinces(user):
@@ -210,8 +215,7 @@ def decision_make(*, submission, outcome, reason, by, comments=(), level=Level.C
                 "level": level,
                 "outcome": outcome,
                 "reason": reason[:200],
-                "version": submission.version,
-                "comments": [i.code for i, _t in cleaned],
+                "indicators": [i.code for i, _t in cleaned],
             },
         )
         note = _("%(level)s initial review: %(outcome)s") % {
