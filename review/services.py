@@ -298,9 +298,7 @@ def recommendation_make(*, submission, reason, by, level=Level.CITY):
         region = recommending_region(submission, level)
         is_city_level = campaign.region.is_city_level
         if campaign.kind == Campaign.Kind.COMPREHENSIVE and is_city_level:
-            raise ValidationError(
-                _("The city's own level (市本级) is never recommended as the comprehensive candidate.")
-            )
+            raise ValidationError(_("The city's own level is never recommended as the comprehensive candidate."))
         if Recommendation.objects.filter(level=level, campaign=campaign).exists():
             raise ValidationError(_("This campaign is already recommended."))
         taken = (
@@ -374,7 +372,7 @@ def letter_make(*, region, batch, number, issued_on, by, level=Level.CITY):
         raise PermissionDenied
     number = (number or "").strip()
     if not number:
-        raise ValidationError(_("Give the letter's document number (文号)."))
+        raise ValidationError(_("Give the letter's document number."))
     recs = list(
         Recommendation.objects.filter(level=level, region=region, batch=batch)
         .select_related("campaign", "submission")

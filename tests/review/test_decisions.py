@@ -61,13 +61,13 @@ def test_passing_keeps_the_campaign_declared_and_rejecting_ends_it(tree):
 @pytest.mark.parametrize(
     ("outcome", "reason", "comments", "message"),
     [
-        ("returned", "材料不全", [], "at least one indicator"),
-        ("passed", "", [], "reason"),
-        ("maybe", "理由", [], "Choose a decision"),
-        ("returned", "材料不全", [("9.9.9", "补充")], "not a level-3 indicator"),
-        ("returned", "材料不全", [("1.1.1", "")], "Write a comment"),
-        ("returned", "材料不全", [("1.1.1", "一"), ("1.1.1", "二")], "commented twice"),
-        ("passed", "理由", [("1.1.1", "一")], "return for more material only"),
+        ("returned", "材料不全", [], "至少对一项指标"),
+        ("passed", "", [], "请填写决定理由"),
+        ("maybe", "理由", [], "请选择初审结果"),
+        ("returned", "材料不全", [("9.9.9", "补充")], "不是本次创建活动的三级指标"),
+        ("returned", "材料不全", [("1.1.1", "")], "请填写对指标"),
+        ("returned", "材料不全", [("1.1.1", "一"), ("1.1.1", "二")], "重复填写"),
+        ("passed", "理由", [("1.1.1", "一")], "仅用于退回补充"),
     ],
 )
 def test_bad_decisions_are_refused_with_a_message_and_change_nothing(tree, outcome, reason, comments, message):
@@ -84,7 +84,7 @@ def test_deciding_on_a_superseded_version_is_refused(tree):
     w = tree
     v1 = submit_version(w.campaign)
     v2 = submit_version(w.campaign)  # resubmitted while the city was deciding
-    with pytest.raises(ValidationError, match="superseded by version 2"):
+    with pytest.raises(ValidationError, match="已被第 2 版取代"):
         decision_make(submission=v1, outcome="passed", reason="同意", by=w.city_reviewer)
     assert not Decision.objects.exists()
     decision_make(submission=v2, outcome="passed", reason="同意", by=w.city_reviewer)
@@ -106,7 +106,7 @@ def test_a_version_is_decided_once(tree):
     w = tree
     s = submit_version(w.campaign)
     decision_make(submission=s, outcome="passed", reason="同意", by=w.city_reviewer)
-    with pytest.raises(ValidationError, match="already decided"):
+    with pytest.raises(ValidationError, match="此版本已由"):
         decision_make(submission=s, outcome="rejected", reason="改主意", by=w.city_reviewer)
     assert Decision.objects.get().outcome == "passed"
 
@@ -167,7 +167,7 @@ def test_the_city_recommends_one_comprehensive_and_one_single_item_campaign_per_
     assert w.campaign.stage == Campaign.Stage.RECOMMENDED
     assert Notification.objects.filter(recipient=w.province_reviewer).count() == 2
     third = _passed(w, w.other_campaign(w.region.county_b, slug="third"))
-    with pytest.raises(ValidationError, match="already recommended as the .* campaign of batch 第五批"):
+    with pytest.raises(ValidationError, match="第五批已推荐.*为.*创建对象"):
         recommendation_make(submission=third, reason="也不错", by=w.city_reviewer)
     assert Recommendation.objects.count() == 2
 
@@ -175,10 +175,10 @@ def test_the_city_recommends_one_comprehensive_and_one_single_item_campaign_per_
 def test_a_campaign_that_did_not_pass_or_the_citys_own_cannot_be_recommended(tree):
     w = tree
     undecided = submit_version(w.other_campaign(w.region.county_b))
-    with pytest.raises(ValidationError, match="passed the initial review"):
+    with pytest.raises(ValidationError, match="只有通过初审的版本"):
         recommendation_make(submission=undecided, reason="好", by=w.city_reviewer)
     own = _passed(w, w.other_campaign(w.region.city_level))
-    with pytest.raises(ValidationError, match="市本级"):
+    with pytest.raises(ValidationError, match="市本级不得"):
         recommendation_make(submission=own, reason="好", by=w.city_reviewer)
     assert not Recommendation.objects.exists()
 
@@ -242,7 +242,7 @@ def test_two_reviewers_deciding_at_once_one_wins_and_the_other_is_told(tree):
     for t in threads:
         t.join()
     assert sorted(r == "ok" for r in results) == [False, True]
-    assert "already decided" in next(r for r in results if r != "ok")
+    assert "此版本已由" in next(r for r in results if r != "ok")
     assert Decision.objects.count() == 1
     w.campaign.refresh_from_db()
     expected = Campaign.Stage.DECLARED if Decision.objects.get().outcome == "passed" else Campaign.Stage.NOT_NAMED

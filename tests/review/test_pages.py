@@ -112,7 +112,12 @@ def test_the_recommendation_letter_is_a_pdf_and_a_docx_with_its_number_and_count
     assert page.status_code == 200 and len(page.context["batches"]) == 1
     response = client.post(
         reverse("review:letter_new"),
-        {"region": str(w.region.city.pk), "batch": "第五批", "number": "某法治办〔2026〕12号", "issued_on": "2026-12-01"},
+        {
+            "region": str(w.region.city.pk),
+            "batch": "第五批",
+            "number": "某法治办〔2026〕12号",
+            "issued_on": "2026-12-01",
+        },
     )
     letter = RecommendationLetter.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("review:letter", args=[letter.pk])
@@ -121,7 +126,9 @@ def test_the_recommendation_letter_is_a_pdf_and_a_docx_with_its_number_and_count
     pdf = client.get(reverse("review:letter_download", args=[letter.pk, "recommendation_pdf"]))
     path = tmp_path / "l.pdf"
     path.write_bytes(b"".join(pdf.streaming_content))
-    text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    text = "".join(
+        subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
     assert "某法治办〔2026〕12号" in text and "乙县" in text and "达标率高" in text
     docx = client.get(reverse("review:letter_download", args=[letter.pk, "recommendation_docx"]))
     with zipfile.ZipFile(io.BytesIO(b"".join(docx.streaming_content))) as zf:
