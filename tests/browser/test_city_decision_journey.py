@@ -6,7 +6,8 @@ review tests' helper: compiling and submitting through the pages is the report j
 import pytest
 from playwright.sync_api import expect
 
-from tests.review.conftest import submit_version
+from tests.reports.conftest import county  # noqa: F401  (fixtures of the review tests, reused)
+from tests.review.conftest import submit_version, tree  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240), pytest.mark.django_db(transaction=True)]
 
