@@ -57,6 +57,10 @@ def test_city_returns_two_indicators_county_fixes_resubmits_city_passes_and_reco
     for code in (i1.code, i3.code):
         desk.locator(f"[data-comment='{code}']").get_by_role("button", name="标为已处理").click()
         expect(desk.locator(f"[data-comment='{code}'][data-done]")).to_be_visible()
+    desk.goto(f"{live_server.url}/campaigns/assessments/{i3.pk}/")  # the fix: 1.1.3 is now met
+    desk.locator("#id_result").select_option("met")
+    desk.get_by_role("button", name="保存").click()
+    expect(desk.locator(".alert-success")).to_be_visible()
     phone_ctx, phone = _login(browser, live_server.url, "office-admin", phone=True)
     phone.goto(f"{live_server.url}/review/comments/")
     shot(phone, "review-comments-phone")
@@ -75,7 +79,8 @@ def test_city_returns_two_indicators_county_fixes_resubmits_city_passes_and_reco
     expect(page.locator(".alert-success")).to_contain_text("已推荐")
     shot(page, "review-recommended")
     page.get_by_role("link", name="版本间变化").click()
-    expect(page.locator("[data-diff-counts]")).to_be_visible()
+    expect(page.locator("[data-diff-counts]")).to_contain_text("1 项自评有变化")
+    expect(page.locator(f"[data-change='{i3.code}']")).to_contain_text("达标")
     shot(page, "review-versions")
     page.goto(f"{live_server.url}/review/recommendations/")
     expect(page.get_by_text("创新性突出")).to_be_visible()
