@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.reports.conftest import county  # noqa: F401  (fixtures of the review tests, reused)
-from tests.review.conftest import submit_version, tree  # noqa: F401, F811
+from tests.review.conftest import submit_version, tree  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240), pytest.mark.django_db(transaction=True)]
 
@@ -26,12 +26,9 @@ def _login(browser, base_url, username, phone=False):
 
 
 def test_city_returns_two_indicators_county_fixes_resubmits_city_passes_and_recommends(
-    browser,
-    live_server,
-    tree,
-    shot,  # noqa: F811
+    browser, live_server, request, shot
 ):
-    w = tree
+    w = request.getfixturevalue("tree")
     i1, _i2, i3 = w.indicators
     v1 = submit_version(w.campaign, by=w.office_admin)
     city, page = _login(browser, live_server.url, "city-reviewer")

@@ -164,3 +164,5 @@ def test_the_province_downloads_the_packages_its_cities_recommended_and_nothing_
     assert client.get(reverse("review:package", args=[mine.pk])).status_code == 404
     page = client.get(reverse("review:submission", args=[s.pk]))
     assert page.context["level"] == "province" and page.context["can_decide"]
+    inbox = client.get(reverse("review:recommendations"))
+    assert [r.submission_id for r in inbox.context["incoming"]] == [s.pk]
