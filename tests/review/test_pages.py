@@ -166,3 +166,62 @@ def test_the_province_downloads_the_packages_its_cities_recommended_and_nothing_
     assert page.context["level"] == "province" and page.context["can_decide"]
     inbox = client.get(reverse("review:recommendations"))
     assert [r.submission_id for r in inbox.context["incoming"]] == [s.pk]
+
+
+def test_a_bad_decision_post_shows_a_message_and_writes_nothing(client, tree):
+    w = tree
+    s = submit_version(w.campaign)
+    client.force_login(w.city_reviewer)
+    for data in (
+        {},
+        {"outcome": "returned", "reason": "缺材料"},
+        {"outcome": "returned", "reason": "缺材料", "comment_indicator": ["not-an-id"], "comment_text": ["x"]},
+        {"outcome": "passed", "reason": "x" * 2001},
+    ):
+        response = client.post(reverse("review:decide", args=[s.pk]), data, follow=True)
+        assert response.status_code == 200 and response.context["messages"]
+        assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert not Decision.objects.exists() and not ReturnComment.objects.exists()
+    assert client.post(reverse("review:recommend", args=[s.pk]), {"reason": "好"}).status_code == 302
+    assert not s.recommendations.exists()
+
+
+def test_the_comments_page_reads_a_fixed_number_of_queries_whatever_the_comments(
+    client, tree, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from indicators.models import Indicator
+
+    w = tree
+    client.force_login(w.office_admin)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("review:comments")).status_code == 200
+        return len(ctx.captured_queries)
+
+    v1 = submit_version(w.campaign)
+    _return_on(w, v1, w.indicators[:1])
+    one = count()
+    parent = w.indicators[0].parent
+    more = [
+        Indicator.objects.create(
+            framework=w.campaign.framework, parent=parent, level=3, code=f"1.1.{n}", position=n, title=f"指标{n}"
+        )
+        for n in range(4, 9)
+    ]
+    v2 = submit_version(w.campaign)
+    _return_on(w, v2, [*w.indicators, *more])
+    assert count() == one
+
+
+def _return_on(w, s, indicators):
+    decision_make(
+        submission=s,
+        outcome="returned",
+        reason="补充",
+        comments=[(str(i.pk), f"补充{i.code}") for i in indicators],
+        by=w.city_reviewer,
+    )
