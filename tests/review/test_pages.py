@@ -4,6 +4,7 @@ county office's list of return comments and the comments on its assessment pages
 import io
 import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -130,6 +131,9 @@ def test_the_recommendation_letter_is_a_pdf_and_a_docx_with_its_number_and_count
         subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split()
     )
     assert "某法治办〔2026〕12号" in text and "乙县" in text and "达标率高" in text
+    shots = Path(__file__).resolve().parents[2] / "var" / "screenshots"  # for people to look at
+    shots.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(path), str(shots / "review-letter")], check=True)
     docx = client.get(reverse("review:letter_download", args=[letter.pk, "recommendation_docx"]))
     with zipfile.ZipFile(io.BytesIO(b"".join(docx.streaming_content))) as zf:
         body = zf.read("word/document.xml").decode()
