@@ -124,7 +124,7 @@ def test_the_recommendation_letter_is_a_pdf_and_a_docx_with_its_number_and_count
     assert response.status_code == 302 and response["Location"] == reverse("review:letter", args=[letter.pk])
     for job in ReportJob.objects.filter(subject_id=letter.pk):
         assert report_run(job.pk) == ReportJob.Status.DONE
-    pdf = client.get(reverse("review:letter_download", args=[letter.pk, "recommendation_pdf"]))
+    pdf = client.get(reverse("review:letter_pdf", args=[letter.pk]))
     path = tmp_path / "l.pdf"
     path.write_bytes(b"".join(pdf.streaming_content))
     text = "".join(
@@ -134,7 +134,7 @@ def test_the_recommendation_letter_is_a_pdf_and_a_docx_with_its_number_and_count
     shots = Path(__file__).resolve().parents[2] / "var" / "screenshots"  # for people to look at
     shots.mkdir(parents=True, exist_ok=True)
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(path), str(shots / "review-letter")], check=True)
-    docx = client.get(reverse("review:letter_download", args=[letter.pk, "recommendation_docx"]))
+    docx = client.get(reverse("review:letter_docx", args=[letter.pk]))
     with zipfile.ZipFile(io.BytesIO(b"".join(docx.streaming_content))) as zf:
         body = zf.read("word/document.xml").decode()
     assert "某法治办〔2026〕12号" in body and "乙县" in body
