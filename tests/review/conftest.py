@@ -7,7 +7,8 @@ from django.core.files.base import ContentFile
 
 from assessment.models import Assessment
 from campaign.models import Campaign
-from org.models import Membership, Region, Unit
+from org import permissions
+from org.models import AccountHome, Membership, Region, Unit
 from org.services import membership_create
 from reports.models import Submission
 from reports.selectors import submission_state
@@ -43,16 +44,23 @@ def tree(county):  # noqa: F811
     """county (the reports' fixture) placed in a city of a province, batch 第五批, a province
     office and reviewer, and a second county of the same city with its own campaign."""
     w = county
-    province = Region.objects.create(kind=Region.Kind.PROVINCE, code="P1", name="某省")
-    city = Region.objects.create(kind=Region.Kind.CITY, code="C1", name="某市", parent=province)
-    county_a = Region.objects.create(kind=Region.Kind.COUNTY, code="X1", name="甲县", parent=city)
+    # The world lives in the deployment's county (X0 in 本市, 本省); the city office moves up to
+    # its city, where a city office belongs, and the city gets a second county and its 市本级.
+    county_a = w.campaign.region
+    city, province = county_a.parent, county_a.parent.parent
+    Region.objects.filter(pk=county_a.pk).update(name="甲县")
+    Region.objects.filter(pk=city.pk).update(name="某市")
+    Region.objects.filter(pk=province.pk).update(name="某省")
+    for r in (county_a, city, province):
+        r.refresh_from_db()
     county_b = Region.objects.create(kind=Region.Kind.COUNTY, code="X2", name="乙县", parent=city)
     city_level = Region.objects.create(
         kind=Region.Kind.COUNTY, code="X9", name="某市本级", parent=city, is_city_level=True
     )
     Unit.objects.filter(pk=w.city.pk).update(region=city)
-    Unit.objects.filter(pk__in=[w.office.pk, w.unit_a.pk, w.unit_b.pk]).update(region=county_a)
-    Campaign.objects.filter(pk=w.campaign.pk).update(region=county_a, batch="第五批", county="甲县")
+    AccountHome.objects.filter(user=w.city_reviewer).update(region=city)
+    permissions._forget(w.city_reviewer)
+    Campaign.objects.filter(pk=w.campaign.pk).update(batch="第五批", county="甲县")
     w.campaign.refresh_from_db()
     w.city.refresh_from_db()
     w.province_office = UnitFactory(code="P01", name="省委依法治省办", kind=Unit.Kind.PROVINCE_OFFICE, region=province)
