@@ -32,7 +32,14 @@ from .forms import (
 from .models import Assessment, Rectification
 from .readiness import single_item_readiness
 from .resources import IMPORT_COLUMNS_TEXT, assessment_dataset, assessment_export, assessment_import_rows
-from .selectors import POOL_FILTERS, assessment_rows, assessment_suggestions, indicator_evidence, pool_items
+from .selectors import (
+    POOL_FILTERS,
+    assessment_notes,
+    assessment_rows,
+    assessment_suggestions,
+    indicator_evidence,
+    pool_items,
+)
 from .services import FIELDS as ASSESSMENT_FIELDS
 from .services import (
     assessment_save,
@@ -120,6 +127,7 @@ def assessment_edit(request, indicator):
         "form": form,
         "assessment": assessment,
         "suggestion": assessment_suggestions(campaign).get(indicator.pk),
+        "notes": assessment_notes(campaign).get(indicator.pk, []),
         "rectifications": assessment.rectifications.select_related("owner") if assessment else [],
         "evidence": indicator_evidence(campaign=campaign, indicator=indicator),
         "misfit": assessment and Assessment.score_misfit(assessment.result, assessment.self_score, indicator.score),

@@ -62,6 +62,8 @@ ADD_CAMPAIGN = "campaign.add_campaign"
 VIEW_CAMPAIGN = "campaign.view_campaign"
 MANAGE_ASSIGNMENTS = "campaign.manage_assignments"
 RECORD_CITY_REVIEW = "campaign.record_city_review"
+# The province office's 省级初审 and 择优推荐 (declared on review.Decision).
+RECORD_PROVINCE_REVIEW = "review.record_province_review"
 VIEW_AUDIT = "core.view_auditevent"
 IMPORT_TABLES = MANAGE_CAMPAIGN  # office admins import tables; IT (superuser) too
 # The report (README, Roles and access): office admins and staff write its texts and compile the
@@ -84,8 +86,8 @@ ROLE_GLOBAL_PERMISSIONS = {
     ],
     Role.OFFICE_STAFF: [VIEW_UNIT_WORK, REVIEW_UNIT_WORK, VIEW_CAMPAIGN, MANAGE_ASSIGNMENTS],
     Role.CITY_REVIEWER: [RECORD_CITY_REVIEW],
-    # What the province's reviewers may do is decided with its workspace (review/, issue 14).
-    Role.PROVINCE_REVIEWER: [],
+    # The province's 省级初审 and 择优推荐 (review/, issue 14).
+    Role.PROVINCE_REVIEWER: [RECORD_PROVINCE_REVIEW],
     Role.UNIT_LEADER: [],
     Role.LIAISON: [],
 }

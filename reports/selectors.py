@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessment.eligibility import eligibility
-from assessment.models import Rectification
+from assessment.models import Assessment, Rectification
 from assessment.readiness import single_item_readiness
 from assignments.models import Assignment
 from campaign.models import Campaign
 from evidence.models import Evidence
+from indicators.models import Indicator
 from org import permissions
 
 from .models import ReportJob, ReportText, Submission
@@ -222,3 +223,43 @@ def submission_checks(campaign):
         False,
     )
     return SubmissionChecks(checks=checks, report=report, package=package, eligibility=e, readiness=readiness)
+
+
+def submission_state(campaign):
+    """What a submission freezes about each level-3 indicator, so that two versions compare
+    without reading live data: the assessment's result, self-score and veto, and the ids of the
+    accepted, visible evidence proving it (its own tasks' and what also proves it). Three queries."""
+    indicators = {
+        i.pk: i
+        for i in Indicator.objects.filter(framework_id=campaign.framework_id, level=3).only(
+            "id", "code", "title", "score"
+        )
+    }
+    state = {
+        i.code: {
+            "id": str(i.pk),
+            "title": i.title,
+            "full": str(i.score) if i.score is not None else None,
+            "result": "",
+            "score": None,
+            "veto": False,
+            "evidence": [],
+        }
+        for i in indicators.values()
+    }
+    for a in Assessment.objects.filter(campaign=campaign).only(
+        "indicator_id", "result", "self_score", "veto_triggered"
+    ):
+        if a.indicator_id in indicators:
+            row = state[indicators[a.indicator_id].code]
+            row["result"] = a.result
+            row["score"] = str(a.self_score) if a.self_score is not None else None
+            row["veto"] = a.veto_triggered
+    accepted = Evidence.objects.accepted().filter(assignment__campaign=campaign)
+    for evidence_id, indicator_id, also in accepted.values_list("pk", "assignment__indicator_id", "also_proves"):
+        for pk in {indicator_id, also} - {None}:
+            if pk in indicators:
+                state[indicators[pk].code]["evidence"].append(str(evidence_id))
+    for row in state.values():
+        row["evidence"] = sorted(set(row["evidence"]))
+    return {"indicators": state}

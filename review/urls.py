@@ -1,5 +1,24 @@
 """URLs of the city's and the province's workspaces (mounted at /review/)."""
 
+from django.urls import path
+
+from . import views_decide
+
 app_name = "review"
 
-urlpatterns = []
+urlpatterns = [
+    # The write side (views_decide): one version's decision page, its decision and recommendation.
+    path("submissions/<uuid:pk>/", views_decide.submission, name="submission"),
+    path("submissions/<uuid:pk>/decide/", views_decide.decide, name="decide"),
+    path("submissions/<uuid:pk>/recommend/", views_decide.recommend, name="recommend"),
+    path("submissions/<uuid:pk>/package/", views_decide.package, name="package"),
+    path("campaigns/<uuid:campaign>/versions/", views_decide.versions, name="versions"),
+    path("recommendations/", views_decide.recommendations, name="recommendations"),
+    path("letters/new/", views_decide.letter_new, name="letter_new"),
+    path("letters/<uuid:pk>/", views_decide.letter, name="letter"),
+    path("letters/<uuid:pk>/pdf/", views_decide.letter_download, {"kind": "recommendation_pdf"}, name="letter_pdf"),
+    path("letters/<uuid:pk>/docx/", views_decide.letter_download, {"kind": "recommendation_docx"}, name="letter_docx"),
+    # The county office's side: the city's return comments to work through.
+    path("comments/", views_decide.comments, name="comments"),
+    path("comments/<uuid:pk>/done/", views_decide.comment_done_view, name="comment_done"),
+]
