@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessment.eligibility import eligibility
-from assessment.models import Rectification
+from assessment.models import Assessment, Rectification
 from assignments.models import Assignment
 from campaign.models import Campaign
 from evidence.models import Evidence
@@ -21,6 +22,37 @@ from .models import ReportJob, ReportText, Submission
 def submission_list_for(user):
     """Submissions the user may see: the office's own county's, or a city office's inbox."""
     return permissions.restrict(user, permissions.REVIEW_UNIT_WORK, Submission)
+
+
+def submission_frozen_figures(campaign, e, manifest, today=None):
+    """What the city compares, frozen with the submission (the `eligibility` JSON) so that its
+    workspace shows what was submitted, not today's work: the veto indicators triggered, the
+    weighted score, open rectification items, shares overdue on the day, the evidence items
+    in the package and each level-3 indicator's result and self-score. Three queries."""
+    today = today or timezone.localdate()
+    overdue = (
+        Assignment.objects.filter(campaign=campaign, status__in=Assignment.OPEN_STATUSES, ongoing=False)
+        .filter(deadline__lt=today)
+        .count()
+    )
+    results = Assessment.objects.filter(campaign=campaign, indicator__level=3).values_list(
+        "indicator__code", "result", "self_score"
+    )
+    return {
+        "veto_blockers": list(e.veto_blockers),
+        "score": str(e.score),
+        "max_score": str(e.max_score),
+        "counts": dict(e.counts),
+        "rectifications_open": Rectification.objects.filter(
+            campaign=campaign, status=Rectification.Status.OPEN
+        ).count(),
+        "overdue": overdue,
+        "evidence": sum(1 for m in manifest if m.get("kind") != "report"),
+        "results": {
+            code: {"result": result, "score": str(score) if score is not None else None}
+            for code, result, score in results
+        },
+    }
 
 
 def report_text_of(campaign):

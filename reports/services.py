@@ -33,7 +33,7 @@ from org.selectors import city_reviewers
 
 from . import builders
 from .models import ReportJob, ReportText, Submission
-from .selectors import latest_file, latest_job, submission_checks
+from .selectors import latest_file, latest_job, submission_checks, submission_frozen_figures
 
 logger = logging.getLogger(__name__)
 EXTENSIONS = {"pdf": "pdf", "docx": "docx", "package": "zip", "xlsx": "xlsx"}
@@ -359,6 +359,7 @@ def submission_create(*, campaign, by, confirmed=(), figures=None):
         "percent": str(e.percent) if e.percent is not None else None,
         "threshold": str(e.threshold),
         "eligible": e.eligible,
+        **submission_frozen_figures(campaign, e, submission.manifest),
     }
     submission.save()
     if any(_sha256_field(getattr(submission, field)) != job.sha256 for field, job in copies):
