@@ -235,7 +235,7 @@ def workspace_export_rows(rows):
                 r.campaign,
                 str(r.kind_label),
                 f"{r.met}/{r.applicable}" if r.met is not None else "",
-                f"{r.percent}%" if r.percent is not None else "",
+                f"{r.percent:.1f}%" if r.percent is not None else "",
                 "、".join(r.veto) if r.veto else ("" if r.veto is None else _("none")),
                 f"{r.score}/{r.max_score}" if r.score is not None else "",
                 _figure(r.rectifications),
