@@ -47,6 +47,8 @@ ADD_CAMPAIGN = "campaign.add_campaign"
 VIEW_CAMPAIGN = "campaign.view_campaign"
 MANAGE_ASSIGNMENTS = "campaign.manage_assignments"
 RECORD_CITY_REVIEW = "campaign.record_city_review"
+# The province office's 省级初审 and 择优推荐 (declared on review.Decision).
+RECORD_PROVINCE_REVIEW = "review.record_province_review"
 VIEW_AUDIT = "core.view_auditevent"
 IMPORT_TABLES = MANAGE_CAMPAIGN  # office admins import tables; IT (superuser) too
 # The report (README, Roles and access): office admins and staff write its texts and compile the
@@ -69,6 +71,7 @@ ROLE_GLOBAL_PERMISSIONS = {
     ],
     Role.OFFICE_STAFF: [VIEW_UNIT_WORK, REVIEW_UNIT_WORK, VIEW_CAMPAIGN, MANAGE_ASSIGNMENTS],
     Role.CITY_REVIEWER: [RECORD_CITY_REVIEW],
+    Role.PROVINCE_REVIEWER: [RECORD_PROVINCE_REVIEW],
     Role.UNIT_LEADER: [],
     Role.LIAISON: [],
 }
@@ -77,6 +80,7 @@ ROLE_UNIT_PERMISSIONS = {
     Role.OFFICE_ADMIN: [],
     Role.OFFICE_STAFF: [],
     Role.CITY_REVIEWER: [],
+    Role.PROVINCE_REVIEWER: [],
     Role.UNIT_LEADER: [VIEW_UNIT_WORK, SIGNOFF_UNIT_WORK],
     Role.LIAISON: [VIEW_UNIT_WORK, CONTRIBUTE_UNIT_WORK],
 }

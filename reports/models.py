@@ -53,10 +53,19 @@ class ReportJob(BaseModel):
             return (self.heartbeat_at or self.started_at or self.created_at) < limit
         return self.status == self.Status.QUEUED and self.created_at < limit
 
+    # The campaign the report is about; empty for a kind registered by a higher floor that builds
+    # from another row (review's 推荐函: `subject_id` names the letter).
     campaign = models.ForeignKey(
-        "campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="report_jobs"
+        "campaign.Campaign",
+        verbose_name=_("campaign"),
+        on_delete=models.CASCADE,
+        related_name="report_jobs",
+        null=True,
+        blank=True,
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    subject_id = models.UUIDField(_("subject"), null=True, blank=True)
+    # Kind: one of Kind, or a kind registered through services.register_report_kind.
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     step = models.CharField(_("step"), max_length=200, blank=True)
@@ -85,6 +94,14 @@ class ReportJob(BaseModel):
             models.UniqueConstraint(
                 fields=["campaign", "kind"], condition=Q(status__in=["queued", "running"]), name="one_active_report_job"
             ),
+            models.UniqueConstraint(
+                fields=["subject_id", "kind"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_active_subject_report_job",
+            ),
+            models.CheckConstraint(
+                condition=Q(campaign__isnull=False) | Q(subject_id__isnull=False), name="report_job_has_subject"
+            ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent"),
         ]
 
@@ -98,6 +115,7 @@ class Submission(BaseModel):
 
     # The city office's reviewers see what is addressed to it (org.permissions.restrict).
     permission_city_path = "city_office"
+    permission_region_path = "campaign__region"
 
     campaign = models.ForeignKey(
         "campaign.Campaign", verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="submissions"
@@ -107,6 +125,11 @@ class Submission(BaseModel):
     )
     county = models.CharField(_("county"), max_length=100)
     title = models.CharField(_("title"), max_length=200)
+    # 1 for the first submission of a campaign, 2 for the resubmission after a return, …
+    version = models.PositiveIntegerField(_("version"), default=1)
+    # Frozen at submission so that two versions compare without reading live data:
+    # {"indicators": {code: {"id", "title", "full", "result", "score", "veto", "evidence": [ids]}}}.
+    snapshot = models.JSONField(_("state at submission"), default=dict, blank=True)
     report = models.FileField(_("report"), upload_to="submissions/%Y/%m/", max_length=200)
     report_sha256 = models.CharField(max_length=64)
     # The editable DOCX of the same report, frozen beside the PDF when one was compiled.
@@ -122,6 +145,7 @@ class Submission(BaseModel):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The free-text review of the first round, kept readable; decisions are review.Decision rows now.
     city_review = models.TextField(_("city's initial review"), max_length=5000, blank=True)
     city_reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -132,6 +156,11 @@ class Submission(BaseModel):
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
         ordering = ["-created_at"]
+        constraints = [
+            # Versions are numbered per campaign; two resubmissions at once cannot take one number.
+            models.UniqueConstraint(fields=["campaign", "version"], name="submission_version_per_campaign"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="submission_version_positive"),
+        ]
 
     def __str__(self):
         return self.title

@@ -14,6 +14,7 @@ from assessment.models import Assessment, Rectification
 from assignments.models import Assignment
 from campaign.models import Campaign
 from evidence.models import Evidence
+from indicators.models import Indicator
 from org import permissions
 
 from .models import ReportJob, ReportText, Submission
@@ -25,18 +26,16 @@ def submission_list_for(user):
 
 
 def submission_frozen_figures(campaign, e, manifest, today=None):
-    """What the city compares, frozen with the submission (the `eligibility` JSON) so that its
-    workspace shows what was submitted, not today's work: the veto indicators triggered, the
-    weighted score, open rectification items, shares overdue on the day, the evidence items
-    in the package and each level-3 indicator's result and self-score. Three queries."""
+    """What the city's workspace compares beside the eligibility, frozen with the submission (its
+    `eligibility` JSON) so that it shows what was submitted, not today's work: the veto indicators
+    triggered, the weighted score, open rectification items, shares overdue on the day and the
+    evidence items in the package (each indicator's result and score are in the snapshot,
+    submission_state). Two queries."""
     today = today or timezone.localdate()
     overdue = (
         Assignment.objects.filter(campaign=campaign, status__in=Assignment.OPEN_STATUSES, ongoing=False)
         .filter(deadline__lt=today)
         .count()
-    )
-    results = Assessment.objects.filter(campaign=campaign, indicator__level=3).values_list(
-        "indicator__code", "result", "self_score"
     )
     return {
         "veto_blockers": list(e.veto_blockers),
@@ -48,10 +47,6 @@ def submission_frozen_figures(campaign, e, manifest, today=None):
         ).count(),
         "overdue": overdue,
         "evidence": sum(1 for m in manifest if m.get("kind") != "report"),
-        "results": {
-            code: {"result": result, "score": str(score) if score is not None else None}
-            for code, result, score in results
-        },
     }
 
 
@@ -220,3 +215,43 @@ def submission_checks(campaign):
         False,
     )
     return SubmissionChecks(checks=checks, report=report, package=package, eligibility=e)
+
+
+def submission_state(campaign):
+    """What a submission freezes about each level-3 indicator, so that two versions compare
+    without reading live data: the assessment's result, self-score and veto, and the ids of the
+    accepted, visible evidence proving it (its own tasks' and what also proves it). Three queries."""
+    indicators = {
+        i.pk: i
+        for i in Indicator.objects.filter(framework_id=campaign.framework_id, level=3).only(
+            "id", "code", "title", "score"
+        )
+    }
+    state = {
+        i.code: {
+            "id": str(i.pk),
+            "title": i.title,
+            "full": str(i.score) if i.score is not None else None,
+            "result": "",
+            "score": None,
+            "veto": False,
+            "evidence": [],
+        }
+        for i in indicators.values()
+    }
+    for a in Assessment.objects.filter(campaign=campaign).only(
+        "indicator_id", "result", "self_score", "veto_triggered"
+    ):
+        if a.indicator_id in indicators:
+            row = state[indicators[a.indicator_id].code]
+            row["result"] = a.result
+            row["score"] = str(a.self_score) if a.self_score is not None else None
+            row["veto"] = a.veto_triggered
+    accepted = Evidence.objects.accepted().filter(assignment__campaign=campaign)
+    for evidence_id, indicator_id, also in accepted.values_list("pk", "assignment__indicator_id", "also_proves"):
+        for pk in {indicator_id, also} - {None}:
+            if pk in indicators:
+                state[indicators[pk].code]["evidence"].append(str(evidence_id))
+    for row in state.values():
+        row["evidence"] = sorted(set(row["evidence"]))
+    return {"indicators": state}

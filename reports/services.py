@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -33,7 +33,7 @@ from org.selectors import city_reviewers
 
 from . import builders
 from .models import ReportJob, ReportText, Submission
-from .selectors import latest_file, latest_job, submission_checks, submission_frozen_figures
+from .selectors import latest_file, latest_job, submission_checks, submission_frozen_figures, submission_state
 
 logger = logging.getLogger(__name__)
 EXTENSIONS = {"pdf": "pdf", "docx": "docx", "package": "zip", "xlsx": "xlsx"}
@@ -334,8 +334,13 @@ def submission_create(*, campaign, by, confirmed=(), figures=None):
     if unconfirmed:
         raise ValidationError([_("Confirm each warning before submitting:")] + [c.label for c in unconfirmed])
     report, package = checks.report, checks.package
+    # The campaign's row is locked above: two submissions at once take consecutive numbers (and
+    # the unique constraint holds even for a caller that forgot the lock).
+    latest = Submission.objects.filter(campaign=campaign).aggregate(v=Max("version"))["v"] or 0
     submission = Submission(
         campaign=campaign,
+        version=latest + 1,
+        snapshot=submission_state(campaign),
         city_office_id=campaign.city_office_id,
         county=campaign.county,
         title=campaign.name,
@@ -371,6 +376,7 @@ def submission_create(*, campaign, by, confirmed=(), figures=None):
         after={
             "report_sha256": report.sha256,
             "package_sha256": package.sha256,
+            "version": submission.version,
             "confirmed": [c.label for c in checks.warnings],
         }
         | ({"document_sha256": document.sha256} if document else {}),

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,9 +17,11 @@ from assessment.models import Assessment
 from indicators.models import Indicator
 from org import permissions
 from org.models import Membership, Region
-from org.selectors import membership_roles, membership_units
+from org.selectors import membership_units
 from reports.models import Submission
 from reports.selectors import submission_list_for
+
+from .models import Decision, Level, Recommendation
 
 # The workspace's columns: (key, heading). Every one sorts (server-side, ?sort=key or -key).
 COLUMNS = (
@@ -66,7 +68,7 @@ class WorkspaceRow:
     submitted: object
     status: str
     status_label: str
-    results: dict = field(default_factory=dict)
+    results: dict = field(default_factory=dict)  # code -> {"result", "score"}, for the comparison
 
     def sort_value(self, key):
         return {
@@ -109,56 +111,86 @@ def city_submissions(user):
 
 def require_province_reviewer(user):
     """The province's workspace: province reviewers (and IT). 403 for everyone else."""
-    if not (user.is_superuser or Membership.Role.PROVINCE_REVIEWER in membership_roles(user)):
-        raise PermissionDenied
+    permissions.require_global(user, permissions.RECORD_PROVINCE_REVIEW)
 
 
 def province_submissions(user):
-    """What the province compares: until the cities' recommendations exist (the decide branch,
-    issue 14 item 6), the submissions of the counties of its cities, read through the province
-    office's region. IT sees every submission."""
+    """What the province compares: the submitted versions its cities recommended to it (a city's
+    recommendation names the city as its region, whose parent is the province). IT sees every
+    recommended submission."""
+    recommended = Submission.objects.filter(recommendations__level=Level.CITY).distinct()
     if user.is_superuser:
-        return Submission.objects.all()
+        return recommended
     provinces = Region.objects.filter(
         kind=Region.Kind.PROVINCE, units__in=membership_units(user, [Membership.Role.PROVINCE_REVIEWER])
     )
-    return Submission.objects.filter(campaign__region__parent__parent__in=provinces)
+    return Submission.objects.filter(
+        recommendations__level=Level.CITY, recommendations__region__parent__in=provinces
+    ).distinct()
 
 
 # --- rows ------------------------------------------------------------------------------------
 
 
-def latest_submissions(submissions):
-    """Each campaign's latest submission among `submissions` (a resubmission replaces the one
-    before in the comparison), with what the rows read, in one query. The manifest (a line per
-    file: large for a large county) stays in the database: its count is frozen beside it."""
-    newer = submissions.filter(campaign=OuterRef("campaign"), created_at__gt=OuterRef("created_at"))
+def latest_submissions(submissions, level=Level.CITY, codes=()):
+    """Each campaign's latest submitted version among `submissions` (a resubmission replaces the
+    one before in the comparison), in one query: its decision at `level` and whether it was
+    recommended at that level beside it, and, for the per-indicator comparison, the frozen result
+    and self-score of each of `codes` read out of the snapshot in the database. The manifest and
+    the snapshot themselves (a line per file, evidence ids per indicator: large for a large
+    county) stay in the database."""
+    newer = submissions.filter(campaign=OuterRef("campaign"), version__gt=OuterRef("version"))
+    decision = Decision.objects.filter(submission=OuterRef("pk"), level=level).order_by("-created_at")
+    recommended = Recommendation.objects.filter(submission=OuterRef("pk"), level=level)
+    per_indicator = {}
+    for n, code in enumerate(codes):
+        node = KeyTransform(code, KeyTransform("indicators", "snapshot"))
+        per_indicator[f"result_{n}"] = KeyTextTransform("result", node)
+        per_indicator[f"score_{n}"] = KeyTextTransform("score", node)
     return (
         submissions.filter(~Exists(newer))
         .select_related("campaign__region__parent")
-        .defer("manifest", "confirmed", "city_review")
+        .defer("manifest", "snapshot", "confirmed", "city_review")
+        .annotate(
+            decision_outcome=Subquery(decision.values("outcome")[:1]),
+            recommended=Exists(recommended),
+            **per_indicator,
+        )
         .order_by("campaign__region__code", "created_at")
     )
 
 
-def _status(submission):
-    """The review status: until the 初审 decisions exist (decide branch), whether the city wrote
-    its review text."""
-    if submission.city_reviewed_at:
-        return "reviewed", _("Reviewed")
+STATUS_STYLE = {"waiting": "secondary", "passed": "success", "returned": "warning", "rejected": "danger"}
+
+
+def _status(submission, level):
+    """The review status at `level`: recommended, the decision on this version, or waiting."""
+    if submission.recommended:
+        label = _("Recommended to the province") if level == Level.CITY else _("Recommended to central")
+        return "recommended", label
+    if submission.decision_outcome:
+        return submission.decision_outcome, Decision.Outcome(submission.decision_outcome).label
+    if submission.version > 1:
+        return "waiting", _("Resubmitted, waiting for review")
     return "waiting", _("Waiting for review")
 
 
-def workspace_rows(submissions, sort=DEFAULT_SORT):
+def workspace_rows(submissions, sort=DEFAULT_SORT, level=Level.CITY, codes=()):
     """The rows of the workspace, sorted by `sort` (a column key, "-" before it for descending;
-    an unknown key sorts by county). Rows without a figure go last either way."""
+    an unknown key sorts by county). Rows without a figure go last either way. With `codes`,
+    each row's `results` holds those indicators' frozen result and score."""
     rows = []
-    for s in latest_submissions(submissions):
+    for s in latest_submissions(submissions, level, codes):
         frozen = s.eligibility or {}
         campaign = s.campaign
         region = campaign.region
         met, applicable = frozen.get("met"), frozen.get("applicable")
-        status, status_label = _status(s)
+        status, status_label = _status(s, level)
+        results = {}
+        for n, code in enumerate(codes):
+            result = getattr(s, f"result_{n}")
+            if result is not None:
+                results[code] = {"result": result, "score": getattr(s, f"score_{n}")}
         rows.append(
             WorkspaceRow(
                 submission=s,
@@ -182,7 +214,7 @@ def workspace_rows(submissions, sort=DEFAULT_SORT):
                 submitted=s.created_at,
                 status=status,
                 status_label=status_label,
-                results=frozen.get("results") or {},
+                results=results,
             )
         )
     return sort_rows(rows, sort)
@@ -267,14 +299,18 @@ def level1_choices(rows):
     )
 
 
-def indicator_comparison(rows, level1):
-    """Each county's frozen result and self-score for every level-3 indicator under `level1`
-    (one query for the tree), and per county the met count and the score under it."""
-    level3 = list(
+def level3_under(level1):
+    """The level-3 indicators under a level-1 one, in tree order (one query)."""
+    return list(
         Indicator.objects.filter(framework_id=level1.framework_id, level=3, parent__parent=level1)
         .select_related("parent")
         .order_by("parent__position", "parent__code", "position", "code")
     )
+
+
+def indicator_comparison(rows, level3):
+    """Each county's frozen result and self-score for every indicator of `level3` (the rows were
+    read with those codes: workspace_rows(codes=…)), and per county the met count and the score."""
     labels = dict(Assessment.Result.choices)
     lines, totals = [], [{"met": 0, "score": Decimal("0"), "known": False} for _r in rows]
     for ind in level3:
@@ -282,7 +318,7 @@ def indicator_comparison(rows, level1):
         for n, r in enumerate(rows):
             frozen = r.results.get(ind.code)
             if frozen is None:
-                cells.append({"result": "", "label": "", "score": None, "frozen": bool(r.results)})
+                cells.append({"result": "", "label": "", "score": None, "frozen": False})
                 continue
             score = _decimal(frozen.get("score"))
             totals[n]["known"] = True

@@ -12,18 +12,19 @@ from core.downloads import table_response
 from core.tables import export_table
 
 from . import selectors
+from .models import Level
 
-# level -> (guard, scoped submissions, the page's heading). One set of views for both levels.
+# level -> (guard, scoped submissions). One set of views for both levels.
 LEVELS = {
-    "city": (selectors.require_city_reviewer, selectors.city_submissions),
-    "province": (selectors.require_province_reviewer, selectors.province_submissions),
+    Level.CITY: (selectors.require_city_reviewer, selectors.city_submissions),
+    Level.PROVINCE: (selectors.require_province_reviewer, selectors.province_submissions),
 }
 
 
-def _rows(request, level):
+def _rows(request, level, codes=()):
     guard, submissions = LEVELS[level]
     guard(request.user)
-    return selectors.workspace_rows(submissions(request.user), request.GET.get("sort"))
+    return selectors.workspace_rows(submissions(request.user), request.GET.get("sort"), level, codes)
 
 
 def _headings(request):
@@ -75,7 +76,11 @@ def workspace_compare(request, level):
     level1 = next((i for i in choices if str(i.pk) == chosen), None) if chosen else (choices[0] if choices else None)
     if chosen and level1 is None:
         raise Http404  # not a level-1 indicator of the compared framework
-    lines, totals = selectors.indicator_comparison(rows, level1) if level1 else ([], [])
+    lines, totals = [], []
+    if level1:
+        level3 = selectors.level3_under(level1)
+        rows = _rows(request, level, codes=[i.code for i in level3])  # with those indicators' results
+        lines, totals = selectors.indicator_comparison(rows, level3)
     context = {
         "level": level,
         "rows": rows,

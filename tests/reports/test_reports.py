@@ -222,15 +222,15 @@ def test_submission_freezes_what_the_city_compares(county):
     _run(county.campaign, "package", county.office_admin)
     submission = submit_confirmed(county.campaign, county.office_admin)
     frozen = submission.eligibility
-    i1, i2, i3 = (i.code for i in county.indicators)
-    assert frozen["results"][i1] == {"result": "met", "score": None}
-    assert frozen["results"][i3]["result"] == "not_applicable"
+    i1, _i2, i3 = (i.code for i in county.indicators)
+    assert submission.snapshot["indicators"][i1]["result"] == "met"
+    assert submission.snapshot["indicators"][i3]["result"] == "not_applicable"
     assert frozen["evidence"] == 2  # the two accepted files, not the report
     assert frozen["overdue"] == 1  # a_overdue: three days late and not accepted
     assert frozen["veto_blockers"] == [] and frozen["rectifications_open"] == 0
     assessment_save(campaign=county.campaign, indicator=county.indicators[0], by=None, result="not_met", practice="改")
     submission.refresh_from_db()
-    assert submission.eligibility["results"][i1]["result"] == "met"
+    assert submission.eligibility == frozen and submission.snapshot["indicators"][i1]["result"] == "met"
 
 
 def test_verify_reports_a_damaged_or_missing_file_instead_of_failing(county):

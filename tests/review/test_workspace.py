@@ -20,8 +20,9 @@ from campaign.models import Campaign
 from org.models import Membership, Region, Unit
 from org.services import membership_create
 from reports.models import Submission
-from reports.selectors import submission_frozen_figures
+from reports.selectors import submission_frozen_figures, submission_state
 from review import selectors
+from review.models import Decision, Level, Recommendation
 from tests.factories import CampaignFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,8 @@ def _submit(campaign, city_office, results, days_ago=0):
     manifest = [{"path": "r.pdf", "kind": "report"}] + [{"path": f"{n}.pdf", "kind": "document"} for n in range(3)]
     s = Submission(
         campaign=campaign,
+        version=Submission.objects.filter(campaign=campaign).count() + 1,
+        snapshot=submission_state(campaign),
         city_office=city_office,
         county=campaign.county,
         title=campaign.name,
@@ -75,7 +78,7 @@ def _submit(campaign, city_office, results, days_ago=0):
 @pytest.fixture
 def counties(world):
     """The world's city office serves a city of three counties, each with a campaign on the
-    world's framework and a submission; 乙县 submitted twice (the later one counts). Each level-3
+    world's framework and a submission (乙县's a single-item one); 乙县 submitted twice (the later one counts). Each level-3
     indicator is worth 2 points."""
     world.campaign.framework.indicators.filter(level=3).update(score=2)
     city_region = _city("C9", "甲市", Region.objects.create(kind=Region.Kind.PROVINCE, code="P9", name="某省"))
@@ -83,7 +86,12 @@ def counties(world):
     for n, name in enumerate(RESULTS):
         region = Region.objects.create(kind=Region.Kind.COUNTY, code=f"X9{n}", name=name, parent=city_region)
         campaigns[name] = CampaignFactory(
-            name=f"{name}创建", county=name, region=region, framework=world.campaign.framework, city_office=world.city
+            name=f"{name}创建",
+            county=name,
+            region=region,
+            framework=world.campaign.framework,
+            city_office=world.city,
+            **({"kind": Campaign.Kind.SINGLE_ITEM, "single_item_title": "营商环境"} if name == "乙县" else {}),
         )
     _submit(campaigns["乙县"], world.city, ["not_met", "not_met", "not_met"], days_ago=3)
     for name, results in RESULTS.items():
@@ -213,28 +221,64 @@ def test_compare_of_an_indicator_that_is_not_level1_is_404(client, counties):
 def _province_reviewer(province):
     office = UnitFactory(code="P9O", name="省委依法治省办", kind=Unit.Kind.PROVINCE_OFFICE, region=province)
     user = UserFactory(username="province-reviewer")
-    # The role's permissions come with the lead's "Regions scoping" (org.permissions); the
-    # membership alone is what the province workspace reads until then.
-    Membership.objects.create(user=user, unit=office, role=Membership.Role.PROVINCE_REVIEWER)
+    membership_create(user=user, unit=office, role=Membership.Role.PROVINCE_REVIEWER)
     return user
 
 
-def test_province_reviewer_sees_the_counties_of_its_cities_only(client, counties):
+def _decide(submission, outcome, level=Level.CITY):
+    return Decision.objects.create(
+        submission=submission, campaign=submission.campaign, level=level, outcome=outcome, reason="理由"
+    )
+
+
+def _recommend(submission, city_region):
+    decision = _decide(submission, Decision.Outcome.PASSED)
+    return Recommendation.objects.create(
+        level=Level.CITY,
+        region=city_region,
+        kind=submission.campaign.kind,
+        submission=submission,
+        campaign=submission.campaign,
+        decision=decision,
+        reason="成效突出",
+    )
+
+
+def _latest(campaign):
+    return Submission.objects.filter(campaign=campaign).order_by("-version").first()
+
+
+def test_review_status_is_the_decision_on_the_latest_version(client, counties):
+    first = Submission.objects.get(campaign=counties.counties["乙县"], version=1)
+    _decide(first, Decision.Outcome.RETURNED)
+    _decide(_latest(counties.counties["丙县"]), Decision.Outcome.REJECTED)
+    _recommend(_latest(counties.counties["甲县"]), counties.city_region)
+    client.force_login(counties.city_reviewer)
+    rows = {r.county: r for r in client.get("/review/city/").context["rows"]}
+    assert rows["甲县"].status == "recommended"
+    assert rows["乙县"].status == "waiting" and rows["乙县"].submission.version == 2  # resubmitted after the return
+    assert rows["丙县"].status == "rejected"
+    assert _rows(client.get("/review/city/", {"sort": "status"}))[0] == "丙县"  # 不予推荐 sorts before 待审
+
+
+def test_province_reviewer_sees_what_its_cities_recommended_only(client, counties):
     province = counties.city_region.parent
     elsewhere = _city("C8", "外省市", Region.objects.create(kind=Region.Kind.PROVINCE, code="P8", name="外省"))
     far = Region.objects.create(kind=Region.Kind.COUNTY, code="X80", name="外县", parent=elsewhere)
-    _submit(
-        CampaignFactory(region=far, county="外县", framework=counties.campaign.framework),
-        counties.city,
-        RESULTS["甲县"],
-    )
+    far_campaign = CampaignFactory(region=far, county="外县", framework=counties.campaign.framework)
+    _recommend(_submit(far_campaign, counties.city, RESULTS["甲县"]), elsewhere)
+    _recommend(_latest(counties.counties["甲县"]), counties.city_region)
+    _recommend(_latest(counties.counties["乙县"]), counties.city_region)
     client.force_login(_province_reviewer(province))
-    assert client.get("/").status_code == 200
+    assert 'href="/review/province/"' in client.get("/").content.decode()
     response = client.get("/review/province/", {"sort": "county"})
     assert response.status_code == 200
-    assert _rows(response) == sorted(RESULTS)
+    assert _rows(response) == ["乙县", "甲县"]  # 丙县 was not recommended; 外县 is another province's
     assert {r.city for r in response.context["rows"]} == {"甲市"}
-    assert client.get("/review/province/compare/").status_code == 200
+    assert {r.status for r in response.context["rows"]} == {"waiting"}  # no 省级初审 yet
+    level1 = counties.campaign.framework.indicators.get(level=1)
+    compare = client.get("/review/province/compare/", {"indicator": level1.pk})
+    assert compare.status_code == 200 and len(compare.context["lines"]) == 3
     assert client.get("/review/province/export/").status_code == 200
     assert client.get("/review/city/").status_code == 403  # the city's own workspace is not the province's
 
