@@ -69,6 +69,7 @@ class WorkspaceRow:
     status: str
     status_label: str
     results: dict = field(default_factory=dict)  # code -> {"result", "score"}, for the comparison
+    city_reason: str = ""  # the city's reason for recommending it (the province's workspace)
 
     def sort_value(self, key):
         return {
@@ -142,6 +143,8 @@ def latest_submissions(submissions, level=Level.CITY, codes=()):
     newer = submissions.filter(campaign=OuterRef("campaign"), version__gt=OuterRef("version"))
     decision = Decision.objects.filter(submission=OuterRef("pk"), level=level).order_by("-created_at")
     recommended = Recommendation.objects.filter(submission=OuterRef("pk"), level=level)
+    # What the city said when it recommended the version (the province reads it beside the figures).
+    city_reason = Recommendation.objects.filter(submission=OuterRef("pk"), level=Level.CITY).values("reason")[:1]
     per_indicator = {}
     for n, code in enumerate(codes):
         node = KeyTransform(code, KeyTransform("indicators", "snapshot"))
@@ -154,6 +157,7 @@ def latest_submissions(submissions, level=Level.CITY, codes=()):
         .annotate(
             decision_outcome=Subquery(decision.values("outcome")[:1]),
             recommended=Exists(recommended),
+            city_reason=Subquery(city_reason),
             **per_indicator,
         )
         .order_by("campaign__region__code", "created_at")
@@ -194,7 +198,7 @@ def workspace_rows(submissions, sort=DEFAULT_SORT, level=Level.CITY, codes=()):
         rows.append(
             WorkspaceRow(
                 submission=s,
-                county=region.name if region and region.kind == Region.Kind.COUNTY else s.county,
+                county=s.county or region.name,  # the name the county submitted under
                 city=region.parent.name if region and region.parent_id else "",
                 campaign=s.title,
                 kind=campaign.kind,
@@ -215,6 +219,7 @@ def workspace_rows(submissions, sort=DEFAULT_SORT, level=Level.CITY, codes=()):
                 status=status,
                 status_label=status_label,
                 results=results,
+                city_reason=s.city_reason or "",
             )
         )
     return sort_rows(rows, sort)

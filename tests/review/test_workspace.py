@@ -17,6 +17,7 @@ from assessment.eligibility import eligibility
 from assessment.models import Assessment
 from assessment.services import assessment_save
 from campaign.models import Campaign
+from evidence.models import Evidence
 from org.models import Membership, Region, Unit
 from org.services import membership_create
 from reports.models import Submission
@@ -38,16 +39,19 @@ def _city(code, name, province):
     return Region.objects.create(kind=Region.Kind.CITY, code=code, name=name, parent=province)
 
 
-def _submit(campaign, city_office, results, days_ago=0):
-    """A submission as submission_create freezes it (the figures through the same selector),
-    without compiling a PDF: the files are small stand-ins the workspace never opens."""
+def _submit(campaign, city_office, results=None, days_ago=0):
+    """A submission as submission_create freezes it (the figures through the same selectors),
+    without compiling a PDF: the files are small stand-ins the workspace never opens. `results`
+    (one per level-3 indicator) are saved first; without them the assessments stand as they are
+    and the manifest lists the campaign's accepted evidence, else three documents."""
     level3 = campaign.framework.indicators.filter(level=3).order_by("code")
-    for ind, result in zip(level3, results, strict=True):
+    for ind, result in zip(level3, results or (), strict=results is not None):
         Assessment.objects.update_or_create(
             campaign=campaign, indicator=ind, defaults={"result": result, "self_score": 1 if result == "met" else 0}
         )
     e = eligibility(campaign)
-    manifest = [{"path": "r.pdf", "kind": "report"}] + [{"path": f"{n}.pdf", "kind": "document"} for n in range(3)]
+    files = 3 if results is not None else Evidence.objects.accepted().filter(assignment__campaign=campaign).count()
+    manifest = [{"path": "r.pdf", "kind": "report"}] + [{"path": f"{n}.pdf", "kind": "document"} for n in range(files)]
     s = Submission(
         campaign=campaign,
         version=Submission.objects.filter(campaign=campaign).count() + 1,
@@ -276,11 +280,15 @@ def test_province_reviewer_sees_what_its_cities_recommended_only(client, countie
     assert _rows(response) == ["乙县", "甲县"]  # 丙县 was not recommended; 外县 is another province's
     assert {r.city for r in response.context["rows"]} == {"甲市"}
     assert {r.status for r in response.context["rows"]} == {"waiting"}  # no 省级初审 yet
+    assert {r.city_reason for r in response.context["rows"]} == {"成效突出"}
     level1 = counties.campaign.framework.indicators.get(level=1)
     compare = client.get("/review/province/compare/", {"indicator": level1.pk})
     assert compare.status_code == 200 and len(compare.context["lines"]) == 3
     assert client.get("/review/province/export/").status_code == 200
     assert client.get("/review/city/").status_code == 403  # the city's own workspace is not the province's
+    _decide(_latest(counties.counties["甲县"]), Decision.Outcome.PASSED, level=Level.PROVINCE)
+    rows = {r.county: r for r in client.get("/review/province/").context["rows"]}
+    assert rows["甲县"].status == "passed" and rows["乙县"].status == "waiting"  # the province's own 初审
 
 
 def test_city_reviewer_does_not_get_the_province_workspace(client, counties):
