@@ -1,5 +1,7 @@
 """Read-only queries about self-assessments."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q
 
 from assignments.models import Assignment
@@ -13,6 +15,36 @@ from .models import Assessment, Rectification
 R = Assessment.Result
 
 
+# What a higher floor has to say about indicators of a campaign (review: the city's return
+# comments, 退回补充). Each source(campaign) returns {indicator_id: [IndicatorNote, …]} in a
+# bounded number of queries; registered in AppConfig.ready(), so assessment imports nothing above it.
+NOTE_SOURCES = []
+
+
+@dataclass(frozen=True)
+class IndicatorNote:
+    """A note shown on the indicator's assessment: who says it (e.g. 市委依法治市办), what, and a
+    link to the list it belongs to."""
+
+    source: str
+    text: str
+    link: str = ""
+
+
+def register_note_source(source):
+    if source not in NOTE_SOURCES:
+        NOTE_SOURCES.append(source)
+
+
+def assessment_notes(campaign):
+    """{indicator_id: [IndicatorNote, …]} from every registered source."""
+    notes = {}
+    for source in NOTE_SOURCES:
+        for indicator_id, items in source(campaign).items():
+            notes.setdefault(indicator_id, []).extend(items)
+    return notes
+
+
 def assessment_rows(*, campaign, result=None, status=None, level1=None, suggested=None, assessments=None):
     """The assessment list: every level-3 indicator with its assessment (or none) and the
     suggested result. Filters: result ("none" = not decided), status, level-1 id, suggestion.
@@ -24,12 +56,14 @@ def assessment_rows(*, campaign, result=None, status=None, level1=None, suggeste
         assessments = Assessment.objects.filter(campaign=campaign)
     by_indicator = {a.indicator_id: a for a in assessments}
     suggestions = assessment_suggestions(campaign)
+    notes = assessment_notes(campaign)
     rows = []
     for i in sorted(indicators, key=lambda i: tables.code_sort_key(i.code)):
         a = by_indicator.get(i.pk)
         row = {
             "indicator": i,
             "assessment": a,
+            "notes": notes.get(i.pk, []),
             "result": a.result if a else "",
             "status": a.status if a else "todo",
             "suggestion": suggestions.get(i.pk, Assessment.Result.NOT_MET),

@@ -79,6 +79,35 @@ def assessment_save(*, campaign, indicator, by, rectification=None, **values):
 
 
 @transaction.atomic
+def assessment_reopen(*, campaign, indicators, by, note):
+    """Re-open the assessments of these indicators (the city returned them, 退回补充): their status
+    goes back to to-do so the office works on them again; results and texts stay as they were.
+    Called by a higher floor (review) in its own transaction. Returns how many re-opened."""
+    items = list(
+        Assessment.objects.select_for_update()
+        .filter(campaign=campaign, indicator__in=indicators)
+        .exclude(status=Assessment.Status.TODO)
+        .select_related("indicator")
+    )
+    for assessment in items:
+        before = snapshot(assessment, ["status"])
+        assessment.status = Assessment.Status.TODO
+        assessment.updated_by = by
+        assessment.save(update_fields=["status", "updated_by", "updated_at"])
+        audit_record(
+            actor=by,
+            verb="reopened",
+            obj=assessment,
+            object_repr=f"{campaign.name} {assessment.indicator.code}",
+            before=before,
+            after={"status": assessment.status, "note": note[:200]},
+        )
+    if items:
+        dashboard_touch(campaign.pk)
+    return len(items)
+
+
+@transaction.atomic
 def rectification_open(*, assessment, owner, measure, deadline, by):
     if assessment.result not in (R.PARTIAL, R.NOT_MET):
         raise ValidationError(_("Rectification is for indicators not fully met."))

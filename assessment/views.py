@@ -23,7 +23,7 @@ from .eligibility import eligibility
 from .forms import AssessmentForm, RectificationCloseForm
 from .models import Assessment, Rectification
 from .resources import IMPORT_COLUMNS_TEXT, assessment_dataset, assessment_export, assessment_import_rows
-from .selectors import assessment_rows, assessment_suggestions, indicator_evidence
+from .selectors import assessment_notes, assessment_rows, assessment_suggestions, indicator_evidence
 from .services import FIELDS as ASSESSMENT_FIELDS
 from .services import assessment_save, rectification_close
 
@@ -105,6 +105,7 @@ def assessment_edit(request, indicator):
         "form": form,
         "assessment": assessment,
         "suggestion": assessment_suggestions(campaign).get(indicator.pk),
+        "notes": assessment_notes(campaign).get(indicator.pk, []),
         "rectifications": assessment.rectifications.select_related("owner") if assessment else [],
         "evidence": indicator_evidence(campaign=campaign, indicator=indicator),
         "misfit": assessment and Assessment.score_misfit(assessment.result, assessment.self_score, indicator.score),

@@ -50,13 +50,16 @@ STAGE_TRANSITIONS = {
     (_S.PREPARATION, _S.DECLARED): permissions.MANAGE_CAMPAIGN,
     (_S.SELF_ASSESSMENT, _S.PREPARATION): permissions.MANAGE_CAMPAIGN,
     (_S.SELF_ASSESSMENT, _S.DECLARED): permissions.MANAGE_CAMPAIGN,
-    (_S.DECLARED, _S.SELF_ASSESSMENT): permissions.MANAGE_CAMPAIGN,  # withdrawn to rework
+    # Withdrawn to rework by the office, or returned for more material by the city (退回补充).
+    (_S.DECLARED, _S.SELF_ASSESSMENT): (permissions.MANAGE_CAMPAIGN, permissions.RECORD_CITY_REVIEW),
     # The city's initial review: recorded by the city reviewer or, on its word, the office.
     (_S.DECLARED, _S.RECOMMENDED): (permissions.RECORD_CITY_REVIEW, permissions.MANAGE_CAMPAIGN),
     (_S.DECLARED, _S.NOT_NAMED): (permissions.RECORD_CITY_REVIEW, permissions.MANAGE_CAMPAIGN),
+    # The province's 省级初审 may return a recommended campaign for more material or turn it down.
+    (_S.RECOMMENDED, _S.SELF_ASSESSMENT): permissions.RECORD_PROVINCE_REVIEW,
     (_S.RECOMMENDED, _S.INSPECTION): permissions.MANAGE_CAMPAIGN,
     (_S.RECOMMENDED, _S.PUBLICISED): permissions.MANAGE_CAMPAIGN,
-    (_S.RECOMMENDED, _S.NOT_NAMED): permissions.MANAGE_CAMPAIGN,
+    (_S.RECOMMENDED, _S.NOT_NAMED): (permissions.MANAGE_CAMPAIGN, permissions.RECORD_PROVINCE_REVIEW),
     (_S.INSPECTION, _S.PUBLICISED): permissions.MANAGE_CAMPAIGN,
     (_S.INSPECTION, _S.NOT_NAMED): permissions.MANAGE_CAMPAIGN,
     (_S.PUBLICISED, _S.NAMED): permissions.MANAGE_CAMPAIGN,

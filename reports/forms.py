@@ -1,5 +1,4 @@
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin
 
@@ -11,7 +10,3 @@ class ReportTextForm(BootstrapFormMixin, forms.ModelForm):
         model = ReportText
         fields = ["basic_facts", "highlights", "next_steps"]
         widgets = {f: forms.Textarea(attrs={"rows": 5}) for f in ["basic_facts", "highlights", "next_steps"]}
-
-
-class CityReviewForm(BootstrapFormMixin, forms.Form):
-    text = forms.CharField(label=_("Initial review"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))

@@ -2,6 +2,7 @@
 compare-and-set so a re-delivered task does nothing twice), and submission."""
 
 import contextlib
+import dataclasses
 import datetime
 import glob
 import json
@@ -58,6 +59,53 @@ BUILDERS = {
     "package": _build_package,
     "xlsx": builders.build_xlsx,
 }
+
+
+@dataclasses.dataclass(frozen=True)
+class RegisteredKind:
+    """A report kind a higher floor builds from a row of its own (review: the 推荐函). builder(subject_id,
+    out, progress) writes the file; file_stem(subject_id) names it; link(subject_id) is the page
+    the ready notification opens."""
+
+    label: str
+    extension: str
+    builder: object
+    file_stem: object
+    link: object
+
+
+# kind -> RegisteredKind, filled from AppConfig.ready() of the floors above (reports imports none of them).
+REGISTERED_KINDS = {}
+
+
+def register_report_kind(kind, *, label, extension, builder, file_stem, link):
+    REGISTERED_KINDS[kind] = RegisteredKind(label, extension, builder, file_stem, link)
+
+
+def report_kind_label(kind):
+    if kind in REGISTERED_KINDS:
+        return str(REGISTERED_KINDS[kind].label)
+    return str(ReportJob.Kind(kind).label)
+
+
+def report_request_subject(*, subject_id, kind, by):
+    """A job of a registered kind about one row of the registering app (the caller checked the
+    right to it). As report_request: the second request while one runs joins it."""
+    if kind not in REGISTERED_KINDS:
+        raise ValidationError(_("Unknown report kind."))
+    ReportJob.objects.filter(_stale(), subject_id=subject_id, kind=kind).update(
+        status=ReportJob.Status.FAILED,
+        error=_("Interrupted: the worker stopped; compiled again."),
+        finished_at=timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            job = ReportJob.objects.create(subject_id=subject_id, kind=kind, requested_by=by)
+            audit_record(actor=by, verb="report_requested", obj=job, object_repr=report_kind_label(kind))
+    except IntegrityError:
+        return ReportJob.objects.get(subject_id=subject_id, kind=kind, status__in=ReportJob.ACTIVE)
+    send_later("reports.compile", str(job.pk))
+    return job
 
 
 def report_request(*, campaign, kind, by, join=True, enqueue=True):
@@ -216,13 +264,20 @@ def _heartbeat(job_id):
 def _report_build(job):
     campaign = job.campaign
     progress = _progress(job.pk)
-    name = f"{campaign.county}-{campaign.name}-{ReportJob.Kind(job.kind).label.split(' ')[0]}-{timezone.localdate():%Y%m%d}.{EXTENSIONS[job.kind]}"
-    fd, path = tempfile.mkstemp(
-        prefix=_temp_prefix(job.pk), suffix="." + EXTENSIONS[job.kind], dir=settings.FILE_UPLOAD_TEMP_DIR
-    )
+    registered = REGISTERED_KINDS.get(job.kind)
+    if registered is not None:
+        extension = registered.extension
+        name = f"{registered.file_stem(job.subject_id)}-{timezone.localdate():%Y%m%d}.{extension}"
+    else:
+        extension = EXTENSIONS[job.kind]
+        name = f"{campaign.county}-{campaign.name}-{ReportJob.Kind(job.kind).label.split(' ')[0]}-{timezone.localdate():%Y%m%d}.{extension}"
+    fd, path = tempfile.mkstemp(prefix=_temp_prefix(job.pk), suffix="." + extension, dir=settings.FILE_UPLOAD_TEMP_DIR)
     try:
         with os.fdopen(fd, "wb") as out:
-            BUILDERS[job.kind](campaign, out, progress)
+            if registered is not None:
+                registered.builder(job.subject_id, out, progress)
+            else:
+                BUILDERS[job.kind](campaign, out, progress)
         digest, size = sha256_of(path), os.path.getsize(path)
         with open(path, "rb") as fh:
             job.file.save(name, File(fh), save=False)
@@ -257,8 +312,8 @@ def _report_build(job):
     if done and job.requested_by_id:
         notify(
             [job.requested_by],
-            title=_("Ready: %(kind)s") % {"kind": ReportJob.Kind(job.kind).label},
-            link=_reports_url(),
+            title=_("Ready: %(kind)s") % {"kind": report_kind_label(job.kind)},
+            link=registered.link(job.subject_id) if registered is not None else _reports_url(),
         )
     return ReportJob.Status.DONE if done else None
 
@@ -430,11 +485,3 @@ def submission_verify(submission):
         if sizes.get(entry["path"]) != entry["size"]:
             problems.append(_("Missing or changed in the package: %(path)s") % {"path": entry["path"]})
     return problems
-
-
-def submission_review(*, submission, by, text):
-    permissions.require_perm(by, permissions.RECORD_CITY_REVIEW)
-    Submission.objects.filter(pk=submission.pk).update(
-        city_review=text[:5000], city_reviewed_by=by, city_reviewed_at=timezone.now()
-    )
-    audit_record(actor=by, verb="city_reviewed", obj=submission, after={"review": text[:200]})

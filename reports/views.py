@@ -11,14 +11,13 @@ from core.audit import audit_record
 from core.downloads import file_response
 from org import permissions
 
-from .forms import CityReviewForm, ReportTextForm
+from .forms import ReportTextForm
 from .models import ReportJob
 from .selectors import latest_job, report_text_of, submission_checks, submission_list_for
 from .services import (
     report_request,
     report_text_update,
     submission_create,
-    submission_review,
     submission_verify,
 )
 
@@ -145,8 +144,9 @@ def submission_list(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def submission_detail(request, pk):
+    """A submitted version: its files and checksums, the decisions on it (review/ records them)."""
     submission = permissions.require(
         request.user,
         submission_list_for(request.user).select_related("city_office", "submitted_by", "city_reviewed_by"),
@@ -154,19 +154,14 @@ def submission_detail(request, pk):
         view_perm=permissions.REVIEW_UNIT_WORK,
         pk=pk,
     )
-    form = CityReviewForm(request.POST or None, initial={"text": submission.city_review})
-    if request.method == "POST":
-        permissions.require_global(request.user, permissions.RECORD_CITY_REVIEW)
-        if form.is_valid():
-            submission_review(submission=submission, by=request.user, text=form.cleaned_data["text"])
-            messages.success(request, _("Saved."))
-            return redirect(submission)
     problems = submission_verify(submission) if request.GET.get("verify") else None
     can_review = permissions.can(request.user, permissions.RECORD_CITY_REVIEW)
+    # The decisions on this version (review.Decision, reached through the reverse relation).
+    decisions = submission.decisions.select_related("decided_by").prefetch_related("comments__indicator")
     return render(
         request,
         "reports/submission_detail.html",
-        {"s": submission, "problems": problems, "form": form, "can_review": can_review},
+        {"s": submission, "problems": problems, "can_review": can_review, "decisions": decisions},
     )
 
 

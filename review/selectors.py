@@ -16,12 +16,10 @@ from django.utils.translation import gettext_lazy
 from assessment.models import Assessment
 from indicators.models import Indicator
 from org import permissions
-from org.models import Membership, Region
-from org.selectors import membership_units
 from reports.models import Submission
-from reports.selectors import submission_list_for
 
 from .models import Decision, Level, Recommendation
+from .services import submissions_for
 
 # The workspace's columns: (key, heading). Every one sorts (server-side, ?sort=key or -key).
 COLUMNS = (
@@ -106,8 +104,8 @@ def require_city_reviewer(user):
 
 
 def city_submissions(user):
-    """The submissions addressed to the user's city office (org.permissions: permission_city_path)."""
-    return submission_list_for(user)
+    """The submissions addressed to the user's city office (the write side's scope: one for both)."""
+    return submissions_for(user, Level.CITY)
 
 
 def require_province_reviewer(user):
@@ -116,18 +114,8 @@ def require_province_reviewer(user):
 
 
 def province_submissions(user):
-    """What the province compares: the submitted versions its cities recommended to it (a city's
-    recommendation names the city as its region, whose parent is the province). IT sees every
-    recommended submission."""
-    recommended = Submission.objects.filter(recommendations__level=Level.CITY).distinct()
-    if user.is_superuser:
-        return recommended
-    provinces = Region.objects.filter(
-        kind=Region.Kind.PROVINCE, units__in=membership_units(user, [Membership.Role.PROVINCE_REVIEWER])
-    )
-    return Submission.objects.filter(
-        recommendations__level=Level.CITY, recommendations__region__parent__in=provinces
-    ).distinct()
+    """What the province compares: the submitted versions its cities recommended to it."""
+    return submissions_for(user, Level.PROVINCE)
 
 
 # --- rows ------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_decide
 
 app_name = "review"
 
@@ -14,4 +14,17 @@ urlpatterns = [
     path("province/", views.workspace, {"level": "province"}, name="province"),
     path("province/export/", views.workspace_export, {"level": "province"}, name="province_export"),
     path("province/compare/", views.workspace_compare, {"level": "province"}, name="province_compare"),
+    # The write side (views_decide): one version's decision page, its decision and recommendation.
+    path("submissions/<uuid:pk>/", views_decide.submission, name="submission"),
+    path("submissions/<uuid:pk>/decide/", views_decide.decide, name="decide"),
+    path("submissions/<uuid:pk>/recommend/", views_decide.recommend, name="recommend"),
+    path("submissions/<uuid:pk>/package/", views_decide.package, name="package"),
+    path("campaigns/<uuid:campaign>/versions/", views_decide.versions, name="versions"),
+    path("recommendations/", views_decide.recommendations, name="recommendations"),
+    path("letters/new/", views_decide.letter_new, name="letter_new"),
+    path("letters/<uuid:pk>/", views_decide.letter, name="letter"),
+    path("letters/<uuid:pk>/<str:kind>/", views_decide.letter_download, name="letter_download"),
+    # The county office's side: the city's return comments to work through.
+    path("comments/", views_decide.comments, name="comments"),
+    path("comments/<uuid:pk>/done/", views_decide.comment_done_view, name="comment_done"),
 ]

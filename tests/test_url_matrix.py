@@ -24,6 +24,7 @@ LOGIN = "login"  # anonymous is redirected to the login page
 # Unit A's objects: its people, the office and IT see them; for everyone else they do not exist.
 OFFICE_ONLY = {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403}
 ADMIN_ONLY = {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403}
+REVIEWERS = {"anonymous": LOGIN, "city_reviewer": 200, "superuser": 200, "*": 403}
 UNIT_A_ONLY = {"liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404, "*": 200}
 CITY_ONLY = {"anonymous": LOGIN, "city_reviewer": 200, "superuser": 200, "*": 403}
 PROVINCE_ONLY = {"anonymous": LOGIN, "superuser": 200, "*": 403}
@@ -169,6 +170,37 @@ EXPECTED = {
     "review:province": ("/review/province/", PROVINCE_ONLY),
     "review:province_export": ("/review/province/export/", PROVINCE_ONLY),
     "review:province_compare": ("/review/province/compare/", PROVINCE_ONLY),
+    # review/ (the write side): a version's decision page and its package are the reviewers' (the city's
+    # reviewer of the office it is addressed to, IT); everyone else holds no reviewing right.
+    "review:submission": (lambda w: f"/review/submissions/{_submission(w).pk}/", REVIEWERS),
+    "review:decide": (lambda w: f"/review/submissions/{_submission(w).pk}/decide/", {"anonymous": LOGIN, "*": 405}),
+    "review:recommend": (
+        lambda w: f"/review/submissions/{_submission(w).pk}/recommend/",
+        {"anonymous": LOGIN, "*": 405},
+    ),
+    "review:package": (lambda w: f"/review/submissions/{_submission(w).pk}/package/", REVIEWERS),
+    # The versions of a campaign: the county's office and the city that reviews them.
+    "review:versions": (
+        lambda w: f"/review/campaigns/{_submission(w).campaign_id}/versions/",
+        {
+            "anonymous": LOGIN,
+            "office_admin": 200,
+            "office_staff": 200,
+            "city_reviewer": 200,
+            "superuser": 200,
+            "*": 404,
+        },
+    ),
+    "review:recommendations": ("/review/recommendations/", REVIEWERS),
+    "review:letter_new": ("/review/letters/new/", {"anonymous": LOGIN, "*": 405}),
+    "review:letter": (lambda w: f"/review/letters/{_letter(w).pk}/", REVIEWERS),
+    "review:letter_download": (lambda w: f"/review/letters/{_letter(w).pk}/recommendation_pdf/", REVIEWERS),
+    # The county office's list of the city's return comments.
+    "review:comments": (
+        "/review/comments/",
+        {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 403},
+    ),
+    "review:comment_done": (lambda w: f"/review/comments/{_comment(w).pk}/done/", {"anonymous": LOGIN, "*": 405}),
     "assessment:dashboard": (
         "/campaigns/dashboard/",
         {"anonymous": LOGIN, "city_reviewer": 403, "nobody": 403, "*": 200},
@@ -350,6 +382,77 @@ def _submission(w):
     return s
 
 
+def _declared_submission(w):
+    """The world's submission, its campaign declared to the city (what a decision is made on)."""
+    from campaign.models import Campaign
+
+    s = _submission(w)
+    Campaign.objects.filter(pk=s.campaign_id).update(stage=Campaign.Stage.DECLARED)
+    return s
+
+
+def _passed_submission(w):
+    from review.models import Decision
+
+    s = _declared_submission(w)
+    Decision.objects.get_or_create(
+        submission=s, level="city", defaults={"campaign": s.campaign, "outcome": "passed", "reason": "同意"}
+    )
+    return s
+
+
+def _recommended(w):
+    from org.models import Region
+    from review.models import Decision, Recommendation
+
+    s = _passed_submission(w)
+    city = Region.objects.get(pk=s.campaign.region.parent_id)
+    return Recommendation.objects.get_or_create(
+        level="city",
+        campaign=s.campaign,
+        defaults={
+            "region": city,
+            "batch": s.campaign.batch,
+            "kind": s.campaign.kind,
+            "submission": s,
+            "decision": Decision.objects.get(submission=s, level="city"),
+            "reason": "达标率高",
+        },
+    )[0]
+
+
+def _letter(w):
+    from django.core.files.base import ContentFile
+
+    from reports.models import ReportJob
+    from review.models import RecommendationLetter
+
+    rec = _recommended(w)
+    letter = RecommendationLetter.objects.filter(region=rec.region).first()
+    if letter is None:
+        letter = RecommendationLetter.objects.create(
+            region=rec.region, batch=rec.batch, number="某法治办〔2026〕1号", issued_on="2026-12-01", entries=[]
+        )
+        job = ReportJob(
+            subject_id=letter.pk, kind="recommendation_pdf", status=ReportJob.Status.DONE, file_name="l.pdf"
+        )
+        job.file.save("l.pdf", ContentFile(b"%PDF"), save=False)
+        job.save()
+    return letter
+
+
+def _comment(w):
+    from review.models import Decision, ReturnComment
+
+    s = _submission(w)
+    d, _created = Decision.objects.get_or_create(
+        submission=s, level="city", defaults={"campaign": s.campaign, "outcome": "returned", "reason": "补充"}
+    )
+    return ReturnComment.objects.get_or_create(
+        decision=d, indicator=w.indicators[0], defaults={"campaign": s.campaign, "text": "补充会议纪要"}
+    )[0]
+
+
 def _circular(w):
     import datetime
 
@@ -482,6 +585,7 @@ A_MANAGE = {**A_CONTRIBUTE, "liaison_a": 403, "office_staff": 302, "office_admin
 OFFICE_POST = {"anonymous": LOGIN, "office_admin": 302, "office_staff": 302, "superuser": 302, "*": 403}
 ADMIN_POST = {"anonymous": LOGIN, "office_admin": 302, "superuser": 302, "*": 403}
 MEMBERS = {"anonymous": LOGIN, "*": 302}
+REVIEWER_POST = {"anonymous": LOGIN, "city_reviewer": 302, "superuser": 302, "*": 403}
 
 
 def _upload(name, data, content_type="application/octet-stream"):
@@ -774,19 +878,30 @@ POSTS = {
     # Nothing compiled yet: the office admin is sent back to the page that says so (no change);
     # everyone else may not submit.
     "reports:submit": ("/reports/submit/", lambda w, c: {"figures": _figures(w)}, ADMIN_POST, False),
-    "reports:submission": (
-        lambda w: _submission(w).get_absolute_url(),
-        {"text": "材料齐全，同意推荐"},
-        {
-            "anonymous": LOGIN,
-            "city_reviewer": 302,
-            "superuser": 302,
-            "office_admin": 403,
-            "office_staff": 403,
-            "*": 404,
-        },
+    "review:decide": (
+        lambda w: f"/review/submissions/{_declared_submission(w).pk}/decide/",
+        {"outcome": "passed", "reason": "材料齐全，同意"},
+        REVIEWER_POST,
         True,
     ),
+    "review:recommend": (
+        lambda w: f"/review/submissions/{_passed_submission(w).pk}/recommend/",
+        {"reason": "达标率高"},
+        REVIEWER_POST,
+        True,
+    ),
+    "review:letter_new": (
+        "/review/letters/new/",
+        lambda w, c: {
+            "region": str(_recommended(w).region_id),
+            "batch": "",
+            "number": "某法治办〔2026〕1号",
+            "issued_on": "2026-12-01",
+        },
+        REVIEWER_POST,
+        True,
+    ),
+    "review:comment_done": (lambda w: f"/review/comments/{_comment(w).pk}/done/", {"done": "1"}, OFFICE_POST, True),
     "evidence:add_files": (
         lambda w: f"/evidence/add/{w.shares.a_soon.pk}/files/",
         lambda w, c: {"kind": "document", "files": _pdf()},
@@ -942,7 +1057,7 @@ def _fingerprint():
     """Row counts of every table of our apps: a refused request must leave them all as they were."""
     from django.apps import apps
 
-    ours = ("core", "campaign", "indicators", "assignments", "evidence", "inspection", "reports")
+    ours = ("core", "campaign", "indicators", "assignments", "evidence", "inspection", "reports", "review")
     return {m._meta.label: m._default_manager.count() for name in ours for m in apps.get_app_config(name).get_models()}
 
 

@@ -276,10 +276,28 @@ def test_city_reviewer_sees_only_its_citys_submissions(client, county):
     assert client.get(submission.get_absolute_url() + "?verify=1").context["problems"] == []
     response = client.get(reverse("reports:submission_download", args=[submission.pk, "report"]))
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
-    client.post(submission.get_absolute_url(), {"text": "材料齐全，建议推荐。"})
-    submission.refresh_from_db()
-    assert submission.city_review == "材料齐全，建议推荐。" and submission.city_reviewed_by == county.city_reviewer
+    # The free-text review is gone (review/ records decisions); the page is read-only now.
+    assert client.post(submission.get_absolute_url(), {"text": "材料齐全"}).status_code == 405
     assert [s.pk for s in client.get("/").context["submissions"]] == [submission.pk]
+
+
+def test_an_earlier_free_text_review_stays_readable(client, county):
+    _run(county.campaign, "pdf", county.office_admin)
+    _run(county.campaign, "package", county.office_admin)
+    submission = submit_confirmed(county.campaign, county.office_admin)
+    Submission.objects.filter(pk=submission.pk).update(city_review="材料齐全，建议推荐。")
+    client.force_login(county.city_reviewer)
+    assert "材料齐全，建议推荐。" in client.get(submission.get_absolute_url()).content.decode()
+    assert "材料齐全，建议推荐。" in client.get(reverse("review:submission", args=[submission.pk])).content.decode()
+
+
+def test_resubmitting_makes_the_next_version(county):
+    _run(county.campaign, "pdf", county.office_admin)
+    _run(county.campaign, "package", county.office_admin)
+    first = submit_confirmed(county.campaign, county.office_admin)
+    second = submit_confirmed(county.campaign, county.office_admin)
+    assert (first.version, second.version) == (1, 2)
+    assert set(first.snapshot["indicators"]) == {i.code for i in county.indicators}
 
 
 @pytest.mark.parametrize("persona", ["liaison_a", "leader_a", "city_reviewer", "nobody"])
