@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 
 from assessment.models import Assessment
 from indicators.models import Indicator
-from org import permissions
 from reports.models import Submission
 
 from .models import Decision, Level, Recommendation
@@ -69,6 +68,10 @@ class WorkspaceRow:
     results: dict = field(default_factory=dict)  # code -> {"result", "score"}, for the comparison
     city_reason: str = ""  # the city's reason for recommending it (the province's workspace)
 
+    @property
+    def status_style(self):
+        return STATUS_STYLE.get(self.status, "secondary")
+
     def sort_value(self, key):
         return {
             "county": self.county,
@@ -98,19 +101,9 @@ def _decimal(value):
 # --- scope -----------------------------------------------------------------------------------
 
 
-def require_city_reviewer(user):
-    """The city's workspace: its reviewers (and IT). 403 for everyone else, whose role has no city."""
-    permissions.require_global(user, permissions.RECORD_CITY_REVIEW)
-
-
 def city_submissions(user):
     """The submissions addressed to the user's city office (the write side's scope: one for both)."""
     return submissions_for(user, Level.CITY)
-
-
-def require_province_reviewer(user):
-    """The province's workspace: province reviewers (and IT). 403 for everyone else."""
-    permissions.require_global(user, permissions.RECORD_PROVINCE_REVIEW)
 
 
 def province_submissions(user):
@@ -152,7 +145,14 @@ def latest_submissions(submissions, level=Level.CITY, codes=()):
     )
 
 
-STATUS_STYLE = {"waiting": "secondary", "passed": "success", "returned": "warning", "rejected": "danger"}
+# The status badge's colour (Bootstrap's text-bg-*).
+STATUS_STYLE = {
+    "waiting": "secondary",
+    "passed": "success",
+    "returned": "warning",
+    "rejected": "danger",
+    "recommended": "primary",
+}
 
 
 def _status(submission, level):

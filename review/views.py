@@ -10,20 +10,23 @@ from django.views.decorators.http import require_GET
 
 from core.downloads import table_response
 from core.tables import export_table
+from org import permissions
 
 from . import selectors
 from .models import Level
 
-# level -> (guard, scoped submissions). One set of views for both levels.
+# level -> (the right the workspace needs, the scoped submissions). One set of views for both
+# levels: the city's reviewers (and IT) have the city's, the province's the province's; everyone
+# else's role has no city or province (403).
 LEVELS = {
-    Level.CITY: (selectors.require_city_reviewer, selectors.city_submissions),
-    Level.PROVINCE: (selectors.require_province_reviewer, selectors.province_submissions),
+    Level.CITY: (permissions.RECORD_CITY_REVIEW, selectors.city_submissions),
+    Level.PROVINCE: (permissions.RECORD_PROVINCE_REVIEW, selectors.province_submissions),
 }
 
 
 def _rows(request, level, codes=()):
-    guard, submissions = LEVELS[level]
-    guard(request.user)
+    perm, submissions = LEVELS[level]
+    permissions.require_global(request.user, perm)
     return selectors.workspace_rows(submissions(request.user), request.GET.get("sort"), level, codes)
 
 
