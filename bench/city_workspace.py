@@ -64,6 +64,12 @@ def _queries(client, path):
     get_ok(client, path)
     with CaptureQueriesContext(connection) as ctx:
         get_ok(client, path)
+    slowest = max(ctx.captured_queries, key=lambda q: float(q["time"]))
+    total = sum(float(q["time"]) for q in ctx.captured_queries)
+    print(
+        f"# {path}: {len(ctx.captured_queries)} queries, {total * 1000:.1f} ms in the database, slowest "
+        f"{float(slowest['time']) * 1000:.1f} ms: {slowest['sql'][:160]}"
+    )
     return len(ctx.captured_queries)
 
 
