@@ -60,7 +60,7 @@ STAGE_TRANSITIONS = {
     (_S.DECLARED, _S.RECOMMENDED): (permissions.RECORD_CITY_REVIEW, permissions.MANAGE_CAMPAIGN),
     (_S.DECLARED, _S.NOT_NAMED): (permissions.RECORD_CITY_REVIEW, permissions.MANAGE_CAMPAIGN),
     # The province's 省级初审 may return a recommended campaign for more material or turn it down.
-    (_S.RECOMMENDED, _S.SELF_ASSESSMENT): permissions.RECORD_PROVINCE_REVIEW,
+    (_S.RECOMMENDED, _S.SELF_ASSESSMENT): (permissions.MANAGE_CAMPAIGN, permissions.RECORD_PROVINCE_REVIEW),
     (_S.RECOMMENDED, _S.INSPECTION): permissions.MANAGE_CAMPAIGN,
     (_S.RECOMMENDED, _S.PUBLICISED): permissions.MANAGE_CAMPAIGN,
     (_S.RECOMMENDED, _S.NOT_NAMED): (permissions.MANAGE_CAMPAIGN, permissions.RECORD_PROVINCE_REVIEW),

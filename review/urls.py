@@ -23,7 +23,8 @@ urlpatterns = [
     path("recommendations/", views_decide.recommendations, name="recommendations"),
     path("letters/new/", views_decide.letter_new, name="letter_new"),
     path("letters/<uuid:pk>/", views_decide.letter, name="letter"),
-    path("letters/<uuid:pk>/<str:kind>/", views_decide.letter_download, name="letter_download"),
+    path("letters/<uuid:pk>/pdf/", views_decide.letter_download, {"kind": "recommendation_pdf"}, name="letter_pdf"),
+    path("letters/<uuid:pk>/docx/", views_decide.letter_download, {"kind": "recommendation_docx"}, name="letter_docx"),
     # The county office's side: the city's return comments to work through.
     path("comments/", views_decide.comments, name="comments"),
     path("comments/<uuid:pk>/done/", views_decide.comment_done_view, name="comment_done"),

@@ -3,7 +3,12 @@ submission (Submission.snapshot) — never from live data, so the comparison tel
 
 from dataclasses import dataclass, field
 
+from assessment.models import Assessment
 from core import tables
+
+
+def result_label(code):
+    return Assessment.Result(code).label if code in Assessment.Result.values else "—"
 
 
 @dataclass
@@ -19,6 +24,14 @@ class IndicatorChange:
     @property
     def evidence_changed(self):
         return bool(self.evidence_added or self.evidence_removed)
+
+    @property
+    def result_before(self):
+        return result_label(self.before.get("result"))
+
+    @property
+    def result_after(self):
+        return result_label(self.after.get("result"))
 
 
 @dataclass

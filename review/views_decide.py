@@ -206,8 +206,17 @@ def recommendations(request):
     for r in recs:
         batches.setdefault((r.region, r.batch), []).append(r)
     letters = RecommendationLetter.objects.filter(level=level, region__in=regions).select_related("region")
+    # The province's inbox: what its cities recommended, to decide on (省级初审) and download.
+    incoming = (
+        Recommendation.objects.filter(level=Level.CITY, region__parent__in=regions)
+        .select_related("campaign", "submission", "region")
+        .order_by("batch", "region__code", "kind")
+        if level == Level.PROVINCE
+        else []
+    )
     context = {
         "level": level,
+        "incoming": incoming,
         "batches": [
             {"region": region, "batch": batch, "items": items, "form": LetterForm(initial={"batch": batch})}
             for (region, batch), items in batches.items()

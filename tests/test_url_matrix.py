@@ -194,7 +194,12 @@ EXPECTED = {
     "review:recommendations": ("/review/recommendations/", REVIEWERS),
     "review:letter_new": ("/review/letters/new/", {"anonymous": LOGIN, "*": 405}),
     "review:letter": (lambda w: f"/review/letters/{_letter(w).pk}/", REVIEWERS),
-    "review:letter_download": (lambda w: f"/review/letters/{_letter(w).pk}/recommendation_pdf/", REVIEWERS),
+    "review:letter_pdf": (lambda w: f"/review/letters/{_letter(w).pk}/pdf/", REVIEWERS),
+    # No DOCX compiled in the matrix's world: a 404 for those who may see the letter.
+    "review:letter_docx": (
+        lambda w: f"/review/letters/{_letter(w).pk}/docx/",
+        {**REVIEWERS, "city_reviewer": 404, "superuser": 404},
+    ),
     # The county office's list of the city's return comments.
     "review:comments": (
         "/review/comments/",

@@ -290,3 +290,22 @@ def test_the_province_decides_only_on_what_its_cities_recommended_and_recommends
     assert (rec.level, rec.region) == ("province", w.region.province)
     with pytest.raises(PermissionDenied):  # a city reviewer cannot act for the province
         decision_make(submission=s, outcome="rejected", reason="否", by=w.city_reviewer, level="province")
+
+
+def test_the_county_office_is_emailed_every_decision_with_the_comments(tree, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from config.celery_app import app
+
+    w = tree
+    w.office_admin.email = "office@example.gov.cn"
+    w.office_admin.save()
+    s = submit_version(w.campaign)
+    app.conf.task_always_eager = True  # the e-mails go through the outbox after the commit
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            _return(w, s)
+    finally:
+        app.conf.task_always_eager = False
+    assert [m.to for m in mail.outbox] == [["office@example.gov.cn"]]
+    assert "补充1.1.1的佐证" in mail.outbox[0].body and "退回补充" in mail.outbox[0].subject

@@ -4,6 +4,7 @@ county office's list of return comments and the comments on its assessment pages
 import io
 import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -123,14 +124,17 @@ def test_the_recommendation_letter_is_a_pdf_and_a_docx_with_its_number_and_count
     assert response.status_code == 302 and response["Location"] == reverse("review:letter", args=[letter.pk])
     for job in ReportJob.objects.filter(subject_id=letter.pk):
         assert report_run(job.pk) == ReportJob.Status.DONE
-    pdf = client.get(reverse("review:letter_download", args=[letter.pk, "recommendation_pdf"]))
+    pdf = client.get(reverse("review:letter_pdf", args=[letter.pk]))
     path = tmp_path / "l.pdf"
     path.write_bytes(b"".join(pdf.streaming_content))
     text = "".join(
         subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split()
     )
     assert "某法治办〔2026〕12号" in text and "乙县" in text and "达标率高" in text
-    docx = client.get(reverse("review:letter_download", args=[letter.pk, "recommendation_docx"]))
+    shots = Path(__file__).resolve().parents[2] / "var" / "screenshots"  # for people to look at
+    shots.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(path), str(shots / "review-letter")], check=True)
+    docx = client.get(reverse("review:letter_docx", args=[letter.pk]))
     with zipfile.ZipFile(io.BytesIO(b"".join(docx.streaming_content))) as zf:
         body = zf.read("word/document.xml").decode()
     assert "某法治办〔2026〕12号" in body and "乙县" in body
@@ -164,3 +168,64 @@ def test_the_province_downloads_the_packages_its_cities_recommended_and_nothing_
     assert client.get(reverse("review:package", args=[mine.pk])).status_code == 404
     page = client.get(reverse("review:submission", args=[s.pk]))
     assert page.context["level"] == "province" and page.context["can_decide"]
+    inbox = client.get(reverse("review:recommendations"))
+    assert [r.submission_id for r in inbox.context["incoming"]] == [s.pk]
+
+
+def test_a_bad_decision_post_shows_a_message_and_writes_nothing(client, tree):
+    w = tree
+    s = submit_version(w.campaign)
+    client.force_login(w.city_reviewer)
+    for data in (
+        {},
+        {"outcome": "returned", "reason": "缺材料"},
+        {"outcome": "returned", "reason": "缺材料", "comment_indicator": ["not-an-id"], "comment_text": ["x"]},
+        {"outcome": "passed", "reason": "x" * 2001},
+    ):
+        response = client.post(reverse("review:decide", args=[s.pk]), data, follow=True)
+        assert response.status_code == 200 and response.context["messages"]
+        assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert not Decision.objects.exists() and not ReturnComment.objects.exists()
+    assert client.post(reverse("review:recommend", args=[s.pk]), {"reason": "好"}).status_code == 302
+    assert not s.recommendations.exists()
+
+
+def test_the_comments_page_reads_a_fixed_number_of_queries_whatever_the_comments(
+    client, tree, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from indicators.models import Indicator
+
+    w = tree
+    client.force_login(w.office_admin)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("review:comments")).status_code == 200
+        return len(ctx.captured_queries)
+
+    v1 = submit_version(w.campaign)
+    _return_on(w, v1, w.indicators[:1])
+    one = count()
+    parent = w.indicators[0].parent
+    more = [
+        Indicator.objects.create(
+            framework=w.campaign.framework, parent=parent, level=3, code=f"1.1.{n}", position=n, title=f"指标{n}"
+        )
+        for n in range(4, 9)
+    ]
+    v2 = submit_version(w.campaign)
+    _return_on(w, v2, [*w.indicators, *more])
+    assert count() == one
+
+
+def _return_on(w, s, indicators):
+    decision_make(
+        submission=s,
+        outcome="returned",
+        reason="补充",
+        comments=[(str(i.pk), f"补充{i.code}") for i in indicators],
+        by=w.city_reviewer,
+    )
