@@ -253,6 +253,8 @@ if __name__ == "__main__":
     status |= subprocess.run([sys.executable, str(ROOT / "bench" / "load.py")], cwd=ROOT).returncode
     status |= subprocess.run([sys.executable, str(ROOT / "bench" / "faults.py")], cwd=ROOT).returncode
     status |= subprocess.run([sys.executable, str(ROOT / "bench" / "outage.py")], cwd=ROOT).returncode
+    # The city's workspace and a county's dashboard on 10 large counties (issue 14, "Measured").
+    status |= subprocess.run([sys.executable, str(ROOT / "bench" / "city_workspace.py")], cwd=ROOT).returncode
     # The URL walk at 20x and 100x (databases built once and kept), then the proxy runs: slow
     # uploads and a throttled phone through nginx in front of gunicorn.
     status |= subprocess.run([sys.executable, str(ROOT / "bench" / "pages.py")], cwd=ROOT).returncode

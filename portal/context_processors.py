@@ -29,7 +29,10 @@ def navigation(request):
         items.append((_("Review"), reverse("evidence:queue")))
         items.append((_("Reports"), reverse("reports:index")))
     if Membership.Role.CITY_REVIEWER in roles:
+        items.append((_("City workspace"), reverse("review:city")))
         items.append((_("Submissions"), reverse("reports:submissions")))
+    if Membership.Role.PROVINCE_REVIEWER in roles:
+        items.append((_("Province workspace"), reverse("review:province")))
     if permissions.is_member(user):
         (more if office else items).append((_("Indicators"), reverse("indicators:list")))
         if office or unit_roles:

@@ -55,7 +55,8 @@ def _task_groups(request, context):
 @login_required
 @require_GET
 def home(request):
-    """Each role's start page: office overview, a unit's tasks, the city's inbox, or IT's."""
+    """Each role's start page: office overview, a unit's tasks, the city's inbox and workspace, the
+    province's workspace, or IT's."""
     roles = membership_roles(request.user)
     campaign = campaign_current(request.user)
     today = timezone.localdate()
@@ -79,4 +80,6 @@ def home(request):
     if Membership.Role.CITY_REVIEWER in roles:
         context["submissions"] = submission_list_for(request.user).order_by("-created_at")
         return render(request, "portal/home_city.html", context)
+    if Membership.Role.PROVINCE_REVIEWER in roles:
+        return render(request, "portal/home_province.html", context)
     return render(request, "portal/home_other.html", context)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -23,6 +24,31 @@ from .models import ReportJob, ReportText, Submission
 def submission_list_for(user):
     """Submissions the user may see: the office's own county's, or a city office's inbox."""
     return permissions.restrict(user, permissions.REVIEW_UNIT_WORK, Submission)
+
+
+def submission_frozen_figures(campaign, e, manifest, today=None):
+    """What the city's workspace compares beside the eligibility, frozen with the submission (its
+    `eligibility` JSON) so that it shows what was submitted, not today's work: the veto indicators
+    triggered, the weighted score, open rectification items, shares overdue on the day and the
+    evidence items in the package (each indicator's result and score are in the snapshot,
+    submission_state). Two queries."""
+    today = today or timezone.localdate()
+    overdue = (
+        Assignment.objects.filter(campaign=campaign, status__in=Assignment.OPEN_STATUSES, ongoing=False)
+        .filter(deadline__lt=today)
+        .count()
+    )
+    return {
+        "veto_blockers": list(e.veto_blockers),
+        "score": str(e.score),
+        "max_score": str(e.max_score),
+        "counts": dict(e.counts),
+        "rectifications_open": Rectification.objects.filter(
+            campaign=campaign, status=Rectification.Status.OPEN
+        ).count(),
+        "overdue": overdue,
+        "evidence": sum(1 for m in manifest if m.get("kind") != "report"),
+    }
 
 
 def report_text_of(campaign):

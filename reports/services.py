@@ -34,7 +34,7 @@ from org.selectors import city_reviewers
 
 from . import builders
 from .models import ReportJob, ReportText, Submission
-from .selectors import latest_file, latest_job, submission_checks, submission_state
+from .selectors import latest_file, latest_job, submission_checks, submission_frozen_figures, submission_state
 
 logger = logging.getLogger(__name__)
 EXTENSIONS = {"pdf": "pdf", "docx": "docx", "package": "zip", "xlsx": "xlsx", "answers": "zip"}
@@ -429,6 +429,7 @@ def submission_create(*, campaign, by, confirmed=(), figures=None):
         "percent": str(e.percent) if e.percent is not None else None,
         "threshold": str(e.threshold),
         "eligible": e.eligible,
+        **submission_frozen_figures(campaign, e, submission.manifest),
     }
     if (r := checks.readiness) is not None:
         submission.eligibility["readiness"] = {

@@ -2,11 +2,18 @@
 
 from django.urls import path
 
-from . import views_decide
+from . import views, views_decide
 
 app_name = "review"
 
 urlpatterns = [
+    # The read side (review.views): the workspaces of the city and the province.
+    path("city/", views.workspace, {"level": "city"}, name="city"),
+    path("city/export/", views.workspace_export, {"level": "city"}, name="city_export"),
+    path("city/compare/", views.workspace_compare, {"level": "city"}, name="city_compare"),
+    path("province/", views.workspace, {"level": "province"}, name="province"),
+    path("province/export/", views.workspace_export, {"level": "province"}, name="province_export"),
+    path("province/compare/", views.workspace_compare, {"level": "province"}, name="province_compare"),
     # The write side (views_decide): one version's decision page, its decision and recommendation.
     path("submissions/<uuid:pk>/", views_decide.submission, name="submission"),
     path("submissions/<uuid:pk>/decide/", views_decide.decide, name="decide"),

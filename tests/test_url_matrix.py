@@ -26,6 +26,8 @@ OFFICE_ONLY = {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "su
 ADMIN_ONLY = {"anonymous": LOGIN, "office_admin": 200, "superuser": 200, "*": 403}
 REVIEWERS = {"anonymous": LOGIN, "city_reviewer": 200, "superuser": 200, "*": 403}
 UNIT_A_ONLY = {"liaison_b": 404, "leader_b": 404, "city_reviewer": 404, "nobody": 404, "*": 200}
+CITY_ONLY = {"anonymous": LOGIN, "city_reviewer": 200, "superuser": 200, "*": 403}
+PROVINCE_ONLY = {"anonymous": LOGIN, "superuser": 200, "*": 403}
 
 # url name -> (path, {persona: expected GET status}); "*" is the default for unnamed personas.
 EXPECTED = {
@@ -162,6 +164,14 @@ EXPECTED = {
             "*": 404,
         },
     ),
+    # The city's workspace (issue 14 item 4): its reviewers and IT; the province's (item 7): province
+    # reviewers and IT. Everyone else's role has no city or province: 403.
+    "review:city": ("/review/city/", CITY_ONLY),
+    "review:city_export": ("/review/city/export/?sort=-ratio", CITY_ONLY),
+    "review:city_compare": ("/review/city/compare/", CITY_ONLY),
+    "review:province": ("/review/province/", PROVINCE_ONLY),
+    "review:province_export": ("/review/province/export/", PROVINCE_ONLY),
+    "review:province_compare": ("/review/province/compare/", PROVINCE_ONLY),
     # review/ (the write side): a version's decision page and its package are the reviewers' (the city's
     # reviewer of the office it is addressed to, IT); everyone else holds no reviewing right.
     "review:submission": (lambda w: f"/review/submissions/{_submission(w).pk}/", REVIEWERS),

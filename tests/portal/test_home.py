@@ -84,7 +84,7 @@ def test_city_reviewer_home_is_the_submissions_inbox(client, world):
     assert "县司法局" not in response.content.decode()
     # The city has no rectification items of its own: no link to an empty page.
     labels = [str(label) for label, _url in response.context["nav_items"] + response.context["nav_more"]]
-    assert labels == ["首页", "报送材料", "指标体系", "创建活动"]
+    assert labels == ["首页", "市级工作台", "报送材料", "指标体系", "创建活动"]
     assert reverse("assessment:rectifications") not in response.content.decode()
 
 

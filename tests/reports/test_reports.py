@@ -215,6 +215,24 @@ def test_submission_is_frozen_and_moves_the_stage(county):
     assert submission_verify(submission) == []
 
 
+def test_submission_freezes_what_the_city_compares(county):
+    """The city's workspace reads the figures of the day of submission: a later change to an
+    assessment or a share leaves them as they were."""
+    _run(county.campaign, "pdf", county.office_admin)
+    _run(county.campaign, "package", county.office_admin)
+    submission = submit_confirmed(county.campaign, county.office_admin)
+    frozen = submission.eligibility
+    i1, _i2, i3 = (i.code for i in county.indicators)
+    assert submission.snapshot["indicators"][i1]["result"] == "met"
+    assert submission.snapshot["indicators"][i3]["result"] == "not_applicable"
+    assert frozen["evidence"] == 2  # the two accepted files, not the report
+    assert frozen["overdue"] == 1  # a_overdue: three days late and not accepted
+    assert frozen["veto_blockers"] == [] and frozen["rectifications_open"] == 0
+    assessment_save(campaign=county.campaign, indicator=county.indicators[0], by=None, result="not_met", practice="改")
+    submission.refresh_from_db()
+    assert submission.eligibility == frozen and submission.snapshot["indicators"][i1]["result"] == "met"
+
+
 def test_verify_reports_a_damaged_or_missing_file_instead_of_failing(county):
     """What verification exists for: a file changed or lost in storage is named, never a server error."""
     from django.utils import translation
