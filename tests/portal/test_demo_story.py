@@ -4,6 +4,7 @@ three counties stand where their data puts them (issue 14, item 10).
 The whole demo (three counties, two submissions with their real PDFs) is loaded once for the
 module inside a transaction that is rolled back at the end; each test runs in a savepoint."""
 
+import io
 import re
 from html import unescape
 
@@ -37,7 +38,7 @@ def story(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         try:
             with transaction.atomic():
-                call_command("load_demo", stdout=open("/dev/null", "w"))
+                call_command("load_demo", stdout=io.StringIO())
                 yield {c.slug: c for c in Campaign.objects.all()}
                 raise _Rollback
         except _Rollback:
@@ -197,3 +198,19 @@ def test_the_report_texts_fit_the_counties(story):
     assert vetoed.exists() and not any("未发生被撤销" in a.outcomes for a in vetoed)
     for campaign in story.values():
         assert ReportText.objects.get(campaign=campaign).basic_facts.startswith("本县位于本市")
+
+
+def test_a_second_load_demo_changes_nothing_and_lists_every_login(story):
+    def counts():
+        return [
+            m.objects.count()
+            for m in (Region, Unit, Campaign, Assignment, Evidence, Assessment, Submission, Membership, User)
+        ]
+
+    before = counts()
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert counts() == before
+    assert "fazhi-demo-2026" in out.getvalue()
+    for login in ("demo-office", "demo-liaison-T01", "demo-office-2", "demo-office-3", "demo-city", "demo-province"):
+        assert f"  {login}\n" in out.getvalue()
