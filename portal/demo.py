@@ -35,7 +35,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
@@ -410,16 +410,6 @@ def _tiny_pdf(line):
     return bytes(out)
 
 
-@dataclass
-class History:
-    """The days things happened, for the trend: (created, accepted) per piece of evidence,
-    the day each share was accepted, and each met indicator's (from, until)."""
-
-    evidence: list = field(default_factory=list)
-    shares: list = field(default_factory=list)
-    met: list = field(default_factory=list)
-
-
 class _Bulk:
     """Evidence, reviews and status events for many shares, written in a few inserts."""
 
@@ -427,7 +417,6 @@ class _Bulk:
         self.campaign, self.office, self.today = campaign, office, today
         self.evidence, self.revisions, self.reviews, self.events = [], [], [], []
         self.share_updates = []
-        self.history = History()
 
     def _at(self, days_ago, hour=10):
         day = self.today - datetime.timedelta(days=days_ago)
@@ -474,7 +463,6 @@ class _Bulk:
                     days_ago,
                 )
             )
-        self.history.evidence.append((uploaded, days_ago if review == Evidence.Review.ACCEPTED else None))
         steps = {
             "in_progress": ["in_progress"],
             "submitted": ["in_progress", "submitted"],
@@ -499,8 +487,6 @@ class _Bulk:
             frm = step
         self.share_updates.append((share, days_ago))
         share.status = status
-        if status == "accepted":
-            self.history.shares.append(days_ago)
 
     def _stamped(self, model, rows, name):
         """Insert the rows, then set `name` to each row's day (auto_now_add stamps inserts with now):
@@ -545,9 +531,8 @@ def _plan(spec, indicators):
 
 
 def load_progress(spec, campaign, plan, today):
-    """The county's work, once (a campaign whose shares have history is left alone): every share of
-    a met indicator accepted on accepted evidence, short indicators with a share sent back,
-    open indicators at every state. Returns the History for the trend."""
+    """The county's work: every share of a met indicator accepted on accepted evidence, short
+    indicators with a share sent back, open indicators at every state."""
     office = get_user_model().objects.get(username=spec.office_login)
     bulk = _Bulk(campaign, office, today)
     shares = list(
@@ -585,7 +570,6 @@ def load_progress(spec, campaign, plan, today):
     bulk.write()
     if spec.number == 1:
         _progress_through_services(spec, campaign, plan)
-    return bulk.history
 
 
 def _progress_through_services(spec, campaign, plan):
@@ -718,7 +702,6 @@ def load_submission(spec, campaign, today):
     """Submit through the real service (so the county must have been eligible that day), dated
     `submitted_days_ago` days back."""
     office = get_user_model().objects.get(username=spec.office_login)
-    _compile(campaign)
     checks = submission_checks(campaign)
     submission = submission_create(campaign=campaign, by=office, confirmed=[c.key for c in checks.warnings])
     day = today - datetime.timedelta(days=spec.submitted_days_ago)
@@ -729,18 +712,53 @@ def load_submission(spec, campaign, today):
     return submission
 
 
-def load_history(campaign, history, today):
-    """Thirty days of daily figures counted from the same rows as today's (each figure on a day is
-    what had happened by then), ending at today's live snapshot."""
+def load_history(spec, campaign, today):
+    """Thirty days of daily figures counted from the rows themselves (each figure on a day is what
+    had happened by then: evidence by its upload, acceptance by its review, a share by its last
+    move, an indicator met from the day after its last share was accepted, the veto's indicator
+    until the day it was recorded), ending at today's live snapshot. Written once: later days
+    are the beat job's."""
+    if DailySnapshot.objects.filter(campaign=campaign, day__lt=today).exists():
+        return
+
+    def day(at):
+        return timezone.localtime(at).date()
+
+    evidence = list(
+        Evidence.objects.visible().filter(campaign=campaign).values_list("pk", "created_at", "review_status")
+    )
+    accepted_on = {}
+    for evidence_id, at in Review.objects.filter(
+        evidence__campaign=campaign, status=Evidence.Review.ACCEPTED
+    ).values_list("evidence_id", "at"):
+        accepted_on[evidence_id] = max(accepted_on.get(evidence_id, day(at)), day(at))
+    shares = list(campaign.assignments.values_list("indicator_id", "status", "status_changed_at"))
+    last_accepted = {}
+    for indicator_id, status, at in shares:
+        if status == Assignment.Status.ACCEPTED:
+            last_accepted[indicator_id] = max(last_accepted.get(indicator_id, day(at)), day(at))
+    vetoed_on = today - datetime.timedelta(days=VETO_RECORDED_DAYS_AGO)
+    met = [
+        (last_accepted[a.indicator_id] + datetime.timedelta(days=1), vetoed_on if a.veto_triggered else None)
+        for a in campaign.assessments.filter(Q(result=Assessment.Result.MET) | Q(veto_triggered=True))
+        if a.indicator_id in last_accepted
+    ]
     for back in range(HISTORY_DAYS, 0, -1):
+        d = today - datetime.timedelta(days=back)
         DailySnapshot.objects.update_or_create(
             campaign=campaign,
-            day=today - datetime.timedelta(days=back),
+            day=d,
             defaults={
-                "evidence_total": sum(1 for made, _ in history.evidence if made >= back),
-                "evidence_accepted": sum(1 for _, ok in history.evidence if ok is not None and ok >= back),
-                "shares_accepted": sum(1 for ok in history.shares if ok >= back),
-                "indicators_met": sum(1 for since, until in history.met if since >= back > until),
+                "evidence_total": sum(1 for _, at, _ in evidence if day(at) <= d),
+                "evidence_accepted": sum(
+                    1
+                    for pk, _, review in evidence
+                    if review == Evidence.Review.ACCEPTED and accepted_on.get(pk, today) <= d
+                ),
+                "shares_accepted": sum(
+                    1 for _, status, at in shares if status == Assignment.Status.ACCEPTED and day(at) <= d
+                ),
+                "indicators_met": sum(1 for since, until in met if since <= d and (until is None or d < until)),
             },
         )
     snapshot_take(campaign=campaign, day=today)
@@ -748,40 +766,40 @@ def load_history(campaign, history, today):
 
 def county_build(*, spec, framework, region, county_name, today):
     """Build (or, on a rerun, refresh the deadlines of) one county at the readiness of `spec`.
-    Returns its campaign."""
-    load_units(region, spec.unit_prefix)
-    campaign = load_campaign(spec, framework, region, county_name, today)
-    load_assignments(spec, campaign, region, today)
-    load_users(
-        [u for u in DEMO_USERS if u[3] != CITY_OFFICE["code"]]
-        if spec.number == 1
-        else [u for u in REGION_USERS if u[0] == spec.office_login]
-    )
-    if Assessment.objects.filter(campaign=campaign).exists():
-        return campaign  # built before: an office's work since stays
-    indicators = list(Indicator.objects.filter(framework=framework, level=3))
-    plan = _plan(spec, indicators)
-    history = load_progress(spec, campaign, plan, today)
-    met = load_assessments(spec, campaign, plan, today, at_submission=True)
-    load_report_text(spec, campaign)
-    if spec.submitted_days_ago is not None:
-        load_submission(spec, campaign, today)
-        load_assessments(spec, campaign, plan, today, at_submission=False)  # the veto, recorded since
-    # An indicator was assessed met the day after its last share was accepted; the veto left the
-    # met count on the day it was recorded.
-    accepted = {}
-    for share in Assignment.objects.filter(campaign=campaign, indicator__code__in=met).values(
-        "indicator__code", "status_changed_at"
-    ):
-        day = (today - timezone.localtime(share["status_changed_at"]).date()).days
-        accepted[share["indicator__code"]] = min(accepted.get(share["indicator__code"], 99), day)
-    history.met = [(max(accepted[c] - 1, 0), VETO_RECORDED_DAYS_AGO if plan[c] == "veto" else -1) for c in met]
-    load_history(campaign, history, today)
-    dashboard_touch(campaign.pk)
+    Returns its campaign.
+
+    A few short transactions, not one long one: on SQLite a write transaction holds the whole
+    database, and a worker starting beside `make run` must not wait for a county's PDF."""
+    with transaction.atomic():
+        load_units(region, spec.unit_prefix)
+        campaign = load_campaign(spec, framework, region, county_name, today)
+        load_assignments(spec, campaign, region, today)
+        load_users(
+            [u for u in DEMO_USERS if u[3] != CITY_OFFICE["code"]]
+            if spec.number == 1
+            else [u for u in REGION_USERS if u[0] == spec.office_login]
+        )
+    plan = _plan(spec, Indicator.objects.filter(framework=framework, level=3))
+    with transaction.atomic():
+        if not Assessment.objects.filter(campaign=campaign).exists():  # built before: the work since stays
+            load_progress(spec, campaign, plan, today)
+            load_assessments(spec, campaign, plan, today, at_submission=True)
+            load_report_text(spec, campaign)
+    if spec.submitted_days_ago is not None and not Submission.objects.filter(campaign=campaign).exists():
+        _compile(campaign)  # outside a transaction: the PDF takes a while
+        with transaction.atomic():
+            load_submission(spec, campaign, today)
+            load_assessments(spec, campaign, plan, today, at_submission=False)  # the veto, recorded since
+            recorded = timezone.make_aware(
+                datetime.datetime.combine(today - datetime.timedelta(days=VETO_RECORDED_DAYS_AGO), datetime.time(9))
+            )
+            Assessment.objects.filter(campaign=campaign, veto_triggered=True).update(updated_at=recorded)
+    with transaction.atomic():
+        load_history(spec, campaign, today)
+        dashboard_touch(campaign.pk)
     return campaign
 
 
-@transaction.atomic
 def demo_load(*, county, today=None, neighbours=True):
     """Load or refresh the demo: the province, the city and its counties (county 1 only with
     neighbours=False: the browser journeys work in it, and the neighbours' two submissions take a
@@ -789,11 +807,12 @@ def demo_load(*, county, today=None, neighbours=True):
     today's date. Returns county 1's campaign, the newest (the one `campaign_current()` opens)."""
     today = today or timezone.localdate()
     names = {**COUNTY_NAMES, 1: county}
-    regions = load_regions(names if neighbours else {1: county})
-    framework = load_framework()
-    _user("demo-admin", "系统管理员", is_staff=True, is_superuser=True)
-    load_users([u for u in DEMO_USERS if u[3] == CITY_OFFICE["code"]])
-    load_users([u for u in REGION_USERS if u[2] == Membership.Role.PROVINCE_REVIEWER])
+    with transaction.atomic():
+        regions = load_regions(names if neighbours else {1: county})
+        framework = load_framework()
+        _user("demo-admin", "系统管理员", is_staff=True, is_superuser=True)
+        load_users([u for u in DEMO_USERS if u[3] == CITY_OFFICE["code"]])
+        load_users([u for u in REGION_USERS if u[2] == Membership.Role.PROVINCE_REVIEWER])
     campaigns = {}
     for spec in sorted(COUNTIES, key=lambda s: s.number == 1):  # county 1 last
         if spec.number == 1 or neighbours:
