@@ -75,7 +75,7 @@ VETO_CODES = {"3.2.5", "5.1.3"}
 # shows overdue, due-today, due-soon and later work side by side.
 DEADLINE_OFFSETS = [-21, -7, -2, 0, 3, 9, 20, 45, 75, 120]
 # The open and short indicators' deadlines (their shares are still at work).
-OPEN_OFFSETS = [-21, -7, 0, -2, 9, -35, 3, 20, 45]
+OPEN_OFFSETS = [-21, 9, 0, -2, -7, -35, 3, 20, 45]
 HISTORY_DAYS = 30
 VETO_RECORDED_DAYS_AGO = 3
 

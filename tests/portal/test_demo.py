@@ -145,3 +145,14 @@ def test_the_demos_history_climbs_to_where_the_county_stands_today():
     assert [h.evidence_accepted for h in history] == sorted(h.evidence_accepted for h in history)
     shares = Assignment.objects.filter(campaign=campaign, status=Assignment.Status.ACCEPTED).count()
     assert history[-1].shares_accepted == shares
+
+
+def test_the_demo_logins_units_have_overdue_work_still_to_start():
+    """The journeys (and a new liaison) open an overdue task and start it: 城关镇 and 县司法局 each have one."""
+    from django.utils import timezone
+
+    _county()
+    today = timezone.localdate()
+    for code in ("T01", "D16"):
+        overdue = Assignment.objects.filter(unit__code=code, status="not_started", ongoing=False, deadline__lt=today)
+        assert overdue.exists(), code
