@@ -27,6 +27,7 @@ import datetime
 import hashlib
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -42,8 +43,9 @@ from PIL import Image, ImageDraw
 from assessment.models import Assessment, DailySnapshot
 from assessment.services import assessment_save, snapshot_take
 from assignments.models import Assignment, AssignmentEvent
-from assignments.services import UnitDirectory, assignment_set_for_indicator, assignment_transition
+from assignments.services import GROUP_TOKENS, UnitDirectory, assignment_set_for_indicator, assignment_transition
 from campaign.models import Campaign, CampaignStageEvent
+from core import tables
 from core.figures_cache import dashboard_touch
 from evidence.models import Evidence, EvidenceRevision, Review
 from evidence.services import evidence_add, evidence_review
@@ -118,6 +120,9 @@ class CountySpec:
     veto: tuple = ()
     not_applicable: tuple = ()
     submitted_days_ago: int | None = 12
+    # County 1's table writes group words (县直各单位, 各乡镇（街道）) that expand to every unit;
+    # the neighbours' tables name their cooperating units only (fewer, larger shares).
+    group_words: bool = True
     story: dict = field(default_factory=dict)
 
 
@@ -142,6 +147,7 @@ COUNTIES = [
         region_code="X2",
         unit_prefix="X2-",
         slug="demo-2026-x2",
+        group_words=False,
         readiness=ELIGIBLE,
         office_login="demo-office-2",
         staff_login="demo-office-2",
@@ -156,6 +162,7 @@ COUNTIES = [
         region_code="X3",
         unit_prefix="X3-",
         slug="demo-2026-x3",
+        group_words=False,
         readiness=VETO,
         office_login="demo-office-3",
         staff_login="demo-office-3",
@@ -323,7 +330,10 @@ def load_assignments(spec, campaign, region, today):
         )
         deadline = None if ongoing else today + datetime.timedelta(days=offset)
         lead = directory.resolve(row["lead_unit"])[0]
-        cooperating = [u for u in directory.resolve(row["cooperating_units"]) if u != lead]
+        named = row["cooperating_units"]
+        if not spec.group_words:
+            named = "、".join(t for t in re.split(r"[、,，;；/\s]+", named) if tables.norm_key(t) not in GROUP_TOKENS)
+        cooperating = [u for u in directory.resolve(named) if u != lead]
         assignment_set_for_indicator(
             campaign=campaign,
             indicator=indicators[row["code"]],
@@ -562,7 +572,8 @@ def load_progress(spec, campaign, plan, today):
             elif share.unit.code in demo_units:
                 continue  # the demo logins' own work: not started, or moved by the services below
             else:
-                status = ["accepted", "submitted", "returned", "in_progress", None, None][i % 6]
+                # The lead's own part is never the one done: an indicator still open has work left.
+                status = ["submitted", "accepted", "returned", "in_progress", None, None][i % 6]
                 if status == "returned":
                     bulk.add(share, status, 1 + i % 3, comment="材料与指标要求不符，请按评价标准补充。")
                 elif status:
