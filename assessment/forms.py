@@ -37,11 +37,12 @@ class AssessmentForm(BootstrapFormMixin, forms.Form):
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
-    def __init__(self, *args, indicator=None, **kwargs):
+    def __init__(self, *args, indicator=None, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Unit.objects.filter(
+        owners = Unit.objects.filter(
             is_active=True, kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP, Unit.Kind.OFFICE]
         )
+        self.fields["owner"].queryset = owners.filter(region=campaign.region_id) if campaign is not None else owners
         if indicator is not None and indicator.score is not None:
             self.fields["self_score"].validators.append(MaxValueValidator(indicator.score))
             self.fields["self_score"].help_text = _("0 to %(max)s") % {"max": indicator.score}

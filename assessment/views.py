@@ -35,7 +35,7 @@ PER_PAGE = 50
 def assessment_list(request):
     """Every level-3 indicator with its result, score, status and the suggestion from the evidence."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     assessments = list(
         permissions.restrict(request.user, permissions.REVIEW_UNIT_WORK, Assessment).filter(campaign=campaign)
     )  # rows + eligibility
@@ -64,7 +64,7 @@ def assessment_list(request):
 @require_http_methods(["GET", "POST"])
 def assessment_edit(request, indicator):
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     indicator = permissions.require(
         request.user,
         Indicator.objects.select_related("parent__parent").filter(framework_id=campaign.framework_id, level=3),
@@ -78,7 +78,7 @@ def assessment_edit(request, indicator):
         .first()
     )
     initial = {f: getattr(assessment, f) for f in ASSESSMENT_FIELDS} if assessment else {}
-    form = AssessmentForm(request.POST or None, indicator=indicator, initial=initial)
+    form = AssessmentForm(request.POST or None, indicator=indicator, campaign=campaign, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         values = {f: data.get(f) for f in ASSESSMENT_FIELDS}
@@ -116,7 +116,7 @@ def assessment_edit(request, indicator):
 @require_GET
 def assessment_export_view(request):
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     fmt = request.GET.get("format") if request.GET.get("format") in ("csv", "xlsx") else "xlsx"
     return table_response(
         assessment_export(campaign=campaign, fmt=fmt), f"{campaign.name}-" + _("self-assessment table"), fmt
@@ -129,7 +129,7 @@ def assessment_import_view(request):
     """Upload the assessment table: a dry run shows what changes or the row-numbered
     errors; confirming imports the same file, all or nothing."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     form = TableUploadForm(request.POST or None, request.FILES or None, request=request)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -184,7 +184,7 @@ def rectification_list(request):
     """Rectification items: the office sees all; a unit sees the items it owns; others (the city) have none."""
     permissions.require_member(request.user)
     permissions.require_unit_scope(request.user)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     items = permissions.restrict(
         request.user,
         permissions.VIEW_UNIT_WORK,
@@ -226,7 +226,7 @@ def rectification_close_view(request, pk):
 @require_GET
 def dashboard(request):
     """The office's dashboard for the county; a unit's leader and liaison see their own unit's."""
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     if permissions.can(request.user, permissions.REVIEW_UNIT_WORK):
         return render(
             request, "assessment/dashboard.html", {"campaign": campaign, **county_dashboard(campaign=campaign)}

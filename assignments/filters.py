@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapForm, QuickSelect
 from indicators.models import Indicator
+from org import permissions
 from org.models import Unit
 
 from .models import Assignment
@@ -20,7 +21,7 @@ class AssignmentFilter(django_filters.FilterSet):
         empty_label=_("All"),
     )
     unit = django_filters.ModelChoiceFilter(
-        queryset=Unit.objects.all(), label=_("Unit"), empty_label=_("All"), widget=QuickSelect
+        queryset=permissions.unit_choices, label=_("Unit"), empty_label=_("All"), widget=QuickSelect
     )
     unit_kind = django_filters.ChoiceFilter(
         field_name="unit__kind",

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign
 from core.forms import BootstrapForm, TableUploadForm
+from org import permissions
 from org.models import Unit
 
 from .models import Assignment
@@ -11,18 +12,29 @@ from .services import circular_doc_number_clean
 
 
 class AssignmentImportForm(TableUploadForm):
-    campaign = forms.ModelChoiceField(
-        label=_("Campaign"),
-        queryset=Campaign.objects.filter(framework__isnull=False).order_by("-created_at"),
-        empty_label=None,
-    )
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none(), empty_label=None)
 
     field_order = ["campaign", "file", "sheet"]
 
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:  # the campaigns of the importer's own county
+            self.fields["campaign"].queryset = (
+                permissions.restrict(request.user, permissions.IMPORT_TABLES, Campaign)
+                .filter(framework__isnull=False)
+                .order_by("-created_at")
+            )
+
 
 class AssignmentExportForm(forms.Form):
-    campaign = forms.ModelChoiceField(queryset=Campaign.objects.filter(framework__isnull=False))
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none())
     format = forms.ChoiceField(choices=[("xlsx", "XLSX"), ("csv", "CSV")], required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = permissions.restrict(user, permissions.VIEW_UNIT_WORK, Campaign).filter(
+            framework__isnull=False
+        )
 
 
 class TransitionForm(BootstrapForm):
@@ -46,12 +58,15 @@ class DeadlineForm(BootstrapForm):
 
 
 class UnitChoiceForm(BootstrapForm):
-    unit = forms.ModelChoiceField(
-        label=_("Unit"),
-        queryset=Unit.objects.filter(
-            is_active=True, kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP, Unit.Kind.OFFICE]
-        ),
-    )
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(
+            region=campaign.region_id,
+            is_active=True,
+            kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP, Unit.Kind.OFFICE],
+        )
 
 
 class BulkActionForm(DeadlineForm):

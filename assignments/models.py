@@ -130,6 +130,8 @@ class ReminderLog(models.Model):
     never sends twice.
     """
 
+    permission_region_path = "assignment__campaign__region"
+
     class Kind(models.TextChoices):
         DAYS_7 = "d7", _("7 days before")
         DAYS_3 = "d3", _("3 days before")

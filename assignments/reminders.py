@@ -149,7 +149,7 @@ def _send(a, kind, today):
             "days": days,
             "deadline": a.deadline,
         }
-        recipients = office_people()
+        recipients = office_people(a.unit.region_id)
     else:
         days = (a.deadline - today).days
         if days == 0:  # "0 天后到期" reads like a mistake

@@ -51,8 +51,12 @@ GROUP_TOKENS = {
 class UnitDirectory:
     """Finds units by full name, short name or alias (loaded once per import)."""
 
-    def __init__(self, units=None):
-        self.units = list(units if units is not None else Unit.objects.filter(is_active=True).order_by("code"))
+    def __init__(self, units=None, *, region=None):
+        if units is None:
+            units = Unit.objects.filter(is_active=True).order_by("code")
+            if region is not None:
+                units = units.filter(region=region)  # names resolve within the campaign's county
+        self.units = list(units)
         self.by_name = {}
         for unit in self.units:
             for name in [unit.name, unit.short_name, *unit.aliases]:
@@ -331,7 +335,7 @@ def assignment_plan(*, campaign, table, today=None):
     codes, code_errors = tables.table_codes(table)
     plan.errors.extend(code_errors)
     matcher = IndicatorMatcher(campaign.framework)
-    directory = UnitDirectory()
+    directory = UnitDirectory(region=campaign.region_id)
     existing = {}
     for a in Assignment.objects.filter(campaign=campaign).select_related("unit"):
         existing.setdefault(a.indicator_id, []).append(a)
@@ -758,7 +762,7 @@ def circular_candidates(*, campaign, today):
 
 def circular_form_initial(*, campaign, candidates, today):
     """What the form starts from: the red units ticked, the next 文号, the office as issuer."""
-    office = Unit.objects.filter(kind=Unit.Kind.OFFICE).order_by("code").first()
+    office = Unit.objects.filter(kind=Unit.Kind.OFFICE, region=campaign.region_id).order_by("code").first()
     return {
         "units": [str(r["unit"].pk) for r in candidates if r["rating"] == "red"],
         "title": _("Circular on overdue tasks as of %(date)s") % {"date": today},

@@ -127,7 +127,7 @@ def import_confirm(request):
 def export(request):
     """The canonical flat task table of a campaign, as XLSX or CSV."""
     permissions.require_global(request.user, permissions.VIEW_UNIT_WORK)
-    form = AssignmentExportForm(request.GET)
+    form = AssignmentExportForm(request.GET, user=request.user)
     if not form.is_valid():
         raise Http404
     campaign, fmt = form.cleaned_data["campaign"], form.cleaned_data["format"] or "xlsx"
@@ -162,7 +162,7 @@ def detail(request, pk):
         "days_overdue": -days_left if days_left is not None and days_left < 0 else 0,
         "transition_form": TransitionForm(),
         "deadline_form": DeadlineForm(initial={"deadline": assignment.deadline, "ongoing": assignment.ongoing}),
-        "unit_form": UnitChoiceForm(),
+        "unit_form": UnitChoiceForm(campaign=assignment.campaign),
     }
     return render(request, "assignments/detail.html", context)
 
@@ -231,7 +231,7 @@ def change_deadline(request, pk):
 def change_unit(request, pk, action):
     """Office: hand the share to another unit, add a cooperating unit, or remove this share."""
     assignment = permissions.require(request.user, _shares(), permissions.MANAGE_ASSIGNMENTS, pk=pk)
-    form = UnitChoiceForm(request.POST)
+    form = UnitChoiceForm(request.POST, campaign=assignment.campaign)
     try:
         if action == "remove":
             if request.POST.get("confirm") != "1":  # first the page that says what goes
@@ -255,11 +255,11 @@ def change_unit(request, pk, action):
 
 
 def _office_list(request):
-    campaign = campaign_current()
+    campaign = campaign_current(request.user)
     if campaign is None:
         raise Http404
     base = permissions.restrict(request.user, permissions.VIEW_UNIT_WORK, _shares().filter(campaign=campaign))
-    filtered = AssignmentFilter(request.GET, queryset=base, campaign=campaign)
+    filtered = AssignmentFilter(request.GET, queryset=base, campaign=campaign, request=request)
     return campaign, filtered
 
 
@@ -320,7 +320,7 @@ def bulk(request):
 def board(request):
     """The accountability board (督办): units ranked by overdue and returned work."""
     permissions.require_global(request.user, permissions.MANAGE_ASSIGNMENTS)
-    campaign = campaign_current()
+    campaign = campaign_current(request.user)
     if campaign is None:
         raise Http404
     today = timezone.localdate()
@@ -344,7 +344,7 @@ def board(request):
 def circulars(request):
     """Formal notices (通报): the record."""
     permissions.require_global(request.user, permissions.MANAGE_ASSIGNMENTS)
-    campaign = campaign_current()
+    campaign = campaign_current(request.user)
     items = Circular.objects.filter(campaign=campaign).select_related("issued_by") if campaign else []
     return render(request, "assignments/circular_list.html", {"circulars": items, "campaign": campaign})
 
@@ -355,7 +355,7 @@ def circular_new(request):
     """Draft and issue a formal notice: the units to name (the board's red ones ticked), 文号,
     issuing body, date and text."""
     permissions.require_global(request.user, permissions.MANAGE_ASSIGNMENTS)
-    campaign = campaign_current()
+    campaign = campaign_current(request.user)
     if campaign is None:
         raise Http404
     today = timezone.localdate()

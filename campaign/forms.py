@@ -1,9 +1,12 @@
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin
+from org import permissions
+from org.models import Unit
 
 from .models import Campaign
 from .services import framework_change_refusal
@@ -61,6 +64,7 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
             "focus_areas",
             "framework",
             "threshold",
+            "batch",
             "city_office",
         ]
         widgets = {"focus_areas": forms.Textarea(attrs={"rows": 3})}
@@ -69,8 +73,14 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
             "single_item_title": _("Required for a single-item application."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The city office a county declares to is one of its own city's.
+        county = self.instance.region if self.instance.pk else permissions.working_county(user)
+        self.fields["city_office"].queryset = Unit.objects.filter(
+            Q(region=county.parent_id) | Q(region=county), kind=Unit.Kind.CITY_OFFICE, is_active=True
+        )
+        self.fields["batch"].help_text = _("The national batch this application is in, e.g. the fifth batch.")
         self.fields["focus_areas"].help_text = _("e.g. %(example)s") % {"example": FOCUS_AREAS_EXAMPLE}
         # A declared field loses the model's default as its initial value: a new campaign starts at 90 %.
         self.fields["threshold"].initial = Campaign._meta.get_field("threshold").default

@@ -15,6 +15,8 @@ from org.models import default_region_id
 class Campaign(BaseModel):
     """One county's application in one batch of the demonstration campaign."""
 
+    permission_region_path = "region"  # the county whose application it is
+
     # Every member of the county sees every row (org.permissions.restrict).
     permission_open_to_members = True
 

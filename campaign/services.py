@@ -28,7 +28,11 @@ CAMPAIGN_FIELDS = [
 @transaction.atomic
 def campaign_create(*, by, **values):
     """Create a campaign; its framework is frozen from now on (re-imports make new versions)."""
+    if "region" not in values and "region_id" not in values:
+        values["region"] = permissions.working_county(by)
     campaign = Campaign(**values)
+    if by is not None:  # commands and the demo act as the system
+        permissions.require_perm(by, permissions.ADD_CAMPAIGN, campaign)  # only in the creator's own county
     campaign.full_clean()
     campaign.save()
     if campaign.framework is not None:

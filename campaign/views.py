@@ -61,7 +61,7 @@ def campaign_edit(request, pk=None):
         if pk
         else None
     )
-    form = CampaignForm(request.POST or None, instance=campaign)
+    form = CampaignForm(request.POST or None, instance=campaign, user=request.user)
     if request.method == "POST" and form.is_valid():
         values = {f: form.cleaned_data[f] for f in form.Meta.fields}
         try:

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapForm, QuickSelect
-from org.models import Unit
+from org import permissions
 
 from .models import Evidence
 
@@ -16,7 +16,7 @@ class ReviewQueueFilter(django_filters.FilterSet):
     )
     unit = django_filters.ModelChoiceFilter(
         field_name="assignment__unit",
-        queryset=Unit.objects.all(),
+        queryset=permissions.unit_choices,
         label=_("Unit"),
         empty_label=_("All"),
         widget=QuickSelect,

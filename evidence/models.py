@@ -168,6 +168,8 @@ class EvidenceRevision(models.Model):
 class Review(models.Model):
     """The office's decision on a piece of evidence, kept as history."""
 
+    permission_region_path = "evidence__campaign__region"
+
     id = models.BigAutoField(primary_key=True)
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="reviews")
     revision = models.ForeignKey(EvidenceRevision, on_delete=models.PROTECT, null=True, related_name="+")

@@ -1,3 +1,4 @@
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -289,13 +290,17 @@ def _queue_base(user):
     """What the queue lists: the current campaign's visible evidence (the dashboard's tiles and
     the submission check count that campaign's, and link here: issue 21, a number equals its list)."""
     base = permissions.restrict(user, permissions.REVIEW_UNIT_WORK, Evidence.objects.visible())
-    campaign = campaign_current()
+    campaign = campaign_current(user)
     return base.filter(campaign=campaign) if campaign is not None else base
 
 
 def _queue_items(user, raw):
     base = _queue_base(user)
-    return ReviewQueueFilter(QueryDict(_queue_query(raw)), queryset=base).qs.order_by("created_at", "pk")
+    # The filter's unit choices are read from the request's user (permissions.unit_choices).
+    as_request = SimpleNamespace(user=user)
+    return ReviewQueueFilter(QueryDict(_queue_query(raw)), queryset=base, request=as_request).qs.order_by(
+        "created_at", "pk"
+    )
 
 
 def _next_in_queue(user, raw, after):
@@ -398,7 +403,7 @@ def queue(request):
     """The office's review queue: visible evidence waiting for review, oldest first."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
     base = _queue_base(request.user).select_related("assignment__unit", "assignment__indicator", "current_revision")
-    filtered = ReviewQueueFilter(request.GET, queryset=base)
+    filtered = ReviewQueueFilter(request.GET, queryset=base, request=request)
     page = Paginator(filtered.qs.order_by("created_at"), 30).get_page(request.GET.get("page"))
     return render(request, "evidence/queue.html", {"filter": filtered, "page": page})
 

@@ -137,6 +137,8 @@ class SurveyQuestion(BaseModel):
     """A column of the survey file: a satisfaction question (scored 1–5, satisfied at 4 and
     above) or an awareness question (知晓, answered 1 yes / 0 no)."""
 
+    permission_region_path = "round__campaign__region"
+
     class Kind(models.TextChoices):
         SATISFACTION = "satisfaction", _("Satisfaction")
         AWARENESS = "awareness", _("Awareness")
@@ -163,6 +165,8 @@ class SurveyQuestion(BaseModel):
 class SurveyResponse(models.Model):
     """One respondent's answers, from one row of the file, in the township they live in."""
 
+    permission_region_path = "round__campaign__region"
+
     id = models.BigAutoField(primary_key=True)
     round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="responses")
     township = models.ForeignKey("org.Unit", verbose_name=_("township"), on_delete=models.PROTECT, related_name="+")
@@ -180,6 +184,8 @@ class SurveyResponse(models.Model):
 class SurveyAnswer(models.Model):
     """One score. The range is held by the database: 0–5 (0/1 for awareness, 1–5 for
     satisfaction, checked per kind by the import)."""
+
+    permission_region_path = "response__round__campaign__region"
 
     id = models.BigAutoField(primary_key=True)
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")

@@ -38,10 +38,11 @@ def _key(value):
     return tables.norm_key(value).replace("（", "(").replace("）", ")")
 
 
-def township_lookup():
+def township_lookup(region=None):
     """Every name a township of the county goes by (name, short name, aliases) -> the unit."""
     lookup = {}
-    for unit in Unit.objects.filter(kind=Unit.Kind.TOWNSHIP, is_active=True):
+    townships = Unit.objects.filter(kind=Unit.Kind.TOWNSHIP, is_active=True)
+    for unit in townships.filter(region=region) if region is not None else townships:
         for name in (unit.name, unit.short_name, *(unit.aliases or [])):
             if name:
                 lookup[_key(name)] = unit
@@ -71,7 +72,7 @@ def _score(value, kind):
     return int(number)
 
 
-def survey_parse(data):
+def survey_parse(data, region=None):
     """Parse a survey file. Raises TableError for a file that is not a table."""
     grid = tables.load_grid(data)
     rows = grid.rows
@@ -95,7 +96,7 @@ def survey_parse(data):
         parsed.errors.append(_("More than %(n)s question columns.") % {"n": MAX_QUESTIONS})
         return parsed
     parsed.questions = [(n, text[:500], _kind(text)) for n, (_i, text) in enumerate(columns, start=1)]
-    towns = township_lookup()
+    towns = township_lookup(region)
     for offset, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
         if not any(v is not None and str(v).strip() for v in row):
             continue

@@ -66,7 +66,7 @@ def _contributing_units(user):
 def publicity_list(request):
     """The office sees every unit's actions; a unit its own."""
     units = permissions.require_unit_scope(request.user)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     actions = publicity_actions(request.user, campaign)
     platform = request.GET.get("platform")
     if platform in PublicityAction.Platform.values:
@@ -92,7 +92,7 @@ def publicity_new(request):
     units = _contributing_units(request.user)
     if not units.exists():
         raise PermissionDenied
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     form = PublicityActionForm(
         request.POST or None, request.FILES or None, units=units, indicators=task_indicators(campaign, units)
     )
@@ -123,7 +123,7 @@ def _blank(field):
 @require_http_methods(["GET", "POST"])
 def publicity_edit(request, pk):
     """The action's page: its unit edits it and turns its link into evidence; the office reads it."""
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     action = permissions.require(
         request.user, PublicityAction.objects.filter(campaign=campaign).select_related("unit", "evidence"), pk=pk
     )
@@ -203,7 +203,7 @@ def publicity_targets(request):
     """Targets per unit, month and platform with the actions logged against them. The office
     sets them; a unit sees its own."""
     units = permissions.require_unit_scope(request.user)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     can_set = permissions.can(request.user, permissions.MANAGE_ASSIGNMENTS)
     if request.method == "POST":
         permissions.require_global(request.user, permissions.MANAGE_ASSIGNMENTS)
@@ -227,7 +227,7 @@ def publicity_targets(request):
 def survey_list(request):
     """The office's pre-surveys, newest first."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     surveys = permissions.restrict(request.user, permissions.REVIEW_UNIT_WORK, SurveyRound).filter(campaign=campaign)
     return render(request, "inspection/survey_list.html", {"campaign": campaign, "surveys": surveys})
 
@@ -238,12 +238,12 @@ def survey_import_view(request):
     """Step 1: upload the survey tool's export; the preview shows the questions and townships
     found, or every row-numbered error (then nothing can be confirmed)."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     form = SurveyUploadForm(request.POST or None, request.FILES or None, request=request)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            parsed = survey_parse(upload.read())
+            parsed = survey_parse(upload.read(), region=campaign.region_id)
         except TableError as exc:
             form.add_error("file", str(exc))
         else:
@@ -271,7 +271,7 @@ def survey_import_confirm(request):
             view_perm=permissions.VIEW_CAMPAIGN,
             pk=params["campaign"],
         )
-        parsed = survey_parse(data)
+        parsed = survey_parse(data, region=campaign.region_id)
         if parsed.errors:
             raise ImportRejected(parsed.errors)
         survey = survey_import(
@@ -318,7 +318,7 @@ def fieldcheck(request):
     """The field-check checklist with readiness per indicator and per unit. The office adds
     items; a unit sees what it answers for."""
     units = permissions.require_unit_scope(request.user)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     can_add = permissions.can(request.user, permissions.MANAGE_ASSIGNMENTS)
     if request.method == "POST":
         permissions.require_global(request.user, permissions.MANAGE_ASSIGNMENTS)
@@ -376,7 +376,7 @@ def fieldcheck_manual(request):
     """The 迎检 handbook of one site (?place=): A4 HTML to print, or ?format=pdf through
     WeasyPrint as the reports are."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     place = request.GET.get("place", "")[:200]
     items = fieldcheck_items(request.user, campaign).filter(place=place).prefetch_related("photos")
     if not place or not items.exists():

@@ -3,17 +3,28 @@ from import_export.admin import ImportExportModelAdmin
 
 from core.export_formats import EXPORT_FORMATS
 
-from .models import Membership, Unit
+from .models import Membership, Region, Unit
 from .resources import UnitResource
 from .services import membership_create, membership_end
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    """IT sets up a city's or a province's counties here (one county needs nothing)."""
+
+    list_display = ("code", "name", "kind", "parent", "is_city_level")
+    list_filter = ("kind", "is_city_level")
+    search_fields = ("code", "name")
+    autocomplete_fields = ("parent",)
 
 
 @admin.register(Unit)
 class UnitAdmin(ImportExportModelAdmin):
     resource_classes = [UnitResource]
     export_formats = EXPORT_FORMATS  # formula-escaped
-    list_display = ("code", "name", "short_name", "kind", "is_law_enforcement", "is_active")
-    list_filter = ("kind", "is_law_enforcement", "is_active")
+    list_display = ("code", "name", "short_name", "kind", "region", "is_law_enforcement", "is_active")
+    list_filter = ("kind", "region", "is_law_enforcement", "is_active")
+    autocomplete_fields = ("region",)
     search_fields = ("code", "name", "short_name")
 
 

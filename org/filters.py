@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import BootstrapForm, QuickSelect
 from core.models import VERB_LABELS, AuditEvent
 
-from .models import Unit
+from . import permissions
 
 
 def _verb_choices():
@@ -17,7 +17,7 @@ class AuditEventFilter(django_filters.FilterSet):
     actor = django_filters.CharFilter(field_name="actor_name", lookup_expr="icontains", label=_("User"), max_length=150)
     verb = django_filters.ChoiceFilter(choices=_verb_choices, label=_("Action"), empty_label=_("All"))
     unit = django_filters.ModelChoiceFilter(
-        queryset=Unit.objects.all(), label=_("Unit"), empty_label=_("All"), widget=QuickSelect
+        queryset=permissions.unit_choices, label=_("Unit"), empty_label=_("All"), widget=QuickSelect
     )
     object = django_filters.CharFilter(
         field_name="object_repr", lookup_expr="icontains", label=_("Object"), max_length=100

@@ -7,8 +7,10 @@ from . import permissions
 from .models import Membership, Unit
 
 
-def _grantable_units():
-    return Unit.objects.filter(is_active=True, kind__in=permissions.GRANTABLE_UNIT_KINDS).order_by("kind", "code")
+def _grantable_units(user):
+    """Units of the admin's own county where the office hands out roles."""
+    units = permissions.restrict(user, permissions.MANAGE_PEOPLE, Unit)
+    return units.filter(is_active=True, kind__in=permissions.GRANTABLE_UNIT_KINDS).order_by("kind", "code")
 
 
 def _grantable_roles():
@@ -19,9 +21,9 @@ class GrantForm(BootstrapFormMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, widget=QuickSelect)
     role = forms.ChoiceField(label=_("Role"), choices=())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _grantable_units()
+        self.fields["unit"].queryset = _grantable_units(user)
         self.fields["role"].choices = _grantable_roles()
 
 

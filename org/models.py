@@ -137,6 +137,8 @@ class Membership(BaseModel):
     """A user's role in a unit. Creating or ending one grants or revokes permissions
     (org.services.membership_create / membership_end), never a signal."""
 
+    permission_region_path = "unit__region"
+
     class Role(models.TextChoices):
         OFFICE_ADMIN = "office_admin", _("Office admin")
         OFFICE_STAFF = "office_staff", _("Office staff")
@@ -162,3 +164,20 @@ class Membership(BaseModel):
 
     def __str__(self):
         return f"{self.user_id}@{self.unit_id}:{self.role}"
+
+
+class AccountHome(models.Model):
+    """The county (or city, province) whose office manages an account: set with the account's
+    first role and kept when its roles end, so a county's people list shows only its own people."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="account_home"
+    )
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("account's region")
+        verbose_name_plural = _("accounts' regions")
+
+    def __str__(self):
+        return f"{self.user_id}@{self.region_id}"

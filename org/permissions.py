@@ -19,6 +19,12 @@ Model:
     (campaigns, the indicator system);
   - none of these: the row carries its own guardian permissions, or only
     county-wide holders see it.
+- Regions (issue 14): "county-wide" means within the county of the role. Office roles
+  reach the county of their office's unit; a city reviewer's county-wide rights reach the
+  counties of their city. Every scoped row reaches a region: through its unit
+  (`permission_unit_path` + "__region"), its campaign ("campaign__region") or an explicit
+  `permission_region_path`; rows with none (the national indicator system) are shared.
+  One deployment may serve one county (nothing to set up), a city or a province.
 - Outside a user's scope is a 404 (the object's existence is not leaked); in
   scope without the right permission is a 403.
 """
@@ -27,13 +33,22 @@ import contextlib
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.http import Http404
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
-from .models import Membership, Unit
-from .selectors import manageable_people, membership_roles, membership_units
+from .models import Membership, Region, Unit
+from .selectors import (
+    OFFICE_ROLES,
+    REVIEWER_ROLES,
+    counties_within,
+    manageable_people,
+    member_counties,
+    membership_roles,
+    membership_units,
+    role_regions,
+)
 
 Role = Membership.Role
 
@@ -69,6 +84,8 @@ ROLE_GLOBAL_PERMISSIONS = {
     ],
     Role.OFFICE_STAFF: [VIEW_UNIT_WORK, REVIEW_UNIT_WORK, VIEW_CAMPAIGN, MANAGE_ASSIGNMENTS],
     Role.CITY_REVIEWER: [RECORD_CITY_REVIEW],
+    # What the province's reviewers may do is decided with its workspace (review/, issue 14).
+    Role.PROVINCE_REVIEWER: [],
     Role.UNIT_LEADER: [],
     Role.LIAISON: [],
 }
@@ -77,6 +94,7 @@ ROLE_UNIT_PERMISSIONS = {
     Role.OFFICE_ADMIN: [],
     Role.OFFICE_STAFF: [],
     Role.CITY_REVIEWER: [],
+    Role.PROVINCE_REVIEWER: [],
     Role.UNIT_LEADER: [VIEW_UNIT_WORK, SIGNOFF_UNIT_WORK],
     Role.LIAISON: [VIEW_UNIT_WORK, CONTRIBUTE_UNIT_WORK],
 }
@@ -130,14 +148,87 @@ def _anchor(obj):
     return target
 
 
+def region_path(model):
+    """The lookup from a row of `model` to the county it belongs to, or None for rows shared by
+    every county (the national indicator system)."""
+    explicit = getattr(model, "permission_region_path", None)
+    if explicit is not None:
+        return explicit
+    if model is Region:
+        return "pk"
+    if model is Unit:
+        return "region"
+    unit_path = getattr(model, "permission_unit_path", None)
+    if unit_path:
+        return f"{unit_path}__region"
+    if any(f.name == "campaign" and f.is_relation for f in model._meta.fields):
+        return "campaign__region"
+    return None
+
+
+def reach(user, perm):
+    """The counties (ids) where the user holds `perm` county-wide through a role: the county of an
+    office role, the counties of a city (or province) a reviewer role is held for. Cached on the user."""
+    cache = getattr(user, "_reach_cache", None)
+    if cache is None:
+        cache = user._reach_cache = {}
+    if perm not in cache:
+        roles = {role for role, perms in ROLE_GLOBAL_PERMISSIONS.items() if perm in perms}
+        own = role_regions(user, roles & set(OFFICE_ROLES))
+        reviewed = role_regions(user, roles & set(REVIEWER_ROLES))
+        cache[perm] = frozenset(own) | counties_within(reviewed)
+    return cache[perm]
+
+
+def _region_id(user, obj):
+    """The county `obj` belongs to (id), or None for a shared row. Reads what the row (or its unit,
+    which lists load anyway for prefetch()) already holds; a campaign's county is looked up once per
+    campaign and request."""
+    model = type(obj)
+    if model is Region:
+        return obj.pk
+    if model is Unit or hasattr(obj, "region_id") and not getattr(model, "permission_region_path", None):
+        return obj.region_id
+    if getattr(model, "permission_unit_path", None) and not getattr(model, "permission_region_path", None):
+        return _anchor(obj).region_id
+    path = region_path(model)
+    if path is None:
+        return None
+    if path == "campaign__region":
+        cache = getattr(user, "_campaign_region_cache", None)
+        if cache is None:
+            cache = user._campaign_region_cache = {}
+        if obj.campaign_id not in cache:
+            from django.apps import apps  # campaign/ is a floor above org/: its model by name, not by import
+
+            model = apps.get_model("campaign", "Campaign")
+            cache[obj.campaign_id] = model.objects.filter(pk=obj.campaign_id).values_list("region", flat=True).first()
+        return cache[obj.campaign_id]
+    target = obj
+    parts = path.split("__")
+    for part in parts[:-1]:
+        target = getattr(target, part)
+    return getattr(target, f"{parts[-1]}_id", None) if parts[-1] != "pk" else target.pk
+
+
+def _held_here(user, perm, obj):
+    """`perm` held county-wide, and (for an object) in the object's county."""
+    if not user.has_perm(perm):
+        return False
+    if obj is None:
+        return True
+    region = _region_id(user, obj)
+    return region is None or region in reach(user, perm)
+
+
 def can(user, perm, obj=None):
-    """True when the user holds `perm` (or any one of a tuple of permissions) county-wide,
-    or on `obj`'s unit / `obj`."""
+    """True when the user holds `perm` (or any one of a tuple of permissions) county-wide in
+    `obj`'s county, or on `obj`'s unit / `obj`."""
     if not isinstance(perm, str):
         return any(can(user, p, obj) for p in perm)
     if not _active(user):
         return False
-    if user.is_superuser or user.has_perm(perm):
+    if user.is_superuser or _held_here(user, perm, obj):
         return True
     if obj is None:
         return False
@@ -160,7 +251,16 @@ def _checker(user):
 
 def _forget(user):
     """After a grant or a revoke: the next can() reads the permissions again."""
-    for name in ("_object_permission_checker", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+    for name in (
+        "_object_permission_checker",
+        "_perm_cache",
+        "_user_perm_cache",
+        "_group_perm_cache",
+        "_membership_cache",
+        "_county_cache",
+        "_reach_cache",
+        "_campaign_region_cache",
+    ):
         with contextlib.suppress(AttributeError):
             delattr(user, name)
 
@@ -190,11 +290,17 @@ def restrict(user, perm, queryset):
     queryset = _queryset(queryset)
     if not _active(user):
         return queryset.none()
-    if user.is_superuser or user.has_perm(perm):
+    if user.is_superuser:
         return queryset
     model = queryset.model
+    if user.has_perm(perm):
+        path = region_path(model)
+        return queryset if path is None else queryset.filter(**{f"{path}__in": reach(user, perm)})
     if getattr(model, "permission_open_to_members", False):
-        return queryset if is_member(user) else queryset.none()
+        if not is_member(user):
+            return queryset.none()
+        path = region_path(model)
+        return queryset if path is None else queryset.filter(**{f"{path}__in": member_counties(user)})
     city_path = getattr(model, "permission_city_path", None)
     if city_path is not None:
         # The city reviewer's scope: what is addressed to the city offices they review for.
@@ -233,6 +339,25 @@ def require_perm(user, perm, obj=None):
         raise PermissionDenied
 
 
+def working_county(user):
+    """The county a person's office work is in (where new units, people and campaigns go): the
+    county of their office role; for IT, or anyone without one, the deployment's default county."""
+    regions = role_regions(user, OFFICE_ROLES) if _active(user) else ()
+    if regions:
+        county = Region.objects.filter(pk__in=regions).order_by("code").first()
+        if county is not None:
+            return county
+    return Region.objects.default_county()
+
+
+def unit_choices(request):
+    """The units a filter's drop-down offers: those whose work the user sees (django-filter calls
+    this with the request the filter set was given; none without one)."""
+    if request is None:
+        return Unit.objects.none()
+    return restrict(request.user, VIEW_UNIT_WORK, Unit).order_by("code")
+
+
 def require_unit_scope(user):
     """The units whose work the user sees (all, for the office); 403 for someone who sees none
     (the city's reviewers, IT without a role)."""
@@ -255,17 +380,38 @@ def require_listed(user, queryset, perm, **lookup):
         obj = queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
-    if can(user, perm):
+    if can(user, perm, obj):
         return obj
+    if _region_id(user, obj) not in member_counties(user):
+        raise Http404
     mine = set(restrict(user, VIEW_UNIT_WORK, Unit).values_list("code", flat=True))
     if not mine & set(obj.listed_unit_codes()):
         raise Http404
     return obj
 
 
-def require_manageable(person):
-    """The office manages its county's accounts; IT's and the city reviewers' are out of its reach."""
-    if not manageable_people().filter(pk=person.pk).exists():
+def people_scope(user):
+    """The accounts `user` may manage: IT all but IT's; an office admin those homed in their county."""
+    if user.is_superuser:
+        return manageable_people()
+    return manageable_people(regions=reach(user, MANAGE_PEOPLE))
+
+
+def audit_scope(user, events):
+    """The audit events `user` may read: IT all; an office admin those about units of their county,
+    and those without a unit (sign-ins, password changes) by accounts homed there."""
+    if user.is_superuser:
+        return events
+    if not _active(user) or not user.has_perm(VIEW_AUDIT):
+        return events.none()
+    counties = reach(user, VIEW_AUDIT)
+    return events.filter(Q(unit__region__in=counties) | Q(unit__isnull=True, actor__account_home__region__in=counties))
+
+
+def require_manageable(user, person):
+    """The office manages its county's accounts; IT's, the reviewers' and other counties' are out
+    of its reach (views answer 404 before this: they load people through people_scope)."""
+    if not people_scope(user).filter(pk=person.pk).exists():
         raise PermissionDenied
 
 

@@ -19,15 +19,19 @@ from core.audit import audit_record, changed, snapshot
 from core.tables import ImportRejected
 
 from . import permissions
-from .models import Membership, Unit
+from .models import AccountHome, Membership, Unit
 
 UNIT_FIELDS = ["code", "name", "short_name", "aliases", "kind", "category", "is_law_enforcement", "locality", "note"]
 
 
 @transaction.atomic
 def unit_upsert(*, code, by=None, **values):
-    """Create the unit with `code`, or update it to `values`. Returns (unit, created)."""
+    """Create the unit with `code`, or update it to `values`. Returns (unit, created). Codes are
+    unique across the deployment: a code another county uses is refused, never taken over."""
     unit = Unit.objects.select_for_update().filter(code=code).first()
+    region = values.get("region")
+    if unit is not None and region is not None and unit.region_id != region.pk:
+        raise ValidationError(_("The code %(code)s is used by a unit of another county.") % {"code": code})
     if unit is None:
         unit = Unit(code=code, **values)
         unit.full_clean()
@@ -49,6 +53,7 @@ def unit_upsert(*, code, by=None, **values):
 def membership_create(*, user, unit, role, by=None):
     """Make `user` a `role` of `unit` and grant what that role allows. Idempotent."""
     membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
+    AccountHome.objects.get_or_create(user=user, defaults={"region_id": unit.region_id})
     permissions.grant_role(user, role, unit)
     if created:
         audit_record(
@@ -167,9 +172,10 @@ def units_from_grid(grid):
 
 
 @transaction.atomic
-def units_import(*, data=None, grid=None, by=None):
+def units_import(*, data=None, grid=None, by=None, region=None):
     """Create or update units from a table (its bytes, or the grid read from them), all or
-    nothing. Returns (created, updated)."""
+    nothing, in `region` (the importer's county by default). Returns (created, updated)."""
+    region = region or permissions.working_county(by)
     rows, errors = units_from_grid(grid if grid is not None else tables.load_grid(data))
     if errors:
         raise ImportRejected(errors)
@@ -177,7 +183,7 @@ def units_import(*, data=None, grid=None, by=None):
     for values in rows:
         number = values.pop("_row")
         try:
-            _unit, was_created = unit_upsert(by=by, **values)
+            _unit, was_created = unit_upsert(by=by, region=region, **values)
         except ValidationError as exc:
             raise ImportRejected([tables.CellError(number, "", "; ".join(exc.messages))]) from exc
         created += was_created
@@ -221,6 +227,7 @@ def _check_role(unit, role):
 def person_create(*, by, username, full_name, unit, role, phone="", email=""):
     """A new account with its first role and a temporary password. Returns (user, password)."""
     permissions.require_global(by, permissions.MANAGE_PEOPLE)
+    permissions.require_perm(by, permissions.MANAGE_PEOPLE, unit)  # a unit of the admin's own county
     _check_role(unit, role)
     User = get_user_model()
     username = username.strip()
@@ -257,7 +264,8 @@ def person_create(*, by, username, full_name, unit, role, phone="", email=""):
 def person_grant(*, by, person, unit, role):
     """Give an account a (further) role in a unit."""
     permissions.require_global(by, permissions.MANAGE_PEOPLE)
-    permissions.require_manageable(person)
+    permissions.require_manageable(by, person)
+    permissions.require_perm(by, permissions.MANAGE_PEOPLE, unit)
     _check_role(unit, role)
     if Membership.objects.filter(user=person, unit=unit, role=role).exists():
         raise ValidationError(_("%(person)s already has this role in %(unit)s.") % {"person": person, "unit": unit})
@@ -268,7 +276,7 @@ def person_grant(*, by, person, unit, role):
 def person_revoke(*, by, membership):
     """End one role; what the person's other roles give stays."""
     permissions.require_global(by, permissions.MANAGE_PEOPLE)
-    permissions.require_manageable(membership.user)
+    permissions.require_manageable(by, membership.user)
     if membership.role not in permissions.GRANTABLE_ROLES:
         raise ValidationError(_("The office cannot give this role; ask IT."))
     if membership.user_id == by.pk and membership.role == Membership.Role.OFFICE_ADMIN:
@@ -280,7 +288,7 @@ def person_revoke(*, by, membership):
 def person_set_active(*, by, person, active):
     """Switch an account off (it can no longer sign in; its trail stays) or on again."""
     permissions.require_global(by, permissions.MANAGE_PEOPLE)
-    permissions.require_manageable(person)
+    permissions.require_manageable(by, person)
     if person.pk == by.pk:
         raise ValidationError(_("You cannot switch off your own account."))
     if person.is_active == active:
@@ -299,7 +307,7 @@ def person_set_active(*, by, person, active):
 def person_reset_password(*, by, person):
     """A new temporary password for someone who forgot theirs. Returns it (shown once)."""
     permissions.require_global(by, permissions.MANAGE_PEOPLE)
-    permissions.require_manageable(person)
+    permissions.require_manageable(by, person)
     password = temporary_password()
     person.set_password(password)
     person.must_change_password = True
@@ -313,6 +321,6 @@ def person_otp_reset(*, by, person, request=None):
     """Remove a person's second factor (a lost phone): they enrol again at their next login.
     Their sessions end with it."""
     permissions.require_global(by, permissions.MANAGE_PEOPLE)
-    permissions.require_manageable(person)
+    permissions.require_manageable(by, person)
     security.otp_remove(user=person, by=by, verb="otp_reset", request=request)
     security.sessions_end_all(person)

@@ -24,7 +24,6 @@ from . import permissions
 from .filters import AuditEventFilter
 from .forms import GrantForm, PersonForm
 from .models import Membership, Unit
-from .selectors import manageable_people
 from .services import (
     person_create,
     person_grant,
@@ -35,19 +34,23 @@ from .services import (
 )
 
 
-def _people():
-    return manageable_people().prefetch_related(Prefetch("memberships", Membership.objects.select_related("unit")))
+def _people(user):
+    return permissions.people_scope(user).prefetch_related(
+        Prefetch("memberships", Membership.objects.select_related("unit"))
+    )
 
 
 def _person(user, pk):
-    return permissions.require(user, _people(), permissions.MANAGE_PEOPLE, view_perm=permissions.MANAGE_PEOPLE, pk=pk)
+    return permissions.require(
+        user, _people(user), permissions.MANAGE_PEOPLE, view_perm=permissions.MANAGE_PEOPLE, pk=pk
+    )
 
 
 @login_required
 @require_GET
 def people_list(request):
     permissions.require_global(request.user, permissions.MANAGE_PEOPLE)
-    people = _people().order_by("-is_active", "username")
+    people = _people(request.user).order_by("-is_active", "username")
     q = request.GET.get("q", "").strip()[:50]
     if q:
         people = people.filter(Q(username__icontains=q) | Q(full_name__icontains=q) | Q(phone__icontains=q))
@@ -80,7 +83,9 @@ def person_new(request):
         .first()
     )  # the list's filter
     form = PersonForm(
-        request.POST or None, initial={"role": Membership.Role.LIAISON, "unit": unit.pk if unit else None}
+        request.POST or None,
+        user=request.user,
+        initial={"role": Membership.Role.LIAISON, "unit": unit.pk if unit else None},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -112,7 +117,7 @@ def person_detail(request, pk):
         "org/person_detail.html",
         {
             "person": person,
-            "grant_form": GrantForm(initial={"role": Membership.Role.LIAISON}),
+            "grant_form": GrantForm(user=request.user, initial={"role": Membership.Role.LIAISON}),
             "me": person.pk == request.user.pk,
             "grantable": set(permissions.GRANTABLE_ROLES),
         },
@@ -134,7 +139,7 @@ def _act(request, person, action, done):
 def person_grant_view(request, pk):
     permissions.require_global(request.user, permissions.MANAGE_PEOPLE)
     person = _person(request.user, pk)
-    form = GrantForm(request.POST)
+    form = GrantForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Choose a unit and a role."))
         return redirect("org:person", pk=person.pk)
@@ -205,7 +210,11 @@ def person_otp_reset_view(request, pk):
 def audit_list(request):
     """The audit trail for office admins, filterable and paginated."""
     permissions.require_global(request.user, permissions.VIEW_AUDIT)
-    events = AuditEventFilter(request.GET, queryset=AuditEvent.objects.select_related("unit"))
+    events = AuditEventFilter(
+        request.GET,
+        queryset=permissions.audit_scope(request.user, AuditEvent.objects.select_related("unit")),
+        request=request,
+    )
     if request.GET.get("export") == "xlsx":
         return _audit_xlsx(events.qs[:AUDIT_EXPORT_LIMIT])
     page = Paginator(events.qs, 50).get_page(request.GET.get("page"))

@@ -57,7 +57,7 @@ def _task_groups(request, context):
 def home(request):
     """Each role's start page: office overview, a unit's tasks, the city's inbox, or IT's."""
     roles = membership_roles(request.user)
-    campaign = campaign_current()
+    campaign = campaign_current(request.user)
     today = timezone.localdate()
     context = {"campaign": campaign, "today": today, "roles": roles}
     if roles & set(OFFICE_ROLES):

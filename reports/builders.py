@@ -161,7 +161,9 @@ def report_issuer(campaign):
     """Who issues the report: the county's rule-of-law office by its name, the county written
     out where the name says only "县委…" ("县委全面依法治县委员会办公室" → "中共某某县委全面依法
     治县委员会办公室"); the office's usual name when the county has no office unit."""
-    office = Unit.objects.filter(kind=Unit.Kind.OFFICE, is_active=True).order_by("code").first()
+    office = (
+        Unit.objects.filter(kind=Unit.Kind.OFFICE, is_active=True, region=campaign.region_id).order_by("code").first()
+    )
     name = office.name if office else "县委全面依法治县委员会办公室"
     county = campaign.county
     if name.startswith("县委") and county:

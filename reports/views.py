@@ -43,7 +43,7 @@ def _jobs_context(campaign):
 def index(request):
     """The campaign's outputs: the report's free texts, compile jobs with live progress, submission."""
     permissions.require_global(request.user, permissions.COMPILE_REPORTS)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     form = ReportTextForm(request.POST or None, instance=report_text_of(campaign))
     if request.method == "POST" and form.is_valid():
         report_text_update(campaign=campaign, by=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields})
@@ -64,7 +64,7 @@ def index(request):
 def jobs(request):
     """The jobs panel alone, polled by htmx while a job runs."""
     permissions.require_global(request.user, permissions.COMPILE_REPORTS)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     return render(request, "reports/_jobs.html", {"campaign": campaign, **_jobs_context(campaign)})
 
 
@@ -73,7 +73,9 @@ def jobs(request):
 def compile_view(request):
     permissions.require_global(request.user, permissions.COMPILE_REPORTS)
     try:
-        report_request(campaign=campaign_current_or_404(), kind=request.POST.get("kind", ""), by=request.user)
+        report_request(
+            campaign=campaign_current_or_404(request.user), kind=request.POST.get("kind", ""), by=request.user
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("reports:index")
@@ -116,7 +118,7 @@ def submit(request):
     """Submitting to the city: a page lists every blocker and warning with its figures and the
     list behind it; the office admin ticks each warning, and the POST submits only if the
     figures are still those the page showed."""
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     permissions.require_global(request.user, permissions.SUBMIT_TO_CITY)
     if request.method == "POST":
         confirmed = [key for key in request.POST if key.startswith("confirm_")]
