@@ -51,7 +51,6 @@ from evidence.models import Evidence, EvidenceRevision, Review
 from evidence.services import evidence_add, evidence_review
 from indicators.models import Framework, Indicator
 from indicators.services import IndicatorRow, framework_create_from_rows
-from org import permissions
 from org.models import Membership, Region, Unit
 from org.services import membership_create, unit_upsert
 from reports.models import ReportJob, ReportText, Submission
@@ -357,13 +356,7 @@ def _user(username, full_name, **extra):
 def load_users(users):
     units = {u.code: u for u in Unit.objects.filter(code__in=[u[3] for u in users])}
     for username, full_name, role, unit_code in users:
-        user = _user(username, full_name)
-        if role in permissions.ROLE_GLOBAL_PERMISSIONS:
-            membership_create(user=user, unit=units[unit_code], role=role)
-        else:
-            # The province reviewer's rights come with the scoping work on org.permissions; until
-            # then the login exists with its role and no rights (grant_role does not know it yet).
-            Membership.objects.get_or_create(user=user, unit=units[unit_code], role=role)
+        membership_create(user=_user(username, full_name), unit=units[unit_code], role=role)
 
 
 # Shares of county 1 the demo logins work on, through the real services so every state shows:

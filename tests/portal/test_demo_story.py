@@ -19,6 +19,7 @@ from assessment.eligibility import eligibility
 from assessment.models import Assessment, DailySnapshot, Rectification
 from assignments.models import Assignment
 from campaign.models import Campaign
+from campaign.selectors import campaign_current
 from core.models import User
 from evidence.models import Evidence
 from org.models import Membership, Region, Unit
@@ -59,7 +60,10 @@ def test_the_demo_is_one_province_one_city_three_counties_with_their_logins(stor
     offices = Membership.objects.filter(user__username__in=["demo-office", "demo-office-2", "demo-office-3"])
     assert offices.values("unit__region").distinct().count() == 3  # one office per county
     assert User.objects.get(username="demo-province").check_password("fazhi-demo-2026")
-    assert Campaign.objects.order_by("-created_at").first().slug == "demo-2026"  # the current campaign is county 1's
+    # Each office lands in its own county's campaign (and the city's reviewer sees its counties').
+    for spec in COUNTIES:
+        assert campaign_current(User.objects.get(username=spec.office_login)).slug == spec.slug
+    assert Campaign.objects.order_by("-created_at").first().slug == "demo-2026"  # one county's deployment: county 1
 
 
 def test_each_county_stands_at_its_readiness(story):
