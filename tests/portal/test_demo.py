@@ -5,11 +5,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from assignments.models import Assignment, AssignmentEvent
+from assignments.reminders import reminders_send
 from campaign.models import Campaign
 from core.models import AuditEvent, Notification, User
 from indicators.models import Indicator
 from org import permissions
 from org.models import Membership, Unit
+from portal.demo import demo_load
 
 pytestmark = pytest.mark.django_db
 
@@ -29,20 +31,23 @@ def _counts():
     }
 
 
-def test_load_demo_loads_the_county_and_is_idempotent(capsys):
-    call_command("load_demo")
+def _county():
+    """County 1 alone (the neighbours and their submissions are tested in test_demo_story)."""
+    return demo_load(county="示范县", neighbours=False)
+
+
+def test_demo_load_loads_the_county_and_is_idempotent():
+    _county()
     first = _counts()
-    assert first["units"] == 58  # 42 departments, 15 townships, the city office
+    assert first["units"] == 59  # 42 departments, 15 townships, the city office, the province office
     assert first["level3"] == 100 and first["indicators"] == 141
     assert first["campaigns"] == 1
-    out = capsys.readouterr().out
-    assert "fazhi-demo-2026" in out and "demo-liaison-T01" in out
-    call_command("load_demo")
+    _county()
     assert _counts() == first
 
 
 def test_demo_logins_have_their_roles():
-    call_command("load_demo")
+    _county()
     assert User.objects.get(username="demo-admin").is_superuser
     roles = dict(Membership.objects.values_list("user__username", "role"))
     assert roles == {
@@ -53,6 +58,7 @@ def test_demo_logins_have_their_roles():
         "demo-liaison-D16": "liaison",
         "demo-leader-T01": "unit_leader",
         "demo-liaison-T01": "liaison",
+        "demo-province": "province_reviewer",
     }
     liaison = User.objects.get(username="demo-liaison-T01")
     assert liaison.check_password("fazhi-demo-2026")
@@ -63,7 +69,7 @@ def test_demo_logins_have_their_roles():
 def test_demo_deadlines_show_overdue_due_and_later_work():
     from django.utils import timezone
 
-    call_command("load_demo")
+    _county()
     today = timezone.localdate()
     d16 = Assignment.objects.filter(unit__code="D16")
     assert d16.filter(deadline__lt=today).exists()
@@ -72,7 +78,7 @@ def test_demo_deadlines_show_overdue_due_and_later_work():
 
 
 def test_demo_group_tokens_expand_to_units():
-    call_command("load_demo")
+    _county()
     # 县直各行政执法部门 on 1.1.2 expands to the law-enforcement departments, lead excluded.
     units = set(
         Assignment.objects.filter(indicator__code="1.1.2", role="cooperating").values_list("unit__code", flat=True)
@@ -92,7 +98,8 @@ def test_load_demo_refuses_production_settings(settings):
 
 
 def test_demo_shows_every_task_state_and_has_messages():
-    call_command("load_demo")
+    _county()
+    reminders_send()  # as load_demo does
     statuses = set(Assignment.objects.filter(unit__code__in=["D16", "T01"]).values_list("status", flat=True))
     assert statuses == {"not_started", "in_progress", "submitted", "returned", "accepted"}
     assert Assignment.objects.filter(escalated_at__isnull=False).exists()
@@ -106,7 +113,7 @@ def test_demo_report_texts_tell_each_section_whole():
     from assessment.models import Assessment
     from reports.models import ReportText
 
-    call_command("load_demo")
+    _county()
     titles = list(Indicator.objects.values_list("title", flat=True))
     told = defaultdict(list)
     for a in Assessment.objects.select_related("indicator__parent__parent"):
@@ -129,7 +136,7 @@ def test_the_demos_history_climbs_to_where_the_county_stands_today():
     from assessment.models import DailySnapshot
     from evidence.models import Evidence
 
-    call_command("load_demo")
+    _county()
     campaign = Campaign.objects.get()
     accepted = Evidence.objects.filter(Evidence.accepted_q(), campaign=campaign).count()
     history = list(DailySnapshot.objects.filter(campaign=campaign).order_by("day"))
@@ -138,3 +145,14 @@ def test_the_demos_history_climbs_to_where_the_county_stands_today():
     assert [h.evidence_accepted for h in history] == sorted(h.evidence_accepted for h in history)
     shares = Assignment.objects.filter(campaign=campaign, status=Assignment.Status.ACCEPTED).count()
     assert history[-1].shares_accepted == shares
+
+
+def test_the_demo_logins_units_have_overdue_work_still_to_start():
+    """The journeys (and a new liaison) open an overdue task and start it: 城关镇 and 县司法局 each have one."""
+    from django.utils import timezone
+
+    _county()
+    today = timezone.localdate()
+    for code in ("T01", "D16"):
+        overdue = Assignment.objects.filter(unit__code=code, status="not_started", ongoing=False, deadline__lt=today)
+        assert overdue.exists(), code
