@@ -322,7 +322,11 @@ def _report_build(job):
         notify(
             [job.requested_by],
             title=_("Ready: %(kind)s")
-            % {"kind": report_kind_label(job.kind) if registered is not None else ReportJob.label_for(job.kind, job.campaign)},
+            % {
+                "kind": report_kind_label(job.kind)
+                if registered is not None
+                else ReportJob.label_for(job.kind, job.campaign)
+            },
             link=registered.link(job.subject_id) if registered is not None else _reports_url(),
         )
     return ReportJob.Status.DONE if done else None
