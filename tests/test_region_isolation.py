@@ -28,7 +28,15 @@ COUNTERPART = {
 OTHERS = sorted(COUNTERPART)
 OUR_APPS = ("core", "org", "campaign", "indicators", "assignments", "evidence", "assessment", "inspection", "reports")
 # The province's reviewers work on what cities recommend (review/), not on the counties' lists.
-PROVINCE_OVERRIDES = {"reports:submissions": 403}
+PROVINCE_OVERRIDES = {
+    "reports:submissions": 403,
+    "review:city": 403,
+    "review:city_export": 403,
+    "review:city_compare": 403,
+    "review:province": 200,
+    "review:province_export": 200,
+    "review:province_compare": 200,
+}
 # Objects every county shares: the national indicator system.
 SHARED_OBJECTS = {"assignments:tree"}
 
