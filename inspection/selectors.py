@@ -7,6 +7,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from assessment.selectors import pool_counts
 from assignments.models import Assignment
@@ -278,7 +279,7 @@ def readiness_dashboard(user, campaign, today):
         (
             _("Problem pool"),
             [
-                Tile(_("Open"), pool["open"], f"{pool_url}?status=open"),
+                Tile(pgettext("rectification filter", "Open"), pool["open"], f"{pool_url}?status=open"),
                 Tile(_("Overdue"), pool["overdue"], f"{pool_url}?status=overdue"),
                 Tile(_("Fix reported"), pool["reported"], f"{pool_url}?status=reported"),
                 Tile(_("Closed"), pool["closed"], f"{pool_url}?status=closed"),
