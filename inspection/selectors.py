@@ -1,5 +1,7 @@
 """Reads of the 迎检 workspace, scoped through org.permissions."""
 
+import base64
+import io
 from collections import Counter
 from dataclasses import dataclass
 
@@ -8,6 +10,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from PIL import Image, ImageOps
 
 from assessment.selectors import pool_counts
 from assignments.models import Assignment
@@ -171,6 +174,31 @@ def fieldcheck_items(user, campaign):
         permissions.VIEW_UNIT_WORK,
         FieldCheckItem.objects.filter(campaign=campaign).select_related("indicator", "unit"),
     )
+
+
+MANUAL_PHOTO_PX = 900  # the longer side of a photo in the handbook: sharp at 80 mm, small in the PDF
+
+
+def fieldcheck_manual_photos(items):
+    """The photos of a site's items for the 迎检 handbook, [(item, [data URI, …])], each photo
+    scaled down with its EXIF orientation applied and inlined (the print HTML and the PDF show
+    the same bytes; WeasyPrint fetches nothing). A photo that cannot be read is left out."""
+    shown = []
+    for item in items:
+        uris = []
+        for photo in item.photos.all():
+            try:
+                with photo.image.open("rb") as fh, Image.open(fh) as image:
+                    image = ImageOps.exif_transpose(image).convert("RGB")
+                    image.thumbnail((MANUAL_PHOTO_PX, MANUAL_PHOTO_PX))
+                    out = io.BytesIO()
+                    image.save(out, "JPEG", quality=82)
+            except (OSError, ValueError):
+                continue
+            uris.append("data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode())
+        if uris:
+            shown.append((item, uris))
+    return shown
 
 
 def fieldcheck_readiness(items):
