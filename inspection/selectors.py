@@ -1,5 +1,7 @@
 """Reads of the 迎检 workspace, scoped through org.permissions."""
 
+import base64
+import io
 from collections import Counter
 from dataclasses import dataclass
 
@@ -7,6 +9,8 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from PIL import Image, ImageOps
 
 from assessment.selectors import pool_counts
 from assignments.models import Assignment
@@ -172,6 +176,31 @@ def fieldcheck_items(user, campaign):
     )
 
 
+MANUAL_PHOTO_PX = 900  # the longer side of a photo in the handbook: sharp at 80 mm, small in the PDF
+
+
+def fieldcheck_manual_photos(items):
+    """The photos of a site's items for the 迎检 handbook, [(item, [data URI, …])], each photo
+    scaled down with its EXIF orientation applied and inlined (the print HTML and the PDF show
+    the same bytes; WeasyPrint fetches nothing). A photo that cannot be read is left out."""
+    shown = []
+    for item in items:
+        uris = []
+        for photo in item.photos.all():
+            try:
+                with photo.image.open("rb") as fh, Image.open(fh) as image:
+                    image = ImageOps.exif_transpose(image).convert("RGB")
+                    image.thumbnail((MANUAL_PHOTO_PX, MANUAL_PHOTO_PX))
+                    out = io.BytesIO()
+                    image.save(out, "JPEG", quality=82)
+            except (OSError, ValueError):
+                continue
+            uris.append("data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode())
+        if uris:
+            shown.append((item, uris))
+    return shown
+
+
 def fieldcheck_readiness(items):
     """Ready / total per indicator and per unit, as bars (one aggregate query each)."""
     ready = Count("id", filter=Q(status=FieldCheckItem.Status.READY))
@@ -278,7 +307,7 @@ def readiness_dashboard(user, campaign, today):
         (
             _("Problem pool"),
             [
-                Tile(_("Open"), pool["open"], f"{pool_url}?status=open"),
+                Tile(pgettext("rectification filter", "Open"), pool["open"], f"{pool_url}?status=open"),
                 Tile(_("Overdue"), pool["overdue"], f"{pool_url}?status=overdue"),
                 Tile(_("Fix reported"), pool["reported"], f"{pool_url}?status=reported"),
                 Tile(_("Closed"), pool["closed"], f"{pool_url}?status=closed"),

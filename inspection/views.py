@@ -38,6 +38,7 @@ from .models import AssessorRequest, FieldCheckItem, FieldCheckPhoto, PublicityA
 from .selectors import (
     REQUEST_PART_FILTERS,
     fieldcheck_items,
+    fieldcheck_manual_photos,
     fieldcheck_readiness,
     publicity_actions,
     publicity_progress,
@@ -434,7 +435,13 @@ def fieldcheck_manual(request):
     items = fieldcheck_items(request.user, campaign).filter(place=place).prefetch_related("photos")
     if not place or not items.exists():
         raise Http404
-    context = {"campaign": campaign, "place": place, "items": items, "today": timezone.localdate()}
+    context = {
+        "campaign": campaign,
+        "place": place,
+        "items": items,
+        "photos": fieldcheck_manual_photos(items),
+        "today": timezone.localdate(),
+    }
     html = render_to_string("inspection/fieldcheck_manual.html", context, request=request)
     if request.GET.get("format") != "pdf":
         return HttpResponse(html)

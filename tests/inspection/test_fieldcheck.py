@@ -116,3 +116,18 @@ def test_the_handbook_of_a_site_prints_as_html_and_pdf(client, world):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert client.get("/inspection/fieldcheck/handbook/", {"place": "没有这个地方"}).status_code == 404
+
+
+def test_the_handbook_pdf_shows_the_photos_of_the_site(client, world):
+    from tests.evidence.samples import jpeg
+
+    item = _add(world)
+    photo = SimpleUploadedFile("窗口.jpg", jpeg(size=(2400, 1800), orientation=6), "image/jpeg")
+    fieldcheck_update(item=item, status="ready", note="", by=world.liaison_a, photo=photo)
+    _add(world, title="执法台账")  # no photo: no row in the photo section
+    client.force_login(world.office_staff)
+    page = client.get("/inspection/fieldcheck/handbook/", {"place": "县司法局档案室"}).content.decode()
+    assert page.count('src="data:image/jpeg;base64,') == 1 and "现场照片" in page
+    response = client.get("/inspection/fieldcheck/handbook/", {"place": "县司法局档案室", "format": "pdf"})
+    assert response.status_code == 200 and response.content.count(b"/Subtype /Image") == 1
+    assert len(response.content) < 400_000  # the photo was scaled down, not embedded at 2400 px
