@@ -163,7 +163,7 @@ def versions(request, campaign):
 def comments(request):
     """The county office's list of what the city asked for (退回补充), newest return first."""
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
-    campaign = campaign_current_or_404()
+    campaign = campaign_current_or_404(request.user)
     decisions = (
         permissions.restrict(request.user, permissions.REVIEW_UNIT_WORK, Decision)
         .filter(campaign=campaign, outcome=Decision.Outcome.RETURNED)

@@ -28,7 +28,17 @@ COUNTERPART = {
 OTHERS = sorted(COUNTERPART)
 OUR_APPS = ("core", "org", "campaign", "indicators", "assignments", "evidence", "assessment", "inspection", "reports")
 # The province's reviewers work on what cities recommend (review/), not on the counties' lists.
-PROVINCE_OVERRIDES = {"reports:submissions": 403}
+# The city's workspace is the city's; the province has its own (review.views: RECORD_CITY_REVIEW /
+# RECORD_PROVINCE_REVIEW), which shows nothing of county A until a city recommends it.
+PROVINCE_OVERRIDES = {
+    "reports:submissions": 403,
+    "review:city": 403,
+    "review:city_export": 403,
+    "review:city_compare": 403,
+    "review:province": 200,
+    "review:province_export": 200,
+    "review:province_compare": 200,
+}
 # Objects every county shares: the national indicator system.
 SHARED_OBJECTS = {"assignments:tree"}
 
