@@ -104,7 +104,7 @@ def test_liaison_links_evidence_into_the_single_item_campaign_and_the_package_ho
     page.goto(f"{live_server.url}{link.get_absolute_url()}")
     page.get_by_role("button", name="通过", exact=True).click()
     page.goto(f"{live_server.url}/reports/")
-    expect(page.get_by_role("heading", name="单项示范申报材料")).to_be_visible()
+    expect(page.get_by_role("heading", name="单项示范申报材料", exact=True)).to_be_visible()
     for field, text in (
         ("overview", "县司法局牵头全面推行行政执法公示、执法全过程记录、重大执法决定法制审核制度。"),
         ("innovation", "首创“一案一码”执法全过程记录。"),
