@@ -361,6 +361,8 @@ def rectification_return_view(request, pk):
 @require_GET
 def dashboard(request):
     """The office's dashboard for the county; a unit's leader and liaison see their own unit's."""
+    if not permissions.can(request.user, permissions.REVIEW_UNIT_WORK):
+        permissions.require_unit_scope(request.user)  # 403 for those who see no unit's work
     campaign = campaign_current_or_404(request.user)
     if permissions.can(request.user, permissions.REVIEW_UNIT_WORK):
         readiness = single_item_readiness(campaign) if campaign.is_single_item else None

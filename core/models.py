@@ -112,6 +112,7 @@ VERB_LABELS = {
     "closed": _("closed"),
     "downloaded": _("downloaded"),
     "evidence_added": _("evidence added"),
+    "evidence_linked_campaign": _("evidence linked into another campaign"),
     "evidence_hidden": _("evidence deleted"),
     "evidence_linked": _("evidence linked"),
     "evidence_replaced": _("evidence replaced"),
