@@ -214,6 +214,9 @@ def load_regions(county_names):
             code=spec.region_code,
             defaults={"kind": Region.Kind.COUNTY, "name": county_names[spec.number], "parent": city},
         )
+    # A demo loaded before regions existed put its city office in the default county: it moves
+    # to its city (the demo's own unit; unit_upsert rightly refuses to take a code across counties).
+    Unit.objects.filter(code=CITY_OFFICE["code"]).exclude(region=city).update(region=city)
     unit_upsert(
         code=CITY_OFFICE["code"],
         name=CITY_OFFICE["name"],

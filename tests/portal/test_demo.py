@@ -156,3 +156,15 @@ def test_the_demo_logins_units_have_overdue_work_still_to_start():
     for code in ("T01", "D16"):
         overdue = Assignment.objects.filter(unit__code=code, status="not_started", ongoing=False, deadline__lt=today)
         assert overdue.exists(), code
+
+
+def test_a_demo_loaded_before_regions_is_brought_into_them():
+    """The previous demo made its city office in the default county; load_demo moves it to the city."""
+    from org.models import Region
+    from org.services import unit_upsert
+
+    unit_upsert(code="C01", name="市委全面依法治市委员会办公室", kind=Unit.Kind.CITY_OFFICE)
+    assert Unit.objects.get(code="C01").region.kind == Region.Kind.COUNTY
+    campaign = _county()
+    office = Unit.objects.get(code="C01")
+    assert office.region.kind == Region.Kind.CITY and campaign.region.parent == office.region
