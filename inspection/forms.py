@@ -231,3 +231,23 @@ class RequestAnswerForm(RectificationReportForm):
         super().__init__(*args, item=item, **kwargs)
         self.fields["note"].label = _("Answer")
         self.fields["note"].required = False
+
+
+class OutcomeForm(BootstrapForm):
+    """公示 or the result, with its document (inspection.services.outcome_record)."""
+
+    to_stage = forms.ChoiceField(label=_("What happened"))
+    effective_on = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    title = forms.CharField(
+        label=_("Document title"),
+        max_length=200,
+        help_text=_("e.g. the notice of the publication, or the decision naming the demonstration counties"),
+    )
+    document = forms.FileField(label=_("Document"), help_text=_("PDF, OFD, Word/WPS, or a scan as JPG/PNG"))
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, moves=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from campaign.models import Campaign
+
+        self.fields["to_stage"].choices = [(m, Campaign.Stage(m).label) for m in moves]

@@ -355,3 +355,33 @@ class RequestPart(BaseModel):
         if self.answered_at is not None:
             return timezone.localtime(self.answered_at).date() > self.deadline
         return self.deadline < timezone.localdate()
+
+
+class OutcomeDocument(BaseModel):
+    """The document behind a move after 迎检 (issue 18, item 6): the 公示 notice, the naming
+    decision (命名文件) or the notice of not being named. Recorded with the stage move it proves
+    (inspection.services.outcome_record), checksummed, never changed afterwards."""
+
+    campaign = models.ForeignKey(
+        "campaign.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+"
+    )
+    event = models.OneToOneField(
+        "campaign.CampaignStageEvent", verbose_name=_("stage change"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("document title"), max_length=200)
+    file = models.FileField(_("document"), upload_to="outcomes/%Y/%m/", max_length=200)
+    file_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.BigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("outcome document")
+        verbose_name_plural = _("outcome documents")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title

@@ -10,10 +10,14 @@ from django.utils.translation import gettext as _
 from assessment.models import Rectification
 from assessment.services import pool_item_add
 from assignments.models import Assignment
+from campaign.models import Campaign
+from campaign.services import campaign_move_stage
 from core.audit import audit_record
 from core.notifications import notify
+from core.uploads import sha256_of
 from evidence.models import Evidence
 from evidence.services import evidence_add, evidence_for_answer
+from evidence.sniff import Refused, clean_filename, sniff
 from org import permissions
 from org.selectors import unit_people
 
@@ -21,6 +25,7 @@ from .models import (
     AssessorRequest,
     FieldCheckItem,
     FieldCheckPhoto,
+    OutcomeDocument,
     PublicityAction,
     PublicityTarget,
     RequestPart,
@@ -339,3 +344,47 @@ def request_answer(*, part, by, note, evidence=None, assignment=None, upload=Non
     part.save(update_fields=["answer_note", "answered_at", "answered_by", "updated_at"])
     audit_record(actor=by, verb="updated", obj=part, unit=part.unit, after={"answer_note": part.answer_note[:200]})
     return part
+
+
+# The moves after 迎检 that the office records with their document (issue 18, item 6).
+OUTCOME_STAGES = (Campaign.Stage.PUBLICISED, Campaign.Stage.NAMED, Campaign.Stage.NOT_NAMED)
+
+
+@transaction.atomic
+def outcome_record(*, campaign, to_stage, by, title, upload, effective_on=None, note=""):
+    """Record 公示 or the result (命名 / 未命名) as the campaign's stage move together with the
+    document that proves it — both or neither. The file is checked as evidence is (evidence.sniff:
+    what it is, not what its name says); the move goes through the stage service (its table, its
+    rights, its guards, compare-and-set)."""
+    if to_stage not in OUTCOME_STAGES:
+        raise ValidationError(_("Only the publication and the result (named or not named) are recorded here."))
+    if upload is None:
+        raise ValidationError(_("Attach the document: the notice or the decision."))
+    try:
+        name = clean_filename(upload.name)
+        found = sniff(upload, name)
+    except Refused as exc:
+        raise ValidationError(str(exc)) from None
+    if found.kind not in ("pdf", "ofd", "docx", "odt", "ole2", "jpg", "png"):
+        raise ValidationError(_("The document must be a PDF, OFD, Word/WPS file or a scanned JPG/PNG."))
+    event = campaign_move_stage(campaign=campaign, to_stage=to_stage, by=by, effective_on=effective_on, note=note)
+    document = OutcomeDocument(
+        campaign=campaign,
+        event=event,
+        title=title.strip()[:200],
+        file_name=name,
+        content_type=found.content_type,
+        sha256=sha256_of(upload),
+        size=upload.size,
+        uploaded_by=by,
+    )
+    upload.seek(0)
+    document.file.save(name, upload, save=False)
+    document.save()
+    audit_record(
+        actor=by,
+        verb="created",
+        obj=document,
+        after={"title": document.title, "file_name": name, "sha256": document.sha256, "size": document.size},
+    )
+    return document

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaign.models import Campaign
 from campaign.selectors import campaign_current_or_404
+from campaign.services import stage_moves_for
 from core.downloads import file_response
 from core.ids import is_uuid
 from core.tables import ImportRejected, TableError
@@ -26,6 +27,7 @@ from .forms import (
     AssessorRequestForm,
     FieldCheckItemForm,
     FieldCheckStatusForm,
+    OutcomeForm,
     PublicityActionForm,
     PublicityEvidenceForm,
     PublicityTargetForm,
@@ -34,7 +36,15 @@ from .forms import (
     SurveyPoolForm,
     SurveyUploadForm,
 )
-from .models import AssessorRequest, FieldCheckItem, FieldCheckPhoto, PublicityAction, RequestPart, SurveyRound
+from .models import (
+    AssessorRequest,
+    FieldCheckItem,
+    FieldCheckPhoto,
+    OutcomeDocument,
+    PublicityAction,
+    RequestPart,
+    SurveyRound,
+)
 from .selectors import (
     REQUEST_PART_FILTERS,
     fieldcheck_items,
@@ -49,8 +59,10 @@ from .selectors import (
     task_indicators,
 )
 from .services import (
+    OUTCOME_STAGES,
     fieldcheck_add,
     fieldcheck_update,
+    outcome_record,
     publicity_log,
     publicity_target_set,
     publicity_to_evidence,
@@ -599,3 +611,57 @@ def request_answer_view(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(part)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcome(request):
+    """After 迎检: 公示 and the result (命名 / 未命名), each recorded as the campaign's stage move with
+    its document; the office sees them all, an office admin records them."""
+    permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
+    campaign = campaign_current_or_404(request.user)
+    moves = [m for m in stage_moves_for(campaign, request.user) if m in OUTCOME_STAGES]
+    form = (
+        OutcomeForm(
+            request.POST or None, request.FILES or None, moves=moves, initial={"effective_on": timezone.localdate()}
+        )
+        if moves
+        else None
+    )
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                outcome_record(
+                    campaign=campaign,
+                    to_stage=data["to_stage"],
+                    by=request.user,
+                    title=data["title"],
+                    upload=data["document"],
+                    effective_on=data["effective_on"],
+                    note=data["note"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Recorded, with its document."))
+                return redirect("inspection:outcome")
+    documents = permissions.restrict(
+        request.user, permissions.REVIEW_UNIT_WORK, OutcomeDocument.objects.select_related("event", "uploaded_by")
+    ).filter(campaign=campaign)
+    return render(
+        request,
+        "inspection/outcome.html",
+        {"campaign": campaign, "form": form, "documents": documents, "stage": campaign.get_stage_display()},
+    )
+
+
+@login_required
+@require_GET
+def outcome_document(request, pk):
+    document = permissions.require(
+        request.user, OutcomeDocument, permissions.REVIEW_UNIT_WORK, view_perm=permissions.REVIEW_UNIT_WORK, pk=pk
+    )
+    return file_response(document.file, document.file_name, content_type=document.content_type)

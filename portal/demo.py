@@ -236,9 +236,10 @@ def load_regions(county_names):
     return counties
 
 
-def load_units(region, prefix=""):
+def load_units(region=None, prefix=""):
     """The county's 42 departments and 15 townships (codes prefixed per county: codes are
-    unique across the deployment, names within a county)."""
+    unique across the deployment, names within a county); by default in the deployment's county."""
+    region = region or Region.objects.default_county()
     existing = set(Unit.objects.filter(region=region).values_list("code", flat=True))
     rows = _read_csv("units.csv")
     if {prefix + r["code"] for r in rows} <= existing:

@@ -261,6 +261,12 @@ EXPECTED = {
     "inspection:survey": ("/inspection/survey/", OFFICE_ONLY),
     "inspection:survey_import": ("/inspection/survey/import/", OFFICE_ONLY),
     "inspection:survey_import_confirm": ("/inspection/survey/import/confirm/", {"anonymous": LOGIN, "*": 405}),
+    # After 迎检: 公示 and the result with their documents — the office's.
+    "inspection:outcome": ("/inspection/outcome/", OFFICE_ONLY),
+    "inspection:outcome_document": (
+        lambda w: f"/inspection/outcome/{_outcome(w).pk}/",
+        {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 404},
+    ),
     "inspection:survey_detail": (
         lambda w: _survey(w).get_absolute_url(),
         {"anonymous": LOGIN, "office_admin": 200, "office_staff": 200, "superuser": 200, "*": 404},
@@ -658,6 +664,25 @@ def _upload(name, data, content_type="application/octet-stream"):
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
+def _outcome(w):
+    """A 公示 recorded with its notice (the campaign stood at 迎检)."""
+    from campaign.models import Campaign
+    from inspection.services import outcome_record
+
+    Campaign.objects.filter(pk=w.campaign.pk).update(stage=Campaign.Stage.INSPECTION)
+    w.campaign.refresh_from_db()
+    return outcome_record(
+        campaign=w.campaign, to_stage="publicised", by=w.office_admin, title="公示通知", upload=_pdf("公示.pdf")
+    )
+
+
+def _outcome_post(w):
+    from campaign.models import Campaign
+
+    Campaign.objects.filter(pk=w.campaign.pk).update(stage=Campaign.Stage.INSPECTION)
+    return {"to_stage": "publicised", "effective_on": "2026-12-01", "title": "公示通知", "document": _pdf("公示.pdf")}
+
+
 def _pdf(name="通知.pdf"):
     from tests.evidence.samples import pdf
 
@@ -990,6 +1015,13 @@ POSTS = {
             "deadline": "2030-01-31",
         },
         OFFICE_POST,
+        True,
+    ),
+    # Only an office admin records the move (the stage table's right), with its document.
+    "inspection:outcome": (
+        "/inspection/outcome/",
+        lambda w, c: _outcome_post(w),
+        {**ADMIN_POST, "office_staff": 403},
         True,
     ),
     "inspection:request_new": (

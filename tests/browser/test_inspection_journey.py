@@ -130,3 +130,32 @@ def test_field_check_item_is_listed_marked_ready_from_a_phone_and_printed(page, 
     expect(page.locator(".alert-success")).to_be_visible()
     expect(page.locator("img.img-fluid")).to_be_visible()
     _both(page, shot, "inspection-fieldcheck-item")
+
+
+def test_office_records_the_publication_and_the_naming_with_their_documents(page, live_server, demo, shot, tmp_path):
+    from campaign.models import Campaign
+    from tests.evidence.samples import pdf
+
+    Campaign.objects.filter(slug="demo-2026").update(stage=Campaign.Stage.INSPECTION)
+    notice = tmp_path / "关于拟命名示范县的公示.pdf"
+    notice.write_bytes(pdf("公示"))
+    page.set_viewport_size(DESKTOP)
+    _login(page, live_server.url, "demo-office")
+    page.goto(f"{live_server.url}/inspection/outcome/")
+    expect(page.get_by_role("heading", name="公示与命名")).to_be_visible()
+    page.get_by_label("事项").select_option("publicised")
+    page.get_by_label("文件标题").fill("关于拟命名示范县的公示")
+    page.locator("input[name=document]").set_input_files(str(notice))
+    page.get_by_role("button", name="登记", exact=True).click()
+    expect(page.locator(".alert-success")).to_contain_text("已登记")
+    expect(page.get_by_role("link", name="关于拟命名示范县的公示")).to_be_visible()
+    # A file that only says it is a PDF: refused with the reason, the stage stays.
+    fake = tmp_path / "命名决定.pdf"
+    fake.write_bytes(b"<html><body>not a pdf</body></html>")
+    page.get_by_label("事项").select_option("named")
+    page.get_by_label("文件标题").fill("命名决定")
+    page.locator("input[name=document]").set_input_files(str(fake))
+    page.get_by_role("button", name="登记", exact=True).click()
+    expect(page.locator(".alert-danger, .invalid-feedback, .errorlist").first).to_be_visible()
+    assert Campaign.objects.get(slug="demo-2026").stage == Campaign.Stage.PUBLICISED
+    _both(page, shot, "inspection-outcome")
