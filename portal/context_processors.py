@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from campaign.selectors import campaign_open_for
+from core import security
 from core.notifications import notification_unread_count
 from org import permissions
 from org.models import Membership
@@ -13,6 +14,11 @@ def navigation(request):
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated):
         return {}
+    session = getattr(request, "session", None)
+    if session is not None and session.get(security.NEED_KEY) and not user.is_verified():
+        # Between the password and the second factor: nothing to go to but the code page (the
+        # middleware sends every other page back there) and the way out.
+        return {"second_step_pending": True}
     roles = membership_roles(user)
     # The bar keeps the daily pages; the rest goes under "More" so it fits a desk screen.
     office = permissions.can(user, permissions.REVIEW_UNIT_WORK)

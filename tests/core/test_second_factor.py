@@ -189,3 +189,24 @@ def test_the_qr_code_is_inline_svg_of_the_otpauth_url(client, world):
     client.force_login(world.liaison_a)
     body = client.get(reverse("core:otp_setup")).content.decode()
     assert re.search(r"<svg[^>]*>", body) and "<img" not in body.split("otp-qr")[1][:200]
+
+
+def test_before_the_second_step_the_page_shows_no_navigation_only_the_way_out(client, world, settings):
+    """Between password and code the bar offers nothing the middleware would send back anyway:
+    no pages, no messages, no account links; logging out stays."""
+    settings.OTP_REQUIRED = True
+    client.force_login(world.office_admin)
+    page = client.get("/accounts/two-factor/setup/")
+    html = page.content.decode()
+    assert page.status_code == 200 and page.context["second_step_pending"]
+    for word in ("任务清单", "材料审核", "消息", "修改密码", "/assignments/"):
+        assert word not in html, word
+    assert "退出登录" in html or "/accounts/logout/" in html
+    # Once the code is given, the bar is back.
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.test_url_matrix import _totp
+
+    device = TOTPDevice.objects.create(user=world.office_admin, name="phone", confirmed=True)
+    client.post("/accounts/two-factor/verify/", {"token": _totp(device.key), "next": "/"})
+    assert "任务清单" in client.get("/").content.decode()
