@@ -12,21 +12,17 @@ from tests.evidence import samples
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _survey(office):
-    """A pre-survey in which 城关镇 is weak on the first question and another township is not."""
-    from campaign.selectors import campaign_current
-    from inspection.services import survey_import
-    from inspection.survey import survey_parse
+def _survey_file(tmp_path):
+    """A pre-survey export in which 城关镇 is weak on the first question and another township is not."""
     from org.models import Unit
 
     other = Unit.objects.filter(kind=Unit.Kind.TOWNSHIP).exclude(code="T01").order_by("code").first().name
-
     lines = ["乡镇,对县政府依法行政总体评价,是否知晓法治政府建设示范创建"]
     lines += [f"城关镇,{2 if n % 4 else 5},是" for n in range(20)]
     lines += [f"{other},5,是" for _n in range(20)]
-    parsed = survey_parse(("\n".join(lines) + "\n").encode())
-    assert parsed.errors == []
-    return survey_import(campaign=campaign_current(office), parsed=parsed, by=office, title="2026年11月满意度模拟测评")
+    path = tmp_path / "满意度模拟测评.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def test_a_weak_point_becomes_a_pool_item_the_township_fixes_and_the_office_closes(
@@ -36,10 +32,12 @@ def test_a_weak_point_becomes_a_pool_item_the_township_fixes_and_the_office_clos
 
     from assessment.models import Rectification
     from assignments.models import Assignment
+    from campaign.selectors import campaign_current
+    from inspection.models import SurveyRound
 
-    survey = _survey(get_user_model().objects.get(username="demo-office"))
+    campaign = campaign_current(get_user_model().objects.get(username="demo-office"))
     task = (
-        Assignment.objects.filter(unit__code="T01", status__in=Assignment.OPEN_STATUSES, campaign=survey.campaign)
+        Assignment.objects.filter(unit__code="T01", status__in=Assignment.OPEN_STATUSES, campaign=campaign)
         .select_related("indicator")
         .order_by("indicator__code")
         .first()
@@ -49,6 +47,14 @@ def test_a_weak_point_becomes_a_pool_item_the_township_fixes_and_the_office_clos
 
     page.set_viewport_size(DESKTOP)
     _login(page, live_server.url, "demo-office")
+    # The office imports its pre-survey export through the pages: preview first, then confirm.
+    page.goto(f"{live_server.url}/inspection/survey/import/")
+    page.get_by_label("标题").fill("2026年11月满意度模拟测评")
+    page.locator("input[name=file]").set_input_files(str(_survey_file(tmp_path)))
+    page.get_by_role("button", name="读取并预览").click()
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    survey = SurveyRound.objects.get(campaign=campaign)
     page.goto(f"{live_server.url}{survey.get_absolute_url()}")
     weakest = page.locator("li", has_text="城关镇 · 对县政府依法行政总体评价").first
     weakest.locator("summary").click()
@@ -93,3 +99,9 @@ def test_a_weak_point_becomes_a_pool_item_the_township_fixes_and_the_office_clos
     assert item.status == "closed" and item.closing_evidence.title == "宣讲现场.jpg"
     page.goto(f"{live_server.url}/campaigns/rectifications/")
     _both(page, shot, "pool-list")
+    # The readiness dashboard counts it among the closed items, and the number leads to it.
+    page.goto(f"{live_server.url}/inspection/")
+    closed = page.locator("a", has_text="已销号").filter(has_text="1").first
+    expect(closed).to_be_visible()
+    closed.click()
+    expect(page.get_by_role("link", name="在城关镇各村")).to_be_visible()
