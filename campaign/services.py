@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record, changed, snapshot
+from core.audit import audit_record, audited_update, changed, snapshot
 from indicators.services import framework_freeze
 from org import permissions
 
@@ -182,21 +182,10 @@ def single_item_narrative_update(*, campaign, by, **values):
     if not campaign.is_single_item:
         raise ValidationError(_("Only a single-item campaign has a single-item narrative."))
     narrative, _created = SingleItemNarrative.objects.select_for_update().get_or_create(campaign=campaign)
-    fields = list(SingleItemNarrative.SECTIONS)
-    before = snapshot(narrative, fields)
-    for name in fields:
-        if name in values:
-            setattr(narrative, name, values[name])
-    narrative.full_clean()
-    narrative.save()
-    old, new = changed(before, snapshot(narrative, fields))
-    if new:
-        audit_record(
-            actor=by,
-            verb="updated",
-            obj=narrative,
-            object_repr=_("%(campaign)s single-item narrative") % {"campaign": campaign.name},
-            before=old,
-            after=new,
-        )
-    return narrative
+    return audited_update(
+        obj=narrative,
+        fields=list(SingleItemNarrative.SECTIONS),
+        values=values,
+        by=by,
+        object_repr=_("%(campaign)s single-item narrative") % {"campaign": campaign.name},
+    )

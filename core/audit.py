@@ -153,6 +153,22 @@ def audit_record(*, actor, verb, obj=None, before=None, after=None, unit=None, r
     return event
 
 
+def audited_update(*, obj, fields, values, by, object_repr=""):
+    """Set those of `values` that are `fields` on `obj`, validate, save, and audit what changed
+    (before and after of the changed fields only; nothing when nothing changed). For the rows
+    people edit as a form of texts (a campaign's report texts, its single-item narrative)."""
+    before = snapshot(obj, fields)
+    for name in fields:
+        if name in values:
+            setattr(obj, name, values[name])
+    obj.full_clean()
+    obj.save()
+    old, new = changed(before, snapshot(obj, fields))
+    if new:
+        audit_record(actor=by, verb="updated", obj=obj, object_repr=object_repr, before=old, after=new)
+    return obj
+
+
 def _jsonable_dict(data):
     # What the database gives back (JSON), so the hash computed now is the hash verified later.
     return json.loads(json.dumps(data or {}, default=str))

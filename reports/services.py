@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
 from campaign.services import campaign_move_stage
-from core.audit import audit_record, changed, snapshot
+from core.audit import audit_record, audited_update
 from core.notifications import notify
 from core.outbox import send_later
 from core.uploads import sha256_of
@@ -358,23 +358,13 @@ def report_text_update(*, campaign, by, **values):
     """Save the report's free-text sections; the audit keeps what each changed from."""
     permissions.require_perm(by, permissions.COMPILE_REPORTS)
     text, _created = ReportText.objects.select_for_update().get_or_create(campaign=campaign)
-    before = snapshot(text, REPORT_TEXT_FIELDS)
-    for field in REPORT_TEXT_FIELDS:
-        if field in values:
-            setattr(text, field, values[field])
-    text.full_clean()
-    text.save()
-    old, new = changed(before, snapshot(text, REPORT_TEXT_FIELDS))
-    if new:
-        audit_record(
-            actor=by,
-            verb="updated",
-            obj=text,
-            object_repr=_("%(campaign)s report text") % {"campaign": campaign.name},
-            before=old,
-            after=new,
-        )
-    return text
+    return audited_update(
+        obj=text,
+        fields=REPORT_TEXT_FIELDS,
+        values=values,
+        by=by,
+        object_repr=_("%(campaign)s report text") % {"campaign": campaign.name},
+    )
 
 
 class SubmissionFiguresChanged(ValidationError):
