@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy
 
 from assessment.models import Assessment
 from indicators.models import Indicator
+from org import permissions
+from org.models import Membership, Region
+from org.selectors import membership_units, role_regions
 from reports.models import Submission
 
 from .models import Decision, Level, Recommendation
-from .services import submissions_for
 
 # The workspace's columns: (key, heading). Every one sorts (server-side, ?sort=key or -key).
 COLUMNS = (
@@ -101,14 +103,39 @@ def _decimal(value):
 # --- scope -----------------------------------------------------------------------------------
 
 
-def city_submissions(user):
-    """The submissions addressed to the user's city office (the write side's scope: one for both)."""
-    return submissions_for(user, Level.CITY)
+def reviewer_cities(user):
+    """The cities whose offices the user reviews for (a city office placed in its city; one made
+    before regions existed stands in its county, whose city it is)."""
+    units = membership_units(user, [Membership.Role.CITY_REVIEWER]).select_related("region__parent")
+    ids = {u.region.city.pk for u in units if u.region.city is not None}  # a city's `city` is itself
+    return Region.objects.filter(pk__in=ids)
 
 
-def province_submissions(user):
-    """What the province compares: the submitted versions its cities recommended to it."""
-    return submissions_for(user, Level.PROVINCE)
+def reviewer_provinces(user):
+    """The provinces whose offices the user reviews for (their memberships, read once per request)."""
+    return Region.objects.filter(
+        kind=Region.Kind.PROVINCE, pk__in=role_regions(user, (Membership.Role.PROVINCE_REVIEWER,))
+    )
+
+
+def submissions_for(user, level):
+    """The submitted versions a reviewer of this level decides on: a city reviewer the ones
+    addressed to their city office; a province reviewer the versions its cities recommended.
+    IT (superuser) sees all. Everyone else: none."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Submission.objects.none()
+    if level == Level.CITY:
+        if user.is_superuser:
+            return Submission.objects.all()
+        if not permissions.can(user, permissions.RECORD_CITY_REVIEW):
+            return Submission.objects.none()
+        return Submission.objects.filter(city_office__in=membership_units(user, [Membership.Role.CITY_REVIEWER]))
+    recommended = Recommendation.objects.filter(level=Level.CITY)
+    if not user.is_superuser:
+        if not permissions.can(user, permissions.RECORD_PROVINCE_REVIEW):
+            return Submission.objects.none()
+        recommended = recommended.filter(region__parent__in=reviewer_provinces(user))
+    return Submission.objects.filter(pk__in=recommended.values("submission_id"))
 
 
 # --- rows ------------------------------------------------------------------------------------

@@ -26,56 +26,15 @@ from core.notifications import notify
 from indicators.models import Indicator
 from org import permissions
 from org.models import Membership, Region, Unit
-from org.selectors import membership_units
 from reports.models import ReportJob, Submission
 from reports.services import report_request_subject
 
 from .models import Decision, Level, Recommendation, RecommendationLetter, ReturnComment
+from .selectors import reviewer_cities, reviewer_provinces, submissions_for
 
 Outcome = Decision.Outcome
 LEVEL_PERMISSION = {Level.CITY: permissions.RECORD_CITY_REVIEW, Level.PROVINCE: permissions.RECORD_PROVINCE_REVIEW}
 LETTER_KINDS = ("recommendation_pdf", "recommendation_docx")
-
-
-# --- scope ------------------------------------------------------------------------------------
-
-
-def reviewer_cities(user):
-    """The cities whose offices the user reviews for (a city office placed in its city; one made
-    before regions existed stands in its county, whose city it is)."""
-    ids = set()
-    for unit in membership_units(user, [Membership.Role.CITY_REVIEWER]).select_related("region__parent"):
-        region = unit.region
-        city = region if region is None or region.kind == Region.Kind.CITY else region.city
-        if city is not None:
-            ids.add(city.pk)
-    return Region.objects.filter(pk__in=ids)
-
-
-def reviewer_provinces(user):
-    return Region.objects.filter(
-        kind=Region.Kind.PROVINCE, units__in=membership_units(user, [Membership.Role.PROVINCE_REVIEWER])
-    ).distinct()
-
-
-def submissions_for(user, level):
-    """The submitted versions a reviewer of this level decides on: a city reviewer the ones
-    addressed to their city office; a province reviewer the versions its cities recommended.
-    IT (superuser) sees all. Everyone else: none."""
-    if not (user and user.is_authenticated and user.is_active):
-        return Submission.objects.none()
-    if level == Level.CITY:
-        if user.is_superuser:
-            return Submission.objects.all()
-        if not permissions.can(user, permissions.RECORD_CITY_REVIEW):
-            return Submission.objects.none()
-        return Submission.objects.filter(city_office__in=membership_units(user, [Membership.Role.CITY_REVIEWER]))
-    recommended = Recommendation.objects.filter(level=Level.CITY)
-    if not user.is_superuser:
-        if not permissions.can(user, permissions.RECORD_PROVINCE_REVIEW):
-            return Submission.objects.none()
-        recommended = recommended.filter(region__parent__in=reviewer_provinces(user))
-    return Submission.objects.filter(pk__in=recommended.values("submission_id"))
 
 
 def recommending_region(submission, level):

@@ -19,8 +19,8 @@ from .models import Level
 # levels: the city's reviewers (and IT) have the city's, the province's the province's; everyone
 # else's role has no city or province (403).
 LEVELS = {
-    Level.CITY: (permissions.RECORD_CITY_REVIEW, selectors.city_submissions),
-    Level.PROVINCE: (permissions.RECORD_PROVINCE_REVIEW, selectors.province_submissions),
+    Level.CITY: (permissions.RECORD_CITY_REVIEW, lambda user: selectors.submissions_for(user, Level.CITY)),
+    Level.PROVINCE: (permissions.RECORD_PROVINCE_REVIEW, lambda user: selectors.submissions_for(user, Level.PROVINCE)),
 }
 
 

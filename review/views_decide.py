@@ -22,6 +22,7 @@ from reports.selectors import submission_list_for
 
 from .forms import COMMENT_ROWS, DecisionForm, LetterForm, RecommendForm
 from .models import Decision, Level, Recommendation, RecommendationLetter, ReturnComment
+from .selectors import reviewer_cities, reviewer_provinces, submissions_for
 from .services import (
     LETTER_KINDS,
     comment_done,
@@ -29,9 +30,6 @@ from .services import (
     letter_jobs,
     letter_make,
     recommendation_make,
-    reviewer_cities,
-    reviewer_provinces,
-    submissions_for,
 )
 from .versions import version_diff
 
