@@ -1,5 +1,6 @@
 from django import forms
 from django.core.validators import MaxValueValidator
+from django.db.models import Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from assignments.models import Assignment
@@ -121,6 +122,7 @@ class RectificationReportForm(BootstrapFormMixin, forms.Form):
     added to one of its tasks (through the evidence app's checks)."""
 
     missing_evidence = _("A fix is reported with evidence: choose a piece or upload a file.")
+    LATEST_PIECES = 30
 
     note = forms.CharField(label=_("How it was fixed"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.ModelChoiceField(label=_("Existing evidence"), queryset=Evidence.objects.none(), required=False)
@@ -138,12 +140,18 @@ class RectificationReportForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)
+        # Bounded whatever the unit holds (a busy unit has hundreds of pieces): those on the
+        # item's own indicator, and the unit's latest others; an older piece is uploaded again.
+        mine = Evidence.objects.visible().filter(campaign_id=item.campaign_id, assignment__unit_id=item.owner_id)
+        latest = Q(pk__in=Subquery(mine.order_by("-created_at").values("pk")[: self.LATEST_PIECES]))
         self.fields["evidence"].queryset = (
-            Evidence.objects.visible()
-            .filter(campaign_id=item.campaign_id, assignment__unit_id=item.owner_id)
+            mine.filter(Q(assignment__indicator_id=item.indicator_id) | latest if item.indicator_id else latest)
             .select_related("assignment__indicator")
             .order_by("-created_at")
         )
+        self.fields["evidence"].help_text = _(
+            "Your unit's pieces for this indicator and its %(count)s latest others; upload an older one again."
+        ) % {"count": self.LATEST_PIECES}
         self.fields["evidence"].label_from_instance = lambda e: f"{e.assignment.indicator.code} {e.title[:60]}"
         tasks = (
             Assignment.objects.open()

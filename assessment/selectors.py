@@ -81,21 +81,23 @@ def assessment_rows(*, campaign, result=None, status=None, level1=None, suggeste
     return rows
 
 
-def assessment_suggestions(campaign):
-    """A suggested result per level-3 indicator id, from the state of its work:
-    no accepted evidence → not met (it cannot be shown as met); every share accepted
-    → met; otherwise partially met. The office decides; this only advises."""
+def assessment_suggestions(campaign, indicator=None):
+    """A suggested result per level-3 indicator id (or for the one `indicator`), from the state
+    of its work: no accepted evidence → not met (it cannot be shown as met); every share
+    accepted → met; otherwise partially met. The office decides; this only advises."""
     # Two aggregates apart rather than one over shares joined to their evidence: at 100,000
     # evidence items the join's COUNT(DISTINCT) took seconds; these read each table once.
+    shares = Assignment.objects.filter(campaign=campaign)
+    if indicator is not None:  # one indicator's page: its own shares, not the county's
+        shares = shares.filter(indicator=indicator)
     rows = (
-        Assignment.objects.filter(campaign=campaign)
-        .order_by()
+        shares.order_by()
         .values("indicator_id")
         .annotate(shares=Count("id"), accepted_shares=Count("id", filter=Q(status=Assignment.Status.ACCEPTED)))
     )
     proven = set(
         Evidence.objects.accepted()
-        .filter(assignment__campaign=campaign)
+        .filter(assignment__in=shares.values("pk") if indicator is not None else shares)
         .order_by()
         .values_list("assignment__indicator_id", flat=True)
         .distinct()
@@ -111,16 +113,29 @@ def assessment_suggestions(campaign):
     return suggestions
 
 
-def indicator_evidence(*, campaign, indicator):
+EVIDENCE_SHOWN = 30  # pieces listed on an indicator's self-assessment page; the rest in the review queue
+
+
+def indicator_evidence(*, campaign, indicator, shown=EVIDENCE_SHOWN):
     """The evidence of one level-3 indicator in a campaign (its shares' and what also proves it),
-    visible (not deleted), with its unit and review status: what the office judges the result on."""
-    return (
-        Evidence.objects.visible()
-        .filter(Q(assignment__indicator=indicator) | Q(also_proves=indicator), campaign=campaign)
-        .select_related("assignment__unit", "current_revision")
-        .distinct()
-        .order_by("assignment__unit__code", "created_at")
+    visible (not deleted), with its unit and review status: what the office judges the result on.
+
+    Bounded whatever the indicator holds: its first `shown` pieces (accepted first, then pending,
+    then returned: the statuses sort so), the count of each status, and the total."""
+    # The pieces' ids as a UNION of two indexed lookups: a join through also_proves needs
+    # DISTINCT, and an OR of the two makes PostgreSQL scan the campaign's evidence (100,000 pieces).
+    shares = Assignment.objects.filter(campaign=campaign, indicator=indicator).values("pk")
+    direct = Evidence.objects.filter(assignment__in=shares).order_by().values("pk")
+    also = Evidence.also_proves.through.objects.filter(indicator=indicator).order_by().values("evidence_id")
+    pieces = Evidence.objects.visible().filter(pk__in=direct.union(also), campaign=campaign)
+    counts = dict(pieces.order_by().values_list("review_status").annotate(n=Count("pk")))
+    items = list(
+        pieces.select_related("assignment__unit", "current_revision").order_by(
+            "review_status", "assignment__unit__code", "created_at"
+        )[:shown]
     )
+    by_status = [(status, label, counts[status]) for status, label in Evidence.Review.choices if counts.get(status)]
+    return {"items": items, "shown": len(items), "by_status": by_status, "total": sum(counts.values())}
 
 
 def open_rectifications(campaign):

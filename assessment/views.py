@@ -126,7 +126,7 @@ def assessment_edit(request, indicator):
         "indicator": indicator,
         "form": form,
         "assessment": assessment,
-        "suggestion": assessment_suggestions(campaign).get(indicator.pk),
+        "suggestion": assessment_suggestions(campaign, indicator).get(indicator.pk),
         "notes": assessment_notes(campaign).get(indicator.pk, []),
         "rectifications": assessment.rectifications.select_related("owner") if assessment else [],
         "evidence": indicator_evidence(campaign=campaign, indicator=indicator),

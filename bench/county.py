@@ -4,13 +4,14 @@ indicators, 60 units, 1,500 shares, 20,000 evidence items and 200 users."""
 import datetime
 import random
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from assessment.models import Assessment
 from assignments.models import Assignment
 from campaign.models import Campaign
 from core.models import User
-from evidence.models import Evidence
+from evidence.models import Evidence, EvidenceRevision
 from indicators.models import Framework, Indicator
 from org.models import Membership, Unit
 from org.services import membership_create
@@ -71,7 +72,7 @@ def build_county(scale, tag):
             )
     Assignment.objects.bulk_create(shares, batch_size=2000)
     evidence_count = 1000 * scale
-    Evidence.objects.bulk_create(
+    evidence = Evidence.objects.bulk_create(
         [
             Evidence(
                 assignment=shares[n % len(shares)],
@@ -83,6 +84,26 @@ def build_county(scale, tag):
             for n in range(evidence_count)
         ],
         batch_size=5000,
+    )
+    # Every piece has its file's revision, as an upload leaves it (the files themselves are not
+    # written: pages list them, and the walk opens only the matrix's own PDF).
+    EvidenceRevision.objects.bulk_create(
+        [
+            EvidenceRevision(
+                evidence=e,
+                number=1,
+                file=f"evidence/bench-{e.pk}.pdf",
+                original_name=f"{e.title}.pdf",
+                content_type="application/pdf",
+                size=1000 + n,
+                sha256=f"{n:064d}",
+            )
+            for n, e in enumerate(evidence)
+        ],
+        batch_size=5000,
+    )
+    Evidence.objects.filter(campaign=campaign).update(
+        current_revision=Subquery(EvidenceRevision.objects.filter(evidence=OuterRef("pk")).values("pk")[:1])
     )
     Assessment.objects.bulk_create(
         [
@@ -120,6 +141,11 @@ def county_personas(campaign, tag):
     )
     unit_a = busiest.first()
     unit_b = Unit.objects.filter(assignments__campaign=campaign, kind="township").distinct().first()
+    # The matrix's tables name its units (a division table's 县司法局, a survey's 城关镇).
+    Unit.objects.filter(pk=unit_a.pk).update(name="县司法局", short_name="县司法局")
+    Unit.objects.filter(pk=unit_b.pk).update(name="城关镇", short_name="城关镇")
+    unit_a.refresh_from_db()
+    unit_b.refresh_from_db()
     office = Unit.objects.create(
         code=f"O{tag}", name=f"{tag}县委依法治县办", short_name=f"{tag}依法治县办", kind="office"
     )
@@ -129,8 +155,16 @@ def county_personas(campaign, tag):
     mine = Assignment.objects.filter(campaign=campaign, unit=unit_a).order_by("indicator__code")
     today = timezone.localdate()
     overdue = mine.filter(deadline__lt=today).exclude(status="accepted").first() or mine.first()
-    # Without evidence: the matrix's _evidence() gives it the one PDF its file pages open.
-    soon = mine.filter(role="cooperating", evidence__isnull=True).first() or mine.last()
+    # A share without evidence (the walk is rolled back): the matrix's _evidence() gives it the one
+    # PDF its file pages open.
+    spare = Indicator.objects.filter(framework=campaign.framework, level=3).exclude(assignments__in=mine).first()
+    soon = Assignment.objects.create(
+        campaign=campaign,
+        indicator=spare,
+        unit=unit_a,
+        role="cooperating",
+        deadline=today + datetime.timedelta(days=5),
+    )
     ongoing = mine.exclude(pk__in=[overdue.pk, soon.pk]).first()
 
     def person(name, role=None, unit=None, **extra):

@@ -59,9 +59,8 @@ for n in range(7):
     r.file.save(f"photo{n}.jpg", ContentFile(out.getvalue()), save=False); r.save()
     e.current_revision = r; e.save(update_fields=["current_revision"])
     assert thumbnail_make(r.pk)
-print(photo_share.pk)
-for s in shares[1:11]:
-    print(s.pk)
+# the photo share, then the shares the slow uploads go to (cycled through when fewer than ten)
+print("shares:", *[str(s.pk) for s in shares[:11]])
 """
 
 
@@ -138,7 +137,8 @@ def bench_slow_uploads(port, cookie, shares):
         files.append(path)
     statuses = []
     threads = [
-        threading.Thread(target=slow_upload, args=(port, cookie, shares[n], files[n], statuses)) for n in range(UPLOADS)
+        threading.Thread(target=slow_upload, args=(port, cookie, shares[n % len(shares)], files[n], statuses))
+        for n in range(UPLOADS)
     ]
     for t in threads:
         t.start()
@@ -253,7 +253,7 @@ def main():
         migrate_and_load_demo(env)
         subprocess.run([py, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=prod, check=True)
         out = subprocess.run([py, "-c", SETUP], cwd=ROOT, env=prod, check=True, capture_output=True, text=True)
-        marker.write_text(json.dumps(out.stdout.split()[-11:]))
+        marker.write_text(json.dumps(out.stdout.split("shares:")[-1].split()))
         print(f"# proxy runs: demo county built in {time.perf_counter() - started:.0f} s")
     shares = json.loads(marker.read_text())
     session = subprocess.run(
