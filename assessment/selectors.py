@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext
 
@@ -95,13 +95,13 @@ def assessment_suggestions(campaign, indicator=None):
         .values("indicator_id")
         .annotate(shares=Count("id"), accepted_shares=Count("id", filter=Q(status=Assignment.Status.ACCEPTED)))
     )
-    proven = set(
-        Evidence.objects.accepted()
-        .filter(assignment__in=shares.values("pk") if indicator is not None else shares)
-        .order_by()
-        .values_list("assignment__indicator_id", flat=True)
-        .distinct()
-    )
+    # Per indicator, whether any accepted piece exists: PostgreSQL stops at the first one
+    # (an index probe or two), where a DISTINCT over the campaign's evidence read all of it.
+    indicators = Indicator.objects.filter(framework_id=campaign.framework_id, level=3)
+    if indicator is not None:
+        indicators = indicators.filter(pk=indicator.pk)
+    accepted = Evidence.objects.accepted().filter(assignment__indicator=OuterRef("pk"), assignment__campaign=campaign)
+    proven = set(indicators.filter(Exists(accepted)).order_by().values_list("pk", flat=True))
     suggestions = {}
     for row in rows:
         if row["indicator_id"] not in proven:

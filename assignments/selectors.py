@@ -207,7 +207,9 @@ def accountability_board(*, campaign, today, items_per_unit=None):
         )
     }
     items = not_accepted.filter(is_open)
-    if items_per_unit is not None:
+    if items_per_unit == 0:  # the counts alone (the notice form lists units, not their items)
+        items = items.none()
+    elif items_per_unit is not None:
         items = items.annotate(
             rank=Window(RowNumber(), partition_by=[F("unit_id")], order_by=[F("deadline").asc(), F("indicator__code")])
         ).filter(rank__lte=items_per_unit)

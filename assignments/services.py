@@ -750,12 +750,13 @@ def circular_doc_number_clean(value, *, issued_on):
     return value
 
 
-def circular_candidates(*, campaign, today):
+def circular_candidates(*, campaign, today, items_per_unit=None):
     """The units a notice may name: those with overdue, returned or escalated work, in the
-    board's order (red first). Each row: the board's row."""
+    board's order (red first). Each row: the board's row (with at most `items_per_unit` items;
+    0 for the counts alone)."""
     return [
         row
-        for row in accountability_board(campaign=campaign, today=today)
+        for row in accountability_board(campaign=campaign, today=today, items_per_unit=items_per_unit)
         if row["overdue"] or row["returned"] or row["escalated"]
     ]
 

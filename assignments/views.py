@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaign.models import Campaign
 from campaign.selectors import campaign_current
 from core.downloads import docx_response, pdf_response, table_response
+from core.paging import page_of
 from core.tables import ImportRejected, TableError, export_table, neutralised, read_table
 from core.uploads import stash_confirm, stash_upload
 from indicators.models import Framework
@@ -60,7 +60,7 @@ from .services import (
 )
 
 REQUIRED_COLUMNS = ("level3", "lead")
-BOARD_ITEMS = 5  # the most overdue open items per unit on the board; the task list has them all
+BOARD_ITEMS = 3  # the most overdue open items per unit on the board (60 units at 100x stay under 100 KB); the task list has them all
 
 
 @login_required
@@ -273,7 +273,7 @@ def assignment_list(request):
     if request.GET.get("export") == "xlsx":
         data = neutralised(AssignmentResource().export(qs)).export("xlsx")
         return table_response(data, f"{campaign.name}-" + _("task list"))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = page_of(qs, request.GET.get("page"), 50)
     context = {
         "campaign": campaign,
         "filter": filtered,
@@ -359,7 +359,7 @@ def circular_new(request):
     if campaign is None:
         raise Http404
     today = timezone.localdate()
-    candidates = circular_candidates(campaign=campaign, today=today)
+    candidates = circular_candidates(campaign=campaign, today=today, items_per_unit=0)
     form = CircularForm(
         request.POST or None,
         candidates=candidates,
@@ -451,6 +451,8 @@ def tree(request, pk):
         "query": query,
         "campaign": campaign,
         "campaigns": campaigns,
+        "campaign_query": f"campaign={campaign.pk}&" if campaign else "",
+        "open_code": open_code,
         "counts": counts,
         "can_export": permissions.can(request.user, permissions.VIEW_UNIT_WORK),
     }
