@@ -51,7 +51,9 @@ def test_the_self_assessment_page_lists_the_first_pieces_and_counts_the_rest(cli
     more = re.search(r"<li[^>]*data-evidence-more>(.*?)</li>", body, re.S).group(1)
     assert "38" in more and "30" in more
     links = [html.unescape(h) for h in re.findall(r'href="([^"]+)"', more)]
-    assert links == [f"{reverse('evidence:queue')}?code={indicator.code}&review={s}" for s in ("pending", "accepted", "returned")]
+    assert links == [
+        f"{reverse('evidence:queue')}?code={indicator.code}&review={s}" for s in ("pending", "accepted", "returned")
+    ]
     # The queue those links open holds exactly the counted pieces of that status (the indicator's own).
     queue = client.get(links[2])
     assert queue.context["page"].paginator.count == 5
@@ -95,7 +97,7 @@ def test_the_tree_folds_the_details_and_opens_one_level2_indicator(client, world
     url = world.campaign.framework.get_absolute_url()
     folded = client.get(url).content.decode()
     assert "三级指标1" in folded and "县司法局" in folded  # each indicator and its lead, in one line
-    assert "材料审查与实地核查" not in folded and "县统计局" not in folded, folded[folded.find("材料审查"):][:300]
+    assert "材料审查与实地核查" not in folded and "县统计局" not in folded, folded[folded.find("材料审查") :][:300]
     link = f"open={i1.parent.code}"
     assert f'hx-get="?campaign={world.campaign.pk}&amp;{link}"' in folded
     opened = client.get(url, {"open": i1.parent.code}).content.decode()
