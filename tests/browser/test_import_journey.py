@@ -26,6 +26,16 @@ def test_it_admin_imports_the_task_table_previews_and_sees_the_tree(page, live_s
     expect(page.get_by_text("一级指标 8 项 · 二级指标 33 项 · 三级指标 100 项")).to_be_visible()
     expect(page.locator("details.tree-l1")).to_have_count(8)
     shot(page, "tree-desktop", full_page=False)
+    # Each level-3 indicator in one line; a level-2 indicator's scores and methods on demand, in place.
+    first = page.locator("details.tree-l2").first
+    expect(first.locator("ul.tree-l3 li").first).to_contain_text("1.1.1")
+    first.get_by_role("link", name="分值、评价方式和配合单位").click()
+    opened = page.locator("details.tree-l2").first
+    expect(opened.locator("ul.tree-l3")).to_have_count(0)
+    expect(opened.locator("ul.list-group li").first).to_contain_text("1.1.1")
+    expect(page.locator("details.tree-l2").nth(1).locator("ul.tree-l3")).to_have_count(1)  # the others stay folded
+    assert "open=" not in page.url  # swapped in by htmx, the page not reloaded
+    shot(page, "tree-opened", full_page=False)
 
 
 def test_office_imports_the_division_and_searches_the_tree_on_a_phone(browser, live_server, demo, shot):
