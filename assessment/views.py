@@ -269,8 +269,10 @@ def rectification_detail(request, pk):
     """One pool item: where it came from, the fix reported, and the next step for whoever looks."""
     item = permissions.require(
         request.user,
-        Rectification.objects.select_related(
-            "owner", "indicator", "fix_evidence__assignment__indicator", "closing_evidence", "reported_by", "closed_by"
+        # What every item has, joined; what only a reported or closed one has, read after it (none
+        # for an open one): nine joins under the permission filter took PostgreSQL 10 ms to plan.
+        Rectification.objects.select_related("owner", "indicator").prefetch_related(
+            "fix_evidence__assignment__indicator", "closing_evidence", "reported_by", "closed_by"
         ),
         permissions.VIEW_UNIT_WORK,
         pk=pk,

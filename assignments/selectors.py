@@ -283,6 +283,17 @@ BOARD_HEADERS = ["unit_code", "unit", "rating", "overdue", "returned", "escalate
 # --- the indicator tree with the division of work ----------------------------------------
 
 
+@dataclass(frozen=True)
+class UnitName:
+    """A unit as the tree shows it (its name, as Unit.__str__), read without its row."""
+
+    name: str
+    short_name: str
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
 @dataclass
 class TreeNode:
     indicator: Indicator
@@ -318,10 +329,15 @@ def framework_tree(*, framework, campaign=None, query="", open_code=""):
         if query:
             named = shares
         else:
-            for a in shares.filter(role=Assignment.Role.LEAD).select_related("unit"):
-                if a.indicator_id in nodes:
-                    nodes[a.indicator_id].lead, nodes[a.indicator_id].deadline = a.unit, a.deadline
-                    nodes[a.indicator_id].ongoing = a.ongoing
+            # The leads' names, not their rows: model instances of every share and unit were a
+            # third of the tree's reading (10 ms for 150 indicators, 4 ms as values).
+            leads = shares.filter(role=Assignment.Role.LEAD).values_list(
+                "indicator_id", "deadline", "ongoing", "unit__name", "unit__short_name"
+            )
+            for indicator_id, deadline, ongoing, name, short_name in leads:
+                if indicator_id in nodes:
+                    node = nodes[indicator_id]
+                    node.lead, node.deadline, node.ongoing = UnitName(name, short_name), deadline, ongoing
             counts = shares.filter(role=Assignment.Role.COOPERATING).values_list("indicator_id").annotate(n=Count("id"))
             for indicator_id, n in counts.order_by():
                 if indicator_id in nodes:

@@ -2,12 +2,14 @@
 (issue 20 item 3): an indicator's evidence on its self-assessment page, the pieces a fix report
 offers, the indicator tree's details, and a long list's page read in two steps."""
 
+import datetime
 import html
 import re
 
 import pytest
 from django.core.paginator import Paginator
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment.forms import RectificationReportForm
 from assessment.selectors import EVIDENCE_SHOWN
@@ -86,6 +88,23 @@ def test_a_fix_report_offers_the_indicators_pieces_and_the_units_latest_only(wor
     assert not form.is_valid() and "evidence" in form.errors
     form = RectificationReportForm({"note": "已整改", "evidence": mine[0].pk}, item=item)
     assert form.is_valid(), form.errors
+
+
+def test_a_fix_report_offers_at_most_the_latest_pieces_of_the_indicator_too(world):
+    from types import SimpleNamespace
+
+    n = RectificationReportForm.LATEST_PIECES
+    own = _pieces(world.shares.a_overdue, n + 5, "accepted", "本指标")
+    other = _pieces(world.shares.a_ongoing, n + 5, "accepted", "其他")  # newer: the unit's latest
+    start = timezone.now() - datetime.timedelta(days=1)
+    for k, piece in enumerate(own + other):  # one distinct moment each, in order
+        Evidence.objects.filter(pk=piece.pk).update(created_at=start + datetime.timedelta(seconds=k))
+    item = SimpleNamespace(
+        campaign_id=world.campaign.pk, owner_id=world.unit_a.pk, indicator_id=world.shares.a_overdue.indicator_id
+    )
+    offered = set(RectificationReportForm(item=item).fields["evidence"].queryset)
+    assert len(offered) == 2 * n
+    assert offered & set(own) == set(own[-n:]) and offered & set(other) == set(other[-n:])
 
 
 def test_the_tree_folds_the_details_and_opens_one_level2_indicator(client, world):

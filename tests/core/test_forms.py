@@ -3,7 +3,7 @@
 from django import forms
 from django.test.html import parse_html
 
-from core.forms import QuickSelect
+from core.forms import BootstrapForm, QuickSelect, QuickSelectMultiple
 
 CHOICES = [("", "全部"), ("a", "县司法局"), ("b", '<script>alert("x")</script>'), ("c&d", "城关镇")]
 
@@ -21,3 +21,29 @@ def test_quick_select_keeps_option_groups():
     grouped = [("部门", [("a", "县司法局")]), ("乡镇", [("b", "城关镇")])]
     ours = QuickSelect(choices=grouped).render("unit", "b")
     assert parse_html(ours) == parse_html(forms.Select(choices=grouped).render("unit", "b"))
+
+
+def test_quick_select_multiple_writes_the_same_markup_as_djangos():
+    for value in ([], ["a", "c&d"], None):
+        attrs = {"id": "id_units", "class": "form-select"}
+        ours = QuickSelectMultiple(choices=CHOICES).render("units", value, attrs)
+        django = forms.SelectMultiple(choices=CHOICES).render("units", value, attrs)
+        assert parse_html(ours) == parse_html(django)
+
+
+def test_bootstrap_forms_use_the_quick_selects_for_plain_selects_only():
+    class Form(BootstrapForm):
+        one = forms.ChoiceField(choices=CHOICES)
+        many = forms.MultipleChoiceField(choices=CHOICES)
+        radio = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect)
+
+    form = Form({"one": "a", "many": ["a", "b"], "radio": "a"})
+    assert type(form.fields["one"].widget) is QuickSelect
+    assert type(form.fields["many"].widget) is QuickSelectMultiple
+    assert type(form.fields["radio"].widget) is forms.RadioSelect
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["many"] == ["a", "b"]
+    html = str(form["one"])
+    assert 'class="form-select"' in html and '<option value="a" selected>' in html
+    # The form's own copy changes, not the field's class-level widget of another form.
+    assert type(Form.base_fields["one"].widget) is forms.Select
