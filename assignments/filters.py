@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapForm, QuickSelect
+from core.forms import BootstrapForm
 from indicators.models import Indicator
 from org import permissions
 from org.models import Unit
@@ -20,9 +20,7 @@ class AssignmentFilter(django_filters.FilterSet):
         label=_("Level-1"),
         empty_label=_("All"),
     )
-    unit = django_filters.ModelChoiceFilter(
-        queryset=permissions.unit_choices, label=_("Unit"), empty_label=_("All"), widget=QuickSelect
-    )
+    unit = django_filters.ModelChoiceFilter(queryset=permissions.unit_choices, label=_("Unit"), empty_label=_("All"))
     unit_kind = django_filters.ChoiceFilter(
         field_name="unit__kind",
         choices=[(Unit.Kind.DEPARTMENT, _("Department")), (Unit.Kind.TOWNSHIP, _("Township / subdistrict"))],

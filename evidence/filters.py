@@ -4,7 +4,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapForm, QuickSelect
+from core.forms import BootstrapForm
 from org import permissions
 
 from .models import Evidence
@@ -19,7 +19,6 @@ class ReviewQueueFilter(django_filters.FilterSet):
         queryset=permissions.unit_choices,
         label=_("Unit"),
         empty_label=_("All"),
-        widget=QuickSelect,
     )
     kind = django_filters.ChoiceFilter(choices=Evidence.Kind.choices, label=_("Kind"), empty_label=_("All"))
     review = django_filters.ChoiceFilter(

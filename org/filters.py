@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapForm, QuickSelect
+from core.forms import BootstrapForm
 from core.models import VERB_LABELS, AuditEvent
 
 from . import permissions
@@ -16,9 +16,7 @@ def _verb_choices():
 class AuditEventFilter(django_filters.FilterSet):
     actor = django_filters.CharFilter(field_name="actor_name", lookup_expr="icontains", label=_("User"), max_length=150)
     verb = django_filters.ChoiceFilter(choices=_verb_choices, label=_("Action"), empty_label=_("All"))
-    unit = django_filters.ModelChoiceFilter(
-        queryset=permissions.unit_choices, label=_("Unit"), empty_label=_("All"), widget=QuickSelect
-    )
+    unit = django_filters.ModelChoiceFilter(queryset=permissions.unit_choices, label=_("Unit"), empty_label=_("All"))
     object = django_filters.CharFilter(
         field_name="object_repr", lookup_expr="icontains", label=_("Object"), max_length=100
     )

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin, QuickSelect
+from core.forms import BootstrapFormMixin
 
 from . import permissions
 from .models import Membership, Unit
@@ -18,7 +18,7 @@ def _grantable_roles():
 
 
 class GrantForm(BootstrapFormMixin, forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, widget=QuickSelect)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
     role = forms.ChoiceField(label=_("Role"), choices=())
 
     def __init__(self, *args, user, **kwargs):

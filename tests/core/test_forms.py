@@ -47,3 +47,19 @@ def test_bootstrap_forms_use_the_quick_selects_for_plain_selects_only():
     assert 'class="form-select"' in html and '<option value="a" selected>' in html
     # The form's own copy changes, not the field's class-level widget of another form.
     assert type(Form.base_fields["one"].widget) is forms.Select
+
+
+def test_filter_forms_built_on_bootstrap_form_get_the_quick_selects_too():
+    import django_filters
+
+    from org.models import Unit
+
+    class UnitFilter(django_filters.FilterSet):
+        kind = django_filters.ChoiceFilter(choices=Unit.Kind.choices, empty_label="全部")
+
+        class Meta:
+            model = Unit
+            fields = ["kind"]
+            form = BootstrapForm
+
+    assert type(UnitFilter(data={}, queryset=Unit.objects.none()).form.fields["kind"].widget) is QuickSelect
