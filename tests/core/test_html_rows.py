@@ -1,0 +1,95 @@
+"""Rows a page repeats many times are written in Python (core.html; the board's cards, list rows):
+each is checked here against the template it replaced, with values that need escaping, so the
+markup and its escaping stay what Django's autoescape wrote."""
+
+import datetime
+import re
+import uuid
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from core.html import e, truncate
+
+
+def _same(html):
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", str(html))).strip()
+
+
+HOSTILE = "<script>alert('x')</script> & \"引号\""
+
+
+def test_escape_is_conditional_escape():
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    for value in (HOSTILE, 3, None, mark_safe("<b>safe</b>"), "普通文字", uuid.UUID(int=7)):
+        assert e(value) == str(conditional_escape(value))
+
+
+def test_truncate_is_truncatechars():
+    from django.template.defaultfilters import truncatechars
+
+    for text in ("", "短", "法" * 40, "法" * 41, "e\u0301" * 30, HOSTILE * 3):
+        assert truncate(text, 40) == truncatechars(text, 40)
+
+
+BOARD_CARD = """{% load i18n %}{% for r in rows %}
+<div class="card mb-2 rating-{{ r.rating }}">
+  <div class="card-body py-2">
+    <div class="d-flex flex-wrap justify-content-between gap-2">
+      <span class="fw-semibold">{{ r.unit.name }}</span>
+      <span class="small d-flex flex-wrap gap-2">
+        <span class="badge rating-{{ r.rating }}">{% if r.rating == "red" %}{% translate "Red" %}{% elif r.rating == "amber" %}{% translate "Amber" %}{% else %}{% translate "Green" %}{% endif %}</span>
+        <span class="{% if r.overdue %}text-overdue fw-semibold{% endif %}">{% translate "Overdue" %} {{ r.overdue }}</span>
+        <span>{% translate "Returned" %} {{ r.returned }}</span>
+        {% if r.escalated %}<span class="text-danger">{% translate "Escalated" %} {{ r.escalated }}</span>{% endif %}
+        <span class="text-secondary">{% translate "Tasks waiting for review" %} {{ r.submitted }}</span>
+      </span>
+    </div>
+    {% if r.items %}
+    <details class="small mt-1"{% if r.rating == "red" %} open{% endif %}>
+      <summary class="text-secondary">{% blocktranslate count n=r.open %}{{ n }} open item{% plural %}{{ n }} open items{% endblocktranslate %}</summary>
+      <ul class="mb-0">
+      {% for i in r.items %}<li><a href="{{ i.url }}">{{ i.code }}</a> {{ i.title|truncatechars:40 }} · {{ i.status_label }}{% if i.days_overdue %} · <span class="text-overdue">{% blocktranslate count days=i.days_overdue %}{{ days }} day overdue{% plural %}{{ days }} days overdue{% endblocktranslate %}</span>{% endif %}</li>{% endfor %}
+      </ul>
+      {% if r.open > r.items|length %}<a class="ms-3" href="{% url 'assignments:list' %}?unit={{ r.unit.pk }}&amp;open=true">{% blocktranslate with n=r.open %}All {{ n }} open items{% endblocktranslate %}</a>{% endif %}
+    </details>
+    {% endif %}
+  </div>
+</div>
+{% endfor %}"""
+
+
+class _Unit:
+    def __init__(self, name):
+        self.pk, self.name = uuid.uuid4(), name
+
+
+def _board_rows():
+    item = {
+        "code": "1.2.<3>",
+        "title": HOSTILE * 4,
+        "status_label": "已退回<b>",
+        "deadline": datetime.date(2026, 1, 1),
+        "url": '/a/?x=1&y="2"',
+    }
+    return [
+        {"unit": _Unit(HOSTILE), "rating": "red", "overdue": 5, "returned": 1, "escalated": 2, "submitted": 0,
+         "open": 7, "items": [{**item, "days_overdue": 1}, {**item, "days_overdue": 12}, {**item, "days_overdue": 0}]},
+        {"unit": _Unit("县司法局"), "rating": "amber", "overdue": 0, "returned": 2, "escalated": 0, "submitted": 3,
+         "open": 1, "items": [{**item, "days_overdue": 0}]},
+        {"unit": _Unit("乡镇"), "rating": "green", "overdue": 0, "returned": 0, "escalated": 0, "submitted": 1,
+         "open": 0, "items": []},
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_board_cards_write_what_the_template_wrote(language):
+    rows = _board_rows()
+    with translation.override(language):
+        expected = Template(BOARD_CARD).render(Context({"rows": rows}))
+        written = Template("{% load board_tags %}{% board_cards rows %}").render(Context({"rows": rows}))
+    assert _same(written) == _same(expected)
+    assert "<script>" not in written and "&lt;script&gt;" in written
