@@ -93,3 +93,50 @@ def test_board_cards_write_what_the_template_wrote(language):
         written = Template("{% load board_tags %}{% board_cards rows %}").render(Context({"rows": rows}))
     assert _same(written) == _same(expected)
     assert "<script>" not in written and "&lt;script&gt;" in written
+
+
+TASK_ROWS = """{% load i18n %}{% for a in shares %}
+    <tr{% if a.is_open and not a.ongoing and a.deadline and a.deadline < today %} class="table-overdue"{% endif %}>
+      <td><input class="form-check-input" type="checkbox" name="selected" value="{{ a.pk }}" aria-label="{% translate 'Select' %}"></td>
+      <td class="text-nowrap"><a href="{{ a.get_absolute_url }}">{{ a.indicator.code }}</a></td>
+      <td class="small indicator-title">{{ a.indicator.title|truncatechars:48 }}</td>
+      <td class="text-nowrap">{{ a.unit }}</td>
+      <td class="small text-nowrap">{{ a.get_role_display }}</td>
+      <td class="text-nowrap small{% if a.is_open and not a.ongoing and a.deadline and a.deadline < today %} text-overdue fw-semibold{% endif %}">{% if a.ongoing %}{% translate "Ongoing" %}{% else %}{{ a.deadline|date:"Y-m-d" }}{% endif %}</td>
+      <td><span class="badge status-{{ a.status }}">{{ a.get_status_display }}</span> {% include "assignments/_signoff_badge.html" %}{% if a.escalated_at and a.is_open %} <span class="badge text-bg-danger">{% translate "Escalated" %}</span>{% endif %}</td>
+    </tr>
+{% endfor %}"""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_task_rows_write_what_the_template_wrote(world, language):
+    from django.utils import timezone
+
+    from assignments.models import Assignment
+
+    S = Assignment.Status
+    shares = list(Assignment.objects.filter(campaign=world.campaign).select_related("indicator", "unit")[:8])
+    states = [
+        (S.NOT_STARTED, False, None, None),
+        (S.SUBMITTED, False, None, timezone.now()),
+        (S.SUBMITTED, True, None, None),
+        (S.ACCEPTED, False, timezone.now(), None),
+        (S.ACCEPTED, False, None, None),
+        (S.RETURNED, False, None, timezone.now()),
+        (S.IN_PROGRESS, True, None, None),
+        (S.IN_PROGRESS, False, None, None),
+    ]
+    for share, (status, ongoing, signed, escalated) in zip(shares, states, strict=False):
+        share.status, share.ongoing, share.signed_off_at, share.escalated_at = status, ongoing, signed, escalated
+    shares[0].indicator.title = HOSTILE * 3
+    shares[0].unit.name, shares[0].unit.short_name = HOSTILE, ""
+    shares[-1].deadline = None
+    today = datetime.date(2026, 6, 1)
+    with translation.override(language):
+        expected = Template(TASK_ROWS).render(Context({"shares": shares, "today": today}))
+        written = Template("{% load task_tags %}{% task_rows shares today %}").render(
+            Context({"shares": shares, "today": today})
+        )
+    assert _same(written) == _same(expected)
+    assert "<script>" not in written
