@@ -59,8 +59,10 @@ def assessment_list(request):
     permissions.require_global(request.user, permissions.REVIEW_UNIT_WORK)
     campaign = campaign_current_or_404(request.user)
     assessments = list(
-        permissions.restrict(request.user, permissions.REVIEW_UNIT_WORK, Assessment).filter(campaign=campaign)
-    )  # rows + eligibility
+        permissions.restrict(request.user, permissions.REVIEW_UNIT_WORK, Assessment)
+        .filter(campaign=campaign)
+        .only("id", "campaign_id", "indicator_id", "result", "status", "self_score", "veto_triggered")
+    )  # rows + eligibility: what they read, not the reasoning texts
     rows = assessment_rows(
         campaign=campaign,
         result=request.GET.get("result"),

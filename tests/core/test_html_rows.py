@@ -140,3 +140,50 @@ def test_task_rows_write_what_the_template_wrote(world, language):
         )
     assert _same(written) == _same(expected)
     assert "<script>" not in written
+
+
+ASSESSMENT_ROWS = """{% load i18n %}{% for r in rows %}
+    <tr>
+      <td class="text-nowrap"><a href="{% url 'assessment:edit' r.indicator.pk %}">{{ r.indicator.code }}</a></td>
+      <td class="small indicator-title">{{ r.indicator.title|truncatechars:60 }}{% if r.indicator.is_veto %} <span class="badge text-bg-danger">{% translate "veto" %}</span>{% endif %}{% if r.notes %} <span class="badge text-bg-warning" title="{{ r.notes.0.text }}" data-indicator-note>{% translate "returned by the city" %}</span>{% endif %}</td>
+      <td class="text-nowrap"><span class="badge result-{{ r.result|default:'none' }}">{% if r.assessment and r.result %}{{ r.assessment.get_result_display }}{% else %}{% translate "Not assessed" %}{% endif %}</span></td>
+      <td class="small text-nowrap">{% if r.assessment.self_score is not None %}{{ r.assessment.self_score|floatformat:"-2" }}{% endif %}{% if r.indicator.score is not None %} / {{ r.indicator.score|floatformat:"-2" }}{% endif %}</td>
+      <td class="small text-nowrap">{% if r.assessment %}{{ r.assessment.get_status_display }}{% else %}{% translate "To do" %}{% endif %}</td>
+      <td class="small text-nowrap text-secondary">{% if r.suggestion == "met" %}{% translate "Met" %}{% elif r.suggestion == "partial" %}{% translate "Partially met" %}{% else %}{% translate "Not met" %}{% endif %}</td>
+    </tr>
+{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_assessment_rows_write_what_the_template_wrote(language):
+    from decimal import Decimal
+
+    from assessment.models import Assessment
+    from assessment.selectors import IndicatorNote
+    from indicators.models import Indicator
+
+    R = Assessment.Result
+    indicators = [
+        Indicator(id=uuid.uuid4(), level=3, code=f"1.1.{n}", title=f"指标{n}", score=Decimal("3"), is_veto=False)
+        for n in range(6)
+    ]
+    indicators[0].title, indicators[0].is_veto = HOSTILE * 3, True
+    indicators[1].score = None
+    indicators[2].score = Decimal("2.50")
+    cases = [
+        (Assessment(indicator=indicators[0], result=R.MET, status="todo", self_score=Decimal("1.25")), "met", [IndicatorNote("市", HOSTILE)]),
+        (Assessment(indicator=indicators[1], result=R.PARTIAL, status="done", self_score=None), "partial", []),
+        (Assessment(indicator=indicators[2], result="", status="todo", self_score=Decimal("2")), "not_met", []),
+        (None, "met", []),
+        (Assessment(indicator=indicators[4], result=R.NOT_APPLICABLE, status="todo"), "not_met", []),
+        (None, "partial", [IndicatorNote("市", "补充")]),
+    ]  # fmt: skip
+    rows = [
+        {"indicator": i, "assessment": a, "notes": notes, "result": a.result if a else "", "suggestion": s}
+        for i, (a, s, notes) in zip(indicators, cases, strict=False)
+    ]
+    with translation.override(language):
+        expected = Template(ASSESSMENT_ROWS).render(Context({"rows": rows}))
+        written = Template("{% load assessment_tags %}{% assessment_rows_html rows %}").render(Context({"rows": rows}))
+    assert _same(written) == _same(expected)
+    assert "<script>" not in written
