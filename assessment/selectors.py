@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils.translation import gettext
 
 from assignments.models import Assignment
 from core import tables
+from core.html import url_for_each
 from core.ids import is_uuid
 from evidence.models import Evidence
 from indicators.models import Indicator
@@ -183,7 +183,7 @@ def pool_counts(campaign, today):
 
 def pool_board_items(campaign, today):
     """The accountability board's hook: overdue pool items per owner unit (plain values)."""
-    url = reverse("assessment:rectification", args=["00000000-0000-0000-0000-000000000000"])
+    url = url_for_each("assessment:rectification")
     rows = (
         Rectification.objects.filter(campaign=campaign, status__in=Rectification.WITH_UNIT, deadline__lt=today)
         .order_by("owner__code", "deadline")
@@ -199,7 +199,7 @@ def pool_board_items(campaign, today):
             "status_label": label,
             "deadline": r["deadline"],
             "days_overdue": (today - r["deadline"]).days,
-            "url": url.replace("00000000-0000-0000-0000-000000000000", str(r["pk"])),
+            "url": url(r["pk"]),
         }
         for r in rows
     ]

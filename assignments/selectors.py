@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
-from django.urls import reverse
 from django.utils.translation import gettext, ngettext, pgettext
 
 from core import tables
 from core.figures_cache import cached_figures
+from core.html import url_for_each
 from indicators.models import Indicator
 from org import permissions
 from org.models import Unit
@@ -81,10 +81,9 @@ def assignment_group_by_deadline(assignments, today):
         "submitted": [],
         "accepted": [],
     }
-    # One reverse() for the page, not one per task.
-    pattern = reverse("assignments:detail", args=["00000000-0000-0000-0000-000000000000"])
+    url = url_for_each("assignments:detail")
     for a in assignments:
-        a.url = pattern.replace("00000000-0000-0000-0000-000000000000", str(a.pk))
+        a.url = url(a.pk)
         a.days_left = a.days_left_on = None if a.ongoing or a.deadline is None else (a.deadline - today).days
         a.days_overdue = -a.days_left if a.days_left is not None and a.days_left < 0 and a.is_open else 0
         a.return_comment = ""
@@ -190,7 +189,7 @@ def accountability_board(*, campaign, today, items_per_unit=None):
     county has a thousand open shares or ten thousand."""
 
     status_labels = dict(Assignment.Status.choices)
-    url = reverse("assignments:detail", args=["00000000-0000-0000-0000-000000000000"])
+    url = url_for_each("assignments:detail")
     not_accepted = Assignment.objects.filter(campaign=campaign).exclude(status=Assignment.Status.ACCEPTED)
     is_open = Q(status__in=Assignment.OPEN_STATUSES)
     overdue = is_open & Q(ongoing=False, deadline__lt=today)
@@ -225,7 +224,7 @@ def accountability_board(*, campaign, today, items_per_unit=None):
                 "status_label": status_labels[a["status"]],
                 "deadline": a["deadline"],
                 "days_overdue": (today - a["deadline"]).days if late else 0,
-                "url": url.replace("00000000-0000-0000-0000-000000000000", str(a["pk"])),
+                "url": url(a["pk"]),
             }
         )
     empty = {"overdue": 0, "returned": 0, "escalated": 0, "submitted": 0, "open": 0}

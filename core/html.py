@@ -5,6 +5,11 @@ template's autoescape does."""
 
 import html
 
+from django.template.defaultfilters import truncatechars
+from django.urls import reverse
+
+_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+
 
 def e(value):
     """conditional_escape without the SafeString it wraps each result in: a value that is
@@ -15,10 +20,21 @@ def e(value):
     return html.escape(str(value))
 
 
+def escaped(**texts):
+    """The labels a row writer repeats, escaped once: escaped(veto=gettext("veto"), …). The
+    callers pass gettext("…") with the literal text, so makemessages finds it."""
+    return {key: e(text) for key, text in texts.items()}
+
+
 def truncate(text, length):
     """The truncatechars filter, which builds a lazy Truncator for every call: only a text
     longer than `length` can be cut (Truncator counts combining marks as nothing), so the
     others are kept without it."""
-    from django.template.defaultfilters import truncatechars
-
     return text if len(text) <= length else truncatechars(text, length)
+
+
+def url_for_each(viewname):
+    """One reverse() for a list, not one per row: the URL of `viewname` (one uuid argument)
+    for each pk given to the returned function."""
+    pattern = reverse(viewname, args=[_PLACEHOLDER])
+    return lambda pk: pattern.replace(_PLACEHOLDER, str(pk))

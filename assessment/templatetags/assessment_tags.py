@@ -5,33 +5,26 @@ with the template)."""
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from core.html import e, truncate
+from core.html import e, escaped, truncate, url_for_each
 
 register = template.Library()
-
-_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
 
 @register.simple_tag
 def assessment_rows_html(rows):
     """One <tr> per row of assessment.selectors.assessment_rows."""
-    text = {
-        key: e(gettext(msg))
-        for key, msg in (
-            ("veto", "veto"),
-            ("returned", "returned by the city"),
-            ("none", "Not assessed"),
-            ("todo", "To do"),
-            ("met", "Met"),
-            ("partial", "Partially met"),
-            ("not_met", "Not met"),
-        )
-    }
-    url = reverse("assessment:edit", args=[_PLACEHOLDER])
+    text = escaped(
+        veto=gettext("veto"),
+        returned=gettext("returned by the city"),
+        none=gettext("Not assessed"),
+        todo=gettext("To do"),
+        not_met=gettext("Not met"),
+    )
+    suggestions = escaped(met=gettext("Met"), partial=gettext("Partially met"))  # any other: not met
+    url = url_for_each("assessment:edit")
     out = []
     for r in rows:
         i, a = r["indicator"], r["assessment"]
@@ -50,16 +43,10 @@ def assessment_rows_html(rows):
         if i.score is not None:
             score += f" / {e(floatformat(i.score, '-2'))}"
         status = e(a.get_status_display()) if a else text["todo"]
-        suggestion = (
-            text["met"]
-            if r["suggestion"] == "met"
-            else text["partial"]
-            if r["suggestion"] == "partial"
-            else text["not_met"]
-        )
+        suggestion = suggestions.get(r["suggestion"], text["not_met"])
         out.append(
             "<tr>"
-            f'<td class="text-nowrap"><a href="{e(url.replace(_PLACEHOLDER, str(i.pk)))}">{e(i.code)}</a></td>'
+            f'<td class="text-nowrap"><a href="{e(url(i.pk))}">{e(i.code)}</a></td>'
             f'<td class="small indicator-title">{title}</td>'
             f'<td class="text-nowrap"><span class="badge result-{e(r["result"] or "none")}">{result}</span></td>'
             f'<td class="small text-nowrap">{score}</td>'

@@ -6,7 +6,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from core.html import e, truncate
+from core.html import e, escaped, truncate
 
 from ..models import Assignment
 
@@ -29,16 +29,13 @@ def signoff_badge(a, signed, awaiting):
 @register.simple_tag
 def task_rows(shares, today):
     """One <tr> per share: its box to select, indicator, unit, role, deadline and status."""
-    text = {
-        key: e(gettext(msg))
-        for key, msg in (
-            ("select", "Select"),
-            ("ongoing", "Ongoing"),
-            ("escalated", "Escalated"),
-            ("signed", "Signed off"),
-            ("awaiting", "Awaiting sign-off"),
-        )
-    }
+    text = escaped(
+        select=gettext("Select"),
+        ongoing=gettext("Ongoing"),
+        escalated=gettext("Escalated"),
+        signed=gettext("Signed off"),
+        awaiting=gettext("Awaiting sign-off"),
+    )
     overdue_class = ' class="table-overdue"'
     rows = []
     for a in shares:
