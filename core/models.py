@@ -127,6 +127,11 @@ VERB_LABELS = {
     "stage_changed": _("stage changed"),
     "status_changed": _("status changed"),
     "submitted": _("submitted"),
+    "reopened": _("reopened"),
+    "review_decided": _("review decision recorded"),
+    "comment_done": _("review comment marked done"),
+    "comment_reopened": _("review comment reopened"),
+    "recommended": _("recommended to the province"),
 }
 
 

@@ -13,7 +13,8 @@ from django.test import RequestFactory
 from django.urls import get_resolver
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("core", "campaign", "indicators", "assignments", "evidence", "reports")
+# Every app of ours: a directory with an apps.py (a new app is checked without being listed here).
+APPS = tuple(sorted(p.parent.name for p in ROOT.glob("*/apps.py")))
 SOURCES = [p for d in (*APPS, "config") for p in (ROOT / d).rglob("*.py") if "migrations" not in p.parts]
 TEMPLATES = list((ROOT / "templates").rglob("*.html")) + [
     p for d in APPS for p in (ROOT / d).rglob("templates/**/*.html")
@@ -37,29 +38,43 @@ def _unlimited(form_class_or_fields):
 
 
 def _instance(form_class):
-    from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+    """The form built with stand-ins for what its __init__ requires by keyword (forms narrow
+    their choices to the person's county, a campaign, a unit's shares); a new keyword fails
+    here by name until it gets a stand-in."""
+    import inspect
+    from types import SimpleNamespace
 
+    from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+    from django.contrib.auth.models import AnonymousUser
+
+    from campaign.models import Campaign
     from core.models import User
+    from indicators.models import Indicator
+    from org.models import Unit
 
     if issubclass(form_class, (PasswordChangeForm, SetPasswordForm)):
         return form_class(User(username="x"))
-    from types import SimpleNamespace
-
-    from django.contrib.auth.models import AnonymousUser
-
-    # Forms that narrow their choices to the person's county, or to a campaign's.
-    for kwargs in (
-        {},
-        {"queryset": None},
-        {"moves": ()},
-        {"user": AnonymousUser()},
-        {"campaign": SimpleNamespace(region_id=None)},
-    ):
-        try:
-            return form_class(**kwargs)
-        except TypeError:
-            continue
-    raise AssertionError(f"cannot build {form_class}")
+    no_item = SimpleNamespace(campaign_id=None, owner_id=None, indicator_id=None)
+    stand_ins = {
+        "campaign": Campaign(),
+        "item": no_item,
+        "part": SimpleNamespace(
+            request=SimpleNamespace(campaign_id=None, indicators=Indicator.objects.none()), unit_id=None
+        ),
+        "units": Unit.objects.none(),
+        "indicators": Indicator.objects.none(),
+        "user": AnonymousUser(),
+        "moves": (),
+        "queryset": None,
+    }
+    required = [
+        p.name
+        for p in inspect.signature(form_class.__init__).parameters.values()
+        if p.kind is p.KEYWORD_ONLY and p.default is p.empty
+    ]
+    missing = [name for name in required if name not in stand_ins]
+    assert not missing, f"{form_class}: no stand-in for {missing}"
+    return form_class(**{name: stand_ins[name] for name in required})
 
 
 def _project_forms():
@@ -173,7 +188,10 @@ def test_python_never_marks_strings_safe_by_hand():
         for n, line in enumerate(p.read_text().splitlines(), 1)
         if re.search(r"\bmark_safe\(|\bSafeString\(|\bSafeText\(", line)
     ]
-    assert hits == []
+    # The one audited exception: core.html.markup joins what the row writers escaped value by
+    # value (each writer is compared with the template it replaced in tests/core/test_html_rows.py).
+    assert [h for h in hits if not h.startswith("core/html.py:")] == []
+    assert len(hits) == 1
 
 
 def test_no_csrf_exemption_anywhere_but_the_cas_single_logout():
@@ -214,7 +232,9 @@ def test_every_audit_verb_has_a_label():
     """The audit page shows verbs in the reader's language: a new verb needs its label."""
     from core.models import VERB_LABELS
 
-    used = {m for p in SOURCES for m in re.findall(r'verb="([a-z_]+)"', p.read_text())}
+    # Every quoted verb in an audit_record call, "a" if x else "b" included.
+    calls = (m for p in SOURCES for m in re.findall(r"verb=([^,)\n]+)", p.read_text()))
+    used = {v for call in calls for v in re.findall(r'"([a-z_]+)"', call)}
     assert used and used - set(VERB_LABELS) == set()
 
 

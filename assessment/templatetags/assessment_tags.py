@@ -5,10 +5,9 @@ with the template)."""
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from core.html import e, escaped, truncate, url_for_each
+from core.html import e, escaped, markup, truncate, url_for_each
 
 register = template.Library()
 
@@ -54,4 +53,4 @@ def assessment_rows_html(rows):
             f'<td class="small text-nowrap text-secondary">{suggestion}</td>'
             "</tr>"
         )
-    return mark_safe("\n".join(out))  # noqa: S308 (every value escaped)
+    return markup(out)
