@@ -94,7 +94,10 @@ def _county_figures(*, campaign, today):
     per_unit = list(
         shares.values("unit_id", "unit__short_name", "unit__kind")
         .annotate(
-            total=Count("id"), accepted=Count("id", filter=Q(status=S.ACCEPTED)), overdue=Count("id", filter=overdue)
+            total=Count("id"),
+            accepted=Count("id", filter=Q(status=S.ACCEPTED)),
+            overdue=Count("id", filter=overdue),
+            submitted=Count("id", filter=Q(status=S.SUBMITTED)),
         )
         .order_by("unit__code")
     )
@@ -119,12 +122,8 @@ def _county_figures(*, campaign, today):
         row["link"] = f"{tasks}?unit={row['unit_id']}"
     return {
         "evidence": evidence,
-        "shares": shares.aggregate(
-            total=Count("id"),
-            accepted=Count("id", filter=Q(status=S.ACCEPTED)),
-            overdue=Count("id", filter=overdue),
-            submitted=Count("id", filter=Q(status=S.SUBMITTED)),
-        ),
+        # The campaign's totals are the units' summed (every share has its unit): no query of their own.
+        "shares": {key: sum(u[key] for u in per_unit) for key in ("total", "accepted", "overdue", "submitted")},
         "level1": _bars(level1, "title", "met", "indicators"),
         "departments": _bars(
             [u for u in per_unit if u["unit__kind"] == Unit.Kind.DEPARTMENT], "unit__short_name", "accepted", "total"

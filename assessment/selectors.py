@@ -133,9 +133,9 @@ def indicator_evidence(*, campaign, indicator, shown=EVIDENCE_SHOWN):
     pieces = Evidence.objects.visible().filter(pk__in=direct.union(also), campaign=campaign)
     counts = dict(pieces.order_by().values_list("review_status").annotate(n=Count("pk")))
     items = list(
-        pieces.select_related("assignment__unit", "current_revision").order_by(
-            "review_status", "assignment__unit__code", "created_at"
-        )[:shown]
+        pieces.select_related("assignment__unit")
+        .only("title", "kind", "review_status", "assignment__unit__name")
+        .order_by("review_status", "assignment__unit__code", "created_at")[:shown]
     )
     by_status = [(status, label, counts[status]) for status, label in Evidence.Review.choices if counts.get(status)]
     return {"items": items, "shown": len(items), "by_status": by_status, "total": sum(counts.values())}

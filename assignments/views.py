@@ -58,6 +58,7 @@ from .services import (
     circular_form_initial,
     circular_issue,
 )
+from .templatetags.task_tags import TASK_ROW_FIELDS
 
 REQUIRED_COLUMNS = ("level3", "lead")
 BOARD_ITEMS = 3  # the most overdue open items per unit on the board (60 units at 100x stay under 100 KB); the task list has them all
@@ -273,7 +274,9 @@ def assignment_list(request):
     if request.GET.get("export") == "xlsx":
         data = neutralised(AssignmentResource().export(qs)).export("xlsx")
         return table_response(data, f"{campaign.name}-" + _("task list"))
-    page = page_of(qs, request.GET.get("page"), 50)
+    # The rows read by key with only what task_rows writes (not the filter's six joined tables).
+    shown = Assignment.objects.select_related("indicator", "unit").only(*TASK_ROW_FIELDS)
+    page = page_of(qs, request.GET.get("page"), 50, rows=shown)
     context = {
         "campaign": campaign,
         "filter": filtered,

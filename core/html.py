@@ -41,9 +41,9 @@ def url_for_each(viewname):
     return lambda pk: pattern.replace(_PLACEHOLDER, str(pk))
 
 
-def markup(parts):
+def markup(parts, sep="\n"):
     """The one place our Python marks a string safe (tests/test_hardening.py holds it to this
     one): the row writers join here what they built from e(...) of every value and escaped(...)
     labels; each writer is compared with the template text it replaced, hostile values and
     both languages, in tests/core/test_html_rows.py."""
-    return mark_safe("\n".join(parts))  # noqa: S308 (every part escaped by its writer)
+    return mark_safe(sep.join(parts))  # noqa: S308 (every part escaped by its writer)

@@ -9,10 +9,12 @@ whole (select_related and all). Same page object, same template."""
 from django.core.paginator import Paginator
 
 
-def page_of(queryset, number, per_page):
-    """Paginator(queryset, per_page).get_page(number), its rows in the queryset's order."""
+def page_of(queryset, number, per_page, *, rows=None):
+    """Paginator(queryset, per_page).get_page(number), its rows in the queryset's order. The
+    rows are read by key from `rows` when given (what the page shows of them: fewer joins and
+    columns than the filtering needed), else from the queryset itself."""
     page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(number)
     ids = list(page.object_list)
-    rows = queryset.order_by().in_bulk(ids)
+    rows = (queryset if rows is None else rows).order_by().in_bulk(ids)
     page.object_list = [rows[pk] for pk in ids if pk in rows]
     return page

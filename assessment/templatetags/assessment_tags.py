@@ -8,6 +8,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext
 
 from core.html import e, escaped, markup, truncate, url_for_each
+from evidence.models import Evidence
 
 register = template.Library()
 
@@ -52,5 +53,55 @@ def assessment_rows_html(rows):
             f'<td class="small text-nowrap">{status}</td>'
             f'<td class="small text-nowrap text-secondary">{suggestion}</td>'
             "</tr>"
+        )
+    return markup(out)
+
+
+REVIEW_BADGE = {"accepted": "text-bg-success", "returned": "text-bg-danger"}  # any other: pending
+
+
+@register.simple_tag
+def evidence_item_rows(items):
+    """One <li> per piece of an indicator's self-assessment page (assessment.selectors
+    indicator_evidence: thirty pieces, each a link, its unit, kind and review status)."""
+    url = url_for_each("evidence:detail")
+    # The labels once, not get_FOO_display() per piece (each builds its field's choices dict).
+    kinds = {value: e(label) for value, label in Evidence.Kind.choices}
+    statuses = {value: e(label) for value, label in Evidence.Review.choices}
+    return markup(
+        '<li class="list-group-item d-flex justify-content-between gap-2">'
+        f'<span><a href="{e(url(i.pk))}">{e(i.title)}</a> <span class="text-secondary">'
+        f"· {e(i.assignment.unit.name)} · {kinds.get(i.kind) or e(i.kind)}</span></span>"
+        f' <span class="badge flex-shrink-0 align-self-start {REVIEW_BADGE.get(i.review_status, "text-bg-warning")}">'
+        f"{statuses.get(i.review_status) or e(i.review_status)}</span></li>"
+        for i in items
+    )
+
+
+def _bar_colour(pct):
+    return "#198754" if pct >= 90 else "#0d6efd" if pct >= 50 else "#b3261e"
+
+
+@register.simple_tag
+def bar_rows(bars):
+    """The dashboard's bars (assessment.dashboard._bars: sixty units' rows on a county's page),
+    one labelled line and SVG bar each."""
+    out = []
+    for bar in bars:
+        # A row is a dict (the dashboards) or an object (迎检's Rate), as the template's lookup took either.
+        b = (
+            bar
+            if isinstance(bar, dict)
+            else {k: getattr(bar, k, "") for k in ("label", "link", "done", "total", "pct")}
+        )
+        label = f'<a href="{e(b["link"])}">{e(b["label"])}</a>' if b.get("link") else e(b["label"])
+        pct = e(b["pct"])
+        out.append(
+            '<div class="mb-2"><div class="d-flex justify-content-between gap-2 small">'
+            f'<span class="text-truncate">{label}</span>'
+            f'<span class="text-nowrap">{e(b["done"])}/{e(b["total"])} · {pct}%</span></div>'
+            '<svg width="100%" height="10" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">'
+            '<rect x="0" y="1" width="100" height="8" rx="2" fill="#e9ecef"></rect>'
+            f'<rect x="0" y="1" width="{pct}" height="8" rx="2" fill="{_bar_colour(b["pct"])}"></rect></svg></div>'
         )
     return markup(out)

@@ -5,13 +5,19 @@ Same markup and escaping (tests/core/test_html_rows.py compares it with the temp
 from django import template
 from django.utils.translation import gettext
 
-from core.html import e, escaped, markup, truncate
+from core.html import e, escaped, markup, truncate, url_for_each
 
 from ..models import Assignment
 
 register = template.Library()
 
 S = Assignment.Status
+
+# What task_rows reads of a share: the task list loads its page's rows with only these.
+TASK_ROW_FIELDS = (
+    "status", "ongoing", "deadline", "escalated_at", "signed_off_at", "role",
+    "indicator__code", "indicator__title", "unit__name", "unit__short_name",
+)  # fmt: skip
 
 
 def signoff_badge(a, signed, awaiting):
@@ -36,6 +42,10 @@ def task_rows(shares, today):
         awaiting=gettext("Awaiting sign-off"),
     )
     overdue_class = ' class="table-overdue"'
+    url = url_for_each("assignments:detail")
+    # The labels once, not get_FOO_display() per row (each builds its field's choices dict).
+    roles = {value: e(label) for value, label in Assignment.Role.choices}
+    statuses = {value: e(label) for value, label in S.choices}
     rows = []
     for a in shares:
         late = a.is_open and not a.ongoing and a.deadline and a.deadline < today
@@ -46,12 +56,12 @@ def task_rows(shares, today):
         rows.append(
             f"<tr{overdue_class if late else ''}>"
             f'<td><input class="form-check-input" type="checkbox" name="selected" value="{e(a.pk)}" aria-label="{text["select"]}"></td>'
-            f'<td class="text-nowrap"><a href="{e(a.get_absolute_url())}">{e(a.indicator.code)}</a></td>'
+            f'<td class="text-nowrap"><a href="{e(url(a.pk))}">{e(a.indicator.code)}</a></td>'
             f'<td class="small indicator-title">{e(truncate(a.indicator.title, 48))}</td>'
             f'<td class="text-nowrap">{e(a.unit)}</td>'
-            f'<td class="small text-nowrap">{e(a.get_role_display())}</td>'
+            f'<td class="small text-nowrap">{roles.get(a.role) or e(a.role)}</td>'
             f'<td class="text-nowrap small{" text-overdue fw-semibold" if late else ""}">{deadline}</td>'
-            f'<td><span class="badge status-{e(a.status)}">{e(a.get_status_display())}</span> '
+            f'<td><span class="badge status-{e(a.status)}">{statuses.get(a.status) or e(a.status)}</span> '
             f"{signoff_badge(a, text['signed'], text['awaiting'])}{escalated}</td></tr>"
         )
     return markup(rows)

@@ -63,3 +63,30 @@ def test_filter_forms_built_on_bootstrap_form_get_the_quick_selects_too():
             form = BootstrapForm
 
     assert type(UnitFilter(data={}, queryset=Unit.objects.none()).form.fields["kind"].widget) is QuickSelect
+
+
+def test_quick_select_of_a_model_choice_field_matches_djangos(world):
+    """Model choices (ModelChoiceIteratorValue values, labels from str()), the empty label,
+    a chosen value given as the object's pk, and a single select that marks only its first match."""
+    from org.models import Unit
+
+    Unit.objects.filter(pk=world.unit_a.pk).update(name='县<司法>局 & "村"')
+    county = world.unit_a.region
+    field = forms.ModelChoiceField(queryset=Unit.objects.filter(region=county).order_by("code"))
+    chosen = world.unit_b.pk
+    for value in (None, chosen, str(chosen)):
+        ours = QuickSelect(choices=field.choices).render("owner", value, {"id": "id_owner"})
+        django = forms.Select(choices=field.choices).render("owner", value, {"id": "id_owner"})
+        assert parse_html(ours) == parse_html(django)
+    twice = [("a", "一"), ("a", "二"), ("", "空"), (None, "无")]
+    for value in ("a", "", None):
+        assert parse_html(QuickSelect(choices=twice).render("x", value)) == parse_html(
+            forms.Select(choices=twice).render("x", value)
+        )
+        assert parse_html(QuickSelectMultiple(choices=twice).render("x", [value])) == parse_html(
+            forms.SelectMultiple(choices=twice).render("x", [value])
+        )
+    empty_group = [("", [("a", "一")]), ("组", [("b", "二")])]
+    assert parse_html(QuickSelect(choices=empty_group).render("x", "b")) == parse_html(
+        forms.Select(choices=empty_group).render("x", "b")
+    )

@@ -187,3 +187,57 @@ def test_assessment_rows_write_what_the_template_wrote(language):
         written = Template("{% load assessment_tags %}{% assessment_rows_html rows %}").render(Context({"rows": rows}))
     assert _same(written) == _same(expected)
     assert "<script>" not in written
+
+
+EVIDENCE_ITEMS = """{% for e in items %}
+    <li class="list-group-item d-flex justify-content-between gap-2"><span><a href="{{ e.get_absolute_url }}">{{ e.title }}</a> <span class="text-secondary">· {{ e.assignment.unit.name }} · {{ e.get_kind_display }}</span></span>
+      <span class="badge flex-shrink-0 align-self-start {% if e.review_status == 'accepted' %}text-bg-success{% elif e.review_status == 'returned' %}text-bg-danger{% else %}text-bg-warning{% endif %}">{{ e.get_review_status_display }}</span></li>
+{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_evidence_item_rows_write_what_the_template_wrote(language):
+    from assignments.models import Assignment
+    from evidence.models import Evidence
+    from org.models import Unit
+
+    unit = Unit(name=HOSTILE, region_id=uuid.uuid4())  # a region of its own: no default looked up
+    items = [
+        Evidence(id=uuid.uuid4(), title=HOSTILE, kind=kind, review_status=status, assignment=Assignment(unit=unit))
+        for kind, status in zip(Evidence.Kind.values, [*Evidence.Review.values, "pending"], strict=False)
+    ]
+    with translation.override(language):
+        expected = Template(EVIDENCE_ITEMS).render(Context({"items": items}))
+        written = Template("{% load assessment_tags %}{% evidence_item_rows items %}").render(Context({"items": items}))
+    assert _same(written) == _same(expected)
+    assert "<script>" not in written and written.count("<li") == len(items) > 2
+
+
+BARS = """{% for b in bars %}
+  <div class="mb-2">
+    <div class="d-flex justify-content-between gap-2 small">
+      <span class="text-truncate">{% if b.link %}<a href="{{ b.link }}">{{ b.label }}</a>{% else %}{{ b.label }}{% endif %}</span>
+      <span class="text-nowrap">{{ b.done }}/{{ b.total }} · {{ b.pct }}%</span>
+    </div>
+    <svg width="100%" height="10" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
+      <rect x="0" y="1" width="100" height="8" rx="2" fill="#e9ecef"></rect>
+      <rect x="0" y="1" width="{{ b.pct }}" height="8" rx="2" fill="{% if b.pct >= 90 %}#198754{% elif b.pct >= 50 %}#0d6efd{% else %}#b3261e{% endif %}"></rect>
+    </svg>
+  </div>
+  {% endfor %}"""
+
+
+def test_bar_rows_write_what_the_template_wrote():
+    bars = [
+        {"label": HOSTILE, "link": '/a/?unit=1&x="2"', "done": 9, "total": 10, "pct": 90},
+        {"label": "城关镇", "link": "", "done": 1, "total": 2, "pct": 50},
+        {"label": "县司法局", "done": 0, "total": 0, "pct": 0},
+        {"label": "89", "link": "/b/", "done": 89, "total": 100, "pct": 89},
+    ]
+    from inspection.selectors import Rate
+
+    bars.append(Rate(HOSTILE, 3, 4))  # 迎检's bars are objects
+    expected = Template(BARS).render(Context({"bars": bars}))
+    written = Template("{% load assessment_tags %}{% bar_rows bars %}").render(Context({"bars": bars}))
+    assert _same(written) == _same(expected)
+    assert "<script>" not in written and written.count("<svg") == len(bars)
