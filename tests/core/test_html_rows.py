@@ -241,3 +241,75 @@ def test_bar_rows_write_what_the_template_wrote():
     written = Template("{% load assessment_tags %}{% bar_rows bars %}").render(Context({"bars": bars}))
     assert _same(written) == _same(expected)
     assert "<script>" not in written and written.count("<svg") == len(bars)
+
+
+QUEUE_ROWS = """{% load i18n humanize %}{% for e in pieces %}
+  <div class="list-group-item">
+    <div class="d-flex gap-2">
+      <input class="form-check-input mt-2 flex-shrink-0" type="checkbox" name="ids" value="{{ e.pk }}" form="bulk" aria-label="{% translate 'Tick' %} {{ e.title }}">
+      {% with r=e.current_revision %}{% if r.thumbnail %}<img src="{% url 'evidence:thumbnail' r.pk %}" alt="" class="evidence-thumb rounded" loading="lazy">{% else %}<span class="evidence-icon rounded">{% include "evidence/_icon.html" with e=e %}</span>{% endif %}{% endwith %}
+      <div class="flex-grow-1">
+        <a href="{{ e.get_absolute_url }}" class="fw-semibold">{{ e.title }}</a>
+        <div class="small text-secondary d-flex flex-wrap gap-2">
+          <span>{{ e.assignment.indicator.code }}</span><span>{{ e.assignment.unit }}</span><span>{{ e.get_kind_display }}</span>
+          <span>{% blocktranslate with t=e.created_at|naturaltime %}uploaded {{ t }}{% endblocktranslate %}</span>
+        </div>
+      </div>
+      <form method="post" action="{% url 'evidence:review' e.pk %}" class="text-nowrap">{% csrf_token %}
+        <input type="hidden" name="from" value="queue"><input type="hidden" name="queue" value="{{ request.GET.urlencode }}">
+        <button class="btn btn-sm btn-outline-success" type="submit" name="decision" value="accepted">{% translate "Accept" %}</button>
+        <a class="btn btn-sm btn-outline-secondary" href="{{ e.get_absolute_url }}?queue={{ request.GET.urlencode|urlencode }}">{% translate "Open" %}</a>
+      </form>
+    </div>
+  </div>
+{% empty %}
+  <div class="list-group-item text-secondary">{% translate "Nothing is waiting for review." %}</div>
+{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_queue_rows_write_what_the_template_wrote(language):
+    from django.template import RequestContext
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from assignments.models import Assignment
+    from evidence.models import Evidence, EvidenceRevision
+    from indicators.models import Indicator
+    from org.models import Unit
+
+    request = RequestFactory().get("/evidence/review/", {"code": HOSTILE, "review": "pending"})
+    unit = Unit(name=HOSTILE, short_name="短<名>", region_id=uuid.uuid4())
+    share = Assignment(unit=unit, indicator=Indicator(code="1.2.<3>", title=HOSTILE))
+    now = timezone.now()
+    revisions = [
+        EvidenceRevision(id=uuid.uuid4(), thumbnail="thumbs/a.jpg", original_name="a.jpg", content_type="image/jpeg"),
+        EvidenceRevision(id=uuid.uuid4(), original_name="报告.wps", content_type="application/vnd.ms-works"),
+        EvidenceRevision(id=uuid.uuid4(), url="https://example.org/?a=1&b=2"),
+        EvidenceRevision(id=uuid.uuid4(), text=HOSTILE),
+        EvidenceRevision(id=uuid.uuid4()),
+    ]
+    kinds = [
+        Evidence.Kind.IMAGE,
+        Evidence.Kind.DOCUMENT,
+        Evidence.Kind.NEWS_LINK,
+        Evidence.Kind.SUMMARY,
+        Evidence.Kind.DOCUMENT,
+    ]
+    pieces = [
+        Evidence(id=uuid.uuid4(), title=HOSTILE, kind=kind, assignment=share, current_revision=revision,
+                 created_at=now - datetime.timedelta(hours=3 * n))
+        for n, (kind, revision) in enumerate(zip(kinds, revisions, strict=True))
+    ]  # fmt: skip
+    pieces.append(
+        Evidence(id=uuid.uuid4(), title="无修订", kind=Evidence.Kind.DOCUMENT, assignment=share, created_at=now)
+    )
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    with translation.override(language):
+        expected = Template(QUEUE_ROWS).render(RequestContext(request, {"pieces": pieces}))
+        written = Template("{% load queue_tags %}{% queue_rows pieces %}").render(
+            RequestContext(request, {"pieces": pieces})
+        )
+    assert token.search(written)
+    assert _same(token.sub("", written)) == _same(token.sub("", expected))
+    assert "<script>" not in written and written.count('class="list-group-item"') == len(pieces)
