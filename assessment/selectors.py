@@ -52,9 +52,10 @@ def assessment_rows(*, campaign, result=None, status=None, level1=None, suggeste
     """The assessment list: every level-3 indicator with its assessment (or none) and the
     suggested result. Filters: result ("none" = not decided), status, level-1 id, suggestion.
     `assessments`: the campaign's, when the caller has them already."""
-    # The row's own fields only: its parents and texts were read for 150 rows and never shown.
-    indicators = Indicator.objects.filter(framework_id=campaign.framework_id, level=3).only(
-        "id", "framework_id", "parent_id", "code", "title", "score", "is_veto"
+    # The row's own fields only, as named tuples (pk, code, title, score, is_veto): its parents
+    # and texts were read for 150 rows and never shown, and model instances cost 2 ms more.
+    indicators = Indicator.objects.filter(framework_id=campaign.framework_id, level=3).values_list(
+        "pk", "code", "title", "score", "is_veto", named=True
     )
     if level1:
         indicators = indicators.filter(parent__parent_id=level1) if is_uuid(level1) else indicators.none()

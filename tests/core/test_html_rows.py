@@ -307,9 +307,62 @@ def test_queue_rows_write_what_the_template_wrote(language):
     token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
     with translation.override(language):
         expected = Template(QUEUE_ROWS).render(RequestContext(request, {"pieces": pieces}))
-        written = Template("{% load queue_tags %}{% queue_rows pieces %}").render(
+        written = Template("{% load evidence_rows %}{% queue_rows pieces %}").render(
             RequestContext(request, {"pieces": pieces})
         )
     assert token.search(written)
     assert _same(token.sub("", written)) == _same(token.sub("", expected))
     assert "<script>" not in written and written.count('class="list-group-item"') == len(pieces)
+
+
+SHARE_EVIDENCE = """{% load i18n %}  {% for e in pieces %}
+    <li class="list-group-item{% if e.is_hidden %} bg-body-secondary{% endif %}">
+      <a class="d-flex gap-2 text-decoration-none text-body" href="{{ e.get_absolute_url }}">
+        {% with r=e.current_revision %}
+        {% if r.thumbnail %}<img src="{% url 'evidence:thumbnail' r.pk %}" alt="" class="evidence-thumb rounded" loading="lazy">
+        {% else %}<span class="evidence-icon rounded">{% include "evidence/_icon.html" with e=e %}</span>{% endif %}
+        {% endwith %}
+        <span class="flex-grow-1">
+          <span class="d-block">{{ e.title }}</span>
+          <span class="small text-secondary d-flex flex-wrap gap-2">
+            <span>{{ e.get_kind_display }}</span>
+            {% if e.issued_on %}<span>{{ e.issued_on|date:"Y-m-d" }}</span>{% endif %}
+            <span class="badge review-{{ e.review_status }}">{{ e.get_review_status_display }}</span>
+            {% if e.is_hidden %}<span class="badge text-bg-secondary">{% translate "deleted by the unit" %}</span>{% endif %}
+            {% if e.origin_id %}<span class="badge text-bg-light border" title="{% translate 'linked, no new upload' %}">{% translate "linked" %}</span>{% endif %}
+          </span>
+        </span>
+      </a>
+    </li>
+  {% empty %}
+    <li class="list-group-item small text-secondary">{% translate "No evidence yet." %}</li>
+  {% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_share_evidence_rows_write_what_the_template_wrote(language):
+    from django.utils import timezone
+
+    from evidence.models import Evidence, EvidenceRevision
+
+    revisions = [
+        EvidenceRevision(id=uuid.uuid4(), thumbnail="thumbs/a.jpg", original_name="a.jpg", content_type="image/jpeg"),
+        EvidenceRevision(id=uuid.uuid4(), original_name="表<1>.et", content_type="application/vnd.ms-excel"),
+        EvidenceRevision(id=uuid.uuid4(), url="https://example.org/?a=1&b=2"),
+        None,
+    ]
+    pieces = [
+        Evidence(id=uuid.uuid4(), title=HOSTILE, kind=Evidence.Kind.IMAGE, current_revision=revisions[0],
+                 review_status="accepted", issued_on=datetime.date(2026, 3, 9)),
+        Evidence(id=uuid.uuid4(), title="表", kind=Evidence.Kind.DATA, current_revision=revisions[1],
+                 review_status="returned", hidden_at=timezone.now(), origin_id=uuid.uuid4()),
+        Evidence(id=uuid.uuid4(), title="链接", kind=Evidence.Kind.NEWS_LINK, current_revision=revisions[2]),
+        Evidence(id=uuid.uuid4(), title="无修订", kind=Evidence.Kind.SUMMARY, review_status="<b>"),
+    ]  # fmt: skip
+    with translation.override(language):
+        expected = Template(SHARE_EVIDENCE).render(Context({"pieces": pieces}))
+        written = Template("{% load evidence_rows %}{% share_evidence_rows pieces %}").render(
+            Context({"pieces": pieces})
+        )
+    assert _same(written) == _same(expected)
+    assert "<script>" not in written and written.count("<li") == len(pieces)
