@@ -9,6 +9,8 @@ import uuid
 import pytest
 from django.template import Context, Template
 from django.utils import translation
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 
 from core.html import e, truncate
 
@@ -366,3 +368,55 @@ def test_share_evidence_rows_write_what_the_template_wrote(language):
         )
     assert _same(written) == _same(expected)
     assert "<script>" not in written and written.count("<li") == len(pieces)
+
+
+# The tree's rows as format_html wrote them before core.html (the reference for tree_lines).
+
+
+def _old_line(node, with_deadline, veto, lead):
+    indicator = node.indicator
+    parts = [format_html('<span class="fw-semibold">{}</span> {}', indicator.code, indicator.title)]
+    if indicator.is_veto:
+        parts.append(format_html(' <span class="badge text-bg-danger">{}</span>', veto))
+    if node.lead is not None:
+        more = ""
+        if node.cooperating_count:
+            n = node.cooperating_count
+            more = " " + ngettext("+%(n)s cooperating", "+%(n)s cooperating", n) % {"n": n}
+        parts.append(format_html(' <span class="text-secondary">· {}：{}{}</span>', lead, node.lead, more))
+    if with_deadline and node.deadline and not node.ongoing:
+        parts.append(format_html(' <span class="text-secondary">· {}</span>', node.deadline.isoformat()))
+    return format_html_join("", "{}", ((p,) for p in parts))
+
+
+def _old_tree_lines(level2, campaign=None):
+    """The `<li>` of each level-3 indicator under `level2`: code, title, veto, lead and the number
+    of cooperating units, and the deadline when the tree shows a campaign's division of work."""
+    veto, lead = gettext("veto"), gettext("Lead")
+    return format_html_join(
+        "\n", "<li>{}</li>", ((_old_line(node, bool(campaign), veto, lead),) for node in level2.children)
+    )
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_tree_lines_write_what_format_html_wrote(language):
+    from assignments.selectors import TreeNode, UnitName
+    from assignments.templatetags.tree_tags import tree_lines
+    from indicators.models import Indicator
+
+    level2 = TreeNode(Indicator(code="1.1", title="二级", level=2))
+    for n, (veto, lead, coop, deadline, ongoing) in enumerate(
+        [
+            (True, UnitName(HOSTILE, ""), 3, datetime.date(2026, 5, 1), False),
+            (False, UnitName("县司法局", "司法<局>"), 1, datetime.date(2026, 5, 1), True),
+            (False, None, 0, None, False),
+            (False, UnitName("城关镇", ""), 0, None, False),
+        ]
+    ):
+        node = TreeNode(Indicator(code=f"1.1.{n}<", title=HOSTILE, level=3, is_veto=veto))
+        node.lead, node.cooperating_count, node.deadline, node.ongoing = lead, coop, deadline, ongoing
+        level2.children.append(node)
+    with translation.override(language):
+        for campaign in (None, object()):
+            assert str(tree_lines(level2, campaign)) == str(_old_tree_lines(level2, campaign))
+    assert "<script>" not in str(tree_lines(level2, object()))
