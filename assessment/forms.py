@@ -44,7 +44,7 @@ class AssessmentForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         owners = Unit.objects.filter(
             is_active=True, kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP, Unit.Kind.OFFICE]
-        )
+        ).only("id", "code", "name", "short_name")  # what a choice shows (str(unit)), not the whole row
         self.fields["owner"].queryset = owners.filter(region=campaign.region_id) if campaign is not None else owners
         if indicator is not None and indicator.score is not None:
             self.fields["self_score"].validators.append(MaxValueValidator(indicator.score))

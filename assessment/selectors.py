@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext
 
 from assignments.models import Assignment
@@ -134,8 +134,9 @@ def indicator_evidence(*, campaign, indicator, shown=EVIDENCE_SHOWN):
     pieces = Evidence.objects.visible().filter(pk__in=direct.union(also), campaign=campaign)
     counts = dict(pieces.order_by().values_list("review_status").annotate(n=Count("pk")))
     items = list(
-        pieces.select_related("assignment__unit")
-        .only("title", "kind", "review_status", "assignment__unit__name")
+        # Named rows of what the page shows (pk, title, kind, review_status, unit_name), not models.
+        pieces.annotate(unit_name=F("assignment__unit__name"))
+        .values_list("pk", "title", "kind", "review_status", "unit_name", named=True)
         .order_by("review_status", "assignment__unit__code", "created_at")[:shown]
     )
     by_status = [(status, label, counts[status]) for status, label in Evidence.Review.choices if counts.get(status)]

@@ -63,7 +63,7 @@ REVIEW_BADGE = {"accepted": "text-bg-success", "returned": "text-bg-danger"}  # 
 @register.simple_tag
 def evidence_item_rows(items):
     """One <li> per piece of an indicator's self-assessment page (assessment.selectors
-    indicator_evidence: thirty pieces, each a link, its unit, kind and review status)."""
+    indicator_evidence: thirty rows of pk, title, kind, review_status and unit_name)."""
     url = url_for_each("evidence:detail")
     # The labels once, not get_FOO_display() per piece (each builds its field's choices dict).
     kinds = {value: e(label) for value, label in Evidence.Kind.choices}
@@ -71,7 +71,7 @@ def evidence_item_rows(items):
     return markup(
         '<li class="list-group-item d-flex justify-content-between gap-2">'
         f'<span><a href="{e(url(i.pk))}">{e(i.title)}</a> <span class="text-secondary">'
-        f"· {e(i.assignment.unit.name)} · {kinds.get(i.kind) or e(i.kind)}</span></span>"
+        f"· {e(i.unit_name)} · {kinds.get(i.kind) or e(i.kind)}</span></span>"
         f' <span class="badge flex-shrink-0 align-self-start {REVIEW_BADGE.get(i.review_status, "text-bg-warning")}">'
         f"{statuses.get(i.review_status) or e(i.review_status)}</span></li>"
         for i in items

@@ -90,3 +90,42 @@ def test_quick_select_of_a_model_choice_field_matches_djangos(world):
     assert parse_html(QuickSelect(choices=empty_group).render("x", "b")) == parse_html(
         forms.Select(choices=empty_group).render("x", "b")
     )
+
+
+def test_form_renderer_writes_inputs_and_textareas_as_djangos_templates():
+    """core.forms.FormRenderer writes plain inputs and textareas in Python: the same string as
+    Django's templates for every value and attribute kind, hostile ones included."""
+    import datetime
+    from pathlib import Path
+
+    import django
+    from django.forms.renderers import DjangoTemplates
+    from django.utils.safestring import mark_safe
+
+    from core.forms import INPUT_TEMPLATES, FormRenderer
+
+    widgets_dir = Path(django.__file__).parent / "forms" / "templates"
+    for name in INPUT_TEMPLATES:  # what the Python writer stands for: Django's templates still only include input.html
+        assert (widgets_dir / name).read_text().strip() == '{% include "django/forms/widgets/input.html" %}', name
+    hostile = "<script>alert('x')</script> & \"引号\""
+    widgets = [
+        forms.TextInput(), forms.NumberInput(), forms.EmailInput(), forms.URLInput(), forms.PasswordInput(render_value=True),
+        forms.HiddenInput(), forms.DateInput(), forms.DateTimeInput(), forms.TimeInput(), forms.CheckboxInput(),
+        forms.FileInput(), forms.Textarea(), forms.SearchInput(), forms.TelInput(), forms.ColorInput(),
+    ]  # fmt: skip
+    values = [None, "", hostile, 0, 12.5, True, datetime.date(2026, 12, 3), mark_safe("<b>safe</b>"), "第一行\n第二行"]
+    attrs = {
+        "id": "id_x",
+        "class": "form-control",
+        "required": True,
+        "disabled": False,
+        "maxlength": 5,
+        "data-x": hostile,
+    }
+    ours, django_renderer = FormRenderer(), DjangoTemplates()
+    for widget in widgets:
+        for value in values:
+            written = widget.render("f<x>", value, attrs, renderer=ours)
+            expected = widget.render("f<x>", value, attrs, renderer=django_renderer)
+            assert written == expected, (type(widget).__name__, value)
+    assert "<script>" not in forms.Textarea().render("t", hostile, renderer=ours)
