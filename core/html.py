@@ -27,6 +27,13 @@ def escaped(**texts):
     return {key: e(text) for key, text in texts.items()}
 
 
+def choice_labels(choices):
+    """{value: escaped label} of a field's choices, once per list: get_FOO_display() builds its
+    field's choices dict on every call. A writer falls back to the value itself for one not
+    among them, as get_FOO_display() does."""
+    return {value: e(label) for value, label in choices}
+
+
 def truncate(text, length):
     """The truncatechars filter, which builds a lazy Truncator for every call: only a text
     longer than `length` can be cut (Truncator counts combining marks as nothing), so the

@@ -7,7 +7,7 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext
 
-from core.html import e, escaped, markup, truncate, url_for_each
+from core.html import choice_labels, e, escaped, markup, truncate, url_for_each
 from evidence.models import Evidence
 
 register = template.Library()
@@ -65,9 +65,8 @@ def evidence_item_rows(items):
     """One <li> per piece of an indicator's self-assessment page (assessment.selectors
     indicator_evidence: thirty rows of pk, title, kind, review_status and unit_name)."""
     url = url_for_each("evidence:detail")
-    # The labels once, not get_FOO_display() per piece (each builds its field's choices dict).
-    kinds = {value: e(label) for value, label in Evidence.Kind.choices}
-    statuses = {value: e(label) for value, label in Evidence.Review.choices}
+    kinds = choice_labels(Evidence.Kind.choices)
+    statuses = choice_labels(Evidence.Review.choices)
     return markup(
         '<li class="list-group-item d-flex justify-content-between gap-2">'
         f'<span><a href="{e(url(i.pk))}">{e(i.title)}</a> <span class="text-secondary">'

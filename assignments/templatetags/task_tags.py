@@ -5,7 +5,7 @@ Same markup and escaping (tests/core/test_html_rows.py compares it with the temp
 from django import template
 from django.utils.translation import gettext
 
-from core.html import e, escaped, markup, truncate, url_for_each
+from core.html import choice_labels, e, escaped, markup, truncate, url_for_each
 
 from ..models import Assignment
 
@@ -43,9 +43,8 @@ def task_rows(shares, today):
     )
     overdue_class = ' class="table-overdue"'
     url = url_for_each("assignments:detail")
-    # The labels once, not get_FOO_display() per row (each builds its field's choices dict).
-    roles = {value: e(label) for value, label in Assignment.Role.choices}
-    statuses = {value: e(label) for value, label in S.choices}
+    roles = choice_labels(Assignment.Role.choices)
+    statuses = choice_labels(S.choices)
     rows = []
     for a in shares:
         late = a.is_open and not a.ongoing and a.deadline and a.deadline < today

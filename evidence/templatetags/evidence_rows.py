@@ -10,7 +10,7 @@ from django.middleware.csrf import get_token
 from django.template.defaultfilters import urlencode
 from django.utils.translation import gettext
 
-from core.html import e, escaped, markup, url_for_each
+from core.html import choice_labels, e, escaped, markup, url_for_each
 
 from ..models import Evidence
 
@@ -33,18 +33,14 @@ def queue_rows(context, pieces):
         file=gettext("File"),
     )
     uploaded = gettext("uploaded %(t)s")  # translators' text, as blocktranslate leaves it
-    kinds = {value: e(label) for value, label in K.choices}
+    kinds = choice_labels(K.choices)
     csrf = e(get_token(request))
     query = e(request.GET.urlencode())
     query_param = e(urlencode(request.GET.urlencode()))
     detail, review, thumbnail = (url_for_each(n) for n in ("evidence:detail", "evidence:review", "evidence:thumbnail"))
     out = []
     for p in pieces:
-        r = p.current_revision
-        if r is not None and r.thumbnail:
-            picture = f'<img src="{e(thumbnail(r.pk))}" alt="" class="evidence-thumb rounded" loading="lazy">'
-        else:
-            picture = f'<span class="evidence-icon rounded">{_icon(p, r, text)}</span>'
+        picture = _picture(p, thumbnail, text)
         url = e(detail(p.pk))
         out.append(
             '<div class="list-group-item"><div class="d-flex gap-2">'
@@ -79,16 +75,12 @@ def share_evidence_rows(pieces):
         linked=gettext("linked"),
         linked_title=gettext("linked, no new upload"),
     )
-    kinds = {value: e(label) for value, label in K.choices}
-    statuses = {value: e(label) for value, label in Evidence.Review.choices}
+    kinds = choice_labels(K.choices)
+    statuses = choice_labels(Evidence.Review.choices)
     detail, thumbnail = url_for_each("evidence:detail"), url_for_each("evidence:thumbnail")
     out = []
     for p in pieces:
-        r = p.current_revision
-        if r is not None and r.thumbnail:
-            picture = f'<img src="{e(thumbnail(r.pk))}" alt="" class="evidence-thumb rounded" loading="lazy">'
-        else:
-            picture = f'<span class="evidence-icon rounded">{_icon(p, r, text)}</span>'
+        picture = _picture(p, thumbnail, text)
         issued = f"<span>{p.issued_on:%Y-%m-%d}</span>" if p.issued_on else ""
         deleted = f'<span class="badge text-bg-secondary">{text["deleted"]}</span>' if p.is_hidden else ""
         linked = (
@@ -106,6 +98,14 @@ def share_evidence_rows(pieces):
             f"{deleted}{linked}</span></span></a></li>"
         )
     return markup(out)
+
+
+def _picture(piece, thumbnail, text):
+    """The piece's thumbnail, or the icon of its type (a link, a text, a file)."""
+    r = piece.current_revision
+    if r is not None and r.thumbnail:
+        return f'<img src="{e(thumbnail(r.pk))}" alt="" class="evidence-thumb rounded" loading="lazy">'
+    return f'<span class="evidence-icon rounded">{_icon(piece, r, text)}</span>'
 
 
 def _icon(piece, revision, text):
