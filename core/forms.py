@@ -65,9 +65,9 @@ class FormRenderer(DjangoTemplates):
     Widget.render marks the result safe, as it does the template's."""
 
     def render(self, template_name, context, request=None):
-        writer = WIDGET_WRITERS.get(template_name)
-        if writer is not None and "widget" in context:
-            return writer(context["widget"])
+        write = WIDGET_WRITERS.get(template_name)
+        if write is not None and "widget" in context:
+            return write(context["widget"])
         return super().render(template_name, context, request)
 
 

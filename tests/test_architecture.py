@@ -190,3 +190,9 @@ def test_apps_import_only_their_own_floor_or_lower():
         [str(Path(sys.executable).parent / "lint-imports")], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_the_list_of_our_apps_is_whole():
+    """The project-wide checks (hardening, formula escaping, views) walk OUR_APPS: a new app
+    (a directory with an apps.py) is checked once it is listed here."""
+    assert sorted(OUR_APPS) == sorted(p.parent.name for p in ROOT.glob("*/apps.py"))
