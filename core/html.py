@@ -7,7 +7,9 @@ import html
 
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 
 _PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
@@ -19,6 +21,12 @@ def e(value):
     if hasattr(value, "__html__"):
         return str(value.__html__())
     return html.escape(str(value))
+
+
+def shown(value):
+    """A value as {{ value }} shows it: dates in local time, numbers and dates localized, escaped
+    (django.template.base.render_value_in_context with autoescape on)."""
+    return e(localize(template_localtime(value)))
 
 
 def escaped(**texts):

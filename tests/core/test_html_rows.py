@@ -425,3 +425,46 @@ def test_tree_lines_write_what_format_html_wrote(language):
         for campaign in (None, object()):
             assert str(tree_lines(level2, campaign)) == str(_old_tree_lines(level2, campaign))
     assert "<script>" not in str(tree_lines(level2, object()))
+
+
+AUDIT_ROWS = """{% load i18n %}  {% for e in events %}
+    <tr>
+      <td class="text-nowrap small">{{ e.at|date:"Y-m-d H:i:s" }}</td>
+      <td class="text-nowrap">{% if e.actor_name %}{{ e.actor_name }}{% else %}<span class="text-secondary">{% translate "system" %}</span>{% endif %}</td>
+      <td class="text-nowrap">{{ e.verb_label }}</td>
+      <td class="small">{{ e.object_repr }}</td>
+      <td class="small text-nowrap">{{ e.unit|default:"" }}</td>
+      <td class="small">{% for field, old, new in e.change_rows %}<div><span class="text-secondary">{{ field }}{% translate ":" context "label colon" %}</span> {% if old != "" %}{{ old }}{% if new != "" %} → {% endif %}{% endif %}{{ new }}</div>{% endfor %}</td>
+      <td class="small text-secondary">{{ e.ip_address|default:"" }}</td>
+    </tr>
+  {% empty %}
+    <tr><td colspan="7" class="text-secondary">{% translate "No events match." %}</td></tr>
+  {% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_audit_rows_write_what_the_template_wrote(language, world):
+    """Events of the trail as audit_label_events leaves them, with hostile actors, objects and
+    values, dates and numbers among the changes."""
+    from django.utils import timezone
+
+    from core.audit import audit_label_events
+    from core.models import AuditEvent
+
+    at = timezone.now()
+    events = [
+        AuditEvent(at=at, actor_name=HOSTILE, verb="updated", object_type="assignments.assignment",
+                   object_repr=HOSTILE, unit=world.unit_a, ip_address="10.0.0.1",
+                   before={"deadline": "2026-05-01", "status": "not_started", "note": HOSTILE},
+                   after={"deadline": "2026-06-01", "status": "submitted", "note": ""}),
+        AuditEvent(at=at, actor_name="", verb="login_failed", object_type="core.user", object_repr="x",
+                   before={}, after={"count": 3, "when": "", "ok": True}),
+        AuditEvent(at=at, actor_name="张三", verb="no_such_verb<b>", object_type="campaign.unit", object_repr="单位",
+                   before={"name": ""}, after={"name": "新<名>"}),
+    ]  # fmt: skip
+    events = audit_label_events(events)
+    with translation.override(language):
+        expected = Template(AUDIT_ROWS).render(Context({"events": events}))
+        written = Template("{% load audit_tags %}{% audit_rows events %}").render(Context({"events": events}))
+    assert _same(written) == _same(expected)
+    assert "<script>" not in written and written.count("<tr>") == len(events)
